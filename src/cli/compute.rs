@@ -1,0 +1,63 @@
+//! `gini compute`: measures per group, one tidy row per group × measure.
+
+use super::args::{ComputeArgs, MeasureArgs, TableArgs};
+use super::{emit, Failure};
+use ginikit::measure::gini::GiniConvention;
+use ginikit::measure::positive::NonPositivePolicy;
+use ginikit::measure::{Measure, Options};
+use ginikit::report::{Cell, OutputFormat, Report, Style};
+use ginikit::table::{self, InputFormat, TableSpec};
+
+pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
+    let (measures, options, format) = measure_settings(&args.measure)?;
+    let spec = table_spec(&args.table)?;
+    let table = table::read_table(&args.file, &spec)?;
+    let by = table.by.clone();
+    let rows = table::compute(table, &measures, &options)?;
+    let mut report = Report {
+        columns: by.iter().cloned().chain(["measure", "estimate", "n", "population"].map(String::from)).collect(),
+        ..Report::default()
+    };
+    for r in &rows {
+        let mut cells: Vec<Cell> = r.key.iter().map(|k| Cell::Text(k.clone())).collect();
+        cells.push(Cell::Text(r.measure.name()));
+        let style = if r.measure.is_money() { Style::Money } else { Style::Index };
+        cells.push(Cell::Number(r.estimate.value, style));
+        cells.push(Cell::Number(r.estimate.n as f64, Style::Count));
+        cells.push(Cell::Number(r.estimate.population, Style::Count));
+        report.rows.push(cells);
+        if r.estimate.excluded > 0 {
+            let group = if r.key.is_empty() { String::new() } else { format!(" in {}", r.key.join("/")) };
+            report.notes.push(format!(
+                "note: {}{group}: {} row(s) with zero or negative values excluded",
+                r.measure.name(),
+                r.estimate.excluded
+            ));
+        }
+    }
+    emit(&report, format, args.measure.output.as_deref())
+}
+
+pub fn measure_settings(m: &MeasureArgs) -> Result<(Vec<Measure>, Options, OutputFormat), Failure> {
+    let measures = Measure::parse_list(&m.measures)?;
+    if measures.is_empty() {
+        return Err(Failure::Usage("--measures is empty; name at least one measure".into()));
+    }
+    let options = Options {
+        gini: GiniConvention::parse(&m.gini_convention)?,
+        non_positive: NonPositivePolicy::parse(&m.non_positive)?,
+    };
+    Ok((measures, options, OutputFormat::parse(&m.format)?))
+}
+
+pub fn table_spec(t: &TableArgs) -> Result<TableSpec, Failure> {
+    Ok(TableSpec {
+        value: t.value.clone(),
+        weight: t.weight.clone(),
+        size: t.size.clone(),
+        per_capita: t.per_capita,
+        by: t.by.clone(),
+        extra: Vec::new(),
+        format: t.input_format.as_deref().map(InputFormat::parse).transpose()?,
+    })
+}

@@ -1,0 +1,98 @@
+//! Argument parsing, dispatch, and the mapping of errors to one stderr line and an exit code.
+
+mod args;
+mod compute;
+
+use clap::Parser;
+use ginikit::Error;
+use std::process::ExitCode;
+
+/// Exit status for a problem with the data (file, column, values).
+const EXIT_DATA: u8 = 1;
+/// Exit status for a problem with the command line.
+const EXIT_USAGE: u8 = 2;
+
+/// What a subcommand can fail with.
+pub enum Failure {
+    Data(Error),
+    Usage(String),
+    /// Standard output was closed (e.g. `gini … | head`): stop quietly.
+    ClosedPipe,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::UnknownMeasure { .. } | Error::InvalidParameter { .. } => Failure::Usage(e.to_string()),
+            other => Failure::Data(other),
+        }
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(EXIT_USAGE)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("").trim_start_matches("error: ");
+            eprintln!("gini: error: {first}; see 'gini --help'");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let outcome = match cli.command {
+        args::Command::Compute(a) => compute::run(&a),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
+        Err(Failure::Usage(m)) => {
+            eprintln!("gini: error: {m}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(Failure::Data(e)) => {
+            eprintln!("gini: error: {e}");
+            ExitCode::from(EXIT_DATA)
+        }
+    }
+}
+
+/// Writes a report to `--output FILE` or standard output.
+pub fn emit(report: &ginikit::report::Report, format: ginikit::report::OutputFormat, output: Option<&std::path::Path>) -> Result<(), Failure> {
+    use std::io::Write;
+    match output {
+        Some(path) => {
+            let fail = |e: std::io::Error| {
+                Failure::Data(Error::Output {
+                    target: path.display().to_string(),
+                    message: e.to_string(),
+                })
+            };
+            let file = std::fs::File::create(path).map_err(fail)?;
+            let mut w = std::io::BufWriter::new(file);
+            report.render(format, &mut w).map_err(fail)?;
+            w.flush().map_err(fail)
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            let result = report.render(format, &mut w).and_then(|_| w.flush());
+            match result {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::ClosedPipe),
+                Err(e) => Err(Failure::Data(Error::Output {
+                    target: "standard output".into(),
+                    message: e.to_string(),
+                })),
+            }
+        }
+    }
+}

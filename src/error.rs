@@ -1,0 +1,211 @@
+//! The one error type of the library.
+//!
+//! Every variant carries what a person needs to fix the input: which column or argument, how
+//! many values are affected, the first offending position and its value. Positions in the
+//! numeric core are 0-based indices into the slices that were passed in; the table layer
+//! re-labels them as 1-based data-row numbers of the file (the header is not counted).
+
+use std::path::PathBuf;
+
+/// Where a problem was found: a column of a file, or a named argument of a library call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Location {
+    /// A slice passed to a library function (`"values"`, `"weights"`, …).
+    Argument(&'static str),
+    /// A column of a table file.
+    Column { file: PathBuf, column: String },
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Argument(name) => write!(f, "argument `{name}`"),
+            Location::Column { file, column } => {
+                write!(f, "{}: column '{column}'", file.display())
+            }
+        }
+    }
+}
+
+/// A position in the input: an index into a slice, or a 1-based data row of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// 0-based index into the slice that was passed in.
+    Index(usize),
+    /// 0-based position in ascending sorted order (the input order is no longer known).
+    Sorted(usize),
+    /// 1-based data row of a file (the header not counted).
+    Row(usize),
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Position::Index(i) => write!(f, "index {i}"),
+            Position::Sorted(i) => write!(f, "sorted position {i}"),
+            Position::Row(r) => write!(f, "row {r}"),
+        }
+    }
+}
+
+/// Everything that can go wrong. `#[non_exhaustive]`: new variants may be added.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No observations at all (or none left in a group).
+    #[error("{location}: no observations{ctx}; check the filter or grouping columns", ctx = fmt_context(.context))]
+    Empty { location: Location, context: String },
+
+    /// Two slices that must have the same length do not.
+    #[error("argument `{left}` has {left_len} elements but `{right}` has {right_len}; pass slices of equal length")]
+    LengthMismatch {
+        left: &'static str,
+        left_len: usize,
+        right: &'static str,
+        right_len: usize,
+    },
+
+    /// NaN or ±infinity where a finite number is needed.
+    #[error("{location}: {count} value(s) are not finite numbers (NaN or infinity), first at {first} ({value}); remove or impute them before computing")]
+    NonFinite {
+        location: Location,
+        count: usize,
+        first: Position,
+        value: f64,
+    },
+
+    /// A negative weight.
+    #[error("{location}: {count} weight(s) are negative, first at {first} ({value}); weights must be zero or positive")]
+    NegativeWeight {
+        location: Location,
+        count: usize,
+        first: Position,
+        value: f64,
+    },
+
+    /// All weights are zero, so no population is represented.
+    #[error("{location}: all {count} weights are zero{ctx}; at least one weight must be positive", ctx = fmt_context(.context))]
+    ZeroTotalWeight {
+        location: Location,
+        count: usize,
+        context: String,
+    },
+
+    /// A measure that needs strictly positive values met zero or negative ones.
+    #[error("{location}: {measure} needs strictly positive values but {count} value(s) are zero or negative{ctx}, first at {first} ({value}); drop them, or use the `exclude` policy for non-positive values (--non-positive exclude)", ctx = fmt_context(.context))]
+    NonPositiveValue {
+        location: Location,
+        measure: String,
+        count: usize,
+        first: Position,
+        value: f64,
+        context: String,
+    },
+
+    /// The weighted total of the values is zero or negative, so shares and ratios to the mean
+    /// are undefined.
+    #[error("{location}: the weighted mean is {mean}{ctx}; {measure} needs a positive mean", ctx = fmt_context(.context))]
+    NonPositiveMean {
+        location: Location,
+        measure: String,
+        mean: f64,
+        context: String,
+    },
+
+    /// A parameter outside its domain (a population fraction outside [0, 1], ε < 0, …).
+    #[error("invalid {name} = {value}: {expected}")]
+    InvalidParameter {
+        name: &'static str,
+        value: String,
+        expected: String,
+    },
+
+    /// A measure name that is not known.
+    #[error("unknown measure '{name}'; known measures: {known}")]
+    UnknownMeasure { name: String, known: String },
+
+    /// The file could not be opened or read.
+    #[error("{}: cannot read the file: {message}; check the path and permissions", .path.display())]
+    Io { path: PathBuf, message: String },
+
+    /// The file could be opened but not parsed as a table.
+    #[error("{}: not a readable {format} table: {message}; check the file format (--input-format csv|parquet)", .path.display())]
+    Malformed {
+        path: PathBuf,
+        format: String,
+        message: String,
+    },
+
+    /// A column named on the command line or in a call is not in the file.
+    #[error("{}: no column named '{column}' (the {role} column); the file has: {available}; pass the right name with {flag}", .path.display())]
+    MissingColumn {
+        path: PathBuf,
+        column: String,
+        role: String,
+        flag: String,
+        available: String,
+    },
+
+    /// A column that must be numeric holds something else.
+    #[error("{location}: {count} cell(s) are not numbers, first at {first} ('{text}'); fix or remove those rows")]
+    NonNumeric {
+        location: Location,
+        count: usize,
+        first: Position,
+        text: String,
+    },
+
+    /// A column that must be complete has empty cells.
+    #[error("{location}: {count} cell(s) are empty, first at {first}; fill or remove those rows")]
+    Missing {
+        location: Location,
+        count: usize,
+        first: Position,
+    },
+
+    /// Values outside the range a column allows (household sizes must be positive, …).
+    #[error("{location}: {count} value(s) {problem}, first at {first} ({value}); {fix}")]
+    OutOfRange {
+        location: Location,
+        count: usize,
+        first: Position,
+        value: f64,
+        problem: String,
+        fix: String,
+    },
+
+    /// Writing output failed.
+    #[error("cannot write {target}: {message}")]
+    Output { target: String, message: String },
+}
+
+fn fmt_context(context: &str) -> String {
+    if context.is_empty() {
+        String::new()
+    } else {
+        format!(" ({context})")
+    }
+}
+
+impl Error {
+    /// Adds a context phrase (for instance the group `province=Aceh`) to errors that carry one.
+    pub fn in_context(mut self, phrase: &str) -> Self {
+        match &mut self {
+            Error::Empty { context, .. }
+            | Error::ZeroTotalWeight { context, .. }
+            | Error::NonPositiveValue { context, .. }
+            | Error::NonPositiveMean { context, .. } => {
+                if context.is_empty() {
+                    *context = phrase.to_string();
+                } else {
+                    *context = format!("{context}, {phrase}");
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
+/// The library's result type.
+pub type Result<T> = std::result::Result<T, Error>;

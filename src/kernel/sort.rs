@@ -1,0 +1,214 @@
+//! A stable, parallel least-significant-digit radix sort on 64-bit keys.
+//!
+//! Why radix: the measures need one sort and then linear scans, so the sort is nearly all of
+//! the cost. A comparison sort of 1e7 doubles is O(n log n) with unpredictable branches; an
+//! LSD radix sort with 11-bit digits makes at most six linear passes, and skips the passes in
+//! which every key has the same digit (common for survey money values: whole rupiah leave the
+//! low mantissa bits zero, and one sign and a narrow exponent range fix the top bits).
+//!
+//! Determinism: a stable sort has exactly one correct output for a given input order, so the
+//! result does not depend on how the work is split between threads.
+
+use rayon::prelude::*;
+
+/// Bits per digit: 2^11 = 2,048 buckets, whose 16 KiB count table stays in L1 cache.
+const DIGIT_BITS: u32 = 11;
+const BUCKETS: usize = 1 << DIGIT_BITS;
+/// ⌈64 / 11⌉ passes cover a 64-bit key.
+const PASSES: u32 = 64_u32.div_ceil(DIGIT_BITS);
+/// Below this length the standard library's stable merge sort is faster than six passes
+/// over a 16 KiB count table.
+const SMALL: usize = 2048;
+/// Elements per parallel chunk in a pass. Large enough that each chunk's count table is
+/// amortised; the output does not depend on it (see module docs).
+const MIN_CHUNK: usize = 1 << 16;
+
+/// Maps an `f64` to a `u64` whose unsigned order is [`f64::total_cmp`]'s order:
+/// negative numbers have all bits flipped, non-negative numbers get the sign bit set.
+///
+/// ```
+/// use ginikit::kernel::sort::f64_key;
+/// assert!(f64_key(-2.0) < f64_key(-1.0));
+/// assert!(f64_key(-0.0) < f64_key(0.0));
+/// assert!(f64_key(1.0) < f64_key(1.5));
+/// assert!(f64_key(1e300) < f64_key(f64::INFINITY));
+/// ```
+#[inline(always)]
+pub fn f64_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    let sign_mask = ((bits as i64) >> 63) as u64;
+    bits ^ (sign_mask | (1 << 63))
+}
+
+/// A raw pointer that may be shared between the threads of one scatter pass. Safety: every
+/// thread writes a disjoint set of positions (its own bucket offsets).
+#[derive(Clone, Copy)]
+struct SharedMut<T>(*mut T);
+unsafe impl<T: Send> Send for SharedMut<T> {}
+unsafe impl<T: Send> Sync for SharedMut<T> {}
+
+/// Sorts `data` ascending by `key`, stably (equal keys keep their input order).
+///
+/// ```
+/// use ginikit::kernel::sort::{f64_key, sort_by_key};
+/// let mut v = vec![3.5, -1.0, 2.0, 0.0, -7.25];
+/// sort_by_key(&mut v, |x| f64_key(*x));
+/// assert_eq!(v, vec![-7.25, -1.0, 0.0, 2.0, 3.5]);
+/// ```
+pub fn sort_by_key<T, K>(data: &mut Vec<T>, key: K)
+where
+    T: Copy + Send + Sync,
+    K: Fn(&T) -> u64 + Sync,
+{
+    let n = data.len();
+    if n < SMALL {
+        data.sort_by_key(|x| key(x));
+        return;
+    }
+    let passes = passes_needed(data, &key);
+    if passes.is_empty() {
+        return;
+    }
+    let mut scratch: Vec<T> = Vec::with_capacity(n);
+    // SAFETY: T is Copy (no drop glue) and every position of `scratch` is written by the first
+    // scatter pass before anything reads it.
+    #[allow(clippy::uninit_vec)]
+    unsafe {
+        scratch.set_len(n)
+    };
+    let chunk = n.div_ceil(rayon::current_num_threads().max(1)).max(MIN_CHUNK);
+    for shift in passes {
+        scatter_pass(data, &mut scratch, &key, shift, chunk);
+        std::mem::swap(data, &mut scratch);
+    }
+}
+
+/// The digit shifts of the passes that actually reorder something: a pass in which all keys
+/// share one digit value is the identity and is skipped.
+fn passes_needed<T, K>(data: &[T], key: &K) -> Vec<u32>
+where
+    T: Sync,
+    K: Fn(&T) -> u64 + Sync,
+{
+    // Instead of full histograms, note for each digit whether any key differs from the first
+    // key there: OR of (key XOR first) shows every bit position that varies.
+    let first = key(&data[0]);
+    let varying = data
+        .par_chunks(MIN_CHUNK)
+        .map(|c| c.iter().fold(0u64, |acc, x| acc | (key(x) ^ first)))
+        .reduce(|| 0, |a, b| a | b);
+    (0..PASSES)
+        .map(|p| p * DIGIT_BITS)
+        .filter(|&shift| (varying >> shift) & (BUCKETS as u64 - 1) != 0)
+        .collect()
+}
+
+#[inline(always)]
+fn digit(k: u64, shift: u32) -> usize {
+    ((k >> shift) as usize) & (BUCKETS - 1)
+}
+
+/// One stable counting pass on the digit at `shift`, from `src` to `dst`.
+fn scatter_pass<T, K>(src: &[T], dst: &mut [T], key: &K, shift: u32, chunk: usize)
+where
+    T: Copy + Send + Sync,
+    K: Fn(&T) -> u64 + Sync,
+{
+    // Counts per chunk, then offsets in (bucket, chunk) order: bucket-major keeps the sort,
+    // chunk-minor keeps it stable.
+    let mut counts: Vec<Vec<usize>> = src
+        .par_chunks(chunk)
+        .map(|c| {
+            let mut h = vec![0usize; BUCKETS];
+            for x in c {
+                h[digit(key(x), shift)] += 1;
+            }
+            h
+        })
+        .collect();
+    let mut next = 0usize;
+    for bucket in 0..BUCKETS {
+        for h in counts.iter_mut() {
+            let count = h[bucket];
+            h[bucket] = next;
+            next += count;
+        }
+    }
+    let out = SharedMut(dst.as_mut_ptr());
+    src.par_chunks(chunk)
+        .zip(counts.par_iter_mut())
+        .for_each(|(c, offsets)| {
+            let out = out;
+            for x in c {
+                let d = digit(key(x), shift);
+                // SAFETY: offsets of distinct (bucket, chunk) pairs are disjoint ranges of
+                // `dst` whose sizes are exactly the counts, so every write is in bounds and
+                // no position is written twice.
+                unsafe { out.0.add(offsets[d]).write(*x) };
+                offsets[d] += 1;
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lcg(seed: &mut u64) -> u64 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *seed
+    }
+
+    #[test]
+    fn matches_total_cmp_sort_on_mixed_values() {
+        let mut s = 7u64;
+        let mut v: Vec<f64> = (0..100_000)
+            .map(|i| {
+                let r = lcg(&mut s);
+                match i % 5 {
+                    0 => -((r >> 11) as f64),
+                    1 => 0.0,
+                    2 => -0.0,
+                    3 => f64::from_bits(r >> 2),
+                    _ => (r % 1000) as f64 * 1000.0,
+                }
+            })
+            .collect();
+        let mut expected = v.clone();
+        expected.sort_by(f64::total_cmp);
+        sort_by_key(&mut v, |x| f64_key(*x));
+        assert!(v.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()));
+    }
+
+    #[test]
+    fn is_stable_for_equal_keys() {
+        let mut v: Vec<(f64, usize)> = (0..50_000).map(|i| ((i % 7) as f64, i)).collect();
+        sort_by_key(&mut v, |x| f64_key(x.0));
+        for w in v.windows(2) {
+            assert!(w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1));
+        }
+    }
+
+    #[test]
+    fn same_output_on_one_thread_and_many() {
+        let mut s = 11u64;
+        let base: Vec<(f64, usize)> = (0..300_000)
+            .map(|i| (((lcg(&mut s) >> 40) % 5000) as f64, i))
+            .collect();
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a one-thread pool can always be built");
+        let mut a = base.clone();
+        one.install(|| sort_by_key(&mut a, |x| f64_key(x.0)));
+        let many = rayon::ThreadPoolBuilder::new()
+            .num_threads(7)
+            .build()
+            .expect("a seven-thread pool can always be built");
+        let mut b = base;
+        many.install(|| sort_by_key(&mut b, |x| f64_key(x.0)));
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,137 @@
+//! Compensated (Neumaier) summation and deterministic block-parallel reductions.
+
+use super::BLOCK;
+use rayon::prelude::*;
+
+/// A running sum with Neumaier's compensation: the rounding error of every addition is kept
+/// in `compensation` and added back at the end, so the error does not grow with the number of
+/// terms (it stays a few ulps of the largest partial sum).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Compensated {
+    sum: f64,
+    compensation: f64,
+}
+
+impl Compensated {
+    /// An empty sum (zero).
+    pub const ZERO: Compensated = Compensated {
+        sum: 0.0,
+        compensation: 0.0,
+    };
+
+    /// Adds one term.
+    #[inline(always)]
+    pub fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        // Neumaier: whichever operand is larger in magnitude keeps its bits; recover the
+        // low-order bits lost from the smaller one.
+        if self.sum.abs() >= x.abs() {
+            self.compensation += (self.sum - t) + x;
+        } else {
+            self.compensation += (x - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    /// Adds another compensated sum (its compensation too).
+    #[inline]
+    pub fn merge(&mut self, other: Compensated) {
+        self.add(other.sum);
+        self.compensation += other.compensation;
+    }
+
+    /// The compensated value.
+    #[inline(always)]
+    pub fn value(&self) -> f64 {
+        self.sum + self.compensation
+    }
+}
+
+/// Number of blocks of [`BLOCK`] elements covering `len` elements.
+#[inline]
+pub fn block_count(len: usize) -> usize {
+    len.div_ceil(BLOCK)
+}
+
+/// The index range of block `b` within `0..len`.
+#[inline]
+pub fn block_range(b: usize, len: usize) -> std::ops::Range<usize> {
+    let start = b * BLOCK;
+    start..(start + BLOCK).min(len)
+}
+
+/// Evaluates `f` on every block of `0..len` in parallel and returns the per-block results in
+/// block order. The split into blocks depends only on `len`.
+pub fn map_blocks<T, F>(len: usize, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(std::ops::Range<usize>) -> T + Sync + Send,
+{
+    (0..block_count(len))
+        .into_par_iter()
+        .map(|b| f(block_range(b, len)))
+        .collect()
+}
+
+/// Sums `K` quantities over `0..len`: `f` returns the `K` compensated partial sums of one
+/// block; the partials are merged in block order. Bit-identical for any thread count.
+pub fn block_sums<const K: usize, F>(len: usize, f: F) -> [f64; K]
+where
+    F: Fn(std::ops::Range<usize>) -> [Compensated; K] + Sync + Send,
+{
+    let partials = map_blocks(len, f);
+    let mut total = [Compensated::ZERO; K];
+    for block in partials {
+        for (t, p) in total.iter_mut().zip(block) {
+            t.merge(p);
+        }
+    }
+    total.map(|t| t.value())
+}
+
+/// Deterministic compensated sum of a slice.
+///
+/// ```
+/// use ginikit::kernel::sum::sum;
+/// let x: Vec<f64> = (0..10_000).map(|i| 0.1 * i as f64).collect();
+/// assert_eq!(sum(&x), 4_999_500.0);
+/// ```
+pub fn sum(x: &[f64]) -> f64 {
+    let [s] = block_sums(x.len(), |r| {
+        let mut acc = Compensated::ZERO;
+        for &v in &x[r] {
+            acc.add(v);
+        }
+        [acc]
+    });
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compensated_sum_recovers_lost_bits() {
+        // 1 + 1e-16 * 1e6 loses every small term in plain summation.
+        let mut c = Compensated::ZERO;
+        c.add(1.0);
+        for _ in 0..1_000_000 {
+            c.add(1e-16);
+        }
+        assert!((c.value() - (1.0 + 1e-10)).abs() < 1e-22);
+    }
+
+    #[test]
+    fn block_ranges_cover_everything_once() {
+        let len = 3 * BLOCK + 17;
+        let mut covered = 0;
+        for b in 0..block_count(len) {
+            let r = block_range(b, len);
+            assert_eq!(r.start, covered);
+            covered = r.end;
+        }
+        assert_eq!(covered, len);
+        assert_eq!(block_count(0), 0);
+    }
+}

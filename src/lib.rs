@@ -1,0 +1,60 @@
+//! # ginikit — exact, fast, deterministic inequality statistics
+//!
+//! ginikit turns household survey tables into inequality statistics: the Gini ratio, Lorenz
+//! curves, generalized entropy (Theil, MLD), Atkinson, quantile shares (bottom 40 % / middle
+//! 40 % / top 20 %, deciles, Palma, S80/S20), mean, median, quantiles and the coefficient of
+//! variation — weighted, per group, bit-identical on any number of threads.
+//!
+//! ```
+//! use ginikit::{Measure, SortedSample, measure::Options};
+//! // Per-capita expenditure of five persons and their survey weights.
+//! let x = [120.0, 250.0, 90.0, 400.0, 160.0];
+//! let w = [2.0, 1.0, 3.0, 1.0, 2.0];
+//! let sample = SortedSample::new(&x, Some(&w)).unwrap(); // sorted once
+//! let options = Options::default();
+//! let gini = Measure::Gini.evaluate(&sample, &options).unwrap().value;
+//! let bottom40 = Measure::parse("share_bottom40").unwrap().evaluate(&sample, &options).unwrap().value;
+//! // The same as duplicating each row by its weight (brute force over the 9 duplicated rows: 0.2852852…).
+//! assert!((gini - 0.285_285_285_285_285_24).abs() < 1e-12);
+//! assert!(bottom40 > 0.0 && bottom40 < 0.4);
+//! ```
+//!
+//! ## Estimators and conventions
+//!
+//! | measure | formula (values ascending, `Cᵢ = Σ_{j≤i} wⱼ`, `W = Σ wᵢ`, `μ` weighted mean) | agrees with |
+//! |---|---|---|
+//! | Gini (default) | `Σ wᵢxᵢ(2Cᵢ − wᵢ) / (W Σ wᵢxᵢ) − 1` | BPS, Eurostat/laeken, PIP, ineqdeco; unweighted: ineq, PySAL |
+//! | Gini `convey` | `Σ wᵢxᵢ(2Cᵢ − 1) / (W Σ wᵢxᵢ) − 1` | R convey, vardpoor |
+//! | Gini `unbiased-rows` / `unbiased-frequency` | midpoint × n/(n−1), n rows / n = W | ineq `corr=TRUE` / expanded data |
+//! | Lorenz `L(p)` | Lorenz polygon through `(Cᵢ/W, Sᵢ/S)` read at p | |
+//! | share(a, b) | `L(b) − L(a)`; Palma, S80/S20 are ratios of shares | World Bank criterion as published by BPS |
+//! | GE(α) | `[Σ(wᵢ/W)(xᵢ/μ)^α − 1] / (α(α−1))`; MLD = GE(0), Theil T = GE(1) | ineq, PySAL, ineqdeco |
+//! | Atkinson(ε) | `1 − [Σ(wᵢ/W)(xᵢ/μ)^(1−ε)]^(1/(1−ε))`; ε = 1 geometric mean | ineq, PySAL, IneqPy |
+//! | quantile(p) | smallest xᵢ with `Cᵢ/W ≥ p`, averaged with the next at equality | laeken `weightedQuantile`, R type 2 |
+//! | CV | population sd / mean | ineq `var.coeff` |
+//!
+//! Values are fractions (0.391, not 39.1). Entropy measures and Atkinson need strictly
+//! positive values: zero and negative values are an error by default, or excluded (and
+//! counted) under [`measure::positive::NonPositivePolicy::Exclude`]. The Gini, Lorenz curve and
+//! shares accept them (the weighted mean must be positive).
+//!
+//! ## Numerics
+//!
+//! Values are sorted once by a total order (radix sort on [`f64::total_cmp`] keys). Every
+//! reported sum is formed in fixed blocks of 4,096 with Neumaier compensation, combined in
+//! block order, so results are bit-identical however many threads run.
+//!
+//! The library never prints, never reads environment variables and never exits; the `gini`
+//! binary does those things.
+
+pub mod error;
+pub mod kernel;
+pub mod measure;
+pub mod report;
+pub mod sample;
+#[cfg(feature = "table")]
+pub mod table;
+
+pub use error::{Error, Result};
+pub use measure::Measure;
+pub use sample::SortedSample;

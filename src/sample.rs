@@ -1,0 +1,396 @@
+//! [`SortedSample`]: validated values and weights, sorted once, with the block totals every
+//! measure needs precomputed.
+
+use crate::error::{Error, Location, Position, Result};
+use crate::kernel::sort::{f64_key, sort_by_key};
+use crate::kernel::sum::{block_range, block_sums, map_blocks, Compensated};
+use crate::kernel::BLOCK;
+
+/// Values sorted ascending (by [`f64::total_cmp`]) with their weights, plus the cumulative
+/// weight `C` and cumulative weighted value `S` at the start of every summation block.
+///
+/// Built once; every measure is then a linear scan (or a binary search) over it, so computing
+/// ten measures costs one sort. Unit weights are stored as `None` and never materialised.
+///
+/// Invariants (checked at construction): values finite; weights finite and non-negative
+/// with a positive total; at least one observation.
+///
+/// ```
+/// use ginikit::SortedSample;
+/// let s = SortedSample::new(&[3.0, 1.0, 2.0], Some(&[1.0, 2.0, 1.0])).unwrap();
+/// assert_eq!(s.values(), &[1.0, 2.0, 3.0]);
+/// assert_eq!(s.weights(), Some(&[2.0, 1.0, 1.0][..]));
+/// assert_eq!(s.total_weight(), 4.0);
+/// assert_eq!(s.mean(), 7.0 / 4.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SortedSample {
+    values: Vec<f64>,
+    weights: Option<Vec<f64>>,
+    labels: Option<Vec<u32>>,
+    total_weight: f64,
+    total_value: f64,
+    /// `C` (sum of weights) of all observations before block b.
+    weight_before_block: Vec<f64>,
+    /// `S` (sum of weight × value) of all observations before block b.
+    value_before_block: Vec<f64>,
+}
+
+impl SortedSample {
+    /// Validates and sorts copies of `values` and optional `weights` (`None`: unit weights).
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::LengthMismatch`], [`Error::NonFinite`],
+    /// [`Error::NegativeWeight`], [`Error::ZeroTotalWeight`].
+    pub fn new(values: &[f64], weights: Option<&[f64]>) -> Result<Self> {
+        Self::from_vecs(values.to_vec(), weights.map(<[f64]>::to_vec))
+    }
+
+    /// As [`SortedSample::new`], taking ownership (no copy of unweighted values).
+    pub fn from_vecs(values: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Self> {
+        Self::build(values, weights, None)
+    }
+
+    /// As [`SortedSample::from_vecs`], carrying a `u32` label per observation (a cluster or
+    /// row index) through the sort, so that survey designs can map each sorted observation
+    /// back to its primary sampling unit.
+    pub fn with_labels(values: Vec<f64>, weights: Option<Vec<f64>>, labels: Vec<u32>) -> Result<Self> {
+        if labels.len() != values.len() {
+            return Err(Error::LengthMismatch {
+                left: "values",
+                left_len: values.len(),
+                right: "labels",
+                right_len: labels.len(),
+            });
+        }
+        Self::build(values, weights, Some(labels))
+    }
+
+    fn build(values: Vec<f64>, weights: Option<Vec<f64>>, labels: Option<Vec<u32>>) -> Result<Self> {
+        validate(&values, weights.as_deref())?;
+        let (values, weights, labels) = sort_observations(values, weights, labels);
+        let mut sample = SortedSample {
+            values,
+            weights,
+            labels,
+            total_weight: 0.0,
+            total_value: 0.0,
+            weight_before_block: Vec::new(),
+            value_before_block: Vec::new(),
+        };
+        sample.precompute_block_totals();
+        Ok(sample)
+    }
+
+    fn precompute_block_totals(&mut self) {
+        let per_block: Vec<[Compensated; 2]> = map_blocks(self.len(), |r| {
+            let mut w = Compensated::ZERO;
+            let mut wx = Compensated::ZERO;
+            match &self.weights {
+                None => {
+                    w.add(r.len() as f64);
+                    for &x in &self.values[r] {
+                        wx.add(x);
+                    }
+                }
+                Some(weights) => {
+                    for (&x, &wi) in self.values[r.clone()].iter().zip(&weights[r]) {
+                        w.add(wi);
+                        wx.add(wi * x);
+                    }
+                }
+            }
+            [w, wx]
+        });
+        let mut c = Compensated::ZERO;
+        let mut s = Compensated::ZERO;
+        self.weight_before_block = Vec::with_capacity(per_block.len());
+        self.value_before_block = Vec::with_capacity(per_block.len());
+        for [w, wx] in per_block {
+            self.weight_before_block.push(c.value());
+            self.value_before_block.push(s.value());
+            c.merge(w);
+            s.merge(wx);
+        }
+        self.total_weight = c.value();
+        self.total_value = s.value();
+    }
+
+    /// Number of observations (rows), zero-weight ones included.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Always false: a sample has at least one observation.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The values, ascending.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The weights in the values' order; `None` for unit weights.
+    pub fn weights(&self) -> Option<&[f64]> {
+        self.weights.as_deref()
+    }
+
+    /// The labels in the values' order, when built with [`SortedSample::with_labels`].
+    pub fn labels(&self) -> Option<&[u32]> {
+        self.labels.as_deref()
+    }
+
+    /// Weight of observation `i` (sorted position).
+    #[inline(always)]
+    pub fn weight(&self, i: usize) -> f64 {
+        match &self.weights {
+            None => 1.0,
+            Some(w) => w[i],
+        }
+    }
+
+    /// `W = Σ wᵢ`.
+    pub fn total_weight(&self) -> f64 {
+        self.total_weight
+    }
+
+    /// `Σ wᵢ xᵢ`.
+    pub fn total_value(&self) -> f64 {
+        self.total_value
+    }
+
+    /// Weighted mean `Σ wᵢ xᵢ / Σ wᵢ`.
+    pub fn mean(&self) -> f64 {
+        self.total_value / self.total_weight
+    }
+
+    /// Cumulative weight and weighted value of all observations before block `b`.
+    #[inline]
+    pub(crate) fn totals_before_block(&self, b: usize) -> (f64, f64) {
+        (self.weight_before_block[b], self.value_before_block[b])
+    }
+
+    /// Cumulative weight `C` and weighted value `S` of the observations `0..i` (exclusive),
+    /// summed exactly as the block totals are.
+    pub fn totals_before(&self, i: usize) -> (f64, f64) {
+        if i >= self.len() {
+            return (self.total_weight, self.total_value);
+        }
+        let b = i / BLOCK;
+        let (c0, s0) = self.totals_before_block(b);
+        let mut c = Compensated::ZERO;
+        let mut s = Compensated::ZERO;
+        c.add(c0);
+        s.add(s0);
+        for j in block_range(b, self.len()).start..i {
+            let w = self.weight(j);
+            c.add(w);
+            s.add(w * self.values[j]);
+        }
+        (c.value(), s.value())
+    }
+
+    /// Index of the first observation whose cumulative weight *including itself* reaches
+    /// `target` (`C_i ≥ target`), with `C_i` for that index; `None` if `target` exceeds `W`.
+    pub(crate) fn first_reaching(&self, target: f64) -> Option<(usize, f64, f64)> {
+        if target > self.total_weight {
+            return None;
+        }
+        // The last block whose starting cumulative weight is below the target holds it.
+        let b = self
+            .weight_before_block
+            .partition_point(|&c| c < target)
+            .saturating_sub(1);
+        let (c0, s0) = self.totals_before_block(b);
+        let mut c = Compensated::ZERO;
+        let mut s = Compensated::ZERO;
+        c.add(c0);
+        s.add(s0);
+        for j in block_range(b, self.len()) {
+            let w = self.weight(j);
+            c.add(w);
+            s.add(w * self.values[j]);
+            if c.value() >= target {
+                return Some((j, c.value(), s.value()));
+            }
+        }
+        // Rounding: the target equals W to within the last bits; the last index reaches it.
+        let last = self.len() - 1;
+        Some((last, self.total_weight, self.total_value))
+    }
+
+    /// Index of the first strictly positive value (the sample is sorted, so the non-positive
+    /// values are exactly the prefix before it).
+    pub fn first_positive(&self) -> usize {
+        self.values.partition_point(|&x| x <= 0.0)
+    }
+
+    /// Sums of `K` quantities over observations `range`, in fixed blocks aligned to the
+    /// range's start; `f(x, w)` gives the terms of one observation.
+    pub(crate) fn sums_over<const K: usize, F>(&self, range: std::ops::Range<usize>, f: F) -> [f64; K]
+    where
+        F: Fn(f64, f64) -> [f64; K] + Sync + Send,
+    {
+        let values = &self.values[range.clone()];
+        let weights = self.weights.as_ref().map(|w| &w[range]);
+        block_sums(values.len(), |r| {
+            let mut acc = [Compensated::ZERO; K];
+            match weights {
+                None => {
+                    for &x in &values[r] {
+                        for (a, t) in acc.iter_mut().zip(f(x, 1.0)) {
+                            a.add(t);
+                        }
+                    }
+                }
+                Some(w) => {
+                    for (&x, &wi) in values[r.clone()].iter().zip(&w[r]) {
+                        for (a, t) in acc.iter_mut().zip(f(x, wi)) {
+                            a.add(t);
+                        }
+                    }
+                }
+            }
+            acc
+        })
+    }
+}
+
+/// Checks values and weights, reporting the count and the first offending index of each kind.
+fn validate(values: &[f64], weights: Option<&[f64]>) -> Result<()> {
+    if values.is_empty() {
+        return Err(Error::Empty {
+            location: Location::Argument("values"),
+            context: String::new(),
+        });
+    }
+    if let Some(w) = weights {
+        if w.len() != values.len() {
+            return Err(Error::LengthMismatch {
+                left: "values",
+                left_len: values.len(),
+                right: "weights",
+                right_len: w.len(),
+            });
+        }
+    }
+    if let Some((count, first, value)) = find_bad(values, |x| !x.is_finite()) {
+        return Err(Error::NonFinite {
+            location: Location::Argument("values"),
+            count,
+            first: Position::Index(first),
+            value,
+        });
+    }
+    if let Some(w) = weights {
+        if let Some((count, first, value)) = find_bad(w, |x| !x.is_finite()) {
+            return Err(Error::NonFinite {
+                location: Location::Argument("weights"),
+                count,
+                first: Position::Index(first),
+                value,
+            });
+        }
+        if let Some((count, first, value)) = find_bad(w, |x| x < 0.0) {
+            return Err(Error::NegativeWeight {
+                location: Location::Argument("weights"),
+                count,
+                first: Position::Index(first),
+                value,
+            });
+        }
+        if w.iter().all(|&x| x == 0.0) {
+            return Err(Error::ZeroTotalWeight {
+                location: Location::Argument("weights"),
+                count: w.len(),
+                context: String::new(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Count, first index and first value of the elements for which `bad` holds.
+pub(crate) fn find_bad(x: &[f64], bad: impl Fn(f64) -> bool) -> Option<(usize, usize, f64)> {
+    let first = x.iter().position(|&v| bad(v))?;
+    let count = x[first..].iter().filter(|&&v| bad(v)).count();
+    Some((count, first, x[first]))
+}
+
+/// One sort, carrying weights and labels with the values.
+fn sort_observations(
+    values: Vec<f64>,
+    weights: Option<Vec<f64>>,
+    labels: Option<Vec<u32>>,
+) -> (Vec<f64>, Option<Vec<f64>>, Option<Vec<u32>>) {
+    match (weights, labels) {
+        (None, None) => {
+            let mut v = values;
+            sort_by_key(&mut v, |x| f64_key(*x));
+            (v, None, None)
+        }
+        (Some(w), None) => {
+            let mut pairs: Vec<(f64, f64)> = values.into_iter().zip(w).collect();
+            sort_by_key(&mut pairs, |p| f64_key(p.0));
+            let (v, w): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+            (v, Some(w), None)
+        }
+        (w, Some(l)) => {
+            let unit = w.is_none();
+            let w = w.unwrap_or_else(|| vec![1.0; values.len()]);
+            let mut triples: Vec<(f64, f64, u32)> =
+                values.into_iter().zip(w).zip(l).map(|((x, w), l)| (x, w, l)).collect();
+            sort_by_key(&mut triples, |t| f64_key(t.0));
+            let mut v = Vec::with_capacity(triples.len());
+            let mut ws = Vec::with_capacity(triples.len());
+            let mut ls = Vec::with_capacity(triples.len());
+            for (x, w, l) in triples {
+                v.push(x);
+                ws.push(w);
+                ls.push(l);
+            }
+            (v, if unit { None } else { Some(ws) }, Some(ls))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_before_matches_direct_sums() {
+        let x: Vec<f64> = (0..10_000).map(|i| ((i * 7919) % 1000) as f64).collect();
+        let w: Vec<f64> = (0..10_000).map(|i| 1.0 + (i % 3) as f64).collect();
+        let s = SortedSample::new(&x, Some(&w)).unwrap();
+        for i in [0, 1, 4095, 4096, 4097, 9999, 10_000] {
+            let (c, v) = s.totals_before(i);
+            let wc: f64 = s.weights().unwrap()[..i].iter().sum();
+            let vc: f64 = s.values()[..i].iter().zip(&s.weights().unwrap()[..i]).map(|(a, b)| a * b).sum();
+            assert!((c - wc).abs() <= 1e-9 * wc.max(1.0));
+            assert!((v - vc).abs() <= 1e-9 * vc.max(1.0));
+        }
+    }
+
+    #[test]
+    fn labels_travel_with_values() {
+        let s = SortedSample::with_labels(vec![3.0, 1.0, 2.0], Some(vec![1.0, 2.0, 3.0]), vec![30, 10, 20]).unwrap();
+        assert_eq!(s.labels(), Some(&[10, 20, 30][..]));
+        assert_eq!(s.weights(), Some(&[2.0, 3.0, 1.0][..]));
+    }
+
+    #[test]
+    fn rejects_bad_input_with_first_index() {
+        let e = SortedSample::new(&[1.0, f64::NAN, 2.0, f64::INFINITY], None).unwrap_err();
+        assert!(matches!(e, Error::NonFinite { count: 2, first: Position::Index(1), .. }));
+        let e = SortedSample::new(&[1.0, 2.0], Some(&[1.0, -1.0])).unwrap_err();
+        assert!(matches!(e, Error::NegativeWeight { count: 1, first: Position::Index(1), .. }));
+        let e = SortedSample::new(&[1.0, 2.0], Some(&[0.0, 0.0])).unwrap_err();
+        assert!(matches!(e, Error::ZeroTotalWeight { count: 2, .. }));
+        let e = SortedSample::new(&[], None).unwrap_err();
+        assert!(matches!(e, Error::Empty { .. }));
+        let e = SortedSample::new(&[1.0], Some(&[1.0, 2.0])).unwrap_err();
+        assert!(matches!(e, Error::LengthMismatch { .. }));
+    }
+}

@@ -1,0 +1,163 @@
+//! Turning polars columns into validated `f64` values and integer key codes.
+
+use super::read::InputFormat;
+use crate::error::{Error, Location, Position, Result};
+use polars::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+
+fn location(path: &Path, column: &str) -> Location {
+    Location::Column {
+        file: path.to_path_buf(),
+        column: column.to_string(),
+    }
+}
+
+/// A numeric column as `f64`, rejecting empty cells, text and NaN/infinity with the first
+/// offending data row (1-based).
+pub(crate) fn numeric_column(df: &DataFrame, path: &Path, _format: InputFormat, name: &str) -> Result<Vec<f64>> {
+    let col = df.column(name).map_err(|e| Error::Malformed {
+        path: path.to_path_buf(),
+        format: "table".into(),
+        message: e.to_string(),
+    })?;
+    let series = col.as_materialized_series();
+    let values: Vec<f64> = match series.dtype() {
+        DataType::String => parse_text(series, path, name)?,
+        dt if dt.is_primitive_numeric() => {
+            reject_nulls(series, path, name)?;
+            let cast = series.cast(&DataType::Float64).map_err(|e| Error::Malformed {
+                path: path.to_path_buf(),
+                format: "table".into(),
+                message: e.to_string(),
+            })?;
+            let ca = cast.f64().map_err(|e| Error::Malformed {
+                path: path.to_path_buf(),
+                format: "table".into(),
+                message: e.to_string(),
+            })?;
+            let mut out = Vec::with_capacity(ca.len());
+            for arr in ca.downcast_iter() {
+                out.extend_from_slice(arr.values().as_slice());
+            }
+            out
+        }
+        other => {
+            let text = series
+                .get(0)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|_| format!("{other}"));
+            return Err(Error::NonNumeric {
+                location: location(path, name),
+                count: series.len(),
+                first: Position::Row(1),
+                text,
+            });
+        }
+    };
+    if let Some((count, first, value)) = crate::sample::find_bad(&values, |x| !x.is_finite()) {
+        return Err(Error::NonFinite {
+            location: location(path, name),
+            count,
+            first: Position::Row(first + 1),
+            value,
+        });
+    }
+    Ok(values)
+}
+
+fn reject_nulls(series: &Series, path: &Path, name: &str) -> Result<()> {
+    let nulls = series.null_count();
+    if nulls == 0 {
+        return Ok(());
+    }
+    let mask = series.is_null();
+    let first = mask.iter().position(|m| m == Some(true)).unwrap_or(0);
+    Err(Error::Missing {
+        location: location(path, name),
+        count: nulls,
+        first: Position::Row(first + 1),
+    })
+}
+
+fn parse_text(series: &Series, path: &Path, name: &str) -> Result<Vec<f64>> {
+    reject_nulls(series, path, name)?;
+    let ca = series.str().map_err(|e| Error::Malformed {
+        path: path.to_path_buf(),
+        format: "table".into(),
+        message: e.to_string(),
+    })?;
+    let mut out = Vec::with_capacity(ca.len());
+    let mut bad: Option<(usize, String)> = None;
+    let mut bad_count = 0usize;
+    let mut empty: Option<usize> = None;
+    let mut empty_count = 0usize;
+    for (i, cell) in ca.iter().enumerate() {
+        let text = cell.unwrap_or("").trim();
+        if text.is_empty() {
+            empty_count += 1;
+            empty.get_or_insert(i);
+            out.push(f64::NAN);
+            continue;
+        }
+        match text.parse::<f64>() {
+            Ok(v) => out.push(v),
+            Err(_) => {
+                bad_count += 1;
+                bad.get_or_insert((i, text.to_string()));
+                out.push(f64::NAN);
+            }
+        }
+    }
+    if let Some((i, text)) = bad {
+        return Err(Error::NonNumeric {
+            location: location(path, name),
+            count: bad_count,
+            first: Position::Row(i + 1),
+            text,
+        });
+    }
+    if let Some(i) = empty {
+        return Err(Error::Missing {
+            location: location(path, name),
+            count: empty_count,
+            first: Position::Row(i + 1),
+        });
+    }
+    Ok(out)
+}
+
+/// A key column (text or numbers) as dense codes in order of first appearance, with the
+/// label of each code written as in the file. Empty cells are an error.
+pub(crate) fn key_codes(df: &DataFrame, path: &Path, name: &str) -> Result<(Vec<u32>, Vec<String>)> {
+    let col = df.column(name).map_err(|e| Error::Malformed {
+        path: path.to_path_buf(),
+        format: "table".into(),
+        message: e.to_string(),
+    })?;
+    let series = col.as_materialized_series();
+    reject_nulls(series, path, name)?;
+    let text = series.cast(&DataType::String).map_err(|e| Error::Malformed {
+        path: path.to_path_buf(),
+        format: "table".into(),
+        message: e.to_string(),
+    })?;
+    let ca = text.str().map_err(|e| Error::Malformed {
+        path: path.to_path_buf(),
+        format: "table".into(),
+        message: e.to_string(),
+    })?;
+    let mut map: HashMap<&str, u32> = HashMap::new();
+    let mut labels: Vec<String> = Vec::new();
+    let mut codes = Vec::with_capacity(ca.len());
+    for cell in ca.iter() {
+        let cell = cell.unwrap_or("");
+        let next = labels.len() as u32;
+        let code = *map.entry(cell).or_insert_with(|| {
+            labels.push(cell.to_string());
+            next
+        });
+        codes.push(code);
+    }
+    Ok((codes, labels))
+}

@@ -1,0 +1,381 @@
+//! Household tables in, per-group person-level values and weights out. The only module that
+//! sees polars.
+//!
+//! A row is a household (or a person). With `size`, the row stands for `size` persons: the
+//! person weight is `weight × size` (BPS practice), and with `per_capita` the value is the
+//! household total divided by `size`. Rows are split into groups by the `by` columns, groups
+//! in the order they first appear in the file. Every validation error names the file, the
+//! column, how many rows are affected and the first data row (counted from 1, the header not
+//! counted).
+
+mod columns;
+mod read;
+
+pub use read::{column_names, InputFormat, Wanted};
+
+use crate::error::{Error, Location, Position, Result};
+use crate::measure::positive::NonPositivePolicy;
+use crate::measure::{Estimate, Measure, Options};
+use crate::sample::SortedSample;
+use columns::{key_codes, numeric_column};
+use std::path::{Path, PathBuf};
+
+/// Which columns of a table mean what.
+#[derive(Debug, Clone, Default)]
+pub struct TableSpec {
+    /// The money value (per person, or the household total with `per_capita`).
+    pub value: String,
+    /// Survey weight (household weight when `size` is given).
+    pub weight: Option<String>,
+    /// Household size: each row stands for this many persons.
+    pub size: Option<String>,
+    /// Divide the value by `size` (the value column holds household totals).
+    pub per_capita: bool,
+    /// Grouping columns (text or integers).
+    pub by: Vec<String>,
+    /// Extra columns to read and keep per row, as `u32` codes (strata, PSU, period, …),
+    /// in this order.
+    pub extra: Vec<(String, &'static str, &'static str)>,
+    /// File format; `None`: from the extension.
+    pub format: Option<InputFormat>,
+}
+
+/// One group's person-level data, in file order.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The group's key, one entry per `by` column, written as in the file.
+    pub key: Vec<String>,
+    /// Person-level values (per capita when asked).
+    pub values: Vec<f64>,
+    /// Person weights; `None` when neither weight nor size was given (unit weights).
+    pub weights: Option<Vec<f64>>,
+    /// 1-based data-row number of each value.
+    pub rows: Vec<u32>,
+    /// The extra columns' codes per value (see [`TableSpec::extra`]).
+    pub extra: Vec<Vec<u32>>,
+}
+
+/// A table split into groups.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub path: PathBuf,
+    /// The `by` column names.
+    pub by: Vec<String>,
+    pub groups: Vec<Group>,
+    /// The value column's name (for messages).
+    pub value_column: String,
+    /// For each extra column, its distinct labels in code order.
+    pub extra_labels: Vec<Vec<String>>,
+}
+
+impl Group {
+    /// A phrase naming the group, e.g. `province=Aceh, area=rural`.
+    pub fn describe(&self, by: &[String]) -> String {
+        by.iter()
+            .zip(&self.key)
+            .map(|(c, v)| format!("{c}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Checks that every value is strictly positive, for measures that need it; the error
+    /// names the file's first offending row.
+    pub fn require_positive(&self, table: &Table, measure: &str) -> Result<()> {
+        let first = self.values.iter().position(|&x| x <= 0.0);
+        match first {
+            None => Ok(()),
+            Some(i) => Err(Error::NonPositiveValue {
+                location: Location::Column {
+                    file: table.path.clone(),
+                    column: table.value_column.clone(),
+                },
+                measure: measure.to_string(),
+                count: self.values[i..].iter().filter(|&&x| x <= 0.0).count(),
+                first: Position::Row(self.rows[i] as usize),
+                value: self.values[i],
+                context: self.describe(&table.by),
+            }),
+        }
+    }
+}
+
+/// Reads a table file and returns its person-level values per group.
+///
+/// # Errors
+/// Unreadable or malformed file, a missing column, non-numeric or empty cells in a numeric
+/// column, NaN or infinite values, negative weights, household sizes that are not positive,
+/// empty cells in a grouping column.
+pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
+    let format = spec.format.unwrap_or_else(|| InputFormat::from_path(path));
+    let mut wanted = vec![Wanted {
+        name: spec.value.clone(),
+        role: "value",
+        flag: "--value",
+    }];
+    if let Some(w) = &spec.weight {
+        wanted.push(Wanted {
+            name: w.clone(),
+            role: "weight",
+            flag: "--weight",
+        });
+    }
+    if let Some(s) = &spec.size {
+        wanted.push(Wanted {
+            name: s.clone(),
+            role: "household size",
+            flag: "--size",
+        });
+    }
+    for b in &spec.by {
+        wanted.push(Wanted {
+            name: b.clone(),
+            role: "grouping",
+            flag: "--by",
+        });
+    }
+    for (name, role, flag) in &spec.extra {
+        wanted.push(Wanted {
+            name: name.clone(),
+            role,
+            flag,
+        });
+    }
+    let df = match read::read_columns(path, format, &wanted, false) {
+        // polars infers a column's type from the first rows and fails on a later cell that
+        // does not fit; read the columns as text so the bad cell can be named exactly.
+        Err(Error::Malformed { .. }) if format == InputFormat::Csv => read::read_columns(path, format, &wanted, true)?,
+        other => other?,
+    };
+    let n = df.height();
+    if n == 0 {
+        return Err(Error::Empty {
+            location: Location::Column {
+                file: path.to_path_buf(),
+                column: spec.value.clone(),
+            },
+            context: "the file has no data rows".into(),
+        });
+    }
+    let numeric = |name: &str| numeric_column(&df, path, format, name);
+    let mut values = numeric(&spec.value)?;
+    let mut weights = match &spec.weight {
+        Some(w) => {
+            let w = numeric(w)?;
+            check_weights(&w, path, spec.weight.as_deref().unwrap_or_default())?;
+            Some(w)
+        }
+        None => None,
+    };
+    if let Some(size_col) = &spec.size {
+        let size = numeric(size_col)?;
+        if let Some(i) = size.iter().position(|&s| s <= 0.0) {
+            return Err(Error::OutOfRange {
+                location: Location::Column {
+                    file: path.to_path_buf(),
+                    column: size_col.clone(),
+                },
+                count: size.iter().filter(|&&s| s <= 0.0).count(),
+                first: Position::Row(i + 1),
+                value: size[i],
+                problem: "are zero or negative household sizes".into(),
+                fix: "a household has at least one person: fix or remove those rows".into(),
+            });
+        }
+        if spec.per_capita {
+            for (v, s) in values.iter_mut().zip(&size) {
+                *v /= s;
+            }
+        }
+        weights = Some(match weights {
+            Some(mut w) => {
+                for (w, s) in w.iter_mut().zip(&size) {
+                    *w *= s;
+                }
+                w
+            }
+            None => size,
+        });
+    }
+    let by_codes: Vec<(Vec<u32>, Vec<String>)> = spec
+        .by
+        .iter()
+        .map(|c| key_codes(&df, path, c))
+        .collect::<Result<_>>()?;
+    let extra: Vec<(Vec<u32>, Vec<String>)> = spec
+        .extra
+        .iter()
+        .map(|(c, _, _)| key_codes(&df, path, c))
+        .collect::<Result<_>>()?;
+    drop(df);
+    let (group_of_row, keys) = combine_keys(&by_codes, n);
+    let groups = split(values.as_mut_slice(), weights.as_deref(), &group_of_row, keys, &extra);
+    Ok(Table {
+        path: path.to_path_buf(),
+        by: spec.by.clone(),
+        groups,
+        value_column: spec.value.clone(),
+        extra_labels: extra.into_iter().map(|(_, labels)| labels).collect(),
+    })
+}
+
+fn check_weights(w: &[f64], path: &Path, column: &str) -> Result<()> {
+    if let Some(i) = w.iter().position(|&x| x < 0.0) {
+        return Err(Error::NegativeWeight {
+            location: Location::Column {
+                file: path.to_path_buf(),
+                column: column.into(),
+            },
+            count: w.iter().filter(|&&x| x < 0.0).count(),
+            first: Position::Row(i + 1),
+            value: w[i],
+        });
+    }
+    Ok(())
+}
+
+/// Combines per-column key codes into one group id per row, ids in order of first
+/// appearance, and the groups' key texts.
+fn combine_keys(by: &[(Vec<u32>, Vec<String>)], n: usize) -> (Vec<u32>, Vec<Vec<String>>) {
+    if by.is_empty() {
+        return (vec![0; n], vec![Vec::new()]);
+    }
+    let mut ids = std::collections::HashMap::<Vec<u32>, u32>::new();
+    let mut keys = Vec::new();
+    let mut group_of_row = Vec::with_capacity(n);
+    let mut composite = vec![0u32; by.len()];
+    for row in 0..n {
+        for (slot, (codes, _)) in composite.iter_mut().zip(by) {
+            *slot = codes[row];
+        }
+        let next = ids.len() as u32;
+        let id = *ids.entry(composite.clone()).or_insert_with(|| {
+            keys.push(
+                by.iter()
+                    .zip(&composite)
+                    .map(|((_, labels), &c)| labels[c as usize].clone())
+                    .collect(),
+            );
+            next
+        });
+        group_of_row.push(id);
+    }
+    (group_of_row, keys)
+}
+
+fn split(
+    values: &mut [f64],
+    weights: Option<&[f64]>,
+    group_of_row: &[u32],
+    keys: Vec<Vec<String>>,
+    extra: &[(Vec<u32>, Vec<String>)],
+) -> Vec<Group> {
+    let mut counts = vec![0usize; keys.len()];
+    for &g in group_of_row {
+        counts[g as usize] += 1;
+    }
+    let mut groups: Vec<Group> = keys
+        .into_iter()
+        .zip(&counts)
+        .map(|(key, &c)| Group {
+            key,
+            values: Vec::with_capacity(c),
+            weights: weights.map(|_| Vec::with_capacity(c)),
+            rows: Vec::with_capacity(c),
+            extra: extra.iter().map(|_| Vec::with_capacity(c)).collect(),
+        })
+        .collect();
+    for (row, &g) in group_of_row.iter().enumerate() {
+        let group = &mut groups[g as usize];
+        group.values.push(values[row]);
+        if let (Some(gw), Some(w)) = (group.weights.as_mut(), weights) {
+            gw.push(w[row]);
+        }
+        group.rows.push(row as u32 + 1);
+        for (slot, (codes, _)) in group.extra.iter_mut().zip(extra) {
+            slot.push(codes[row]);
+        }
+    }
+    groups
+}
+
+/// One measure for one group: the tidy result row of `gini compute`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupEstimate {
+    /// The group's key (empty without grouping).
+    pub key: Vec<String>,
+    pub measure: Measure,
+    pub estimate: Estimate,
+}
+
+/// Evaluates `measures` on every group of `table`. Each group is sorted once for all its
+/// measures; groups run in parallel and the rows come back in group order, then measure
+/// order.
+///
+/// # Errors
+/// The first group (in file order) that fails: all-zero weights, non-positive values for a
+/// measure that needs positive ones (under [`NonPositivePolicy::Error`]), a non-positive mean.
+pub fn compute(table: Table, measures: &[Measure], options: &Options) -> Result<Vec<GroupEstimate>> {
+    use rayon::prelude::*;
+    let needs_positive: Vec<String> = measures
+        .iter()
+        .filter(|m| m.needs_positive_values())
+        .map(Measure::name)
+        .collect();
+    let Table { path, by, groups, value_column, extra_labels } = table;
+    let shell = Table {
+        path,
+        by,
+        groups: Vec::new(),
+        value_column,
+        extra_labels,
+    };
+    let per_group: Vec<Result<Vec<GroupEstimate>>> = groups
+        .into_par_iter()
+        .map(|group| {
+            if options.non_positive == NonPositivePolicy::Error {
+                if let Some(m) = needs_positive.first() {
+                    group.require_positive(&shell, m)?;
+                }
+            }
+            let context = group.describe(&shell.by);
+            let in_group = |e: Error| if context.is_empty() { e } else { e.in_context(&context) };
+            let location = || Location::Column {
+                file: shell.path.clone(),
+                column: shell.value_column.clone(),
+            };
+            let count = group.values.len();
+            let sample = SortedSample::from_vecs(group.values, group.weights).map_err(|e| match e {
+                Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
+                    location: location(),
+                    count,
+                    context: context.clone(),
+                },
+                other => in_group(other),
+            })?;
+            measures
+                .iter()
+                .map(|m| {
+                    let estimate = m.evaluate(&sample, options).map_err(|e| match e {
+                        Error::NonPositiveMean { measure, mean, .. } => Error::NonPositiveMean {
+                            location: location(),
+                            measure,
+                            mean,
+                            context: context.clone(),
+                        },
+                        other => in_group(other),
+                    })?;
+                    Ok(GroupEstimate {
+                        key: group.key.clone(),
+                        measure: *m,
+                        estimate,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for r in per_group {
+        rows.extend(r?);
+    }
+    Ok(rows)
+}

@@ -1,0 +1,154 @@
+//! Opening CSV and Parquet files with polars, reading only the columns asked for.
+
+use crate::error::{Error, Result};
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Table file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputFormat {
+    Csv,
+    Parquet,
+}
+
+impl InputFormat {
+    /// Parses `csv` or `parquet`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "csv" => Ok(InputFormat::Csv),
+            "parquet" | "pq" => Ok(InputFormat::Parquet),
+            _ => Err(Error::InvalidParameter {
+                name: "input format",
+                value: name.into(),
+                expected: "csv or parquet".into(),
+            }),
+        }
+    }
+
+    /// The format a file's extension implies (`.parquet`/`.pq` → Parquet, anything else CSV).
+    pub fn from_path(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("parquet") | Some("pq") => InputFormat::Parquet,
+            _ => InputFormat::Csv,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            InputFormat::Csv => "CSV",
+            InputFormat::Parquet => "Parquet",
+        }
+    }
+}
+
+/// A column the caller needs, with its role and the flag that names it (for error messages).
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    pub name: String,
+    pub role: &'static str,
+    pub flag: &'static str,
+}
+
+/// Reads `columns` of the file. Checks first that every column exists, so a misspelt name
+/// gets an error that lists the file's columns. CSV columns are read as text when
+/// `as_text` says so (used to locate a non-numeric cell precisely).
+pub(crate) fn read_columns(path: &Path, format: InputFormat, columns: &[Wanted], as_text: bool) -> Result<DataFrame> {
+    let names = column_names(path, format)?;
+    for c in columns {
+        if !names.iter().any(|n| n == &c.name) {
+            return Err(Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: c.name.clone(),
+                role: c.role.to_string(),
+                flag: c.flag.to_string(),
+                available: names.join(", "),
+            });
+        }
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for c in columns {
+        if !unique.contains(&c.name) {
+            unique.push(c.name.clone());
+        }
+    }
+    guarded(path, format, || match format {
+        InputFormat::Csv => {
+            let selected: Arc<[PlSmallStr]> = unique.iter().map(|s| PlSmallStr::from(s.as_str())).collect();
+            let mut options = CsvReadOptions::default()
+                .with_has_header(true)
+                .with_columns(Some(selected))
+                .with_infer_schema_length(Some(10_000));
+            if as_text {
+                let schema: Schema = unique
+                    .iter()
+                    .map(|s| Field::new(PlSmallStr::from(s.as_str()), DataType::String))
+                    .collect();
+                options = options.with_schema_overwrite(Some(Arc::new(schema)));
+            }
+            options
+                .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                .and_then(|r| r.finish())
+        }
+        InputFormat::Parquet => {
+            let file = std::fs::File::open(path)?;
+            ParquetReader::new(file).with_columns(Some(unique.clone())).finish()
+        }
+    })
+}
+
+/// The file's column names, without reading its data.
+pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        });
+    }
+    let df_or_names = guarded(path, format, || match format {
+        InputFormat::Csv => CsvReadOptions::default()
+            .with_has_header(true)
+            .with_n_rows(Some(1))
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|r| r.finish())
+            .map(|df| df.get_column_names().iter().map(|s| s.to_string()).collect()),
+        InputFormat::Parquet => {
+            let file = std::fs::File::open(path)?;
+            let schema = ParquetReader::new(file).schema()?;
+            Ok(schema.iter_names().map(|s| s.to_string()).collect())
+        }
+    })?;
+    Ok(df_or_names)
+}
+
+/// Runs a polars call, turning its errors — and, as a last line of defence, its panics on
+/// malformed files — into [`Error::Malformed`] / [`Error::Io`] naming the file.
+fn guarded<T>(path: &Path, format: InputFormat, f: impl FnOnce() -> PolarsResult<T>) -> Result<T> {
+    let path: PathBuf = path.to_path_buf();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    match outcome {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(PolarsError::IO { error, .. })) => Err(Error::Io {
+            path,
+            message: error.to_string(),
+        }),
+        Ok(Err(e)) => Err(Error::Malformed {
+            path,
+            format: format.name().into(),
+            message: first_line(&e.to_string()),
+        }),
+        Err(panic) => Err(Error::Malformed {
+            path,
+            format: format.name().into(),
+            message: panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "the reader failed".into()),
+        }),
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}
