@@ -80,11 +80,12 @@ pub(crate) fn read_columns(path: &Path, format: InputFormat, columns: &[Wanted],
                 .with_columns(Some(selected))
                 .with_infer_schema_length(Some(10_000));
             if as_text {
-                let schema: Schema = unique
+                // Every column as text: no type inference at all.
+                let schema: Schema = names
                     .iter()
                     .map(|s| Field::new(PlSmallStr::from(s.as_str()), DataType::String))
                     .collect();
-                options = options.with_schema_overwrite(Some(Arc::new(schema)));
+                options = options.with_schema(Some(Arc::new(schema)));
             }
             options
                 .try_into_reader_with_file_path(Some(path.to_path_buf()))
@@ -109,6 +110,9 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
         InputFormat::Csv => CsvReadOptions::default()
             .with_has_header(true)
             .with_n_rows(Some(1))
+            // All columns as text: the reader may parse more than one row in parallel, and a
+            // typed parse could fail on a later row before the columns are even checked.
+            .with_infer_schema_length(Some(0))
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(|r| r.finish())
             .map(|df| df.get_column_names().iter().map(|s| s.to_string()).collect()),

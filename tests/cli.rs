@@ -1,0 +1,195 @@
+//! The `gini` program end to end: output shapes, and one test per kind of bad input (one
+//! line on stderr naming file, column, count, first row and the fix; exit 1 for data, 2 for
+//! usage; never a panic).
+
+mod common;
+
+use std::process::{Command, Output, Stdio};
+
+fn gini(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gini")).args(args).output().expect("run gini")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Asserts a data error: exit 1, exactly one stderr line starting `gini: error:`, containing
+/// every fragment.
+fn assert_data_error(o: &Output, fragments: &[&str]) {
+    let e = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "stderr: {e}");
+    assert_eq!(e.lines().count(), 1, "one line expected: {e}");
+    assert!(e.starts_with("gini: error: "), "{e}");
+    for f in fragments {
+        assert!(e.contains(f), "'{f}' missing from: {e}");
+    }
+}
+
+const GOOD: &str = "province,area,kapita,wert,r301\nAceh,urban,1200,10,4\nAceh,rural,800,12,5\nBali,urban,1500,8,3\nAceh,urban,600,9,2\nBali,rural,700,11,6\n";
+
+#[test]
+fn compute_prints_tidy_rows_in_three_formats() {
+    let f = common::temp_file("s.csv", GOOD.as_bytes());
+    let p = f.path.to_str().unwrap();
+    let o = gini(&["compute", p, "--value", "kapita", "--weight", "wert", "--size", "r301", "--by", "province", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "province,measure,estimate,n,population");
+    assert_eq!(lines.len(), 1 + 2 * 5);
+    assert!(lines[1].starts_with("Aceh,gini,"));
+    // Aceh persons: 1200×40, 800×60, 600×18 (weight × size) → population 118.
+    assert!(lines[1].ends_with(",3,118"), "{}", lines[1]);
+
+    let o = gini(&["compute", p, "--value", "kapita", "--by", "province,area", "--measures", "gini,mean", "--format", "json"]);
+    let out = stdout(&o);
+    assert!(out.trim_start().starts_with('['));
+    assert!(out.contains("\"province\": \"Aceh\", \"area\": \"urban\", \"measure\": \"gini\""), "{out}");
+
+    let o = gini(&["compute", p, "--value", "kapita", "--weight", "wert", "--measures", "gini,mean,share_bottom40"]);
+    let out = stdout(&o);
+    assert!(out.lines().next().unwrap().starts_with("measure"));
+    assert!(out.contains("mean"));
+    // Money with a thousands separator, indices with 4 decimals.
+    assert!(out.lines().any(|l| l.starts_with("mean") && l.ends_with("934  5          50")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("gini") && l.contains("0.")));
+}
+
+#[test]
+fn output_file_is_written() {
+    let f = common::temp_file("s.csv", GOOD.as_bytes());
+    let target = f.dir.path().join("out.csv");
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "kapita", "--format", "csv", "--output", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(std::fs::read_to_string(target).unwrap().starts_with("measure,estimate"));
+}
+
+#[test]
+fn missing_column_lists_the_columns_and_the_flag() {
+    let f = common::temp_file("s.csv", GOOD.as_bytes());
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "kapita", "--weight", "weight"]);
+    assert_data_error(&o, &["s.csv", "'weight'", "--weight", "kapita, wert, r301"]);
+}
+
+#[test]
+fn non_numeric_cell_is_located() {
+    let mut text = String::from("x,w\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("{},1\n", i + 1));
+    }
+    text.push_str("12abc,1\n");
+    let f = common::temp_file("late.csv", text.as_bytes());
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--weight", "w"]);
+    assert_data_error(&o, &["late.csv", "column 'x'", "1 cell(s) are not numbers", "row 20001", "12abc"]);
+}
+
+#[test]
+fn nan_and_infinity_are_rejected() {
+    let f = common::temp_file("nan.csv", b"x,w\n1,1\nNaN,1\n3,1\ninf,2\n");
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x"]);
+    assert_data_error(&o, &["nan.csv", "column 'x'", "2 value(s) are not finite", "row 2"]);
+}
+
+#[test]
+fn empty_cell_is_rejected() {
+    let f = common::temp_file("gap.csv", b"x,w\n1,1\n2,\n3,1\n");
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--weight", "w"]);
+    assert_data_error(&o, &["gap.csv", "column 'w'", "1 cell(s) are empty", "row 2"]);
+}
+
+#[test]
+fn negative_weight_is_rejected() {
+    let f = common::temp_file("neg.csv", b"x,w\n1,1\n2,-3\n3,1\n4,-1\n");
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--weight", "w"]);
+    assert_data_error(&o, &["neg.csv", "column 'w'", "2 weight(s) are negative", "row 2", "-3"]);
+}
+
+#[test]
+fn all_zero_weights_in_a_group_are_rejected() {
+    let f = common::temp_file("zero.csv", b"g,x,w\na,1,1\nb,2,0\na,3,1\nb,4,0\n");
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--weight", "w", "--by", "g"]);
+    assert_data_error(&o, &["zero.csv", "all 2 weights are zero", "g=b"]);
+}
+
+#[test]
+fn empty_file_is_rejected() {
+    let f = common::temp_file("empty.csv", b"x,w\n");
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x"]);
+    assert_data_error(&o, &["empty.csv", "no observations", "no data rows"]);
+}
+
+#[test]
+fn non_positive_values_error_or_are_excluded() {
+    let f = common::temp_file("zeros.csv", b"g,x\na,0\na,2\na,5\nb,-1\nb,4\nb,3\n");
+    let p = f.path.to_str().unwrap();
+    let o = gini(&["compute", p, "--value", "x", "--by", "g", "--measures", "gini,theil_t"]);
+    assert_data_error(&o, &["zeros.csv", "column 'x'", "theil_t needs strictly positive values", "1 value(s)", "g=a", "row 1", "--non-positive exclude"]);
+    let o = gini(&["compute", p, "--value", "x", "--by", "g", "--measures", "gini,theil_t", "--non-positive", "exclude", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // The Gini keeps the zero (3 rows); Theil uses the 2 positive rows.
+    assert!(out.lines().any(|l| l.starts_with("a,gini,") && l.ends_with(",3,3")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("a,theil_t,") && l.ends_with(",2,2")), "{out}");
+}
+
+#[test]
+fn non_positive_household_size_is_rejected() {
+    let f = common::temp_file("size.csv", b"x,n\n10,2\n20,0\n");
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--size", "n", "--per-capita"]);
+    assert_data_error(&o, &["size.csv", "column 'n'", "row 2", "household sizes"]);
+}
+
+#[test]
+fn unreadable_and_malformed_files() {
+    let o = gini(&["compute", "/nonexistent/survey.csv", "--value", "x"]);
+    assert_data_error(&o, &["/nonexistent/survey.csv", "cannot read the file"]);
+    let f = common::temp_file("broken.parquet", b"this is not parquet at all");
+    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x"]);
+    assert_data_error(&o, &["broken.parquet", "Parquet", "--input-format"]);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let f = common::temp_file("s.csv", GOOD.as_bytes());
+    let p = f.path.to_str().unwrap();
+    let o = gini(&["compute", p, "--value", "kapita", "--measures", "gini,gnii"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown measure 'gnii'"));
+    let o = gini(&["compute", p, "--vaule", "kapita"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    let o = gini(&["compute", p, "--value", "kapita", "--gini-convention", "fancy"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    let mut text = String::from("g,x\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("{},{}\n", i, i + 1));
+    }
+    let f = common::temp_file("many.csv", text.as_bytes());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args(["compute", f.path.to_str().unwrap(), "--value", "x", "--by", "g", "--measures", "mean"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn bundled_dataset_runs() {
+    let p = common::repo_path("datasets/us-state-income/us_state_income.csv");
+    let o = gini(&["compute", p.to_str().unwrap(), "--value", "income", "--by", "year", "--measures", "gini", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1 + 81);
+}

@@ -1,0 +1,92 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// A minimal CSV reader (quoted fields, doubled quotes) for the test-vector files.
+pub fn read_csv(path: &str) -> Vec<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).expect("test data file is part of the repository");
+    let mut records = parse_records(&text);
+    let header = records.remove(0);
+    records
+        .into_iter()
+        .filter(|r| r.len() > 1)
+        .map(|r| header.iter().cloned().zip(r).collect())
+        .collect()
+}
+
+fn parse_records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, '\r') => {}
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// Semicolon-separated numbers.
+pub fn numbers(s: &str) -> Vec<f64> {
+    s.split(';').filter(|t| !t.is_empty()).map(|t| t.trim().parse().expect("a number")).collect()
+}
+
+pub fn repo_path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A temporary file with the given contents; the directory lives as long as the value.
+pub struct TempFile {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+pub fn temp_file(name: &str, contents: &[u8]) -> TempFile {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).expect("write temporary file");
+    TempFile { dir, path }
+}
+
+/// Deterministic pseudo-random numbers for test data (SplitMix64).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in (0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+    /// Log-normal-ish positive money values.
+    pub fn income(&mut self) -> f64 {
+        let u = self.uniform();
+        (8.0 + 2.0 * (u / (1.0 - u)).ln() / 3.0).exp().round().max(1.0)
+    }
+}
