@@ -21,7 +21,10 @@ fn main() -> ExitCode {
                 .ok()
                 .and_then(|m| m.clone())
                 .unwrap_or_else(|| "unknown".into());
-            eprintln!("gini: error: internal error ({}); please report it with the command line used", message.replace('\n', " "));
+            eprintln!(
+                "gini: error: internal error ({}); please report it with the command line used",
+                message.replace('\n', " ")
+            );
             ExitCode::from(70)
         }
     }

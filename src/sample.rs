@@ -54,7 +54,11 @@ impl SortedSample {
     /// As [`SortedSample::from_vecs`], carrying a `u32` label per observation (a cluster or
     /// row index) through the sort, so that survey designs can map each sorted observation
     /// back to its primary sampling unit.
-    pub fn with_labels(values: Vec<f64>, weights: Option<Vec<f64>>, labels: Vec<u32>) -> Result<Self> {
+    pub fn with_labels(
+        values: Vec<f64>,
+        weights: Option<Vec<f64>>,
+        labels: Vec<u32>,
+    ) -> Result<Self> {
         if labels.len() != values.len() {
             return Err(Error::LengthMismatch {
                 left: "values",
@@ -66,7 +70,11 @@ impl SortedSample {
         Self::build(values, weights, Some(labels))
     }
 
-    fn build(values: Vec<f64>, weights: Option<Vec<f64>>, labels: Option<Vec<u32>>) -> Result<Self> {
+    fn build(
+        values: Vec<f64>,
+        weights: Option<Vec<f64>>,
+        labels: Option<Vec<u32>>,
+    ) -> Result<Self> {
         validate(&values, weights.as_deref())?;
         let (values, weights, labels) = sort_observations(values, weights, labels);
         let mut sample = SortedSample {
@@ -228,7 +236,11 @@ impl SortedSample {
 
     /// Sums of `K` quantities over observations `range`, in fixed blocks aligned to the
     /// range's start; `f(x, w)` gives the terms of one observation.
-    pub(crate) fn sums_over<const K: usize, F>(&self, range: std::ops::Range<usize>, f: F) -> [f64; K]
+    pub(crate) fn sums_over<const K: usize, F>(
+        &self,
+        range: std::ops::Range<usize>,
+        f: F,
+    ) -> [f64; K]
     where
         F: Fn(f64, f64) -> [f64; K] + Sync + Send,
     {
@@ -339,8 +351,12 @@ fn sort_observations(
         (w, Some(l)) => {
             let unit = w.is_none();
             let w = w.unwrap_or_else(|| vec![1.0; values.len()]);
-            let mut triples: Vec<(f64, f64, u32)> =
-                values.into_iter().zip(w).zip(l).map(|((x, w), l)| (x, w, l)).collect();
+            let mut triples: Vec<(f64, f64, u32)> = values
+                .into_iter()
+                .zip(w)
+                .zip(l)
+                .map(|((x, w), l)| (x, w, l))
+                .collect();
             sort_by_key(&mut triples, |t| f64_key(t.0));
             let mut v = Vec::with_capacity(triples.len());
             let mut ws = Vec::with_capacity(triples.len());
@@ -367,7 +383,11 @@ mod tests {
         for i in [0, 1, 4095, 4096, 4097, 9999, 10_000] {
             let (c, v) = s.totals_before(i);
             let wc: f64 = s.weights().unwrap()[..i].iter().sum();
-            let vc: f64 = s.values()[..i].iter().zip(&s.weights().unwrap()[..i]).map(|(a, b)| a * b).sum();
+            let vc: f64 = s.values()[..i]
+                .iter()
+                .zip(&s.weights().unwrap()[..i])
+                .map(|(a, b)| a * b)
+                .sum();
             assert!((c - wc).abs() <= 1e-9 * wc.max(1.0));
             assert!((v - vc).abs() <= 1e-9 * vc.max(1.0));
         }
@@ -375,7 +395,12 @@ mod tests {
 
     #[test]
     fn labels_travel_with_values() {
-        let s = SortedSample::with_labels(vec![3.0, 1.0, 2.0], Some(vec![1.0, 2.0, 3.0]), vec![30, 10, 20]).unwrap();
+        let s = SortedSample::with_labels(
+            vec![3.0, 1.0, 2.0],
+            Some(vec![1.0, 2.0, 3.0]),
+            vec![30, 10, 20],
+        )
+        .unwrap();
         assert_eq!(s.labels(), Some(&[10, 20, 30][..]));
         assert_eq!(s.weights(), Some(&[2.0, 3.0, 1.0][..]));
     }
@@ -383,9 +408,23 @@ mod tests {
     #[test]
     fn rejects_bad_input_with_first_index() {
         let e = SortedSample::new(&[1.0, f64::NAN, 2.0, f64::INFINITY], None).unwrap_err();
-        assert!(matches!(e, Error::NonFinite { count: 2, first: Position::Index(1), .. }));
+        assert!(matches!(
+            e,
+            Error::NonFinite {
+                count: 2,
+                first: Position::Index(1),
+                ..
+            }
+        ));
         let e = SortedSample::new(&[1.0, 2.0], Some(&[1.0, -1.0])).unwrap_err();
-        assert!(matches!(e, Error::NegativeWeight { count: 1, first: Position::Index(1), .. }));
+        assert!(matches!(
+            e,
+            Error::NegativeWeight {
+                count: 1,
+                first: Position::Index(1),
+                ..
+            }
+        ));
         let e = SortedSample::new(&[1.0, 2.0], Some(&[0.0, 0.0])).unwrap_err();
         assert!(matches!(e, Error::ZeroTotalWeight { count: 2, .. }));
         let e = SortedSample::new(&[], None).unwrap_err();

@@ -7,7 +7,10 @@ mod common;
 use std::process::{Command, Output, Stdio};
 
 fn gini(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gini")).args(args).output().expect("run gini")
+    Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args(args)
+        .output()
+        .expect("run gini")
 }
 
 fn stderr(o: &Output) -> String {
@@ -36,7 +39,10 @@ const GOOD: &str = "province,area,kapita,wert,r301\nAceh,urban,1200,10,4\nAceh,r
 fn compute_prints_tidy_rows_in_three_formats() {
     let f = common::temp_file("s.csv", GOOD.as_bytes());
     let p = f.path.to_str().unwrap();
-    let o = gini(&["compute", p, "--value", "kapita", "--weight", "wert", "--size", "r301", "--by", "province", "--format", "csv"]);
+    let o = gini(&[
+        "compute", p, "--value", "kapita", "--weight", "wert", "--size", "r301", "--by",
+        "province", "--format", "csv",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
@@ -46,33 +52,80 @@ fn compute_prints_tidy_rows_in_three_formats() {
     // Aceh persons: 1200×40, 800×60, 600×18 (weight × size) → population 118.
     assert!(lines[1].ends_with(",3,118"), "{}", lines[1]);
 
-    let o = gini(&["compute", p, "--value", "kapita", "--by", "province,area", "--measures", "gini,mean", "--format", "json"]);
+    let o = gini(&[
+        "compute",
+        p,
+        "--value",
+        "kapita",
+        "--by",
+        "province,area",
+        "--measures",
+        "gini,mean",
+        "--format",
+        "json",
+    ]);
     let out = stdout(&o);
     assert!(out.trim_start().starts_with('['));
-    assert!(out.contains("\"province\": \"Aceh\", \"area\": \"urban\", \"measure\": \"gini\""), "{out}");
+    assert!(
+        out.contains("\"province\": \"Aceh\", \"area\": \"urban\", \"measure\": \"gini\""),
+        "{out}"
+    );
 
-    let o = gini(&["compute", p, "--value", "kapita", "--weight", "wert", "--measures", "gini,mean,share_bottom40"]);
+    let o = gini(&[
+        "compute",
+        p,
+        "--value",
+        "kapita",
+        "--weight",
+        "wert",
+        "--measures",
+        "gini,mean,share_bottom40",
+    ]);
     let out = stdout(&o);
     assert!(out.lines().next().unwrap().starts_with("measure"));
     assert!(out.contains("mean"));
     // Money with a thousands separator, indices with 4 decimals.
-    assert!(out.lines().any(|l| l.starts_with("mean") && l.ends_with("934  5          50")), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("gini") && l.contains("0.")));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("mean") && l.ends_with("934  5          50")),
+        "{out}"
+    );
+    assert!(out
+        .lines()
+        .any(|l| l.starts_with("gini") && l.contains("0.")));
 }
 
 #[test]
 fn output_file_is_written() {
     let f = common::temp_file("s.csv", GOOD.as_bytes());
     let target = f.dir.path().join("out.csv");
-    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "kapita", "--format", "csv", "--output", target.to_str().unwrap()]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "kapita",
+        "--format",
+        "csv",
+        "--output",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(std::fs::read_to_string(target).unwrap().starts_with("measure,estimate"));
+    assert!(std::fs::read_to_string(target)
+        .unwrap()
+        .starts_with("measure,estimate"));
 }
 
 #[test]
 fn missing_column_lists_the_columns_and_the_flag() {
     let f = common::temp_file("s.csv", GOOD.as_bytes());
-    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "kapita", "--weight", "weight"]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "kapita",
+        "--weight",
+        "weight",
+    ]);
     assert_data_error(&o, &["s.csv", "'weight'", "--weight", "kapita, wert, r301"]);
 }
 
@@ -84,35 +137,94 @@ fn non_numeric_cell_is_located() {
     }
     text.push_str("12abc,1\n");
     let f = common::temp_file("late.csv", text.as_bytes());
-    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--weight", "w"]);
-    assert_data_error(&o, &["late.csv", "column 'x'", "1 cell(s) are not numbers", "row 20001", "12abc"]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+    ]);
+    assert_data_error(
+        &o,
+        &[
+            "late.csv",
+            "column 'x'",
+            "1 cell(s) are not numbers",
+            "row 20001",
+            "12abc",
+        ],
+    );
 }
 
 #[test]
 fn nan_and_infinity_are_rejected() {
     let f = common::temp_file("nan.csv", b"x,w\n1,1\nNaN,1\n3,1\ninf,2\n");
     let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x"]);
-    assert_data_error(&o, &["nan.csv", "column 'x'", "2 value(s) are not finite", "row 2"]);
+    assert_data_error(
+        &o,
+        &[
+            "nan.csv",
+            "column 'x'",
+            "2 value(s) are not finite",
+            "row 2",
+        ],
+    );
 }
 
 #[test]
 fn empty_cell_is_rejected() {
     let f = common::temp_file("gap.csv", b"x,w\n1,1\n2,\n3,1\n");
-    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--weight", "w"]);
-    assert_data_error(&o, &["gap.csv", "column 'w'", "1 cell(s) are empty", "row 2"]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+    ]);
+    assert_data_error(
+        &o,
+        &["gap.csv", "column 'w'", "1 cell(s) are empty", "row 2"],
+    );
 }
 
 #[test]
 fn negative_weight_is_rejected() {
     let f = common::temp_file("neg.csv", b"x,w\n1,1\n2,-3\n3,1\n4,-1\n");
-    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--weight", "w"]);
-    assert_data_error(&o, &["neg.csv", "column 'w'", "2 weight(s) are negative", "row 2", "-3"]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+    ]);
+    assert_data_error(
+        &o,
+        &[
+            "neg.csv",
+            "column 'w'",
+            "2 weight(s) are negative",
+            "row 2",
+            "-3",
+        ],
+    );
 }
 
 #[test]
 fn all_zero_weights_in_a_group_are_rejected() {
     let f = common::temp_file("zero.csv", b"g,x,w\na,1,1\nb,2,0\na,3,1\nb,4,0\n");
-    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--weight", "w", "--by", "g"]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--by",
+        "g",
+    ]);
     assert_data_error(&o, &["zero.csv", "all 2 weights are zero", "g=b"]);
 }
 
@@ -127,20 +239,69 @@ fn empty_file_is_rejected() {
 fn non_positive_values_error_or_are_excluded() {
     let f = common::temp_file("zeros.csv", b"g,x\na,0\na,2\na,5\nb,-1\nb,4\nb,3\n");
     let p = f.path.to_str().unwrap();
-    let o = gini(&["compute", p, "--value", "x", "--by", "g", "--measures", "gini,theil_t"]);
-    assert_data_error(&o, &["zeros.csv", "column 'x'", "theil_t needs strictly positive values", "1 value(s)", "g=a", "row 1", "--non-positive exclude"]);
-    let o = gini(&["compute", p, "--value", "x", "--by", "g", "--measures", "gini,theil_t", "--non-positive", "exclude", "--format", "csv"]);
+    let o = gini(&[
+        "compute",
+        p,
+        "--value",
+        "x",
+        "--by",
+        "g",
+        "--measures",
+        "gini,theil_t",
+    ]);
+    assert_data_error(
+        &o,
+        &[
+            "zeros.csv",
+            "column 'x'",
+            "theil_t needs strictly positive values",
+            "1 value(s)",
+            "g=a",
+            "row 1",
+            "--non-positive exclude",
+        ],
+    );
+    let o = gini(&[
+        "compute",
+        p,
+        "--value",
+        "x",
+        "--by",
+        "g",
+        "--measures",
+        "gini,theil_t",
+        "--non-positive",
+        "exclude",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     // The Gini keeps the zero (3 rows); Theil uses the 2 positive rows.
-    assert!(out.lines().any(|l| l.starts_with("a,gini,") && l.ends_with(",3,3")), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("a,theil_t,") && l.ends_with(",2,2")), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("a,gini,") && l.ends_with(",3,3")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("a,theil_t,") && l.ends_with(",2,2")),
+        "{out}"
+    );
 }
 
 #[test]
 fn non_positive_household_size_is_rejected() {
     let f = common::temp_file("size.csv", b"x,n\n10,2\n20,0\n");
-    let o = gini(&["compute", f.path.to_str().unwrap(), "--value", "x", "--size", "n", "--per-capita"]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--size",
+        "n",
+        "--per-capita",
+    ]);
     assert_data_error(&o, &["size.csv", "column 'n'", "row 2", "household sizes"]);
 }
 
@@ -163,7 +324,14 @@ fn usage_errors_exit_2() {
     let o = gini(&["compute", p, "--vaule", "kapita"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
-    let o = gini(&["compute", p, "--value", "kapita", "--gini-convention", "fancy"]);
+    let o = gini(&[
+        "compute",
+        p,
+        "--value",
+        "kapita",
+        "--gini-convention",
+        "fancy",
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -175,7 +343,16 @@ fn closed_pipe_exits_quietly() {
     }
     let f = common::temp_file("many.csv", text.as_bytes());
     let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
-        .args(["compute", f.path.to_str().unwrap(), "--value", "x", "--by", "g", "--measures", "mean"])
+        .args([
+            "compute",
+            f.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--by",
+            "g",
+            "--measures",
+            "mean",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -189,7 +366,18 @@ fn closed_pipe_exits_quietly() {
 #[test]
 fn bundled_dataset_runs() {
     let p = common::repo_path("datasets/us-state-income/us_state_income.csv");
-    let o = gini(&["compute", p.to_str().unwrap(), "--value", "income", "--by", "year", "--measures", "gini", "--format", "csv"]);
+    let o = gini(&[
+        "compute",
+        p.to_str().unwrap(),
+        "--value",
+        "income",
+        "--by",
+        "year",
+        "--measures",
+        "gini",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o).lines().count(), 1 + 81);
 }

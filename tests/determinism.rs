@@ -14,10 +14,16 @@ fn data(n: usize, weighted: bool) -> (Vec<f64>, Option<Vec<f64>>) {
 }
 
 fn bits_in_pool(threads: usize, x: &[f64], w: Option<&[f64]>) -> Vec<u64> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     pool.install(|| {
         let s = SortedSample::new(x, w).unwrap();
-        let measures = Measure::parse_list("gini,theil_t,mld,ge_2,atkinson_1,share_bottom40,share_top20,palma,mean,median,cv").unwrap();
+        let measures = Measure::parse_list(
+            "gini,theil_t,mld,ge_2,atkinson_1,share_bottom40,share_top20,palma,mean,median,cv",
+        )
+        .unwrap();
         measures
             .iter()
             .map(|m| m.evaluate(&s, &Options::default()).unwrap().value.to_bits())
@@ -32,7 +38,11 @@ fn one_thread_and_many_threads_are_bit_identical() {
         let (x, w) = data(250_001, weighted);
         let one = bits_in_pool(1, &x, w.as_deref());
         for threads in [2, 3, 8] {
-            assert_eq!(one, bits_in_pool(threads, &x, w.as_deref()), "{threads} threads, weighted={weighted}");
+            assert_eq!(
+                one,
+                bits_in_pool(threads, &x, w.as_deref()),
+                "{threads} threads, weighted={weighted}"
+            );
         }
         // And again on the global pool, run after run.
         let s1 = bits_in_pool(rayon::current_num_threads(), &x, w.as_deref());
@@ -57,6 +67,9 @@ fn parallel_gini_matches_sequential_reference() {
     }
     let reference = num / (big_w * big_t) - 1.0;
     let s = SortedSample::new(&x, Some(&w)).unwrap();
-    let g = Measure::Gini.evaluate(&s, &Options::default()).unwrap().value;
+    let g = Measure::Gini
+        .evaluate(&s, &Options::default())
+        .unwrap()
+        .value;
     assert!((g - reference).abs() < 1e-12, "{g} vs {reference}");
 }

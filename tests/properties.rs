@@ -14,11 +14,16 @@ fn all_measures() -> Vec<Measure> {
 
 fn eval_all(x: &[f64], w: Option<&[f64]>) -> Vec<f64> {
     let s = SortedSample::new(x, w).unwrap();
-    all_measures().iter().map(|m| m.evaluate(&s, &Options::default()).unwrap().value).collect()
+    all_measures()
+        .iter()
+        .map(|m| m.evaluate(&s, &Options::default()).unwrap().value)
+        .collect()
 }
 
 fn close(a: &[f64], b: &[f64], rel: f64) -> bool {
-    a.iter().zip(b).all(|(x, y)| (x - y).abs() <= rel * x.abs().max(y.abs()).max(1e-3))
+    a.iter()
+        .zip(b)
+        .all(|(x, y)| (x - y).abs() <= rel * x.abs().max(y.abs()).max(1e-3))
 }
 
 fn incomes() -> impl Strategy<Value = Vec<f64>> {

@@ -30,9 +30,19 @@ fn table_and_slice_apis_agree_bit_for_bit() {
         ..TableSpec::default()
     };
     let measures = Measure::parse_list("gini,mean,share_bottom40,theil_t,median").unwrap();
-    let rows = compute(read_table(&f.path, &spec).unwrap(), &measures, &Options::default()).unwrap();
+    let rows = compute(
+        read_table(&f.path, &spec).unwrap(),
+        &measures,
+        &Options::default(),
+    )
+    .unwrap();
     // Region A: households 1, 2, 4, 7 in file order.
-    let hh = [(300.0, 3.0, 10.5), (1000.0, 2.0, 7.25), (800.0, 4.0, 3.0), (640.0, 2.0, 9.0)];
+    let hh = [
+        (300.0, 3.0, 10.5),
+        (1000.0, 2.0, 7.25),
+        (800.0, 4.0, 3.0),
+        (640.0, 2.0, 9.0),
+    ];
     let x: Vec<f64> = hh.iter().map(|(t, s, _)| t / s).collect();
     let w: Vec<f64> = hh.iter().map(|(_, s, w)| w * s).collect();
     let s = SortedSample::new(&x, Some(&w)).unwrap();
@@ -40,9 +50,17 @@ fn table_and_slice_apis_agree_bit_for_bit() {
     for (r, m) in rows[..5].iter().zip(&measures) {
         assert_eq!(r.key, vec!["A".to_string()]);
         let direct = m.evaluate(&s, &Options::default()).unwrap();
-        assert_eq!(r.estimate.value.to_bits(), direct.value.to_bits(), "{}", m.name());
+        assert_eq!(
+            r.estimate.value.to_bits(),
+            direct.value.to_bits(),
+            "{}",
+            m.name()
+        );
         assert_eq!(r.estimate.n, 4);
-        assert_eq!(r.estimate.population, 10.5 * 3.0 + 7.25 * 2.0 + 3.0 * 4.0 + 9.0 * 2.0);
+        assert_eq!(
+            r.estimate.population,
+            10.5 * 3.0 + 7.25 * 2.0 + 3.0 * 4.0 + 9.0 * 2.0
+        );
     }
     assert_eq!(rows[5].key, vec!["B".to_string()]);
 }
@@ -58,7 +76,9 @@ fn parquet_and_csv_give_the_same_rows() {
         .finish()
         .unwrap();
     let pq = f.dir.path().join("hh.parquet");
-    ParquetWriter::new(std::fs::File::create(&pq).unwrap()).finish(&mut df).unwrap();
+    ParquetWriter::new(std::fs::File::create(&pq).unwrap())
+        .finish(&mut df)
+        .unwrap();
     let spec = TableSpec {
         value: "total".into(),
         weight: Some("wert".into()),

@@ -15,19 +15,31 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
     let by = table.by.clone();
     let rows = table::compute(table, &measures, &options)?;
     let mut report = Report {
-        columns: by.iter().cloned().chain(["measure", "estimate", "n", "population"].map(String::from)).collect(),
+        columns: by
+            .iter()
+            .cloned()
+            .chain(["measure", "estimate", "n", "population"].map(String::from))
+            .collect(),
         ..Report::default()
     };
     for r in &rows {
         let mut cells: Vec<Cell> = r.key.iter().map(|k| Cell::Text(k.clone())).collect();
         cells.push(Cell::Text(r.measure.name()));
-        let style = if r.measure.is_money() { Style::Money } else { Style::Index };
+        let style = if r.measure.is_money() {
+            Style::Money
+        } else {
+            Style::Index
+        };
         cells.push(Cell::Number(r.estimate.value, style));
         cells.push(Cell::Number(r.estimate.n as f64, Style::Count));
         cells.push(Cell::Number(r.estimate.population, Style::Count));
         report.rows.push(cells);
         if r.estimate.excluded > 0 {
-            let group = if r.key.is_empty() { String::new() } else { format!(" in {}", r.key.join("/")) };
+            let group = if r.key.is_empty() {
+                String::new()
+            } else {
+                format!(" in {}", r.key.join("/"))
+            };
             report.notes.push(format!(
                 "note: {}{group}: {} row(s) with zero or negative values excluded",
                 r.measure.name(),
@@ -41,7 +53,9 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
 pub fn measure_settings(m: &MeasureArgs) -> Result<(Vec<Measure>, Options, OutputFormat), Failure> {
     let measures = Measure::parse_list(&m.measures)?;
     if measures.is_empty() {
-        return Err(Failure::Usage("--measures is empty; name at least one measure".into()));
+        return Err(Failure::Usage(
+            "--measures is empty; name at least one measure".into(),
+        ));
     }
     let options = Options {
         gini: GiniConvention::parse(&m.gini_convention)?,
@@ -58,6 +72,10 @@ pub fn table_spec(t: &TableArgs) -> Result<TableSpec, Failure> {
         per_capita: t.per_capita,
         by: t.by.clone(),
         extra: Vec::new(),
-        format: t.input_format.as_deref().map(InputFormat::parse).transpose()?,
+        format: t
+            .input_format
+            .as_deref()
+            .map(InputFormat::parse)
+            .transpose()?,
     })
 }

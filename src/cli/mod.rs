@@ -23,7 +23,9 @@ pub enum Failure {
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         match e {
-            Error::UnknownMeasure { .. } | Error::InvalidParameter { .. } => Failure::Usage(e.to_string()),
+            Error::UnknownMeasure { .. } | Error::InvalidParameter { .. } => {
+                Failure::Usage(e.to_string())
+            }
             other => Failure::Data(other),
         }
     }
@@ -34,7 +36,12 @@ pub fn run() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = e.print();
                 return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                     ExitCode::from(EXIT_USAGE)
@@ -43,7 +50,11 @@ pub fn run() -> ExitCode {
                 };
             }
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or("").trim_start_matches("error: ");
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
             eprintln!("gini: error: {first}; see 'gini --help'");
             return ExitCode::from(EXIT_USAGE);
         }
@@ -66,7 +77,11 @@ pub fn run() -> ExitCode {
 }
 
 /// Writes a report to `--output FILE` or standard output.
-pub fn emit(report: &ginikit::report::Report, format: ginikit::report::OutputFormat, output: Option<&std::path::Path>) -> Result<(), Failure> {
+pub fn emit(
+    report: &ginikit::report::Report,
+    format: ginikit::report::OutputFormat,
+    output: Option<&std::path::Path>,
+) -> Result<(), Failure> {
     use std::io::Write;
     match output {
         Some(path) => {

@@ -76,7 +76,9 @@ where
     unsafe {
         scratch.set_len(n)
     };
-    let chunk = n.div_ceil(rayon::current_num_threads().max(1)).max(MIN_CHUNK);
+    let chunk = n
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(MIN_CHUNK);
     for shift in passes {
         scatter_pass(data, &mut scratch, &key, shift, chunk);
         std::mem::swap(data, &mut scratch);
@@ -179,7 +181,10 @@ mod tests {
         let mut expected = v.clone();
         expected.sort_by(f64::total_cmp);
         sort_by_key(&mut v, |x| f64_key(*x));
-        assert!(v.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert!(v
+            .iter()
+            .zip(&expected)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 
     #[test]

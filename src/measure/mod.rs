@@ -94,7 +94,12 @@ impl Measure {
             name: name.to_string(),
             known: KNOWN_MEASURES.to_string(),
         };
-        let number = |s: &str| s.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(unknown);
+        let number = |s: &str| {
+            s.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(unknown)
+        };
         let measure = match name {
             "gini" => Measure::Gini,
             "theil_t" | "theil" => Measure::TheilT,
@@ -186,7 +191,10 @@ impl Measure {
     pub fn needs_positive_values(&self) -> bool {
         matches!(
             self,
-            Measure::TheilT | Measure::MeanLogDeviation | Measure::GeneralizedEntropy(_) | Measure::Atkinson(_)
+            Measure::TheilT
+                | Measure::MeanLogDeviation
+                | Measure::GeneralizedEntropy(_)
+                | Measure::Atkinson(_)
         )
     }
 
@@ -212,20 +220,25 @@ impl Measure {
             population: sample.total_weight(),
             excluded: 0,
         };
-        let on_positive_part = |f: &dyn Fn(&positive::PositivePart) -> Result<f64>| -> Result<Estimate> {
-            let part = positive_part(sample, options.non_positive, &self.name())?;
-            Ok(Estimate {
-                value: f(&part)?,
-                n: sample.len() - part.excluded,
-                population: part.total_weight,
-                excluded: part.excluded,
-            })
-        };
+        let on_positive_part =
+            |f: &dyn Fn(&positive::PositivePart) -> Result<f64>| -> Result<Estimate> {
+                let part = positive_part(sample, options.non_positive, &self.name())?;
+                Ok(Estimate {
+                    value: f(&part)?,
+                    n: sample.len() - part.excluded,
+                    population: part.total_weight,
+                    excluded: part.excluded,
+                })
+            };
         match *self {
             Measure::Gini => gini::gini(sample, options.gini).map(whole),
             Measure::TheilT => on_positive_part(&|p| entropy::generalized_entropy(sample, p, 1.0)),
-            Measure::MeanLogDeviation => on_positive_part(&|p| entropy::generalized_entropy(sample, p, 0.0)),
-            Measure::GeneralizedEntropy(a) => on_positive_part(&|p| entropy::generalized_entropy(sample, p, a)),
+            Measure::MeanLogDeviation => {
+                on_positive_part(&|p| entropy::generalized_entropy(sample, p, 0.0))
+            }
+            Measure::GeneralizedEntropy(a) => {
+                on_positive_part(&|p| entropy::generalized_entropy(sample, p, a))
+            }
             Measure::Atkinson(e) => on_positive_part(&|p| atkinson::atkinson(sample, p, e)),
             Measure::Share(a, b) => shares::share(sample, a, b).map(whole),
             Measure::Palma => shares::palma(sample).map(whole),

@@ -64,7 +64,11 @@ impl PositivePart {
 /// let p = positive_part(&s, NonPositivePolicy::Exclude, "mld").unwrap();
 /// assert_eq!((p.excluded, p.total_weight, p.mean()), (2, 2.0, 3.0));
 /// ```
-pub fn positive_part(sample: &SortedSample, policy: NonPositivePolicy, measure: &str) -> Result<PositivePart> {
+pub fn positive_part(
+    sample: &SortedSample,
+    policy: NonPositivePolicy,
+    measure: &str,
+) -> Result<PositivePart> {
     let start = sample.first_positive();
     if start > 0 && policy == NonPositivePolicy::Error {
         return Err(Error::NonPositiveValue {

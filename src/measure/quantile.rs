@@ -1,8 +1,8 @@
 //! Weighted quantiles and the median.
 
 use super::lorenz::check_fraction;
-use crate::sample::SortedSample;
 use crate::error::Result;
+use crate::sample::SortedSample;
 
 /// Weighted quantile `Q(p)` by the definition of R laeken's `weightedQuantile` (which is
 /// R's `quantile(type = 2)` for unit weights): with `Fᵢ = Cᵢ / W` the weighted distribution

@@ -149,7 +149,13 @@ impl Report {
                     Cell::Number(v, _) if v.is_finite() => full_precision(*v),
                     Cell::Number(..) | Cell::Empty => "null".into(),
                 };
-                write!(out, "{}{}: {}", if j == 0 { "" } else { ", " }, json_string(name), value)?;
+                write!(
+                    out,
+                    "{}{}: {}",
+                    if j == 0 { "" } else { ", " },
+                    json_string(name),
+                    value
+                )?;
             }
             write!(out, "}}")?;
         }
@@ -231,7 +237,11 @@ pub fn thousands(v: f64, decimals: usize) -> String {
         }
         grouped.push(ch);
     }
-    let sign = if v < 0.0 && text.chars().any(|c| c != '0' && c != '.') { "-" } else { "" };
+    let sign = if v < 0.0 && text.chars().any(|c| c != '0' && c != '.') {
+        "-"
+    } else {
+        ""
+    };
     format!("{sign}{grouped}{frac}")
 }
 
@@ -243,8 +253,16 @@ mod tests {
         Report {
             columns: vec!["area".into(), "measure".into(), "estimate".into()],
             rows: vec![
-                vec![Cell::Text("urban, \"core\"".into()), Cell::Text("gini".into()), Cell::Number(0.40412345, Style::Index)],
-                vec![Cell::Text("rural".into()), Cell::Text("mean".into()), Cell::Number(1234567.5, Style::Money)],
+                vec![
+                    Cell::Text("urban, \"core\"".into()),
+                    Cell::Text("gini".into()),
+                    Cell::Number(0.40412345, Style::Index),
+                ],
+                vec![
+                    Cell::Text("rural".into()),
+                    Cell::Text("mean".into()),
+                    Cell::Number(1234567.5, Style::Money),
+                ],
             ],
             notes: vec!["note: example".into()],
         }
@@ -269,7 +287,10 @@ mod tests {
     #[test]
     fn csv_quotes_and_keeps_precision() {
         let t = render(OutputFormat::Csv);
-        assert_eq!(t.lines().nth(1).unwrap(), "\"urban, \"\"core\"\"\",gini,0.40412345");
+        assert_eq!(
+            t.lines().nth(1).unwrap(),
+            "\"urban, \"\"core\"\"\",gini,0.40412345"
+        );
     }
 
     #[test]

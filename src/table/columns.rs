@@ -15,7 +15,12 @@ fn location(path: &Path, column: &str) -> Location {
 
 /// A numeric column as `f64`, rejecting empty cells, text and NaN/infinity with the first
 /// offending data row (1-based).
-pub(crate) fn numeric_column(df: &DataFrame, path: &Path, _format: InputFormat, name: &str) -> Result<Vec<f64>> {
+pub(crate) fn numeric_column(
+    df: &DataFrame,
+    path: &Path,
+    _format: InputFormat,
+    name: &str,
+) -> Result<Vec<f64>> {
     let col = df.column(name).map_err(|e| Error::Malformed {
         path: path.to_path_buf(),
         format: "table".into(),
@@ -26,11 +31,13 @@ pub(crate) fn numeric_column(df: &DataFrame, path: &Path, _format: InputFormat, 
         DataType::String => parse_text(series, path, name)?,
         dt if dt.is_primitive_numeric() => {
             reject_nulls(series, path, name)?;
-            let cast = series.cast(&DataType::Float64).map_err(|e| Error::Malformed {
-                path: path.to_path_buf(),
-                format: "table".into(),
-                message: e.to_string(),
-            })?;
+            let cast = series
+                .cast(&DataType::Float64)
+                .map_err(|e| Error::Malformed {
+                    path: path.to_path_buf(),
+                    format: "table".into(),
+                    message: e.to_string(),
+                })?;
             let ca = cast.f64().map_err(|e| Error::Malformed {
                 path: path.to_path_buf(),
                 format: "table".into(),
@@ -129,7 +136,11 @@ fn parse_text(series: &Series, path: &Path, name: &str) -> Result<Vec<f64>> {
 
 /// A key column (text or numbers) as dense codes in order of first appearance, with the
 /// label of each code written as in the file. Empty cells are an error.
-pub(crate) fn key_codes(df: &DataFrame, path: &Path, name: &str) -> Result<(Vec<u32>, Vec<String>)> {
+pub(crate) fn key_codes(
+    df: &DataFrame,
+    path: &Path,
+    name: &str,
+) -> Result<(Vec<u32>, Vec<String>)> {
     let col = df.column(name).map_err(|e| Error::Malformed {
         path: path.to_path_buf(),
         format: "table".into(),
@@ -137,11 +148,13 @@ pub(crate) fn key_codes(df: &DataFrame, path: &Path, name: &str) -> Result<(Vec<
     })?;
     let series = col.as_materialized_series();
     reject_nulls(series, path, name)?;
-    let text = series.cast(&DataType::String).map_err(|e| Error::Malformed {
-        path: path.to_path_buf(),
-        format: "table".into(),
-        message: e.to_string(),
-    })?;
+    let text = series
+        .cast(&DataType::String)
+        .map_err(|e| Error::Malformed {
+            path: path.to_path_buf(),
+            format: "table".into(),
+            message: e.to_string(),
+        })?;
     let ca = text.str().map_err(|e| Error::Malformed {
         path: path.to_path_buf(),
         format: "table".into(),

@@ -143,7 +143,9 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     let df = match read::read_columns(path, format, &wanted, false) {
         // polars infers a column's type from the first rows and fails on a later cell that
         // does not fit; read the columns as text so the bad cell can be named exactly.
-        Err(Error::Malformed { .. }) if format == InputFormat::Csv => read::read_columns(path, format, &wanted, true)?,
+        Err(Error::Malformed { .. }) if format == InputFormat::Csv => {
+            read::read_columns(path, format, &wanted, true)?
+        }
         other => other?,
     };
     let n = df.height();
@@ -208,7 +210,13 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         .collect::<Result<_>>()?;
     drop(df);
     let (group_of_row, keys) = combine_keys(&by_codes, n);
-    let groups = split(values.as_mut_slice(), weights.as_deref(), &group_of_row, keys, &extra);
+    let groups = split(
+        values.as_mut_slice(),
+        weights.as_deref(),
+        &group_of_row,
+        keys,
+        &extra,
+    );
     Ok(Table {
         path: path.to_path_buf(),
         by: spec.by.clone(),
@@ -314,14 +322,24 @@ pub struct GroupEstimate {
 /// # Errors
 /// The first group (in file order) that fails: all-zero weights, non-positive values for a
 /// measure that needs positive ones (under [`NonPositivePolicy::Error`]), a non-positive mean.
-pub fn compute(table: Table, measures: &[Measure], options: &Options) -> Result<Vec<GroupEstimate>> {
+pub fn compute(
+    table: Table,
+    measures: &[Measure],
+    options: &Options,
+) -> Result<Vec<GroupEstimate>> {
     use rayon::prelude::*;
     let needs_positive: Vec<String> = measures
         .iter()
         .filter(|m| m.needs_positive_values())
         .map(Measure::name)
         .collect();
-    let Table { path, by, groups, value_column, extra_labels } = table;
+    let Table {
+        path,
+        by,
+        groups,
+        value_column,
+        extra_labels,
+    } = table;
     let shell = Table {
         path,
         by,
@@ -338,20 +356,27 @@ pub fn compute(table: Table, measures: &[Measure], options: &Options) -> Result<
                 }
             }
             let context = group.describe(&shell.by);
-            let in_group = |e: Error| if context.is_empty() { e } else { e.in_context(&context) };
+            let in_group = |e: Error| {
+                if context.is_empty() {
+                    e
+                } else {
+                    e.in_context(&context)
+                }
+            };
             let location = || Location::Column {
                 file: shell.path.clone(),
                 column: shell.value_column.clone(),
             };
             let count = group.values.len();
-            let sample = SortedSample::from_vecs(group.values, group.weights).map_err(|e| match e {
-                Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
-                    location: location(),
-                    count,
-                    context: context.clone(),
-                },
-                other => in_group(other),
-            })?;
+            let sample =
+                SortedSample::from_vecs(group.values, group.weights).map_err(|e| match e {
+                    Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
+                        location: location(),
+                        count,
+                        context: context.clone(),
+                    },
+                    other => in_group(other),
+                })?;
             measures
                 .iter()
                 .map(|m| {

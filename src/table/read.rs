@@ -28,7 +28,12 @@ impl InputFormat {
 
     /// The format a file's extension implies (`.parquet`/`.pq` → Parquet, anything else CSV).
     pub fn from_path(path: &Path) -> Self {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("parquet") | Some("pq") => InputFormat::Parquet,
             _ => InputFormat::Csv,
         }
@@ -53,7 +58,12 @@ pub struct Wanted {
 /// Reads `columns` of the file. Checks first that every column exists, so a misspelt name
 /// gets an error that lists the file's columns. CSV columns are read as text when
 /// `as_text` says so (used to locate a non-numeric cell precisely).
-pub(crate) fn read_columns(path: &Path, format: InputFormat, columns: &[Wanted], as_text: bool) -> Result<DataFrame> {
+pub(crate) fn read_columns(
+    path: &Path,
+    format: InputFormat,
+    columns: &[Wanted],
+    as_text: bool,
+) -> Result<DataFrame> {
     let names = column_names(path, format)?;
     for c in columns {
         if !names.iter().any(|n| n == &c.name) {
@@ -74,7 +84,10 @@ pub(crate) fn read_columns(path: &Path, format: InputFormat, columns: &[Wanted],
     }
     guarded(path, format, || match format {
         InputFormat::Csv => {
-            let selected: Arc<[PlSmallStr]> = unique.iter().map(|s| PlSmallStr::from(s.as_str())).collect();
+            let selected: Arc<[PlSmallStr]> = unique
+                .iter()
+                .map(|s| PlSmallStr::from(s.as_str()))
+                .collect();
             let mut options = CsvReadOptions::default()
                 .with_has_header(true)
                 .with_columns(Some(selected))
@@ -93,7 +106,9 @@ pub(crate) fn read_columns(path: &Path, format: InputFormat, columns: &[Wanted],
         }
         InputFormat::Parquet => {
             let file = std::fs::File::open(path)?;
-            ParquetReader::new(file).with_columns(Some(unique.clone())).finish()
+            ParquetReader::new(file)
+                .with_columns(Some(unique.clone()))
+                .finish()
         }
     })
 }
@@ -115,7 +130,12 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
             .with_infer_schema_length(Some(0))
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(|r| r.finish())
-            .map(|df| df.get_column_names().iter().map(|s| s.to_string()).collect()),
+            .map(|df| {
+                df.get_column_names()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            }),
         InputFormat::Parquet => {
             let file = std::fs::File::open(path)?;
             let schema = ParquetReader::new(file).schema()?;

@@ -49,7 +49,10 @@ fn parse_records(text: &str) -> Vec<Vec<String>> {
 
 /// Semicolon-separated numbers.
 pub fn numbers(s: &str) -> Vec<f64> {
-    s.split(';').filter(|t| !t.is_empty()).map(|t| t.trim().parse().expect("a number")).collect()
+    s.split(';')
+        .filter(|t| !t.is_empty())
+        .map(|t| t.trim().parse().expect("a number"))
+        .collect()
 }
 
 pub fn repo_path(rel: &str) -> PathBuf {
@@ -87,6 +90,9 @@ impl Rng {
     /// Log-normal-ish positive money values.
     pub fn income(&mut self) -> f64 {
         let u = self.uniform();
-        (8.0 + 2.0 * (u / (1.0 - u)).ln() / 3.0).exp().round().max(1.0)
+        (8.0 + 2.0 * (u / (1.0 - u)).ln() / 3.0)
+            .exp()
+            .round()
+            .max(1.0)
     }
 }

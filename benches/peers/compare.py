@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Side-by-side timing and exactness of `gini` against its peers, on this machine, in one run.
+
+Run by hand (not by CI), from the repository root, after `cargo build --release`:
+
+    python3.12 -m venv .venv-peers
+    .venv-peers/bin/pip install numpy polars pyarrow inequality ineqpy
+    .venv-peers/bin/python benches/peers/compare.py            # 1e7 values
+    .venv-peers/bin/python benches/peers/compare.py --n 1000000
+
+R with laeken (`apt-get install r-base-core r-cran-laeken`) is used when `Rscript` is found.
+
+What it does:
+1. writes n log-normal values and survey-like weights to a Parquet file (fixed seed);
+2. times, best of --repeat runs each:
+   - `gini compute FILE --value x [--weight w] --measures gini` (whole process: start, read
+     Parquet, validate, sort, scan, print);
+   - polars read + numpy's own Gini (unweighted: np.sort, the SIMD sort; weighted: np.argsort
+     and the same midpoint formula), timed inside Python (interpreter start-up excluded);
+   - PySAL inequality's Gini, ineqpy's gini and R laeken's gini on the same values;
+3. prints the ratios and the largest relative difference between the estimates;
+4. prints the peak resident memory of `gini` for the weighted run, against the bytes of the
+   two input columns.
+"""
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import polars as pl
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def best_of(repeat, f):
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        value = f()
+        best = min(best, time.perf_counter() - t0)
+    return best, value
+
+
+def numpy_gini_unweighted(x):
+    s = np.sort(x)
+    n = s.size
+    i = np.arange(1, n + 1, dtype=np.float64)
+    return float(((2.0 * i - 1.0) * s).sum() / (n * s.sum()) - 1.0)
+
+
+def numpy_gini_weighted(x, w):
+    o = np.argsort(x, kind="stable")
+    xs, ws = x[o], w[o]
+    c = np.cumsum(ws)
+    return float((ws * xs * (2.0 * c - ws)).sum() / (c[-1] * (ws * xs).sum()) - 1.0)
+
+
+def run_gini(binary, path, weighted):
+    args = [binary, "compute", path, "--value", "x", "--measures", "gini", "--format", "csv"]
+    if weighted:
+        args += ["--weight", "w"]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return float(out.splitlines()[1].split(",")[1])
+
+
+def peak_rss_of(cmd):
+    """Peak RSS (bytes) of a child process, read from wait4's rusage."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{cmd} failed")
+    return usage.ru_maxrss * 1024
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=10_000_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--slow-peers-n", type=int, default=1_000_000,
+                    help="size for PySAL / ineqpy / laeken, which are much slower")
+    ap.add_argument("--binary", default=None)
+    a = ap.parse_args()
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    binary = a.binary or os.path.join(target, "release", "gini")
+    if not os.path.exists(binary):
+        raise SystemExit(f"{binary} not found: run cargo build --release first")
+
+    rng = np.random.default_rng(20181)
+    x = np.round(np.exp(rng.normal(13.5, 0.75, a.n)))  # whole-rupiah-like money values
+    w = rng.uniform(100.0, 1000.0, a.n)
+    tmp = tempfile.mkdtemp()
+    path = os.path.join(tmp, "values.parquet")
+    pl.DataFrame({"x": x, "w": w}).write_parquet(path)
+    print(f"n = {a.n:,}; machine: {os.cpu_count()} cores; numpy {np.__version__}, polars {pl.__version__}")
+
+    def polars_numpy(weighted):
+        df = pl.read_parquet(path, columns=["x", "w"] if weighted else ["x"])
+        xv = df["x"].to_numpy()
+        return numpy_gini_weighted(xv, df["w"].to_numpy()) if weighted else numpy_gini_unweighted(xv)
+
+    rows = []
+    for weighted in (False, True):
+        label = "weighted" if weighted else "unweighted"
+        t_ours, g_ours = best_of(a.repeat, lambda: run_gini(binary, path, weighted))
+        t_np, g_np = best_of(a.repeat, lambda: polars_numpy(weighted))
+        rel = abs(g_ours - g_np) / g_np
+        rows.append((label, t_ours, t_np, g_ours, g_np, rel))
+    print(f"\n{'gini from Parquet':<22}{'gini (s)':>10}{'polars+numpy (s)':>18}{'ratio':>8}{'rel. diff':>12}")
+    for label, t_ours, t_np, g_ours, g_np, rel in rows:
+        print(f"{label:<22}{t_ours:>10.3f}{t_np:>18.3f}{t_np / t_ours:>7.2f}x{rel:>12.1e}")
+
+    # Slower peers on a smaller slice of the same values (unweighted unless the peer takes weights).
+    m = min(a.slow_peers_n, a.n)
+    xs, ws = x[:m].copy(), w[:m].copy()
+    small = os.path.join(tmp, "small.parquet")
+    pl.DataFrame({"x": xs, "w": ws}).write_parquet(small)
+    t_ours_u, g_ours_u = best_of(a.repeat, lambda: run_gini(binary, small, False))
+    t_ours_w, g_ours_w = best_of(a.repeat, lambda: run_gini(binary, small, True))
+    print(f"\nn = {m:,}: gini unweighted {t_ours_u:.3f} s, weighted {t_ours_w:.3f} s (whole process)")
+    try:
+        from inequality.gini import Gini
+        t, g = best_of(max(1, a.repeat // 2), lambda: Gini(xs).g)
+        print(f"  PySAL inequality Gini     {t:8.3f} s  ratio {t / t_ours_u:7.1f}x  rel. diff {abs(g - g_ours_u) / g:.1e}")
+    except ImportError:
+        print("  PySAL inequality: not installed")
+    try:
+        import ineqpy
+        t, g = best_of(max(1, a.repeat // 2), lambda: ineqpy.inequality.gini(income=xs, weights=ws))
+        print(f"  ineqpy gini (weighted)    {t:8.3f} s  ratio {t / t_ours_w:7.1f}x  (its own convention, not the midpoint form: value {g:.6f} vs {g_ours_w:.6f})")
+    except Exception as e:  # ineqpy import errors vary across numpy versions
+        print(f"  ineqpy: unavailable ({type(e).__name__}: {e})")
+    if shutil.which("Rscript"):
+        csv = os.path.join(tmp, "small.csv")
+        np.savetxt(csv, np.column_stack([xs, ws]), delimiter=",", header="x,w", comments="", fmt="%.17g")
+        r = subprocess.run(["Rscript", "-e", f"""
+            suppressMessages(library(laeken)); d <- read.csv('{csv}')
+            t <- system.time(for (i in 1:3) g <- gini(d$x, d$w))[['elapsed']] / 3
+            cat(sprintf('%.6f %.17g\\n', t, g$value / 100))"""], capture_output=True, text=True)
+        if r.returncode == 0:
+            t, g = map(float, r.stdout.split())
+            print(f"  R laeken gini (weighted)  {t:8.3f} s  ratio {t / t_ours_w:7.1f}x  rel. diff {abs(g - g_ours_w) / g:.1e}")
+        else:
+            print("  R laeken: failed:", r.stderr.strip()[:200])
+    else:
+        print("  R laeken: Rscript not found")
+
+    rss = peak_rss_of([binary, "compute", path, "--value", "x", "--weight", "w", "--measures", "gini"])
+    inputs = 2 * 8 * a.n
+    print(f"\npeak RSS, weighted gini on n = {a.n:,}: {rss / 2**20:.0f} MiB = {rss / inputs:.2f} x the two input columns ({inputs / 2**20:.0f} MiB)")
+    shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()
