@@ -174,6 +174,14 @@ pub enum Error {
         fix: String,
     },
 
+    /// The survey design is inconsistent (a PSU in two strata, a stratum with one PSU, …).
+    #[error("{location}: {problem}; {fix}")]
+    InvalidDesign {
+        location: Location,
+        problem: String,
+        fix: String,
+    },
+
     /// Writing output failed.
     #[error("cannot write {target}: {message}")]
     Output { target: String, message: String },

@@ -52,6 +52,7 @@ pub mod kernel;
 pub mod measure;
 pub mod report;
 pub mod sample;
+pub mod survey;
 #[cfg(feature = "table")]
 pub mod table;
 

@@ -5,6 +5,7 @@ use crate::error::{Error, Location, Position, Result};
 use crate::kernel::sort::{f64_key, sort_by_key};
 use crate::kernel::sum::{block_range, block_sums, map_blocks, Compensated};
 use crate::kernel::BLOCK;
+use std::sync::Arc;
 
 /// Values sorted ascending (by [`f64::total_cmp`]) with their weights, plus the cumulative
 /// weight `C` and cumulative weighted value `S` at the start of every summation block.
@@ -25,9 +26,10 @@ use crate::kernel::BLOCK;
 /// ```
 #[derive(Debug, Clone)]
 pub struct SortedSample {
-    values: Vec<f64>,
+    // Shared so that replicate samples (same order, other weights) cost no copy.
+    values: Arc<Vec<f64>>,
     weights: Option<Vec<f64>>,
-    labels: Option<Vec<u32>>,
+    labels: Option<Arc<Vec<u32>>>,
     total_weight: f64,
     total_value: f64,
     /// `C` (sum of weights) of all observations before block b.
@@ -78,9 +80,9 @@ impl SortedSample {
         validate(&values, weights.as_deref())?;
         let (values, weights, labels) = sort_observations(values, weights, labels);
         let mut sample = SortedSample {
-            values,
+            values: Arc::new(values),
             weights,
-            labels,
+            labels: labels.map(Arc::new),
             total_weight: 0.0,
             total_value: 0.0,
             weight_before_block: Vec::new(),
@@ -124,6 +126,35 @@ impl SortedSample {
         self.total_value = s.value();
     }
 
+    /// The same observations in the same sorted order with other weights (a replicate of a
+    /// survey design, a domain with zero weights outside it): no sort, one pass for the block
+    /// totals. `weights[i]` belongs to sorted position `i`.
+    ///
+    /// # Errors
+    /// Length mismatch; non-finite or negative weights; an all-zero total.
+    ///
+    /// ```
+    /// use ginikit::SortedSample;
+    /// let s = SortedSample::new(&[3.0, 1.0, 2.0], None).unwrap();
+    /// let r = s.reweighted(vec![0.0, 2.0, 1.0]).unwrap();
+    /// assert_eq!(r.values(), &[1.0, 2.0, 3.0]);
+    /// assert_eq!(r.mean(), 7.0 / 3.0);
+    /// ```
+    pub fn reweighted(&self, weights: Vec<f64>) -> Result<Self> {
+        validate(&self.values, Some(&weights))?;
+        let mut sample = SortedSample {
+            values: Arc::clone(&self.values),
+            weights: Some(weights),
+            labels: self.labels.clone(),
+            total_weight: 0.0,
+            total_value: 0.0,
+            weight_before_block: Vec::new(),
+            value_before_block: Vec::new(),
+        };
+        sample.precompute_block_totals();
+        Ok(sample)
+    }
+
     /// Number of observations (rows), zero-weight ones included.
     pub fn len(&self) -> usize {
         self.values.len()
@@ -146,7 +177,7 @@ impl SortedSample {
 
     /// The labels in the values' order, when built with [`SortedSample::with_labels`].
     pub fn labels(&self) -> Option<&[u32]> {
-        self.labels.as_deref()
+        self.labels.as_ref().map(|l| l.as_slice())
     }
 
     /// Weight of observation `i` (sorted position).

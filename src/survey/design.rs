@@ -1,0 +1,243 @@
+//! The sample design: strata, primary sampling units (PSUs), finite-population correction,
+//! and what to do with a stratum that has a single PSU.
+
+use crate::error::{Error, Location, Result};
+
+/// Strata with a single PSU contribute no within-stratum variance information. What to do
+/// about them (R survey's `options(survey.lonely.psu = …)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LonelyPsu {
+    /// Refuse, naming the strata (the default; R survey's `"fail"`).
+    #[default]
+    Error,
+    /// The stratum contributes no variance (R survey's `"certainty"`).
+    Certainty,
+    /// Centre the stratum's PSU total at the mean over all PSUs instead of its stratum mean
+    /// (R survey's `"adjust"`; also accepted as `centre`).
+    Adjust,
+}
+
+impl LonelyPsu {
+    /// Parses `error`, `certainty`, `adjust` or `centre`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "error" | "fail" => Ok(LonelyPsu::Error),
+            "certainty" => Ok(LonelyPsu::Certainty),
+            "adjust" | "centre" | "center" => Ok(LonelyPsu::Adjust),
+            _ => Err(Error::InvalidParameter {
+                name: "lonely PSU policy",
+                value: name.into(),
+                expected: "error, certainty or adjust (centre)".into(),
+            }),
+        }
+    }
+}
+
+/// A stratified, clustered design with PSUs drawn with replacement (or with a
+/// finite-population correction per stratum).
+///
+/// PSUs are numbered `0..psu_count()`; strata `0..stratum_count()`. Observations refer to
+/// their PSU by number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    psu_stratum: Vec<u32>,
+    stratum_psus: Vec<u32>,
+    /// Sampling fraction of PSUs per stratum (0 without a finite-population correction).
+    fraction: Vec<f64>,
+    lonely: LonelyPsu,
+    /// True when no design was given: every observation is its own PSU in one stratum.
+    simple: bool,
+}
+
+/// Per-observation design codes, as read from a table.
+#[derive(Debug, Clone, Copy)]
+pub struct DesignCodes<'a> {
+    /// Stratum code of each observation (`None`: one stratum).
+    pub strata: Option<&'a [u32]>,
+    /// PSU code of each observation (`None`: every observation is its own PSU).
+    pub psu: Option<&'a [u32]>,
+    /// Finite-population correction per observation: a sampling fraction (≤ 1) or the
+    /// number of PSUs in the stratum's population (> 1), constant within a stratum.
+    pub fpc: Option<&'a [f64]>,
+    /// PSU codes restart within each stratum (PSU 1 of stratum A is not PSU 1 of stratum B).
+    pub nested: bool,
+}
+
+impl Design {
+    /// Simple random sampling with replacement of `n` observations: one stratum, each
+    /// observation its own PSU.
+    pub fn simple(n: usize) -> Self {
+        Design {
+            psu_stratum: vec![0; n],
+            stratum_psus: vec![n as u32],
+            fraction: vec![0.0],
+            lonely: LonelyPsu::Error,
+            simple: true,
+        }
+    }
+
+    /// Builds the design from per-observation codes, returning it with the PSU number of
+    /// each observation. `location` names the source in errors.
+    ///
+    /// # Errors
+    /// A PSU in two strata (without `nested`), a stratum with a single PSU under
+    /// [`LonelyPsu::Error`], an fpc that varies within a stratum or is not positive.
+    pub fn from_codes(n: usize, codes: DesignCodes<'_>, lonely: LonelyPsu, location: &dyn Fn(&str) -> Location) -> Result<(Self, Vec<u32>)> {
+        if codes.strata.is_none() && codes.psu.is_none() && codes.fpc.is_none() {
+            return Ok((Design::simple(n), (0..n as u32).collect()));
+        }
+        let stratum_of = |i: usize| codes.strata.map_or(0, |s| s[i]);
+        let mut psu_id: std::collections::HashMap<(u32, u32), u32> = std::collections::HashMap::new();
+        let mut psu_stratum: Vec<u32> = Vec::new();
+        let mut psu_of_obs = Vec::with_capacity(n);
+        for i in 0..n {
+            let h = stratum_of(i);
+            let raw = codes.psu.map_or(i as u32, |p| p[i]);
+            let key = if codes.nested || codes.psu.is_none() { (h, raw) } else { (0, raw) };
+            let next = psu_stratum.len() as u32;
+            let id = *psu_id.entry(key).or_insert_with(|| {
+                psu_stratum.push(h);
+                next
+            });
+            if psu_stratum[id as usize] != h {
+                return Err(Error::InvalidDesign {
+                    location: location("psu"),
+                    problem: format!("a PSU appears in two strata (first at data row {})", i + 1),
+                    fix: "PSU codes must be unique across strata; if they restart within each stratum, pass --nest".into(),
+                });
+            }
+            psu_of_obs.push(id);
+        }
+        let strata_count = psu_stratum.iter().map(|&h| h as usize + 1).max().unwrap_or(1);
+        let mut stratum_psus = vec![0u32; strata_count];
+        for &h in &psu_stratum {
+            stratum_psus[h as usize] += 1;
+        }
+        let mut fraction = vec![0.0; strata_count];
+        if let Some(fpc) = codes.fpc {
+            let mut seen: Vec<Option<f64>> = vec![None; strata_count];
+            for i in 0..n {
+                let h = stratum_of(i) as usize;
+                let v = fpc[i];
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(Error::InvalidDesign {
+                        location: location("fpc"),
+                        problem: format!("finite-population correction {v} at data row {} is not positive", i + 1),
+                        fix: "give the sampling fraction (0 < f ≤ 1) or the number of PSUs in the population (> 1)".into(),
+                    });
+                }
+                match seen[h] {
+                    None => seen[h] = Some(v),
+                    Some(prev) if prev != v => {
+                        return Err(Error::InvalidDesign {
+                            location: location("fpc"),
+                            problem: format!("finite-population correction varies within a stratum (data row {}: {v}, earlier {prev})", i + 1),
+                            fix: "the fpc must be constant within each stratum".into(),
+                        })
+                    }
+                    Some(_) => {}
+                }
+            }
+            for (h, v) in seen.into_iter().enumerate() {
+                if let Some(v) = v {
+                    let f = if v <= 1.0 { v } else { f64::from(stratum_psus[h]) / v };
+                    if f > 1.0 {
+                        return Err(Error::InvalidDesign {
+                            location: location("fpc"),
+                            problem: format!("a stratum has {} sampled PSUs but a population of {v}", stratum_psus[h]),
+                            fix: "the population count of PSUs must be at least the sampled count".into(),
+                        });
+                    }
+                    fraction[h] = f;
+                }
+            }
+        }
+        let lonely_strata = stratum_psus.iter().filter(|&&c| c == 1).count();
+        if lonely_strata > 0 && lonely == LonelyPsu::Error {
+            return Err(Error::InvalidDesign {
+                location: location("strata"),
+                problem: format!("{lonely_strata} stratum/strata have a single PSU, so their variance cannot be estimated"),
+                fix: "merge them with neighbouring strata, or choose --lonely-psu certainty|adjust".into(),
+            });
+        }
+        Ok((
+            Design {
+                psu_stratum,
+                stratum_psus,
+                fraction,
+                lonely,
+                simple: false,
+            },
+            psu_of_obs,
+        ))
+    }
+
+    /// Number of PSUs.
+    pub fn psu_count(&self) -> usize {
+        self.psu_stratum.len()
+    }
+
+    /// Number of strata.
+    pub fn stratum_count(&self) -> usize {
+        self.stratum_psus.len()
+    }
+
+    /// Stratum of PSU `p`.
+    pub fn stratum_of(&self, p: usize) -> usize {
+        self.psu_stratum[p] as usize
+    }
+
+    /// Number of PSUs in stratum `h`.
+    pub fn psus_in(&self, h: usize) -> usize {
+        self.stratum_psus[h] as usize
+    }
+
+    /// Sampling fraction of stratum `h` (0 without fpc).
+    pub fn fraction(&self, h: usize) -> f64 {
+        self.fraction[h]
+    }
+
+    /// The lonely-PSU policy.
+    pub fn lonely(&self) -> LonelyPsu {
+        self.lonely
+    }
+
+    /// Whether this is the no-design default (simple random sampling of rows).
+    pub fn is_simple(&self) -> bool {
+        self.simple
+    }
+
+    /// The with-replacement variance of a total from its PSU totals:
+    /// `v = Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (t_hi − t̄_h)²`, PSUs with no observation in a
+    /// domain counting as zeros. Lonely strata follow the [`LonelyPsu`] policy.
+    pub fn variance_of_total(&self, psu_totals: &[f64]) -> f64 {
+        let strata = self.stratum_count();
+        let mut sum = vec![0.0; strata];
+        for (p, &t) in psu_totals.iter().enumerate() {
+            sum[self.stratum_of(p)] += t;
+        }
+        let grand_mean = psu_totals.iter().sum::<f64>() / psu_totals.len().max(1) as f64;
+        let mut ss = vec![0.0; strata];
+        for (p, &t) in psu_totals.iter().enumerate() {
+            let h = self.stratum_of(p);
+            let n_h = self.psus_in(h) as f64;
+            let centre = if n_h > 1.0 { sum[h] / n_h } else { grand_mean };
+            ss[h] += (t - centre) * (t - centre);
+        }
+        let mut v = crate::kernel::sum::Compensated::ZERO;
+        for h in 0..strata {
+            let n_h = self.psus_in(h) as f64;
+            let scaled = if n_h > 1.0 {
+                n_h / (n_h - 1.0) * ss[h]
+            } else {
+                match self.lonely {
+                    LonelyPsu::Adjust => ss[h],
+                    LonelyPsu::Certainty | LonelyPsu::Error => 0.0,
+                }
+            };
+            v.add((1.0 - self.fraction[h]) * scaled);
+        }
+        v.value()
+    }
+}

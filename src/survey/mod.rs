@@ -1,0 +1,210 @@
+//! Design-based inference: standard errors by linearization or replicates, confidence
+//! intervals, design effects.
+//!
+//! Subgroups are domains: a group's sample is evaluated with the *full* design, PSUs with no
+//! member of the group contributing zero totals (linearization) and replicate factors
+//! defined on every PSU of the design (replicates).
+
+pub mod design;
+pub mod influence;
+pub mod replicate;
+
+use crate::error::Result;
+use crate::kernel::normal;
+use crate::measure::{Estimate, Measure, Options};
+use crate::sample::SortedSample;
+use design::Design;
+use replicate::Replicates;
+
+/// How the variance is estimated.
+pub enum Variance<'a> {
+    /// Influence values and the stratified with-replacement PSU formula.
+    Linearization,
+    /// Replicate weights.
+    Replicates(&'a Replicates),
+}
+
+/// How confidence intervals are formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Interval {
+    /// `estimate ± z_{(1+level)/2} · se`.
+    #[default]
+    Normal,
+    /// Quantiles of the bootstrap replicate estimates.
+    Percentile,
+}
+
+/// Standard error, interval and design effect of one estimate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Inference {
+    pub se: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    /// Variance over the variance under simple random sampling (with replacement) of the
+    /// same number of persons; `None` where no influence function is available.
+    pub deff: Option<f64>,
+    /// Replicates in which the measure was undefined and which were left out.
+    pub replicates_dropped: usize,
+}
+
+/// A point estimate with its inference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SurveyEstimate {
+    pub estimate: Estimate,
+    pub inference: Inference,
+}
+
+/// Everything about one sample's place in a design.
+pub struct DesignedSample<'a> {
+    /// The (domain's) sample; for replicate weights shipped with the file, labelled with
+    /// each observation's input position.
+    pub sample: &'a SortedSample,
+    /// PSU number of each sorted observation.
+    pub psu: &'a [u32],
+    pub design: &'a Design,
+    /// Number of persons sampled (for the design effect): Σ household sizes, or rows.
+    pub persons: f64,
+}
+
+/// Estimates `measures` with standard errors, intervals at `level` and design effects.
+///
+/// ```
+/// use ginikit::{Measure, SortedSample, measure::Options};
+/// use ginikit::survey::{estimate, design::Design, DesignedSample, Interval, Variance};
+/// // Ten observations, simple random sampling: the linearized SE of the mean is the
+/// // sample standard deviation (divisor n) over √(n − 1)... times √(n/(n−1))/√n·√n, i.e.
+/// // sd_{n−1}/√n — the textbook standard error.
+/// let x: Vec<f64> = (1..=10).map(f64::from).collect();
+/// let s = SortedSample::new(&x, None).unwrap();
+/// let psu: Vec<u32> = (0..10).collect();
+/// let d = Design::simple(10);
+/// let ds = DesignedSample { sample: &s, psu: &psu, design: &d, persons: 10.0 };
+/// let r = estimate(&ds, &Variance::Linearization, &[Measure::Mean], &Options::default(), 0.95, Interval::Normal, &|| {}).unwrap();
+/// let sd = (x.iter().map(|v| (v - 5.5) * (v - 5.5)).sum::<f64>() / 9.0).sqrt();
+/// assert!((r[0].inference.se - sd / 10f64.sqrt()).abs() < 1e-12);
+/// ```
+pub fn estimate(
+    ds: &DesignedSample<'_>,
+    variance: &Variance<'_>,
+    measures: &[Measure],
+    options: &Options,
+    level: f64,
+    interval: Interval,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<SurveyEstimate>> {
+    let z_crit = normal::quantile(0.5 + level / 2.0);
+    let points: Vec<Estimate> = measures.iter().map(|m| m.evaluate(ds.sample, options)).collect::<Result<_>>()?;
+    let replicate_values = match variance {
+        Variance::Replicates(reps) => Some(reps.estimates(ds.sample, ds.psu, measures, options, tick)),
+        Variance::Linearization => None,
+    };
+    let mut out = Vec::with_capacity(measures.len());
+    for (j, (m, point)) in measures.iter().zip(&points).enumerate() {
+        let z = influence::influence(m, ds.sample, options);
+        let v_srs = z.as_ref().ok().map(|z| srs_variance(ds.sample, z, ds.persons));
+        let (var, dropped, thetas) = match (variance, &replicate_values) {
+            (Variance::Replicates(reps), Some(values)) => {
+                let thetas: Vec<f64> = values.iter().map(|row| row[j]).collect();
+                let (v, d) = reps.variance(point.value, &thetas);
+                (v, d, Some(thetas))
+            }
+            _ => {
+                let z = z.as_ref().map_err(Clone::clone)?;
+                (linearized_variance(ds, z), 0, None)
+            }
+        };
+        let se = var.sqrt();
+        let (ci_lower, ci_upper) = match (interval, &thetas) {
+            (Interval::Percentile, Some(t)) => percentile_interval(t, level),
+            _ => (point.value - z_crit * se, point.value + z_crit * se),
+        };
+        out.push(SurveyEstimate {
+            estimate: *point,
+            inference: Inference {
+                se,
+                ci_lower,
+                ci_upper,
+                deff: v_srs.filter(|v| *v > 0.0).map(|v| var / v),
+                replicates_dropped: dropped,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (t_hi − t̄_h)²` with PSU totals `t = Σ wₖ zₖ`.
+pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
+    let mut totals = vec![crate::kernel::sum::Compensated::ZERO; ds.design.psu_count()];
+    for (k, &zk) in z.iter().enumerate() {
+        totals[ds.psu[k] as usize].add(ds.sample.weight(k) * zk);
+    }
+    let totals: Vec<f64> = totals.iter().map(|t| t.value()).collect();
+    ds.design.variance_of_total(&totals)
+}
+
+/// Variance under simple random sampling with replacement of `persons` persons:
+/// `N² · Σ wₖ(zₖ − z̄)²/N / persons`.
+fn srs_variance(sample: &SortedSample, z: &[f64], persons: f64) -> f64 {
+    let n = sample.total_weight();
+    let mut s = crate::kernel::sum::Compensated::ZERO;
+    for (k, &zk) in z.iter().enumerate() {
+        s.add(sample.weight(k) * zk);
+    }
+    let mean = s.value() / n;
+    let mut ss = crate::kernel::sum::Compensated::ZERO;
+    for (k, &zk) in z.iter().enumerate() {
+        ss.add(sample.weight(k) * (zk - mean) * (zk - mean));
+    }
+    n * n * (ss.value() / n) / persons
+}
+
+/// Type-7 quantiles of the finite replicate estimates at (1 ∓ level)/2.
+fn percentile_interval(thetas: &[f64], level: f64) -> (f64, f64) {
+    let mut t: Vec<f64> = thetas.iter().copied().filter(|v| v.is_finite()).collect();
+    if t.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    t.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let h = (t.len() - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(t.len() - 1);
+        t[lo] + (h - lo as f64) * (t[hi] - t[lo])
+    };
+    (q(0.5 - level / 2.0), q(0.5 + level / 2.0))
+}
+
+/// A change between two independent estimates: `d = later − earlier`,
+/// `se = √(se₁² + se₂²)` (the rounds are independent samples), normal interval and
+/// two-sided p-value.
+///
+/// ```
+/// use ginikit::survey::change;
+/// let c = change(0.391, 0.0017, 0.384, 0.0017, 0.95);
+/// assert!((c.change + 0.007).abs() < 1e-15);
+/// assert!((c.se - 0.0017 * 2f64.sqrt()).abs() < 1e-15);
+/// assert!(c.p_value < 0.01 && c.ci_upper < 0.0);
+/// ```
+pub fn change(earlier: f64, se_earlier: f64, later: f64, se_later: f64, level: f64) -> Change {
+    let d = later - earlier;
+    let se = (se_earlier * se_earlier + se_later * se_later).sqrt();
+    let z_crit = normal::quantile(0.5 + level / 2.0);
+    Change {
+        change: d,
+        se,
+        ci_lower: d - z_crit * se,
+        ci_upper: d + z_crit * se,
+        p_value: if se > 0.0 { normal::two_sided_p(d / se) } else { f64::NAN },
+    }
+}
+
+/// The change between two rounds with its uncertainty.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Change {
+    pub change: f64,
+    pub se: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    pub p_value: f64,
+}
