@@ -15,6 +15,8 @@ pub struct Cli {
 pub enum Command {
     /// Compute measures per group from a CSV or Parquet table.
     Compute(ComputeArgs),
+    /// Changes of measures between survey rounds, with standard errors and tests.
+    Trend(TrendArgs),
 }
 
 /// Columns and options shared by the commands that read tables.
@@ -65,6 +67,60 @@ pub struct MeasureArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Survey design and standard errors.
+#[derive(Args, Debug, Clone)]
+pub struct SurveyArgs {
+    /// Standard errors: linearization, bootstrap (Rao–Wu), jackknife (JKn), brr, fay, or
+    /// replicate-weights (columns given by --repweights). Without design flags each row is
+    /// its own PSU (simple random sampling).
+    #[arg(long, value_parser = ["linearization", "bootstrap", "jackknife", "brr", "fay", "replicate-weights"])]
+    pub se: Option<String>,
+    /// Stratum column.
+    #[arg(long)]
+    pub strata: Option<String>,
+    /// Primary sampling unit (cluster) column.
+    #[arg(long)]
+    pub psu: Option<String>,
+    /// Finite-population correction column: sampling fraction (≤ 1) or population number of
+    /// PSUs (> 1), constant within a stratum.
+    #[arg(long)]
+    pub fpc: Option<String>,
+    /// PSU codes restart within each stratum.
+    #[arg(long)]
+    pub nest: bool,
+    /// Strata with a single PSU: error, certainty (no variance), or adjust (centre at the
+    /// grand mean; also `centre`).
+    #[arg(long, default_value = "error")]
+    pub lonely_psu: String,
+    /// Bootstrap replicates.
+    #[arg(long, default_value_t = 1000)]
+    pub replicates: usize,
+    /// Bootstrap seed: the same seed gives the same replicates on any machine and thread count.
+    #[arg(long, default_value_t = 20181)]
+    pub seed: u64,
+    /// Fay's ρ for --se fay.
+    #[arg(long, default_value_t = 0.5)]
+    pub fay_rho: f64,
+    /// Replicate-weight columns: a comma-separated list, or a prefix ending in `*`.
+    #[arg(long)]
+    pub repweights: Option<String>,
+    /// Variance scale for --repweights: v = scale · Σ (θ_r − θ̄)².
+    #[arg(long)]
+    pub rep_scale: Option<f64>,
+    /// Centre replicate deviations on the full-sample estimate instead of their mean.
+    #[arg(long)]
+    pub rep_mse: bool,
+    /// Confidence level.
+    #[arg(long, default_value_t = 0.95)]
+    pub level: f64,
+    /// Interval: normal, or percentile (bootstrap only).
+    #[arg(long, default_value = "normal", value_parser = ["normal", "percentile"])]
+    pub ci: String,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
 #[derive(Args, Debug)]
 pub struct ComputeArgs {
     /// The table (CSV or Parquet).
@@ -73,4 +129,25 @@ pub struct ComputeArgs {
     pub table: TableArgs,
     #[command(flatten)]
     pub measure: MeasureArgs,
+    #[command(flatten)]
+    pub survey: SurveyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TrendArgs {
+    /// One file per round, or one file with a --period column.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Column naming the round; without it each file is a round named after the file.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Pairs to compare, e.g. 2017-09:2018-09,2018-03:2018-09; default: consecutive rounds.
+    #[arg(long)]
+    pub pairs: Option<String>,
+    #[command(flatten)]
+    pub table: TableArgs,
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+    #[command(flatten)]
+    pub survey: SurveyArgs,
 }

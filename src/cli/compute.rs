@@ -6,11 +6,15 @@ use ginikit::measure::gini::GiniConvention;
 use ginikit::measure::positive::NonPositivePolicy;
 use ginikit::measure::{Measure, Options};
 use ginikit::report::{Cell, OutputFormat, Report, Style};
+use ginikit::table::survey::SurveySpec;
 use ginikit::table::{self, InputFormat, TableSpec};
 
 pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
     let (measures, options, format) = measure_settings(&args.measure)?;
-    let spec = table_spec(&args.table)?;
+    let mut spec = table_spec(&args.table)?;
+    if let Some(survey) = super::survey::survey_spec(&args.survey, &mut spec, &args.file, None)? {
+        return run_with_inference(args, &spec, &survey, &measures, &options, format);
+    }
     let table = table::read_table(&args.file, &spec)?;
     let by = table.by.clone();
     let rows = table::compute(table, &measures, &options)?;
@@ -50,6 +54,53 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
     emit(&report, format, args.measure.output.as_deref())
 }
 
+fn run_with_inference(
+    args: &ComputeArgs,
+    spec: &TableSpec,
+    survey: &SurveySpec,
+    measures: &[Measure],
+    options: &Options,
+    format: OutputFormat,
+) -> Result<(), Failure> {
+    let table = table::read_table(&args.file, spec)?;
+    let members: Vec<usize> = (0..table.groups.len()).collect();
+    let rows = super::survey::run_round(
+        &table,
+        &members,
+        survey,
+        measures,
+        options,
+        args.survey.quiet,
+    )?;
+    let mut report = Report {
+        columns: table
+            .by
+            .iter()
+            .cloned()
+            .chain(["measure", "estimate"].map(String::from))
+            .chain(super::survey::COLUMNS.map(String::from))
+            .chain(["n", "population"].map(String::from))
+            .collect(),
+        notes: super::survey::notes(survey, &rows),
+        ..Report::default()
+    };
+    for r in &rows {
+        let mut cells: Vec<Cell> = r.key.iter().map(|k| Cell::Text(k.clone())).collect();
+        cells.push(Cell::Text(r.measure.name()));
+        let style = if r.measure.is_money() {
+            Style::Money
+        } else {
+            Style::Index
+        };
+        cells.push(Cell::Number(r.result.estimate.value, style));
+        cells.extend(super::survey::cells(r));
+        cells.push(Cell::Number(r.result.estimate.n as f64, Style::Count));
+        cells.push(Cell::Number(r.result.estimate.population, Style::Count));
+        report.rows.push(cells);
+    }
+    emit(&report, format, args.measure.output.as_deref())
+}
+
 pub fn measure_settings(m: &MeasureArgs) -> Result<(Vec<Measure>, Options, OutputFormat), Failure> {
     let measures = Measure::parse_list(&m.measures)?;
     if measures.is_empty() {
@@ -72,6 +123,7 @@ pub fn table_spec(t: &TableArgs) -> Result<TableSpec, Failure> {
         per_capita: t.per_capita,
         by: t.by.clone(),
         extra: Vec::new(),
+        replicate_weights: Vec::new(),
         format: t
             .input_format
             .as_deref()

@@ -2,6 +2,8 @@
 
 mod args;
 mod compute;
+mod survey;
+mod trend;
 
 use clap::Parser;
 use ginikit::Error;
@@ -61,6 +63,7 @@ pub fn run() -> ExitCode {
     };
     let outcome = match cli.command {
         args::Command::Compute(a) => compute::run(&a),
+        args::Command::Trend(a) => trend::run(&a),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

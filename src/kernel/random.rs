@@ -70,9 +70,14 @@ mod tests {
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
-        let a: Vec<u64> = (0..3).map(|_| SplitMix64::for_stream(7, 1).next_u64()).collect();
+        let a: Vec<u64> = (0..3)
+            .map(|_| SplitMix64::for_stream(7, 1).next_u64())
+            .collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(SplitMix64::for_stream(7, 1).next_u64(), SplitMix64::for_stream(7, 2).next_u64());
+        assert_ne!(
+            SplitMix64::for_stream(7, 1).next_u64(),
+            SplitMix64::for_stream(7, 2).next_u64()
+        );
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub struct DesignCodes<'a> {
     pub fpc: Option<&'a [f64]>,
     /// PSU codes restart within each stratum (PSU 1 of stratum A is not PSU 1 of stratum B).
     pub nested: bool,
+    /// The 1-based data row of each observation, for error messages (`None`: position + 1).
+    pub rows: Option<&'a [u32]>,
 }
 
 impl Design {
@@ -83,18 +85,29 @@ impl Design {
     /// # Errors
     /// A PSU in two strata (without `nested`), a stratum with a single PSU under
     /// [`LonelyPsu::Error`], an fpc that varies within a stratum or is not positive.
-    pub fn from_codes(n: usize, codes: DesignCodes<'_>, lonely: LonelyPsu, location: &dyn Fn(&str) -> Location) -> Result<(Self, Vec<u32>)> {
+    pub fn from_codes(
+        n: usize,
+        codes: DesignCodes<'_>,
+        lonely: LonelyPsu,
+        location: &dyn Fn(&str) -> Location,
+    ) -> Result<(Self, Vec<u32>)> {
         if codes.strata.is_none() && codes.psu.is_none() && codes.fpc.is_none() {
             return Ok((Design::simple(n), (0..n as u32).collect()));
         }
         let stratum_of = |i: usize| codes.strata.map_or(0, |s| s[i]);
-        let mut psu_id: std::collections::HashMap<(u32, u32), u32> = std::collections::HashMap::new();
+        let row = |i: usize| codes.rows.map_or(i + 1, |r| r[i] as usize);
+        let mut psu_id: std::collections::HashMap<(u32, u32), u32> =
+            std::collections::HashMap::new();
         let mut psu_stratum: Vec<u32> = Vec::new();
         let mut psu_of_obs = Vec::with_capacity(n);
         for i in 0..n {
             let h = stratum_of(i);
             let raw = codes.psu.map_or(i as u32, |p| p[i]);
-            let key = if codes.nested || codes.psu.is_none() { (h, raw) } else { (0, raw) };
+            let key = if codes.nested || codes.psu.is_none() {
+                (h, raw)
+            } else {
+                (0, raw)
+            };
             let next = psu_stratum.len() as u32;
             let id = *psu_id.entry(key).or_insert_with(|| {
                 psu_stratum.push(h);
@@ -103,13 +116,17 @@ impl Design {
             if psu_stratum[id as usize] != h {
                 return Err(Error::InvalidDesign {
                     location: location("psu"),
-                    problem: format!("a PSU appears in two strata (first at data row {})", i + 1),
+                    problem: format!("a PSU appears in two strata (first at data row {})", row(i)),
                     fix: "PSU codes must be unique across strata; if they restart within each stratum, pass --nest".into(),
                 });
             }
             psu_of_obs.push(id);
         }
-        let strata_count = psu_stratum.iter().map(|&h| h as usize + 1).max().unwrap_or(1);
+        let strata_count = psu_stratum
+            .iter()
+            .map(|&h| h as usize + 1)
+            .max()
+            .unwrap_or(1);
         let mut stratum_psus = vec![0u32; strata_count];
         for &h in &psu_stratum {
             stratum_psus[h as usize] += 1;
@@ -123,7 +140,7 @@ impl Design {
                 if !(v.is_finite() && v > 0.0) {
                     return Err(Error::InvalidDesign {
                         location: location("fpc"),
-                        problem: format!("finite-population correction {v} at data row {} is not positive", i + 1),
+                        problem: format!("finite-population correction {v} at data row {} is not positive", row(i)),
                         fix: "give the sampling fraction (0 < f ≤ 1) or the number of PSUs in the population (> 1)".into(),
                     });
                 }
@@ -132,7 +149,7 @@ impl Design {
                     Some(prev) if prev != v => {
                         return Err(Error::InvalidDesign {
                             location: location("fpc"),
-                            problem: format!("finite-population correction varies within a stratum (data row {}: {v}, earlier {prev})", i + 1),
+                            problem: format!("finite-population correction varies within a stratum (data row {}: {v}, earlier {prev})", row(i)),
                             fix: "the fpc must be constant within each stratum".into(),
                         })
                     }
@@ -141,12 +158,20 @@ impl Design {
             }
             for (h, v) in seen.into_iter().enumerate() {
                 if let Some(v) = v {
-                    let f = if v <= 1.0 { v } else { f64::from(stratum_psus[h]) / v };
+                    let f = if v <= 1.0 {
+                        v
+                    } else {
+                        f64::from(stratum_psus[h]) / v
+                    };
                     if f > 1.0 {
                         return Err(Error::InvalidDesign {
                             location: location("fpc"),
-                            problem: format!("a stratum has {} sampled PSUs but a population of {v}", stratum_psus[h]),
-                            fix: "the population count of PSUs must be at least the sampled count".into(),
+                            problem: format!(
+                                "a stratum has {} sampled PSUs but a population of {v}",
+                                stratum_psus[h]
+                            ),
+                            fix: "the population count of PSUs must be at least the sampled count"
+                                .into(),
                         });
                     }
                     fraction[h] = f;

@@ -75,7 +75,9 @@ fn gini_influence(sample: &SortedSample, convention: GiniConvention) -> Result<V
         for k in range {
             let xk = x[k];
             let d_a = match base {
-                GiniConvention::ConveyCumulative => xk * (2.0 * c_end + 2.0 * sample.weight(k) - 1.0) + 2.0 * (t - s_end),
+                GiniConvention::ConveyCumulative => {
+                    xk * (2.0 * c_end + 2.0 * sample.weight(k) - 1.0) + 2.0 * (t - s_end)
+                }
                 _ => 2.0 * (xk * c_end + t - s_end),
             };
             z[k] = d_a / (n_w * t) - (g + 1.0) * (1.0 / n_w + xk / t);
@@ -88,14 +90,20 @@ fn gini_influence(sample: &SortedSample, convention: GiniConvention) -> Result<V
         }
         GiniConvention::SmallSampleFrequency => {
             // G_f = G·W/(W−1): ∂G_f/∂wₖ = zₖ·W/(W−1) − G/(W−1)².
-            z.iter_mut().for_each(|v| *v = *v * n_w / (n_w - 1.0) - g / ((n_w - 1.0) * (n_w - 1.0)));
+            z.iter_mut()
+                .for_each(|v| *v = *v * n_w / (n_w - 1.0) - g / ((n_w - 1.0) * (n_w - 1.0)));
         }
         _ => {}
     }
     Ok(z)
 }
 
-fn entropy_influence(sample: &SortedSample, options: &Options, alpha: f64, measure: &Measure) -> Result<Vec<f64>> {
+fn entropy_influence(
+    sample: &SortedSample,
+    options: &Options,
+    alpha: f64,
+    measure: &Measure,
+) -> Result<Vec<f64>> {
     let part = positive_part(sample, options.non_positive, &measure.name())?;
     let (n, mu) = (part.total_weight, part.mean());
     let range = part.range(sample);
@@ -122,13 +130,19 @@ fn entropy_influence(sample: &SortedSample, options: &Options, alpha: f64, measu
         let r = s / n;
         for k in range {
             let q = x[k] / mu;
-            z[k] = (q.powf(alpha) + (alpha - 1.0) * r - alpha * r * q) / (n * alpha * (alpha - 1.0));
+            z[k] =
+                (q.powf(alpha) + (alpha - 1.0) * r - alpha * r * q) / (n * alpha * (alpha - 1.0));
         }
     }
     Ok(z)
 }
 
-fn atkinson_influence(sample: &SortedSample, options: &Options, epsilon: f64, measure: &Measure) -> Result<Vec<f64>> {
+fn atkinson_influence(
+    sample: &SortedSample,
+    options: &Options,
+    epsilon: f64,
+    measure: &Measure,
+) -> Result<Vec<f64>> {
     let part: PositivePart = positive_part(sample, options.non_positive, &measure.name())?;
     let (n, mu) = (part.total_weight, part.mean());
     let range = part.range(sample);
@@ -193,7 +207,11 @@ fn ratio_influence(sample: &SortedSample, top: (f64, f64), bottom: (f64, f64)) -
     let za = share_influence(sample, top.0, top.1)?;
     let zb = share_influence(sample, bottom.0, bottom.1)?;
     let r = a / b;
-    Ok(za.iter().zip(&zb).map(|(&da, &db)| (da - r * db) / b).collect())
+    Ok(za
+        .iter()
+        .zip(&zb)
+        .map(|(&da, &db)| (da - r * db) / b)
+        .collect())
 }
 
 /// Gaussian-kernel density of the weighted sample at `q`, bandwidth `h = 0.79 · IQR · N^(−1/5)`

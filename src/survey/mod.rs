@@ -94,15 +94,23 @@ pub fn estimate(
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<SurveyEstimate>> {
     let z_crit = normal::quantile(0.5 + level / 2.0);
-    let points: Vec<Estimate> = measures.iter().map(|m| m.evaluate(ds.sample, options)).collect::<Result<_>>()?;
+    let points: Vec<Estimate> = measures
+        .iter()
+        .map(|m| m.evaluate(ds.sample, options))
+        .collect::<Result<_>>()?;
     let replicate_values = match variance {
-        Variance::Replicates(reps) => Some(reps.estimates(ds.sample, ds.psu, measures, options, tick)),
+        Variance::Replicates(reps) => {
+            Some(reps.estimates(ds.sample, ds.psu, measures, options, tick))
+        }
         Variance::Linearization => None,
     };
     let mut out = Vec::with_capacity(measures.len());
     for (j, (m, point)) in measures.iter().zip(&points).enumerate() {
         let z = influence::influence(m, ds.sample, options);
-        let v_srs = z.as_ref().ok().map(|z| srs_variance(ds.sample, z, ds.persons));
+        let v_srs = z
+            .as_ref()
+            .ok()
+            .map(|z| srs_variance(ds.sample, z, ds.persons));
         let (var, dropped, thetas) = match (variance, &replicate_values) {
             (Variance::Replicates(reps), Some(values)) => {
                 let thetas: Vec<f64> = values.iter().map(|row| row[j]).collect();
@@ -195,7 +203,11 @@ pub fn change(earlier: f64, se_earlier: f64, later: f64, se_later: f64, level: f
         se,
         ci_lower: d - z_crit * se,
         ci_upper: d + z_crit * se,
-        p_value: if se > 0.0 { normal::two_sided_p(d / se) } else { f64::NAN },
+        p_value: if se > 0.0 {
+            normal::two_sided_p(d / se)
+        } else {
+            f64::NAN
+        },
     }
 }
 

@@ -105,11 +105,15 @@ impl Replicates {
         match &self.weights {
             Weights::PsuFactors(f) => {
                 let row = f.row(r);
-                (0..sample.len()).map(|k| sample.weight(k) * row[psu[k] as usize]).collect()
+                (0..sample.len())
+                    .map(|k| sample.weight(k) * row[psu[k] as usize])
+                    .collect()
             }
             Weights::Observation(w) => {
                 let row = w.row(r);
-                let labels = sample.labels().expect("observation replicate weights need a labelled sample");
+                let labels = sample
+                    .labels()
+                    .expect("observation replicate weights need a labelled sample");
                 labels.iter().map(|&i| row[i as usize]).collect()
             }
         }
@@ -120,7 +124,14 @@ impl Replicates {
     /// bit-identical on any number of threads. A replicate in which a measure is undefined
     /// (e.g. a domain that lost all its weight) gives NaN there. `tick` is called once per
     /// finished replicate (for a progress display).
-    pub fn estimates(&self, sample: &SortedSample, psu: &[u32], measures: &[Measure], options: &Options, tick: &(dyn Fn() + Sync)) -> Vec<Vec<f64>> {
+    pub fn estimates(
+        &self,
+        sample: &SortedSample,
+        psu: &[u32],
+        measures: &[Measure],
+        options: &Options,
+        tick: &(dyn Fn() + Sync),
+    ) -> Vec<Vec<f64>> {
         (0..self.count())
             .into_par_iter()
             .map(|r| {
@@ -140,7 +151,12 @@ impl Replicates {
     /// Variance from replicate estimates `thetas` (NaN ones are dropped and counted) and the
     /// full-sample estimate.
     pub fn variance(&self, full: f64, thetas: &[f64]) -> (f64, usize) {
-        let finite: Vec<(f64, f64)> = thetas.iter().zip(&self.rscales).filter(|(t, _)| t.is_finite()).map(|(&t, &s)| (t, s)).collect();
+        let finite: Vec<(f64, f64)> = thetas
+            .iter()
+            .zip(&self.rscales)
+            .filter(|(t, _)| t.is_finite())
+            .map(|(&t, &s)| (t, s))
+            .collect();
         let dropped = thetas.len() - finite.len();
         if finite.is_empty() {
             return (f64::NAN, dropped);
@@ -191,7 +207,8 @@ fn bootstrap(design: &Design, replicates: usize, seed: u64) -> Result<Replicates
                 }
                 let lambda = (1.0 - design.fraction(h)).sqrt();
                 for (i, &psu) in psus.iter().enumerate() {
-                    factors[psu] = 1.0 - lambda + lambda * f64::from(counts[i]) * n_h as f64 / m as f64;
+                    factors[psu] =
+                        1.0 - lambda + lambda * f64::from(counts[i]) * n_h as f64 / m as f64;
                 }
             }
             factors
@@ -221,7 +238,11 @@ fn jackknife(design: &Design) -> Replicates {
         let mut factors = vec![1.0; p];
         for (psu, f) in factors.iter_mut().enumerate() {
             if design.stratum_of(psu) == h {
-                *f = if psu == deleted { 0.0 } else { n_h / (n_h - 1.0) };
+                *f = if psu == deleted {
+                    0.0
+                } else {
+                    n_h / (n_h - 1.0)
+                };
             }
         }
         rows.push(factors);
@@ -257,7 +278,11 @@ fn brr(design: &Design, rho: f64) -> Result<Replicates> {
             for (h, psus) in pairs.iter().enumerate() {
                 // Sylvester–Hadamard entry H[h+1][rep] = (−1)^popcount((h+1) & rep).
                 let plus = ((h + 1) & rep).count_ones() % 2 == 0;
-                let (first, second) = if plus { (2.0 - rho, rho) } else { (rho, 2.0 - rho) };
+                let (first, second) = if plus {
+                    (2.0 - rho, rho)
+                } else {
+                    (rho, 2.0 - rho)
+                };
                 factors[psus[0]] = first;
                 factors[psus[1]] = second;
             }
@@ -275,5 +300,6 @@ fn brr(design: &Design, rho: f64) -> Result<Replicates> {
 
 fn to_array(rows: Vec<Vec<f64>>, cols: usize) -> Array2<f64> {
     let r = rows.len();
-    Array2::from_shape_vec((r, cols), rows.into_iter().flatten().collect()).expect("every replicate row has one factor per PSU")
+    Array2::from_shape_vec((r, cols), rows.into_iter().flatten().collect())
+        .expect("every replicate row has one factor per PSU")
 }

@@ -10,6 +10,7 @@
 
 mod columns;
 mod read;
+pub mod survey;
 
 pub use read::{column_names, InputFormat, Wanted};
 
@@ -36,6 +37,9 @@ pub struct TableSpec {
     /// Extra columns to read and keep per row, as `u32` codes (strata, PSU, period, …),
     /// in this order.
     pub extra: Vec<(String, &'static str, &'static str)>,
+    /// Replicate-weight columns shipped with the file (household weights when `size` is
+    /// given: they are multiplied by the size like the main weight).
+    pub replicate_weights: Vec<String>,
     /// File format; `None`: from the extension.
     pub format: Option<InputFormat>,
 }
@@ -53,6 +57,10 @@ pub struct Group {
     pub rows: Vec<u32>,
     /// The extra columns' codes per value (see [`TableSpec::extra`]).
     pub extra: Vec<Vec<u32>>,
+    /// Persons sampled: the sum of household sizes, or the number of rows.
+    pub persons: f64,
+    /// Replicate person weights, one vector per replicate column, aligned with `values`.
+    pub replicate_weights: Vec<Vec<f64>>,
 }
 
 /// A table split into groups.
@@ -66,6 +74,8 @@ pub struct Table {
     pub value_column: String,
     /// For each extra column, its distinct labels in code order.
     pub extra_labels: Vec<Vec<String>>,
+    /// For each extra column, its name and role (see [`TableSpec::extra`]).
+    pub extra_columns: Vec<(String, &'static str)>,
 }
 
 impl Group {
@@ -133,6 +143,13 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
             flag: "--by",
         });
     }
+    for name in &spec.replicate_weights {
+        wanted.push(Wanted {
+            name: name.clone(),
+            role: "replicate weight",
+            flag: "--repweights",
+        });
+    }
     for (name, role, flag) in &spec.extra {
         wanted.push(Wanted {
             name: name.clone(),
@@ -160,6 +177,7 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     }
     let numeric = |name: &str| numeric_column(&df, path, format, name);
     let mut values = numeric(&spec.value)?;
+
     let mut weights = match &spec.weight {
         Some(w) => {
             let w = numeric(w)?;
@@ -168,6 +186,13 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         }
         None => None,
     };
+    let mut replicate_weights: Vec<Vec<f64>> = Vec::with_capacity(spec.replicate_weights.len());
+    for name in &spec.replicate_weights {
+        let w = numeric(name)?;
+        check_weights(&w, path, name)?;
+        replicate_weights.push(w);
+    }
+    let mut sizes: Option<Vec<f64>> = None;
     if let Some(size_col) = &spec.size {
         let size = numeric(size_col)?;
         if let Some(i) = size.iter().position(|&s| s <= 0.0) {
@@ -188,6 +213,11 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
                 *v /= s;
             }
         }
+        for rw in replicate_weights.iter_mut() {
+            for (w, s) in rw.iter_mut().zip(&size) {
+                *w *= s;
+            }
+        }
         weights = Some(match weights {
             Some(mut w) => {
                 for (w, s) in w.iter_mut().zip(&size) {
@@ -195,8 +225,9 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
                 }
                 w
             }
-            None => size,
+            None => size.clone(),
         });
+        sizes = Some(size);
     }
     let by_codes: Vec<(Vec<u32>, Vec<String>)> = spec
         .by
@@ -210,19 +241,25 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         .collect::<Result<_>>()?;
     drop(df);
     let (group_of_row, keys) = combine_keys(&by_codes, n);
-    let groups = split(
-        values.as_mut_slice(),
-        weights.as_deref(),
-        &group_of_row,
-        keys,
-        &extra,
-    );
+    let columns = RowColumns {
+        values: &values,
+        weights: weights.as_deref(),
+        sizes: sizes.as_deref(),
+        replicate_weights: &replicate_weights,
+        extra: &extra,
+    };
+    let groups = split(&columns, &group_of_row, keys);
     Ok(Table {
         path: path.to_path_buf(),
         by: spec.by.clone(),
         groups,
         value_column: spec.value.clone(),
         extra_labels: extra.into_iter().map(|(_, labels)| labels).collect(),
+        extra_columns: spec
+            .extra
+            .iter()
+            .map(|(name, role, _)| (name.clone(), *role))
+            .collect(),
     })
 }
 
@@ -270,13 +307,16 @@ fn combine_keys(by: &[(Vec<u32>, Vec<String>)], n: usize) -> (Vec<u32>, Vec<Vec<
     (group_of_row, keys)
 }
 
-fn split(
-    values: &mut [f64],
-    weights: Option<&[f64]>,
-    group_of_row: &[u32],
-    keys: Vec<Vec<String>>,
-    extra: &[(Vec<u32>, Vec<String>)],
-) -> Vec<Group> {
+/// The per-row columns of a table after validation and person expansion.
+struct RowColumns<'a> {
+    values: &'a [f64],
+    weights: Option<&'a [f64]>,
+    sizes: Option<&'a [f64]>,
+    replicate_weights: &'a [Vec<f64>],
+    extra: &'a [(Vec<u32>, Vec<String>)],
+}
+
+fn split(columns: &RowColumns<'_>, group_of_row: &[u32], keys: Vec<Vec<String>>) -> Vec<Group> {
     let mut counts = vec![0usize; keys.len()];
     for &g in group_of_row {
         counts[g as usize] += 1;
@@ -287,20 +327,38 @@ fn split(
         .map(|(key, &c)| Group {
             key,
             values: Vec::with_capacity(c),
-            weights: weights.map(|_| Vec::with_capacity(c)),
+            weights: columns.weights.map(|_| Vec::with_capacity(c)),
             rows: Vec::with_capacity(c),
-            extra: extra.iter().map(|_| Vec::with_capacity(c)).collect(),
+            extra: columns
+                .extra
+                .iter()
+                .map(|_| Vec::with_capacity(c))
+                .collect(),
+            persons: 0.0,
+            replicate_weights: columns
+                .replicate_weights
+                .iter()
+                .map(|_| Vec::with_capacity(c))
+                .collect(),
         })
         .collect();
     for (row, &g) in group_of_row.iter().enumerate() {
         let group = &mut groups[g as usize];
-        group.values.push(values[row]);
-        if let (Some(gw), Some(w)) = (group.weights.as_mut(), weights) {
+        group.values.push(columns.values[row]);
+        if let (Some(gw), Some(w)) = (group.weights.as_mut(), columns.weights) {
             gw.push(w[row]);
         }
         group.rows.push(row as u32 + 1);
-        for (slot, (codes, _)) in group.extra.iter_mut().zip(extra) {
+        group.persons += columns.sizes.map_or(1.0, |s| s[row]);
+        for (slot, (codes, _)) in group.extra.iter_mut().zip(columns.extra) {
             slot.push(codes[row]);
+        }
+        for (slot, rw) in group
+            .replicate_weights
+            .iter_mut()
+            .zip(columns.replicate_weights)
+        {
+            slot.push(rw[row]);
         }
     }
     groups
@@ -339,6 +397,7 @@ pub fn compute(
         groups,
         value_column,
         extra_labels,
+        extra_columns,
     } = table;
     let shell = Table {
         path,
@@ -346,6 +405,7 @@ pub fn compute(
         groups: Vec::new(),
         value_column,
         extra_labels,
+        extra_columns,
     };
     let per_group: Vec<Result<Vec<GroupEstimate>>> = groups
         .into_par_iter()

@@ -1,0 +1,265 @@
+//! Design-based inference for the groups of a table: one design per survey round, groups as
+//! domains of it.
+
+use super::{Group, Table};
+use crate::error::{Error, Location, Result};
+use crate::measure::positive::NonPositivePolicy;
+use crate::measure::{Measure, Options};
+use crate::sample::SortedSample;
+use crate::survey::design::{Design, DesignCodes, LonelyPsu};
+use crate::survey::replicate::{ReplicateMethod, Replicates};
+use crate::survey::{estimate, DesignedSample, Interval, SurveyEstimate, Variance};
+use ndarray::Array2;
+
+/// How standard errors are computed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum SeMethod {
+    Linearization,
+    Replicates(ReplicateMethod),
+    /// Replicate-weight columns of the file, with their variance scale; `mse` centres on the
+    /// full-sample estimate.
+    GivenReplicates {
+        scale: f64,
+        mse: bool,
+    },
+}
+
+/// The design columns (as positions in [`super::TableSpec::extra`]) and the inference
+/// settings.
+#[derive(Debug, Clone, Copy)]
+pub struct SurveySpec {
+    pub method: SeMethod,
+    pub strata: Option<usize>,
+    pub psu: Option<usize>,
+    pub fpc: Option<usize>,
+    pub nested: bool,
+    pub lonely: LonelyPsu,
+    pub level: f64,
+    pub interval: Interval,
+}
+
+impl SurveySpec {
+    /// True when no design column was given: each row is its own PSU (simple random sampling).
+    pub fn assumes_srs(&self) -> bool {
+        self.strata.is_none() && self.psu.is_none()
+    }
+}
+
+/// One measure for one group, with its inference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupInference {
+    pub key: Vec<String>,
+    pub measure: Measure,
+    pub result: SurveyEstimate,
+}
+
+/// The total number of replicates each group will run (for a progress display).
+pub fn replicate_count(table: &Table, spec: &SurveySpec) -> usize {
+    match spec.method {
+        SeMethod::Linearization => 0,
+        SeMethod::GivenReplicates { .. } => table
+            .groups
+            .first()
+            .map_or(0, |g| g.replicate_weights.len()),
+        SeMethod::Replicates(ReplicateMethod::Bootstrap { replicates, .. }) => replicates,
+        SeMethod::Replicates(_) => 0,
+    }
+}
+
+/// Estimates `measures` with inference for the groups `members` of `table`, which together
+/// form one survey round: the design is built from their rows, and each group is a domain.
+pub fn infer(
+    table: &Table,
+    members: &[usize],
+    spec: &SurveySpec,
+    measures: &[Measure],
+    options: &Options,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<GroupInference>> {
+    let groups: Vec<&Group> = members.iter().map(|&g| &table.groups[g]).collect();
+    let (design, psu_by_group) = build_design(table, &groups, spec)?;
+    let shared = match spec.method {
+        SeMethod::Replicates(method) => Some(Replicates::new(method, &design)?),
+        _ => None,
+    };
+    let needs_positive = measures
+        .iter()
+        .find(|m| m.needs_positive_values())
+        .map(Measure::name);
+    let mut out = Vec::new();
+    for (group, psu_of_obs) in groups.iter().zip(&psu_by_group) {
+        if options.non_positive == NonPositivePolicy::Error {
+            if let Some(m) = &needs_positive {
+                group.require_positive(table, m)?;
+            }
+        }
+        let context = group.describe(&table.by);
+        let n = group.values.len();
+        let sample = SortedSample::with_labels(
+            group.values.clone(),
+            group.weights.clone(),
+            (0..n as u32).collect(),
+        )
+        .map_err(|e| match e {
+            Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
+                location: value_location(table),
+                count: n,
+                context: context.clone(),
+            },
+            other => other.in_context(&context),
+        })?;
+        let labels = sample.labels().expect("the sample was built with labels");
+        let psu_sorted: Vec<u32> = labels.iter().map(|&i| psu_of_obs[i as usize]).collect();
+        let given;
+        let variance = match spec.method {
+            SeMethod::Linearization => Variance::Linearization,
+            SeMethod::Replicates(_) => Variance::Replicates(
+                shared
+                    .as_ref()
+                    .expect("replicates were built for this method"),
+            ),
+            SeMethod::GivenReplicates { scale, mse } => {
+                let r = group.replicate_weights.len();
+                let flat: Vec<f64> = group.replicate_weights.iter().flatten().copied().collect();
+                let w = Array2::from_shape_vec((r, n), flat)
+                    .expect("each replicate column has one weight per row");
+                given = Replicates::given(w, scale, mse);
+                Variance::Replicates(&given)
+            }
+        };
+        let ds = DesignedSample {
+            sample: &sample,
+            psu: &psu_sorted,
+            design: &design,
+            persons: group.persons,
+        };
+        let results = estimate(
+            &ds,
+            &variance,
+            measures,
+            options,
+            spec.level,
+            spec.interval,
+            tick,
+        )
+        .map_err(|e| match e {
+            Error::NonPositiveMean { measure, mean, .. } => Error::NonPositiveMean {
+                location: value_location(table),
+                measure,
+                mean,
+                context: context.clone(),
+            },
+            other => other.in_context(&context),
+        })?;
+        for (m, r) in measures.iter().zip(results) {
+            out.push(GroupInference {
+                key: group.key.clone(),
+                measure: *m,
+                result: r,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn value_location(table: &Table) -> Location {
+    Location::Column {
+        file: table.path.clone(),
+        column: table.value_column.clone(),
+    }
+}
+
+/// Builds the round's design from its groups' rows (in file order) and returns, for each
+/// group, the PSU number of each of its observations.
+fn build_design(
+    table: &Table,
+    groups: &[&Group],
+    spec: &SurveySpec,
+) -> Result<(Design, Vec<Vec<u32>>)> {
+    // (row, group, position) in file order, so design errors name real rows.
+    let mut order: Vec<(u32, usize, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| group.rows.iter().enumerate().map(move |(k, &r)| (r, g, k)))
+        .collect();
+    order.sort_unstable();
+    let code = |slot: Option<usize>| -> Option<Vec<u32>> {
+        slot.map(|e| {
+            order
+                .iter()
+                .map(|&(_, g, k)| groups[g].extra[e][k])
+                .collect()
+        })
+    };
+    let strata = code(spec.strata);
+    let psu = code(spec.psu);
+    let fpc: Option<Vec<f64>> = match spec.fpc {
+        None => None,
+        Some(e) => {
+            let labels = &table.extra_labels[e];
+            let mut v = Vec::with_capacity(order.len());
+            for &(r, g, k) in &order {
+                let text = &labels[groups[g].extra[e][k] as usize];
+                v.push(text.trim().parse::<f64>().map_err(|_| Error::NonNumeric {
+                    location: design_location(table, "fpc"),
+                    count: 1,
+                    first: crate::error::Position::Row(r as usize),
+                    text: text.clone(),
+                })?);
+            }
+            Some(v)
+        }
+    };
+    let rows: Vec<u32> = order.iter().map(|&(r, _, _)| r).collect();
+    let codes = DesignCodes {
+        strata: strata.as_deref(),
+        psu: psu.as_deref(),
+        fpc: fpc.as_deref(),
+        nested: spec.nested,
+        rows: Some(&rows),
+    };
+    let (design, psu_of_obs) = Design::from_codes(order.len(), codes, spec.lonely, &|role| {
+        design_location(table, role)
+    })?;
+    // A stratum whose weights are all zero represents nobody: almost always a data error.
+    let mut stratum_weight = vec![0.0; design.stratum_count()];
+    for (i, &(_, g, k)) in order.iter().enumerate() {
+        let w = groups[g].weights.as_ref().map_or(1.0, |w| w[k]);
+        stratum_weight[design.stratum_of(psu_of_obs[i] as usize)] += w;
+    }
+    if let Some(h) = stratum_weight.iter().position(|&w| w == 0.0) {
+        let label = match (spec.strata, strata.as_ref()) {
+            (Some(e), Some(s)) => {
+                let i = (0..order.len())
+                    .find(|&i| design.stratum_of(psu_of_obs[i] as usize) == h)
+                    .unwrap_or(0);
+                table.extra_labels[e][s[i] as usize].clone()
+            }
+            _ => (h + 1).to_string(),
+        };
+        return Err(Error::InvalidDesign {
+            location: design_location(table, "strata"),
+            problem: format!("stratum '{label}' has zero total weight"),
+            fix: "every stratum needs positive weights; check the weight column for that stratum"
+                .into(),
+        });
+    }
+    let mut by_group: Vec<Vec<u32>> = groups.iter().map(|g| vec![0; g.values.len()]).collect();
+    for (i, &(_, g, k)) in order.iter().enumerate() {
+        by_group[g][k] = psu_of_obs[i];
+    }
+    Ok((design, by_group))
+}
+
+fn design_location(table: &Table, role: &str) -> Location {
+    let column = table
+        .extra_columns
+        .iter()
+        .find(|(_, r)| *r == role)
+        .map_or_else(|| format!("{role} (design)"), |(name, _)| name.clone());
+    Location::Column {
+        file: table.path.clone(),
+        column,
+    }
+}
