@@ -1,0 +1,491 @@
+//! `gini compute --se …` and `gini trend` end to end: the R survey values through the command
+//! line, bad design input, thread-count independence of the bootstrap, and trends.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn gini(args: &[&str], threads: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gini"));
+    c.args(args);
+    if let Some(t) = threads {
+        c.env("RAYON_NUM_THREADS", t);
+    }
+    c.output().expect("run gini")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+/// tests/golden/microdata.csv `tiny_4str_2psu` as a table: x, w, stratum h, PSU p.
+fn tiny_csv() -> common::TempFile {
+    let rows = common::read_csv(&common::repo_path("tests/golden/microdata.csv").to_string_lossy());
+    let r = rows
+        .iter()
+        .find(|r| r["id"] == "tiny-gini-mid-se-lin")
+        .unwrap();
+    let x = common::numbers(&r["x"]);
+    let w = common::numbers(&r["w"]);
+    let mut s = String::from("x,w,h,p\n");
+    for ((x, w), g) in x.iter().zip(&w).zip(r["group"].split(';')) {
+        let (h, p) = g.split_once(':').unwrap();
+        s.push_str(&format!("{x},{w},{h},{p}\n"));
+    }
+    common::temp_file("tiny.csv", s.as_bytes())
+}
+
+fn se_of(out: &str) -> f64 {
+    let line = out.lines().nth(1).unwrap();
+    line.split(',').nth(2).unwrap().parse().unwrap()
+}
+
+#[test]
+fn cli_standard_errors_match_r_survey() {
+    let f = tiny_csv();
+    let p = f.path.to_str().unwrap();
+    // (method, expected midpoint-Gini SE from R survey 4.1-1, see tests/golden/microdata.csv)
+    for (method, want) in [
+        ("linearization", 0.051006886393739362),
+        ("jackknife", 0.052720408673043694),
+        ("brr", 0.073805799323321736),
+        ("fay", 0.057064118509376857),
+    ] {
+        let o = gini(
+            &[
+                "compute",
+                p,
+                "--value",
+                "x",
+                "--weight",
+                "w",
+                "--strata",
+                "h",
+                "--psu",
+                "p",
+                "--se",
+                method,
+                "--measures",
+                "gini",
+                "--format",
+                "csv",
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let out = text(&o.stdout);
+        assert_eq!(
+            out.lines().next().unwrap(),
+            "measure,estimate,se,ci_lower,ci_upper,deff,n,population"
+        );
+        let got = se_of(&out);
+        assert!(
+            (got - want).abs() < 1e-10 * want,
+            "{method}: {got} vs {want}"
+        );
+    }
+}
+
+#[test]
+fn bootstrap_is_identical_on_any_thread_count_and_seeded() {
+    let f = tiny_csv();
+    let p = f.path.to_str().unwrap();
+    let args = [
+        "compute",
+        p,
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--strata",
+        "h",
+        "--psu",
+        "p",
+        "--se",
+        "bootstrap",
+        "--replicates",
+        "300",
+        "--measures",
+        "gini,theil_t,share_bottom40",
+        "--format",
+        "csv",
+    ];
+    let one = gini(&args, Some("1"));
+    let four = gini(&args, Some("4"));
+    assert_eq!(one.status.code(), Some(0));
+    assert_eq!(text(&one.stdout), text(&four.stdout));
+    let mut other_seed = args.to_vec();
+    other_seed.extend(["--seed", "7"]);
+    assert_ne!(text(&gini(&other_seed, None).stdout), text(&one.stdout));
+    // Percentile intervals come from the same replicates.
+    let mut pct = args.to_vec();
+    pct.extend(["--ci", "percentile"]);
+    let o = gini(&pct, None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn srs_note_without_design_flags() {
+    let f = tiny_csv();
+    let o = gini(
+        &[
+            "compute",
+            f.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--se",
+            "linearization",
+        ],
+        None,
+    );
+    assert!(
+        text(&o.stdout).contains("assume simple random sampling"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+#[test]
+fn bad_design_input_is_reported() {
+    let f = tiny_csv();
+    let p = f.path.to_str().unwrap();
+    let o = gini(
+        &[
+            "compute",
+            p,
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "stratum",
+            "--psu",
+            "p",
+            "--se",
+            "linearization",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("no column named 'stratum'") && e.contains("--strata"),
+        "{e}"
+    );
+
+    // PSU 1 in strata 1 and 2.
+    let g = common::temp_file("two.csv", b"x,w,h,p\n1,1,1,1\n2,1,1,2\n3,1,2,1\n4,1,2,3\n");
+    let o = gini(
+        &[
+            "compute",
+            g.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--se",
+            "linearization",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("column 'p'")
+            && e.contains("two strata")
+            && e.contains("row 3")
+            && e.contains("--nest"),
+        "{e}"
+    );
+    // ... which is fine when PSU codes restart within strata.
+    let o = gini(
+        &[
+            "compute",
+            g.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--nest",
+            "--se",
+            "linearization",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+
+    // Stratum 2 has zero total weight.
+    let z = common::temp_file("zero.csv", b"x,w,h,p\n1,1,1,1\n2,1,1,2\n3,0,2,3\n4,0,2,4\n");
+    let o = gini(
+        &[
+            "compute",
+            z.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--se",
+            "linearization",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("column 'h'") && e.contains("stratum '2' has zero total weight"),
+        "{e}"
+    );
+
+    // A stratum with a single PSU.
+    let l = common::temp_file(
+        "lonely.csv",
+        b"x,w,h,p\n1,1,1,1\n2,1,1,2\n3,1,2,3\n4,1,2,3\n",
+    );
+    let o = gini(
+        &[
+            "compute",
+            l.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--se",
+            "linearization",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("single PSU") && text(&o.stderr).contains("--lonely-psu"));
+    let o = gini(
+        &[
+            "compute",
+            l.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--se",
+            "linearization",
+            "--lonely-psu",
+            "certainty",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+
+    // BRR needs two PSUs per stratum.
+    let o = gini(
+        &[
+            "compute",
+            g.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--nest",
+            "--se",
+            "brr",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let three = common::temp_file(
+        "three.csv",
+        b"x,w,h,p\n1,1,1,1\n2,1,1,2\n3,1,1,3\n4,1,2,4\n5,1,2,5\n",
+    );
+    let o = gini(
+        &[
+            "compute",
+            three.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--se",
+            "brr",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("exactly two PSUs"));
+
+    // Design flags without --se are a usage error.
+    let o = gini(&["compute", p, "--value", "x", "--strata", "h"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn replicate_weight_columns_reproduce_jackknife() {
+    // JKn replicate weights written out by hand for the tiny design reproduce --se jackknife.
+    let f = tiny_csv();
+    let rows = common::read_csv(&f.path.to_string_lossy());
+    let mut s = String::from("x,w,h,p");
+    for r in 1..=8 {
+        s.push_str(&format!(",rep{r}"));
+    }
+    s.push('\n');
+    for r in &rows {
+        let (h, p): (u32, u32) = (r["h"].parse().unwrap(), r["p"].parse().unwrap());
+        let w: f64 = r["w"].parse().unwrap();
+        s.push_str(&format!("{},{},{},{}", r["x"], w, h, p));
+        for rep in 1..=8u32 {
+            // Replicate `rep` deletes PSU `rep` (in stratum (rep + 1) / 2) and doubles its partner.
+            let stratum_of_rep = (rep + 1) / 2;
+            let f = if h != stratum_of_rep {
+                1.0
+            } else if p == rep {
+                0.0
+            } else {
+                2.0
+            };
+            s.push_str(&format!(",{}", w * f));
+        }
+        s.push('\n');
+    }
+    let g = common::temp_file("rep.csv", s.as_bytes());
+    let o = gini(
+        &[
+            "compute",
+            g.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--se",
+            "replicate-weights",
+            "--repweights",
+            "rep*",
+            "--rep-scale",
+            "0.5",
+            "--measures",
+            "gini",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // JKn: Σ_h (n_h − 1)/n_h Σ (θ − θ̄)² with n_h = 2: scale 0.5 (R survey, tiny-gini-mid-se-JKn).
+    let got = se_of(&text(&o.stdout));
+    assert!((got - 0.052720408673043694).abs() < 1e-10, "{got}");
+}
+
+#[test]
+fn trend_between_two_files_and_from_a_period_column() {
+    let a = common::temp_file("2017-09.csv", b"area,x,w\nurban,10,1\nurban,20,1\nurban,35,1\nurban,50,2\nrural,8,1\nrural,9,2\nrural,12,1\nrural,15,1\n");
+    let b_path = a.dir.path().join("2018-09.csv");
+    std::fs::write(&b_path, b"area,x,w\nurban,12,1\nurban,20,1\nurban,30,1\nurban,40,2\nrural,8,1\nrural,10,2\nrural,12,1\nrural,13,1\n").unwrap();
+    let o = gini(
+        &[
+            "trend",
+            a.path.to_str().unwrap(),
+            b_path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--by",
+            "area",
+            "--measures",
+            "gini,mean",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "area,measure,from,to,estimate_from,estimate_to,change,se,ci_lower,ci_upper,p_value"
+    );
+    assert_eq!(lines.len(), 1 + 4);
+    let f: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(&f[..4], &["urban", "gini", "2017-09", "2018-09"]);
+    let (ea, eb, d): (f64, f64, f64) = (
+        f[4].parse().unwrap(),
+        f[5].parse().unwrap(),
+        f[6].parse().unwrap(),
+    );
+    assert!((d - (eb - ea)).abs() < 1e-15);
+
+    // The same data in one file with a period column gives the same rows.
+    let mut one = String::from("round,area,x,w\n");
+    for (label, path) in [("2017-09", &a.path), ("2018-09", &b_path)] {
+        for line in std::fs::read_to_string(path).unwrap().lines().skip(1) {
+            one.push_str(&format!("{label},{line}\n"));
+        }
+    }
+    let c = common::temp_file("both.csv", one.as_bytes());
+    let o2 = gini(
+        &[
+            "trend",
+            c.path.to_str().unwrap(),
+            "--period",
+            "round",
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--by",
+            "area",
+            "--measures",
+            "gini,mean",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert_eq!(text(&o2.stdout), out);
+
+    // The table format marks intervals that exclude zero and explains the se.
+    let o3 = gini(
+        &[
+            "trend",
+            c.path.to_str().unwrap(),
+            "--period",
+            "round",
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--measures",
+            "mean",
+        ],
+        None,
+    );
+    let t = text(&o3.stdout);
+    assert!(
+        t.contains("sig") && t.contains("sqrt(se_from^2 + se_to^2)"),
+        "{t}"
+    );
+}
