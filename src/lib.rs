@@ -47,12 +47,14 @@
 //! The library never prints, never reads environment variables and never exits; the `gini`
 //! binary does those things.
 
+pub mod bps;
 pub mod error;
 pub mod kernel;
 pub mod measure;
 pub mod report;
 pub mod sample;
 pub mod survey;
+pub mod synth;
 #[cfg(feature = "table")]
 pub mod table;
 

@@ -17,6 +17,33 @@ pub enum Command {
     Compute(ComputeArgs),
     /// Changes of measures between survey rounds, with standard errors and tests.
     Trend(TrendArgs),
+    /// Write a Susenas-shaped synthetic household table calibrated to BPS figures.
+    Synth(SynthArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SynthArgs {
+    /// Survey round, e.g. 2017-09 (any round of the published province tables, 2016-03 … 2021-09).
+    #[arg(long)]
+    pub round: String,
+    /// Households to draw (rounded up to whole census blocks of 10).
+    #[arg(long, default_value_t = 75_000)]
+    pub households: usize,
+    /// Seed: the same seed gives the same table on any machine.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output file (.parquet or .csv).
+    #[arg(long)]
+    pub output: PathBuf,
+    /// Output format; by default from the extension.
+    #[arg(long, value_parser = ["csv", "parquet"])]
+    pub format: Option<String>,
+    /// Format of the calibration report printed on standard output.
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+    pub report_format: String,
+    /// Print no calibration report.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Columns and options shared by the commands that read tables.

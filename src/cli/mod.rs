@@ -3,6 +3,7 @@
 mod args;
 mod compute;
 mod survey;
+mod synth;
 mod trend;
 
 use clap::Parser;
@@ -64,6 +65,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         args::Command::Compute(a) => compute::run(&a),
         args::Command::Trend(a) => trend::run(&a),
+        args::Command::Synth(a) => synth::run(&a),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

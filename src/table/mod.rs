@@ -11,6 +11,9 @@
 mod columns;
 mod read;
 pub mod survey;
+mod write;
+
+pub use write::{households_frame, write_households};
 
 pub use read::{column_names, InputFormat, Wanted};
 

@@ -1,0 +1,150 @@
+//! Published BPS figures (datasets/bps, embedded in the library so that `gini synth` and
+//! `gini reproduce` work from any directory): national Gini ratios, expenditure shares, and
+//! province × area poverty and Gini figures.
+
+use crate::error::{Error, Result};
+
+const PROVINCE_CELLS: &str = include_str!("../datasets/bps/province_cells.csv");
+const GINI_NATIONAL: &str = include_str!("../datasets/bps/gini_national.csv");
+const SHARES_NATIONAL: &str = include_str!("../datasets/bps/shares_national.csv");
+
+/// One province × area × round row of the published tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellFact {
+    pub province_code: u32,
+    pub province: String,
+    /// `YYYY-MM`, e.g. `2017-09`.
+    pub period: String,
+    /// `urban`, `rural` or `total`.
+    pub area: String,
+    /// Poverty line, Rp per capita per month.
+    pub poverty_line: Option<f64>,
+    /// Poverty headcount, percent.
+    pub p0_pct: Option<f64>,
+    /// Poor persons, thousands.
+    pub poor_thousand: Option<f64>,
+    pub gini: Option<f64>,
+    pub status: String,
+}
+
+/// A national figure: (period, area, value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NationalFact {
+    pub period: String,
+    pub area: String,
+    pub value: f64,
+}
+
+/// Splits CSV text into records (quoted fields with doubled quotes, `\n` or `\r\n` lines).
+fn records(text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                out.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        out.push(record);
+    }
+    out
+}
+
+/// Records as (header → value) lookups.
+fn table(text: &'static str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut recs = records(text);
+    if recs.is_empty() {
+        return Vec::new();
+    }
+    let header = recs.remove(0);
+    recs.into_iter()
+        .filter(|r| r.len() == header.len())
+        .map(|r| header.iter().cloned().zip(r).collect())
+        .collect()
+}
+
+fn number(s: Option<&String>) -> Option<f64> {
+    s.and_then(|v| v.trim().parse().ok())
+}
+
+fn bad(what: &str) -> Error {
+    Error::Malformed {
+        path: "datasets/bps".into(),
+        format: "CSV".into(),
+        message: format!("embedded table has a bad {what}"),
+    }
+}
+
+/// The province × area × round rows (one per cell; see datasets/bps/CARD.md).
+pub fn province_cells() -> Result<Vec<CellFact>> {
+    table(PROVINCE_CELLS)
+        .into_iter()
+        .map(|r| {
+            Ok(CellFact {
+                province_code: number(r.get("province_code")).ok_or_else(|| bad("province_code"))? as u32,
+                province: r.get("province").cloned().unwrap_or_default(),
+                period: r.get("period").cloned().unwrap_or_default(),
+                area: r.get("area").cloned().unwrap_or_default(),
+                poverty_line: number(r.get("poverty_line")),
+                p0_pct: number(r.get("p0_pct")),
+                poor_thousand: number(r.get("poor_thousand")),
+                gini: number(r.get("gini")),
+                status: r.get("status").cloned().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+fn national(text: &'static str, column: &str) -> Vec<NationalFact> {
+    table(text)
+        .into_iter()
+        .filter_map(|r| {
+            Some(NationalFact {
+                period: r.get("period")?.clone(),
+                area: r.get("area")?.clone(),
+                value: number(r.get(column))?,
+            })
+        })
+        .collect()
+}
+
+/// Published national Gini ratios (fractions).
+///
+/// ```
+/// let g = ginikit::bps::national_gini();
+/// let sep2017 = g.iter().find(|f| f.period == "2017-09" && f.area == "total").unwrap();
+/// assert_eq!(sep2017.value, 0.391);
+/// ```
+pub fn national_gini() -> Vec<NationalFact> {
+    national(GINI_NATIONAL, "gini")
+}
+
+/// Published national bottom-40 % expenditure shares, as fractions (17.22 % → 0.1722).
+pub fn national_bottom40() -> Vec<NationalFact> {
+    national(SHARES_NATIONAL, "bottom40")
+        .into_iter()
+        .map(|f| NationalFact { value: f.value / 100.0, ..f })
+        .collect()
+}
+
+/// Looks up a national figure.
+pub fn lookup(facts: &[NationalFact], period: &str, area: &str) -> Option<f64> {
+    facts.iter().find(|f| f.period == period && f.area == area).map(|f| f.value)
+}

@@ -1,0 +1,450 @@
+//! Susenas-shaped synthetic household tables, calibrated to what BPS publishes.
+//!
+//! Real Susenas microdata are licensed; these tables have their shape (provinces × urban/rural
+//! strata, census blocks of 10 households as PSUs, household sizes, weights, food and non-food
+//! expenditure) and reproduce the published figures they are calibrated to:
+//!
+//! 1. Cells are province × area. For cell c the published Gini `G_c`, poverty line `z_c`,
+//!    headcount `P0_c` and poor persons give a log-normal distribution of per-capita
+//!    expenditure: `σ_c = √2 Φ⁻¹((1 + G_c)/2)` (the log-normal Gini is `2Φ(σ/√2) − 1`),
+//!    `μ_c = ln z_c − σ_c Φ⁻¹(P0_c)` (so a share `P0_c` lies below the poverty line), and the
+//!    population `N_c = poor_c / P0_c`.
+//! 2. One national calibration: cell locations shrink toward their population-weighted mean,
+//!    `μ'_c = m̄ + λ(μ_c − m̄)`, with λ found by bisection so that the population Gini of the
+//!    mixture (4,000 mid-quantiles per cell, weights `N_c/4000`) equals the published national
+//!    Gini.
+//! 3. A sample: blocks allocated to cells ∝ √N_c (at least 20 per cell), 10 households per
+//!    block, size `1 + Poisson(2.9)`, `ln x = μ'_c + u_block + e_household` with
+//!    `u ~ N(0, ρσ_c²)`, `e ~ N(0, (1−ρ)σ_c²)`, ρ = 0.25; household weights with a log-normal
+//!    non-response factor (sd 0.2) scaled so that persons in the cell sum to `N_c`;
+//!    expenditure split into food and non-food by a declining food share (Engel), rounded to
+//!    whole rupiah.
+//!
+//! Everything is deterministic for a seed (each cell draws from its own stream), on any
+//! number of threads.
+
+use crate::bps::{self, CellFact};
+use crate::error::{Error, Result};
+use crate::kernel::normal;
+use crate::kernel::random::SplitMix64;
+use crate::measure::gini::{gini, GiniConvention};
+use crate::SortedSample;
+use rayon::prelude::*;
+
+/// Intra-block correlation of log expenditure (share of σ² that is between blocks).
+pub const RHO: f64 = 0.25;
+/// Mean of `household size − 1` (Poisson), so the mean size is about 3.9.
+pub const SIZE_POISSON_MEAN: f64 = 2.9;
+/// Standard deviation of the log non-response factor of household weights.
+pub const NONRESPONSE_SD: f64 = 0.2;
+/// Households per census block (PSU).
+pub const HOUSEHOLDS_PER_BLOCK: usize = 10;
+/// Minimum blocks per cell.
+pub const MIN_BLOCKS: usize = 20;
+/// Grid points per cell for the population Gini of the mixture.
+pub const GRID: usize = 4000;
+
+/// Urban or rural.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Urban,
+    Rural,
+}
+
+impl Area {
+    pub fn name(self) -> &'static str {
+        match self {
+            Area::Urban => "urban",
+            Area::Rural => "rural",
+        }
+    }
+
+    /// Susenas `r105` code: 1 urban, 2 rural.
+    pub fn code(self) -> u32 {
+        match self {
+            Area::Urban => 1,
+            Area::Rural => 2,
+        }
+    }
+}
+
+/// One calibration cell (province × area) of a round.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub province_code: u32,
+    pub province: String,
+    pub area: Area,
+    pub gini: f64,
+    pub poverty_line: f64,
+    /// Headcount as a fraction.
+    pub p0: f64,
+    /// Persons.
+    pub population: f64,
+    /// How a missing published row was filled in, if it was.
+    pub derived: Option<String>,
+}
+
+impl Cell {
+    /// Log-normal σ matching the cell's Gini.
+    pub fn sigma(&self) -> f64 {
+        std::f64::consts::SQRT_2 * normal::quantile((1.0 + self.gini) / 2.0)
+    }
+
+    /// Log-normal μ putting a share `p0` below the poverty line.
+    pub fn mu(&self) -> f64 {
+        self.poverty_line.ln() - self.sigma() * normal::quantile(self.p0)
+    }
+}
+
+/// Rounds present in the published province tables.
+pub fn rounds() -> Result<Vec<String>> {
+    let mut r: Vec<String> = bps::province_cells()?.into_iter().map(|c| c.period).collect();
+    r.sort();
+    r.dedup();
+    Ok(r)
+}
+
+/// The calibration cells of `round`. A missing area row (Aceh rural in 2017-09 and 2019-09)
+/// is derived: poor persons and population as the province total minus the other area, Gini
+/// and poverty line as the mean of the same cell in the nearest earlier and later rounds.
+/// A province without a rural area (DKI Jakarta) has no rural cell.
+pub fn cells(round: &str) -> Result<Vec<Cell>> {
+    let facts = bps::province_cells()?;
+    let periods = rounds()?;
+    if !periods.iter().any(|p| p == round) {
+        return Err(Error::InvalidParameter {
+            name: "round",
+            value: round.into(),
+            expected: format!("one of the published rounds: {}", periods.join(", ")),
+        });
+    }
+    let find = |code: u32, period: &str, area: &str| facts.iter().find(|f| f.province_code == code && f.period == period && f.area == area);
+    let mut codes: Vec<(u32, String)> = Vec::new();
+    for f in facts.iter().filter(|f| f.period == round) {
+        if !codes.iter().any(|(c, _)| *c == f.province_code) {
+            codes.push((f.province_code, f.province.clone()));
+        }
+    }
+    let mut out = Vec::new();
+    for (code, name) in codes {
+        for area in [Area::Urban, Area::Rural] {
+            let cell = match find(code, round, area.name()) {
+                Some(f) => from_fact(f, area, None)?,
+                None => {
+                    let other = if area == Area::Urban { Area::Rural } else { Area::Urban };
+                    let (Some(total), Some(other)) = (find(code, round, "total"), find(code, round, other.name())) else {
+                        continue;
+                    };
+                    let pop = |f: &CellFact| -> Option<f64> { Some(f.poor_thousand? * 1000.0 / (f.p0_pct? / 100.0)) };
+                    let (Some(pop_total), Some(pop_other)) = (pop(total), pop(other)) else { continue };
+                    let poor = (total.poor_thousand.unwrap_or(0.0) - other.poor_thousand.unwrap_or(0.0)) * 1000.0;
+                    let population = pop_total - pop_other;
+                    if population <= 0.0 || poor <= 0.0 {
+                        continue; // no such area in this province
+                    }
+                    let neighbours = neighbour_facts(&facts, &periods, code, round, area.name());
+                    if neighbours.is_empty() {
+                        continue;
+                    }
+                    let mean = |g: &dyn Fn(&CellFact) -> Option<f64>| neighbours.iter().filter_map(|f| g(f)).sum::<f64>() / neighbours.len() as f64;
+                    let labels: Vec<&str> = neighbours.iter().map(|f| f.period.as_str()).collect();
+                    Cell {
+                        province_code: code,
+                        province: name.clone(),
+                        area,
+                        gini: mean(&|f| f.gini),
+                        poverty_line: mean(&|f| f.poverty_line),
+                        p0: poor / population,
+                        population,
+                        derived: Some(format!(
+                            "{} {} {round}: not published; population and poor persons = total − {}, Gini and poverty line = mean of {}",
+                            name,
+                            area.name(),
+                            other.area,
+                            labels.join(" and ")
+                        )),
+                    }
+                }
+            };
+            out.push(cell);
+        }
+    }
+    Ok(out)
+}
+
+/// The same cell in the nearest earlier and later rounds that have it.
+fn neighbour_facts<'a>(facts: &'a [CellFact], periods: &[String], code: u32, round: &str, area: &str) -> Vec<&'a CellFact> {
+    let at = |p: &String| facts.iter().find(|f| f.province_code == code && &f.period == p && f.area == area && f.gini.is_some() && f.poverty_line.is_some());
+    let i = periods.iter().position(|p| p == round).unwrap_or(0);
+    let before = periods[..i].iter().rev().find_map(at);
+    let after = periods[i + 1..].iter().find_map(at);
+    before.into_iter().chain(after).collect()
+}
+
+fn from_fact(f: &CellFact, area: Area, derived: Option<String>) -> Result<Cell> {
+    let missing = |what: &str| Error::InvalidParameter {
+        name: "published cell",
+        value: format!("{} {} {}", f.province, f.area, f.period),
+        expected: format!("a {what} in datasets/bps/province_cells.csv"),
+    };
+    let p0 = f.p0_pct.ok_or_else(|| missing("headcount"))? / 100.0;
+    Ok(Cell {
+        province_code: f.province_code,
+        province: f.province.clone(),
+        area,
+        gini: f.gini.ok_or_else(|| missing("Gini"))?,
+        poverty_line: f.poverty_line.ok_or_else(|| missing("poverty line"))?,
+        p0,
+        population: f.poor_thousand.ok_or_else(|| missing("number of poor"))? * 1000.0 / p0,
+        derived,
+    })
+}
+
+/// The national calibration of a round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    /// Shrink factor of cell locations toward their mean.
+    pub lambda: f64,
+    /// Population-weighted mean of the cell locations μ_c.
+    pub mean_location: f64,
+    /// Population Gini of the calibrated mixture.
+    pub achieved_gini: f64,
+}
+
+impl Calibration {
+    /// Calibrated location of a cell.
+    pub fn location(&self, cell: &Cell) -> f64 {
+        self.mean_location + self.lambda * (cell.mu() - self.mean_location)
+    }
+}
+
+/// The population of the mixture as a deterministic grid: `GRID` mid-quantiles per cell,
+/// each weighted `N_c / GRID`; `cells` picks which cells to include.
+pub fn population_grid(cells: &[Cell], calibration: &Calibration, include: impl Fn(&Cell) -> bool) -> (Vec<f64>, Vec<f64>) {
+    let z: Vec<f64> = (0..GRID).map(|j| normal::quantile((j as f64 + 0.5) / GRID as f64)).collect();
+    let mut x = Vec::with_capacity(cells.len() * GRID);
+    let mut w = Vec::with_capacity(cells.len() * GRID);
+    for c in cells.iter().filter(|c| include(c)) {
+        let (m, s) = (calibration.location(c), c.sigma());
+        x.extend(z.iter().map(|q| (m + s * q).exp()));
+        w.extend(std::iter::repeat_n(c.population / GRID as f64, GRID));
+    }
+    (x, w)
+}
+
+fn mixture_gini(cells: &[Cell], calibration: &Calibration) -> Result<f64> {
+    let (x, w) = population_grid(cells, calibration, |_| true);
+    gini(&SortedSample::from_vecs(x, Some(w))?, GiniConvention::Midpoint)
+}
+
+/// Finds λ by bisection on [0, 1.5] so that the mixture's population Gini equals `target`
+/// (to 1e-6; the mixture Gini increases with λ).
+pub fn calibrate(cells: &[Cell], target: f64) -> Result<Calibration> {
+    let total: f64 = cells.iter().map(|c| c.population).sum();
+    let mean_location = cells.iter().map(|c| c.population * c.mu()).sum::<f64>() / total;
+    let at = |lambda: f64| Calibration {
+        lambda,
+        mean_location,
+        achieved_gini: f64::NAN,
+    };
+    let (mut lo, mut hi) = (0.0, 1.5);
+    if mixture_gini(cells, &at(lo))? > target || mixture_gini(cells, &at(hi))? < target {
+        return Err(Error::InvalidParameter {
+            name: "national Gini target",
+            value: target.to_string(),
+            expected: "a value the cells can reach by shrinking or spreading their locations".into(),
+        });
+    }
+    for _ in 0..50 {
+        let mid = 0.5 * (lo + hi);
+        let g = mixture_gini(cells, &at(mid))?;
+        if (g - target).abs() < 1e-6 {
+            lo = mid;
+            hi = mid;
+            break;
+        }
+        if g < target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let mut c = at(0.5 * (lo + hi));
+    c.achieved_gini = mixture_gini(cells, &c)?;
+    Ok(c)
+}
+
+/// A synthetic round, one entry per household (columns as in the Susenas-shaped tables).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Households {
+    pub round: String,
+    pub household_id: Vec<i64>,
+    pub province_code: Vec<i64>,
+    pub province: Vec<String>,
+    pub area: Vec<&'static str>,
+    /// `province_code × 10 + area code` (1 urban, 2 rural).
+    pub stratum: Vec<i64>,
+    /// Census block number, unique in the round.
+    pub psu: Vec<i64>,
+    pub household_size: Vec<i64>,
+    pub weight: Vec<f64>,
+    pub expenditure_per_capita: Vec<i64>,
+    pub food_per_capita: Vec<i64>,
+    pub nonfood_per_capita: Vec<i64>,
+}
+
+impl Households {
+    pub fn len(&self) -> usize {
+        self.household_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.household_id.is_empty()
+    }
+}
+
+/// Blocks per cell: at least `MIN_BLOCKS` (fewer only if there are not enough blocks), the
+/// rest ∝ √N_c by largest remainders, summing to `blocks` exactly.
+pub fn allocate_blocks(cells: &[Cell], blocks: usize) -> Vec<usize> {
+    let k = cells.len();
+    let floor = MIN_BLOCKS.min(blocks / k.max(1)).max(1);
+    let rest = blocks.saturating_sub(floor * k);
+    let roots: Vec<f64> = cells.iter().map(|c| c.population.sqrt()).collect();
+    let sum: f64 = roots.iter().sum();
+    let exact: Vec<f64> = roots.iter().map(|r| rest as f64 * r / sum).collect();
+    let mut alloc: Vec<usize> = exact.iter().map(|e| floor + e.floor() as usize).collect();
+    let mut left = (floor * k + rest).saturating_sub(alloc.iter().sum());
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    for &i in order.iter().cycle().take(k * 2) {
+        if left == 0 {
+            break;
+        }
+        alloc[i] += 1;
+        left -= 1;
+    }
+    alloc
+}
+
+/// Engel's law: food share about 0.55 at the poverty line, falling by 0.10 per unit of
+/// `ln(x/z)`, bounded to [0.2, 0.85].
+pub fn food_share(x: f64, poverty_line: f64) -> f64 {
+    (0.55 - 0.10 * (x / poverty_line).ln()).clamp(0.2, 0.85)
+}
+
+/// Generates a round of `households` households (rounded to whole blocks of 10) from
+/// calibrated cells, deterministically for `seed`.
+pub fn generate(round: &str, cells: &[Cell], calibration: &Calibration, households: usize, seed: u64) -> Result<Households> {
+    let blocks = households.div_ceil(HOUSEHOLDS_PER_BLOCK);
+    if blocks < cells.len() {
+        return Err(Error::InvalidParameter {
+            name: "households",
+            value: households.to_string(),
+            expected: format!("at least {} (one block of {HOUSEHOLDS_PER_BLOCK} per cell)", cells.len() * HOUSEHOLDS_PER_BLOCK),
+        });
+    }
+    let alloc = allocate_blocks(cells, blocks);
+    let first_block: Vec<usize> = alloc.iter().scan(0, |acc, &b| {
+        let start = *acc;
+        *acc += b;
+        Some(start)
+    }).collect();
+    let per_cell: Vec<Households> = cells
+        .par_iter()
+        .enumerate()
+        .map(|(c, cell)| generate_cell(round, cell, calibration, alloc[c], first_block[c], SplitMix64::for_stream(seed, c as u64)))
+        .collect();
+    let mut all = Households {
+        round: round.to_string(),
+        ..Households::default()
+    };
+    for part in per_cell {
+        all.province_code.extend(part.province_code);
+        all.province.extend(part.province);
+        all.area.extend(part.area);
+        all.stratum.extend(part.stratum);
+        all.psu.extend(part.psu);
+        all.household_size.extend(part.household_size);
+        all.weight.extend(part.weight);
+        all.expenditure_per_capita.extend(part.expenditure_per_capita);
+        all.food_per_capita.extend(part.food_per_capita);
+        all.nonfood_per_capita.extend(part.nonfood_per_capita);
+    }
+    all.household_id = (1..=all.province_code.len() as i64).collect();
+    Ok(all)
+}
+
+fn generate_cell(round: &str, cell: &Cell, calibration: &Calibration, blocks: usize, first_block: usize, mut rng: SplitMix64) -> Households {
+    let n = blocks * HOUSEHOLDS_PER_BLOCK;
+    let sigma = cell.sigma();
+    let mu = calibration.location(cell);
+    let (sd_block, sd_household) = ((RHO * sigma * sigma).sqrt(), ((1.0 - RHO) * sigma * sigma).sqrt());
+    let mut h = Households {
+        round: round.to_string(),
+        ..Households::default()
+    };
+    let mut factor = Vec::with_capacity(n);
+    for b in 0..blocks {
+        let u = sd_block * rng.normal();
+        for _ in 0..HOUSEHOLDS_PER_BLOCK {
+            let size = 1 + rng.poisson(SIZE_POISSON_MEAN);
+            let x = (mu + u + sd_household * rng.normal()).exp().round().max(1.0);
+            factor.push((NONRESPONSE_SD * rng.normal()).exp());
+            let food = (x * food_share(x, cell.poverty_line)).round();
+            h.household_size.push(size as i64);
+            h.expenditure_per_capita.push(x as i64);
+            h.food_per_capita.push(food as i64);
+            h.nonfood_per_capita.push((x - food) as i64);
+            h.psu.push((first_block + b + 1) as i64);
+        }
+    }
+    // Persons in the cell sum to N_c: w_h = f_h · N_c / Σ f_h size_h.
+    let persons: f64 = factor.iter().zip(&h.household_size).map(|(f, &s)| f * s as f64).sum();
+    h.weight = factor.iter().map(|f| f * cell.population / persons).collect();
+    h.province_code = vec![i64::from(cell.province_code); n];
+    h.province = vec![cell.province.clone(); n];
+    h.area = vec![cell.area.name(); n];
+    h.stratum = vec![i64::from(cell.province_code * 10 + cell.area.code()); n];
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lognormal_parameters_reproduce_cell_gini_and_headcount() {
+        let c = Cell {
+            province_code: 1,
+            province: "X".into(),
+            area: Area::Urban,
+            gini: 0.4,
+            poverty_line: 400_000.0,
+            p0: 0.1,
+            population: 1e6,
+            derived: None,
+        };
+        // Log-normal Gini 2Φ(σ/√2) − 1 and P(x < z) = Φ((ln z − μ)/σ).
+        assert!((2.0 * normal::cdf(c.sigma() / std::f64::consts::SQRT_2) - 1.0 - 0.4).abs() < 1e-14);
+        assert!((normal::cdf((c.poverty_line.ln() - c.mu()) / c.sigma()) - 0.1).abs() < 1e-14);
+    }
+
+    #[test]
+    fn allocation_sums_and_respects_the_minimum() {
+        let cell = |pop: f64| Cell {
+            province_code: 1,
+            province: "X".into(),
+            area: Area::Urban,
+            gini: 0.3,
+            poverty_line: 1.0,
+            p0: 0.1,
+            population: pop,
+            derived: None,
+        };
+        let cells: Vec<Cell> = [1e4, 1e6, 4e6, 9e6].iter().map(|&p| cell(p)).collect();
+        let a = allocate_blocks(&cells, 500);
+        assert_eq!(a.iter().sum::<usize>(), 500);
+        assert!(a.iter().all(|&b| b >= MIN_BLOCKS));
+        assert!(a[3] > a[2] && a[2] > a[1]);
+    }
+}
