@@ -98,7 +98,8 @@ pub fn province_cells() -> Result<Vec<CellFact>> {
         .into_iter()
         .map(|r| {
             Ok(CellFact {
-                province_code: number(r.get("province_code")).ok_or_else(|| bad("province_code"))? as u32,
+                province_code: number(r.get("province_code")).ok_or_else(|| bad("province_code"))?
+                    as u32,
                 province: r.get("province").cloned().unwrap_or_default(),
                 period: r.get("period").cloned().unwrap_or_default(),
                 area: r.get("area").cloned().unwrap_or_default(),
@@ -140,11 +141,17 @@ pub fn national_gini() -> Vec<NationalFact> {
 pub fn national_bottom40() -> Vec<NationalFact> {
     national(SHARES_NATIONAL, "bottom40")
         .into_iter()
-        .map(|f| NationalFact { value: f.value / 100.0, ..f })
+        .map(|f| NationalFact {
+            value: f.value / 100.0,
+            ..f
+        })
         .collect()
 }
 
 /// Looks up a national figure.
 pub fn lookup(facts: &[NationalFact], period: &str, area: &str) -> Option<f64> {
-    facts.iter().find(|f| f.period == period && f.area == area).map(|f| f.value)
+    facts
+        .iter()
+        .find(|f| f.period == period && f.area == area)
+        .map(|f| f.value)
 }

@@ -98,7 +98,10 @@ impl Cell {
 
 /// Rounds present in the published province tables.
 pub fn rounds() -> Result<Vec<String>> {
-    let mut r: Vec<String> = bps::province_cells()?.into_iter().map(|c| c.period).collect();
+    let mut r: Vec<String> = bps::province_cells()?
+        .into_iter()
+        .map(|c| c.period)
+        .collect();
     r.sort();
     r.dedup();
     Ok(r)
@@ -118,7 +121,11 @@ pub fn cells(round: &str) -> Result<Vec<Cell>> {
             expected: format!("one of the published rounds: {}", periods.join(", ")),
         });
     }
-    let find = |code: u32, period: &str, area: &str| facts.iter().find(|f| f.province_code == code && f.period == period && f.area == area);
+    let find = |code: u32, period: &str, area: &str| {
+        facts
+            .iter()
+            .find(|f| f.province_code == code && f.period == period && f.area == area)
+    };
     let mut codes: Vec<(u32, String)> = Vec::new();
     for f in facts.iter().filter(|f| f.period == round) {
         if !codes.iter().any(|(c, _)| *c == f.province_code) {
@@ -131,13 +138,25 @@ pub fn cells(round: &str) -> Result<Vec<Cell>> {
             let cell = match find(code, round, area.name()) {
                 Some(f) => from_fact(f, area, None)?,
                 None => {
-                    let other = if area == Area::Urban { Area::Rural } else { Area::Urban };
-                    let (Some(total), Some(other)) = (find(code, round, "total"), find(code, round, other.name())) else {
+                    let other = if area == Area::Urban {
+                        Area::Rural
+                    } else {
+                        Area::Urban
+                    };
+                    let (Some(total), Some(other)) =
+                        (find(code, round, "total"), find(code, round, other.name()))
+                    else {
                         continue;
                     };
-                    let pop = |f: &CellFact| -> Option<f64> { Some(f.poor_thousand? * 1000.0 / (f.p0_pct? / 100.0)) };
-                    let (Some(pop_total), Some(pop_other)) = (pop(total), pop(other)) else { continue };
-                    let poor = (total.poor_thousand.unwrap_or(0.0) - other.poor_thousand.unwrap_or(0.0)) * 1000.0;
+                    let pop = |f: &CellFact| -> Option<f64> {
+                        Some(f.poor_thousand? * 1000.0 / (f.p0_pct? / 100.0))
+                    };
+                    let (Some(pop_total), Some(pop_other)) = (pop(total), pop(other)) else {
+                        continue;
+                    };
+                    let poor = (total.poor_thousand.unwrap_or(0.0)
+                        - other.poor_thousand.unwrap_or(0.0))
+                        * 1000.0;
                     let population = pop_total - pop_other;
                     if population <= 0.0 || poor <= 0.0 {
                         continue; // no such area in this province
@@ -146,7 +165,10 @@ pub fn cells(round: &str) -> Result<Vec<Cell>> {
                     if neighbours.is_empty() {
                         continue;
                     }
-                    let mean = |g: &dyn Fn(&CellFact) -> Option<f64>| neighbours.iter().filter_map(|f| g(f)).sum::<f64>() / neighbours.len() as f64;
+                    let mean = |g: &dyn Fn(&CellFact) -> Option<f64>| {
+                        neighbours.iter().filter_map(|f| g(f)).sum::<f64>()
+                            / neighbours.len() as f64
+                    };
                     let labels: Vec<&str> = neighbours.iter().map(|f| f.period.as_str()).collect();
                     Cell {
                         province_code: code,
@@ -173,8 +195,22 @@ pub fn cells(round: &str) -> Result<Vec<Cell>> {
 }
 
 /// The same cell in the nearest earlier and later rounds that have it.
-fn neighbour_facts<'a>(facts: &'a [CellFact], periods: &[String], code: u32, round: &str, area: &str) -> Vec<&'a CellFact> {
-    let at = |p: &String| facts.iter().find(|f| f.province_code == code && &f.period == p && f.area == area && f.gini.is_some() && f.poverty_line.is_some());
+fn neighbour_facts<'a>(
+    facts: &'a [CellFact],
+    periods: &[String],
+    code: u32,
+    round: &str,
+    area: &str,
+) -> Vec<&'a CellFact> {
+    let at = |p: &String| {
+        facts.iter().find(|f| {
+            f.province_code == code
+                && &f.period == p
+                && f.area == area
+                && f.gini.is_some()
+                && f.poverty_line.is_some()
+        })
+    };
     let i = periods.iter().position(|p| p == round).unwrap_or(0);
     let before = periods[..i].iter().rev().find_map(at);
     let after = periods[i + 1..].iter().find_map(at);
@@ -220,8 +256,14 @@ impl Calibration {
 
 /// The population of the mixture as a deterministic grid: `GRID` mid-quantiles per cell,
 /// each weighted `N_c / GRID`; `cells` picks which cells to include.
-pub fn population_grid(cells: &[Cell], calibration: &Calibration, include: impl Fn(&Cell) -> bool) -> (Vec<f64>, Vec<f64>) {
-    let z: Vec<f64> = (0..GRID).map(|j| normal::quantile((j as f64 + 0.5) / GRID as f64)).collect();
+pub fn population_grid(
+    cells: &[Cell],
+    calibration: &Calibration,
+    include: impl Fn(&Cell) -> bool,
+) -> (Vec<f64>, Vec<f64>) {
+    let z: Vec<f64> = (0..GRID)
+        .map(|j| normal::quantile((j as f64 + 0.5) / GRID as f64))
+        .collect();
     let mut x = Vec::with_capacity(cells.len() * GRID);
     let mut w = Vec::with_capacity(cells.len() * GRID);
     for c in cells.iter().filter(|c| include(c)) {
@@ -234,7 +276,10 @@ pub fn population_grid(cells: &[Cell], calibration: &Calibration, include: impl 
 
 fn mixture_gini(cells: &[Cell], calibration: &Calibration) -> Result<f64> {
     let (x, w) = population_grid(cells, calibration, |_| true);
-    gini(&SortedSample::from_vecs(x, Some(w))?, GiniConvention::Midpoint)
+    gini(
+        &SortedSample::from_vecs(x, Some(w))?,
+        GiniConvention::Midpoint,
+    )
 }
 
 /// Finds λ by bisection on [0, 1.5] so that the mixture's population Gini equals `target`
@@ -252,7 +297,8 @@ pub fn calibrate(cells: &[Cell], target: f64) -> Result<Calibration> {
         return Err(Error::InvalidParameter {
             name: "national Gini target",
             value: target.to_string(),
-            expected: "a value the cells can reach by shrinking or spreading their locations".into(),
+            expected: "a value the cells can reach by shrinking or spreading their locations"
+                .into(),
         });
     }
     for _ in 0..50 {
@@ -315,7 +361,11 @@ pub fn allocate_blocks(cells: &[Cell], blocks: usize) -> Vec<usize> {
     let mut alloc: Vec<usize> = exact.iter().map(|e| floor + e.floor() as usize).collect();
     let mut left = (floor * k + rest).saturating_sub(alloc.iter().sum());
     let mut order: Vec<usize> = (0..k).collect();
-    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
     for &i in order.iter().cycle().take(k * 2) {
         if left == 0 {
             break;
@@ -334,25 +384,46 @@ pub fn food_share(x: f64, poverty_line: f64) -> f64 {
 
 /// Generates a round of `households` households (rounded to whole blocks of 10) from
 /// calibrated cells, deterministically for `seed`.
-pub fn generate(round: &str, cells: &[Cell], calibration: &Calibration, households: usize, seed: u64) -> Result<Households> {
+pub fn generate(
+    round: &str,
+    cells: &[Cell],
+    calibration: &Calibration,
+    households: usize,
+    seed: u64,
+) -> Result<Households> {
     let blocks = households.div_ceil(HOUSEHOLDS_PER_BLOCK);
     if blocks < cells.len() {
         return Err(Error::InvalidParameter {
             name: "households",
             value: households.to_string(),
-            expected: format!("at least {} (one block of {HOUSEHOLDS_PER_BLOCK} per cell)", cells.len() * HOUSEHOLDS_PER_BLOCK),
+            expected: format!(
+                "at least {} (one block of {HOUSEHOLDS_PER_BLOCK} per cell)",
+                cells.len() * HOUSEHOLDS_PER_BLOCK
+            ),
         });
     }
     let alloc = allocate_blocks(cells, blocks);
-    let first_block: Vec<usize> = alloc.iter().scan(0, |acc, &b| {
-        let start = *acc;
-        *acc += b;
-        Some(start)
-    }).collect();
+    let first_block: Vec<usize> = alloc
+        .iter()
+        .scan(0, |acc, &b| {
+            let start = *acc;
+            *acc += b;
+            Some(start)
+        })
+        .collect();
     let per_cell: Vec<Households> = cells
         .par_iter()
         .enumerate()
-        .map(|(c, cell)| generate_cell(round, cell, calibration, alloc[c], first_block[c], SplitMix64::for_stream(seed, c as u64)))
+        .map(|(c, cell)| {
+            generate_cell(
+                round,
+                cell,
+                calibration,
+                alloc[c],
+                first_block[c],
+                SplitMix64::for_stream(seed, c as u64),
+            )
+        })
         .collect();
     let mut all = Households {
         round: round.to_string(),
@@ -366,7 +437,8 @@ pub fn generate(round: &str, cells: &[Cell], calibration: &Calibration, househol
         all.psu.extend(part.psu);
         all.household_size.extend(part.household_size);
         all.weight.extend(part.weight);
-        all.expenditure_per_capita.extend(part.expenditure_per_capita);
+        all.expenditure_per_capita
+            .extend(part.expenditure_per_capita);
         all.food_per_capita.extend(part.food_per_capita);
         all.nonfood_per_capita.extend(part.nonfood_per_capita);
     }
@@ -374,11 +446,21 @@ pub fn generate(round: &str, cells: &[Cell], calibration: &Calibration, househol
     Ok(all)
 }
 
-fn generate_cell(round: &str, cell: &Cell, calibration: &Calibration, blocks: usize, first_block: usize, mut rng: SplitMix64) -> Households {
+fn generate_cell(
+    round: &str,
+    cell: &Cell,
+    calibration: &Calibration,
+    blocks: usize,
+    first_block: usize,
+    mut rng: SplitMix64,
+) -> Households {
     let n = blocks * HOUSEHOLDS_PER_BLOCK;
     let sigma = cell.sigma();
     let mu = calibration.location(cell);
-    let (sd_block, sd_household) = ((RHO * sigma * sigma).sqrt(), ((1.0 - RHO) * sigma * sigma).sqrt());
+    let (sd_block, sd_household) = (
+        (RHO * sigma * sigma).sqrt(),
+        ((1.0 - RHO) * sigma * sigma).sqrt(),
+    );
     let mut h = Households {
         round: round.to_string(),
         ..Households::default()
@@ -388,7 +470,10 @@ fn generate_cell(round: &str, cell: &Cell, calibration: &Calibration, blocks: us
         let u = sd_block * rng.normal();
         for _ in 0..HOUSEHOLDS_PER_BLOCK {
             let size = 1 + rng.poisson(SIZE_POISSON_MEAN);
-            let x = (mu + u + sd_household * rng.normal()).exp().round().max(1.0);
+            let x = (mu + u + sd_household * rng.normal())
+                .exp()
+                .round()
+                .max(1.0);
             factor.push((NONRESPONSE_SD * rng.normal()).exp());
             let food = (x * food_share(x, cell.poverty_line)).round();
             h.household_size.push(size as i64);
@@ -399,8 +484,15 @@ fn generate_cell(round: &str, cell: &Cell, calibration: &Calibration, blocks: us
         }
     }
     // Persons in the cell sum to N_c: w_h = f_h · N_c / Σ f_h size_h.
-    let persons: f64 = factor.iter().zip(&h.household_size).map(|(f, &s)| f * s as f64).sum();
-    h.weight = factor.iter().map(|f| f * cell.population / persons).collect();
+    let persons: f64 = factor
+        .iter()
+        .zip(&h.household_size)
+        .map(|(f, &s)| f * s as f64)
+        .sum();
+    h.weight = factor
+        .iter()
+        .map(|f| f * cell.population / persons)
+        .collect();
     h.province_code = vec![i64::from(cell.province_code); n];
     h.province = vec![cell.province.clone(); n];
     h.area = vec![cell.area.name(); n];
@@ -425,7 +517,9 @@ mod tests {
             derived: None,
         };
         // Log-normal Gini 2Φ(σ/√2) − 1 and P(x < z) = Φ((ln z − μ)/σ).
-        assert!((2.0 * normal::cdf(c.sigma() / std::f64::consts::SQRT_2) - 1.0 - 0.4).abs() < 1e-14);
+        assert!(
+            (2.0 * normal::cdf(c.sigma() / std::f64::consts::SQRT_2) - 1.0 - 0.4).abs() < 1e-14
+        );
         assert!((normal::cdf((c.poverty_line.ln() - c.mu()) / c.sigma()) - 0.1).abs() < 1e-14);
     }
 

@@ -2,6 +2,7 @@
 
 mod args;
 mod compute;
+mod reproduce;
 mod survey;
 mod synth;
 mod trend;
@@ -66,6 +67,7 @@ pub fn run() -> ExitCode {
         args::Command::Compute(a) => compute::run(&a),
         args::Command::Trend(a) => trend::run(&a),
         args::Command::Synth(a) => synth::run(&a),
+        args::Command::Reproduce(a) => reproduce::run(&a),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,24 +13,58 @@ use ginikit::SortedSample;
 
 pub fn run(args: &SynthArgs) -> Result<(), Failure> {
     let cells = synth::cells(&args.round)?;
-    let target = bps::lookup(&bps::national_gini(), &args.round, "total").ok_or_else(|| Failure::Usage(format!("no published national Gini for round {}", args.round)))?;
+    let target = bps::lookup(&bps::national_gini(), &args.round, "total").ok_or_else(|| {
+        Failure::Usage(format!(
+            "no published national Gini for round {}",
+            args.round
+        ))
+    })?;
     let calibration = synth::calibrate(&cells, target)?;
-    let households = synth::generate(&args.round, &cells, &calibration, args.households, args.seed)?;
+    let households = synth::generate(
+        &args.round,
+        &cells,
+        &calibration,
+        args.households,
+        args.seed,
+    )?;
     let format = match &args.format {
         Some(f) => InputFormat::parse(f)?,
         None => InputFormat::from_path(&args.output),
     };
     write_households(&households, &args.output, format)?;
     let report = calibration_report(&args.round, &cells, &calibration, target)?;
-    eprintln!("gini: wrote {} households ({} cells) to {}", households.len(), cells.len(), args.output.display());
-    let out = if args.quiet { Some(std::path::Path::new("/dev/null")) } else { None };
+    eprintln!(
+        "gini: wrote {} households ({} cells) to {}",
+        households.len(),
+        cells.len(),
+        args.output.display()
+    );
+    let out = if args.quiet {
+        Some(std::path::Path::new("/dev/null"))
+    } else {
+        None
+    };
     emit(&report, OutputFormat::parse(&args.report_format)?, out)
 }
 
 /// Achieved (population of the calibrated mixture) against published figures.
-fn calibration_report(round: &str, cells: &[synth::Cell], c: &Calibration, target: f64) -> Result<Report, Failure> {
+fn calibration_report(
+    round: &str,
+    cells: &[synth::Cell],
+    c: &Calibration,
+    target: f64,
+) -> Result<Report, Failure> {
     let mut report = Report {
-        columns: ["round", "figure", "fitted", "achieved", "published", "difference"].map(String::from).to_vec(),
+        columns: [
+            "round",
+            "figure",
+            "fitted",
+            "achieved",
+            "published",
+            "difference",
+        ]
+        .map(String::from)
+        .to_vec(),
         ..Report::default()
     };
     let mut row = |figure: &str, fitted: bool, achieved: f64, published: Option<f64>| {
@@ -52,19 +86,42 @@ fn calibration_report(round: &str, cells: &[synth::Cell], c: &Calibration, targe
     let published = bps::national_gini();
     for area in [synth::Area::Urban, synth::Area::Rural] {
         let (g, _) = gini_of(&|cell| cell.area == area)?;
-        row(&format!("national Gini, {}", area.name()), false, g, bps::lookup(&published, round, area.name()));
+        row(
+            &format!("national Gini, {}", area.name()),
+            false,
+            g,
+            bps::lookup(&published, round, area.name()),
+        );
     }
     let (_, b40) = gini_of(&|_| true)?;
-    row("bottom 40 % share", false, b40, bps::lookup(&bps::national_bottom40(), round, "total"));
+    row(
+        "bottom 40 % share",
+        false,
+        b40,
+        bps::lookup(&bps::national_bottom40(), round, "total"),
+    );
     // Headcount of each cell after the shrink: P(x < z) = Φ((ln z − μ'_c)/σ_c).
-    let diffs: Vec<f64> = cells.iter().map(|cell| normal::cdf((cell.poverty_line.ln() - c.location(cell)) / cell.sigma()) - cell.p0).collect();
+    let diffs: Vec<f64> = cells
+        .iter()
+        .map(|cell| {
+            normal::cdf((cell.poverty_line.ln() - c.location(cell)) / cell.sigma()) - cell.p0
+        })
+        .collect();
     let mean_abs = diffs.iter().map(|d| d.abs()).sum::<f64>() / diffs.len() as f64;
     let max_abs = diffs.iter().fold(0.0f64, |m, d| m.max(d.abs()));
-    row("cell headcount P0, mean |difference|", false, mean_abs, None);
+    row(
+        "cell headcount P0, mean |difference|",
+        false,
+        mean_abs,
+        None,
+    );
     row("cell headcount P0, max |difference|", false, max_abs, None);
     row("lambda (location shrink)", true, c.lambda, None);
     for cell in cells.iter().filter(|cell| cell.derived.is_some()) {
-        report.notes.push(format!("note: {}", cell.derived.as_deref().unwrap_or_default()));
+        report.notes.push(format!(
+            "note: {}",
+            cell.derived.as_deref().unwrap_or_default()
+        ));
     }
     Ok(report)
 }

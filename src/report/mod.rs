@@ -4,6 +4,9 @@
 use crate::error::{Error, Result};
 use std::io::Write;
 
+#[cfg(feature = "plot")]
+pub mod plot;
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]

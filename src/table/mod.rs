@@ -467,3 +467,53 @@ pub fn compute(
     }
     Ok(rows)
 }
+
+impl Table {
+    /// A table whose groups merge the groups `members` that agree on the key columns at
+    /// positions `keep` of `by` (in order of first appearance). With `keep` empty, all
+    /// members become one group. Used to get national, area and province domains of a
+    /// round from one read of the file.
+    pub fn regroup(&self, members: &[usize], keep: &[usize]) -> Table {
+        let mut groups: Vec<Group> = Vec::new();
+        for &m in members {
+            let g = &self.groups[m];
+            let key: Vec<String> = keep.iter().map(|&k| g.key[k].clone()).collect();
+            let target = match groups.iter().position(|x| x.key == key) {
+                Some(i) => i,
+                None => {
+                    groups.push(Group {
+                        key,
+                        values: Vec::new(),
+                        weights: g.weights.as_ref().map(|_| Vec::new()),
+                        rows: Vec::new(),
+                        extra: vec![Vec::new(); g.extra.len()],
+                        persons: 0.0,
+                        replicate_weights: vec![Vec::new(); g.replicate_weights.len()],
+                    });
+                    groups.len() - 1
+                }
+            };
+            let t = &mut groups[target];
+            t.values.extend_from_slice(&g.values);
+            if let (Some(tw), Some(gw)) = (t.weights.as_mut(), g.weights.as_ref()) {
+                tw.extend_from_slice(gw);
+            }
+            t.rows.extend_from_slice(&g.rows);
+            for (te, ge) in t.extra.iter_mut().zip(&g.extra) {
+                te.extend_from_slice(ge);
+            }
+            t.persons += g.persons;
+            for (tr, gr) in t.replicate_weights.iter_mut().zip(&g.replicate_weights) {
+                tr.extend_from_slice(gr);
+            }
+        }
+        Table {
+            path: self.path.clone(),
+            by: keep.iter().map(|&k| self.by[k].clone()).collect(),
+            groups,
+            value_column: self.value_column.clone(),
+            extra_labels: self.extra_labels.clone(),
+            extra_columns: self.extra_columns.clone(),
+        }
+    }
+}

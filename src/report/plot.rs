@@ -1,0 +1,338 @@
+//! Charts as SVG and PNG (plotters). Text in PNG files is drawn with the bundled DejaVu Sans
+//! font, so the pictures do not depend on the fonts of the machine.
+
+use crate::error::{Error, Result};
+use crate::measure::lorenz::LorenzPoint;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const FAMILY: &str = "sans-serif";
+/// Colours for successive series (colour-blind-safe Okabe–Ito palette).
+const PALETTE: [RGBColor; 4] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+];
+const GREY: RGBColor = RGBColor(110, 110, 110);
+
+fn register_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The bundled font is a valid TrueType file; if registration failed, PNG text
+        // would be missing but nothing else would break.
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT);
+    });
+}
+
+fn fail(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Output {
+        target: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Runs a drawing closure (given as a macro that expands to one, so it is typed once per
+/// backend) on an SVG and a PNG canvas: `stem.svg` and `stem.png`. Returns both paths.
+macro_rules! render_both {
+    ($stem:expr, $size:expr, $draw:ident) => {{
+        register_font();
+        let svg = $stem.with_extension("svg");
+        let png = $stem.with_extension("png");
+        {
+            let root = SVGBackend::new(&svg, $size).into_drawing_area();
+            ($draw!(SVGBackend<'_>))(&root).map_err(|e| fail(&svg, e))?;
+            root.present().map_err(|e| fail(&svg, e))?;
+        }
+        {
+            let root = BitMapBackend::new(&png, $size).into_drawing_area();
+            ($draw!(BitMapBackend<'_>))(&root).map_err(|e| fail(&png, e))?;
+            root.present().map_err(|e| fail(&png, e))?;
+        }
+        Ok(vec![svg, png])
+    }};
+}
+
+/// A Lorenz curve to draw.
+pub struct LorenzSeries<'a> {
+    pub label: String,
+    pub points: &'a [LorenzPoint],
+}
+
+/// Lorenz curves with the line of equality.
+pub fn lorenz_chart(
+    stem: &Path,
+    title: &str,
+    source: &str,
+    series: &[LorenzSeries<'_>],
+) -> Result<Vec<PathBuf>> {
+    macro_rules! draw {
+        ($db:ty) => {
+            |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
+                root.fill(&WHITE).map_err(|e| e.to_string())?;
+                let (main, foot) = root.split_vertically(root.dim_in_pixel().1 - 28);
+                let mut chart = ChartBuilder::on(&main)
+                    .caption(title, (FAMILY, 22))
+                    .margin(14)
+                    .x_label_area_size(44)
+                    .y_label_area_size(56)
+                    .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .configure_mesh()
+                    .x_desc("cumulative share of persons (poorest first)")
+                    .y_desc("cumulative share of expenditure")
+                    .label_style((FAMILY, 14))
+                    .axis_desc_style((FAMILY, 15))
+                    .draw()
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series(LineSeries::new(
+                        [(0.0, 0.0), (1.0, 1.0)],
+                        GREY.stroke_width(1),
+                    ))
+                    .map_err(|e| e.to_string())?
+                    .label("line of equality")
+                    .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], GREY));
+                for (i, s) in series.iter().enumerate() {
+                    let colour = PALETTE[i % PALETTE.len()];
+                    chart
+                        .draw_series(LineSeries::new(
+                            s.points.iter().map(|p| (p.p, p.lorenz)),
+                            colour.stroke_width(2),
+                        ))
+                        .map_err(|e| e.to_string())?
+                        .label(s.label.clone())
+                        .legend(move |(x, y)| {
+                            PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2))
+                        });
+                }
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::UpperLeft)
+                    .label_font((FAMILY, 14))
+                    .background_style(WHITE.mix(0.9))
+                    .border_style(GREY)
+                    .draw()
+                    .map_err(|e| e.to_string())?;
+                foot.draw_text(source, &(FAMILY, 12).into_font().color(&GREY), (14, 6))
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            }
+        };
+    }
+    render_both!(stem, (900, 680), draw)
+}
+
+/// A point estimate with its interval, placed at `x`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interval {
+    pub x: f64,
+    pub label: String,
+    pub estimate: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// A published series (line and dots) with reproduced estimates and their intervals.
+pub fn series_chart(
+    stem: &Path,
+    title: &str,
+    y_label: &str,
+    source: &str,
+    published: &[(f64, f64)],
+    reproduced: &[Interval],
+) -> Result<Vec<PathBuf>> {
+    let xs = published
+        .iter()
+        .map(|p| p.0)
+        .chain(reproduced.iter().map(|r| r.x));
+    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    });
+    let ys = published
+        .iter()
+        .map(|p| p.1)
+        .chain(reproduced.iter().flat_map(|r| [r.lower, r.upper]));
+    let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+        (a.min(y), b.max(y))
+    });
+    let pad = (y1 - y0).max(1e-3) * 0.15;
+    macro_rules! draw {
+        ($db:ty) => {
+            |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
+                root.fill(&WHITE).map_err(|e| e.to_string())?;
+                let (main, foot) = root.split_vertically(root.dim_in_pixel().1 - 28);
+                let mut chart = ChartBuilder::on(&main)
+                    .caption(title, (FAMILY, 22))
+                    .margin(14)
+                    .x_label_area_size(44)
+                    .y_label_area_size(64)
+                    .build_cartesian_2d((x0 - 0.3)..(x1 + 0.3), (y0 - pad)..(y1 + pad))
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .configure_mesh()
+                    .x_desc("survey round")
+                    .y_desc(y_label)
+                    .x_label_formatter(&|x| format!("{:.0}", x.floor()))
+                    .y_label_formatter(&|y| format!("{y:.3}"))
+                    .label_style((FAMILY, 14))
+                    .axis_desc_style((FAMILY, 15))
+                    .draw()
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series(LineSeries::new(
+                        published.iter().copied(),
+                        GREY.stroke_width(1),
+                    ))
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series(
+                        published
+                            .iter()
+                            .map(|&(x, y)| Circle::new((x, y), 3, GREY.filled())),
+                    )
+                    .map_err(|e| e.to_string())?
+                    .label("published (BPS)")
+                    .legend(|(x, y)| Circle::new((x + 10, y), 3, GREY.filled()));
+                let colour = PALETTE[1];
+                chart
+                    .draw_series(reproduced.iter().map(|r| {
+                        ErrorBar::new_vertical(
+                            r.x,
+                            r.lower,
+                            r.estimate,
+                            r.upper,
+                            colour.stroke_width(2),
+                            8,
+                        )
+                    }))
+                    .map_err(|e| e.to_string())?
+                    .label("reproduced, 95 % interval")
+                    .legend(move |(x, y)| {
+                        PathElement::new([(x + 10, y - 6), (x + 10, y + 6)], colour.stroke_width(2))
+                    });
+                chart
+                    .draw_series(
+                        reproduced
+                            .iter()
+                            .map(|r| Circle::new((r.x, r.estimate), 4, colour.filled())),
+                    )
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::UpperRight)
+                    .label_font((FAMILY, 14))
+                    .background_style(WHITE.mix(0.9))
+                    .border_style(GREY)
+                    .draw()
+                    .map_err(|e| e.to_string())?;
+                foot.draw_text(source, &(FAMILY, 12).into_font().color(&GREY), (14, 6))
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            }
+        };
+    }
+    render_both!(stem, (900, 560), draw)
+}
+
+/// Estimates with intervals per category (one row each, top to bottom), against published
+/// values: a dot plot.
+pub fn category_chart(
+    stem: &Path,
+    title: &str,
+    x_label: &str,
+    source: &str,
+    rows: &[(Interval, Option<f64>)],
+) -> Result<Vec<PathBuf>> {
+    let n = rows.len();
+    let xs = rows
+        .iter()
+        .flat_map(|(r, p)| [r.lower, r.upper].into_iter().chain(p.iter().copied()));
+    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    });
+    let pad = (x1 - x0).max(1e-3) * 0.05;
+    let labels: Vec<String> = rows.iter().map(|(r, _)| r.label.clone()).collect();
+    let height = 120 + 22 * n as u32;
+    macro_rules! draw {
+        ($db:ty) => {
+            |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
+                root.fill(&WHITE).map_err(|e| e.to_string())?;
+                let (main, foot) = root.split_vertically(root.dim_in_pixel().1 - 28);
+                let mut chart = ChartBuilder::on(&main)
+                    .caption(title, (FAMILY, 22))
+                    .margin(14)
+                    .x_label_area_size(44)
+                    .y_label_area_size(190)
+                    .build_cartesian_2d((x0 - pad)..(x1 + pad), -0.5..(n as f64 - 0.5))
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .configure_mesh()
+                    .x_desc(x_label)
+                    .y_labels(n)
+                    .y_label_formatter(&|y| {
+                        let i = y.round();
+                        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
+                            labels[n - 1 - i as usize].clone()
+                        } else {
+                            String::new()
+                        }
+                    })
+                    .x_label_formatter(&|x| format!("{x:.2}"))
+                    .label_style((FAMILY, 13))
+                    .axis_desc_style((FAMILY, 15))
+                    .disable_y_mesh()
+                    .draw()
+                    .map_err(|e| e.to_string())?;
+                let colour = PALETTE[0];
+                let y_of = |i: usize| (n - 1 - i) as f64;
+                chart
+                    .draw_series(rows.iter().enumerate().map(|(i, (r, _))| {
+                        ErrorBar::new_horizontal(
+                            y_of(i),
+                            r.lower,
+                            r.estimate,
+                            r.upper,
+                            colour.stroke_width(2),
+                            6,
+                        )
+                    }))
+                    .map_err(|e| e.to_string())?
+                    .label("reproduced, 95 % interval")
+                    .legend(move |(x, y)| {
+                        PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2))
+                    });
+                chart
+                    .draw_series(
+                        rows.iter().enumerate().map(|(i, (r, _))| {
+                            Circle::new((r.estimate, y_of(i)), 4, colour.filled())
+                        }),
+                    )
+                    .map_err(|e| e.to_string())?;
+                let pub_colour = PALETTE[1];
+                chart
+                    .draw_series(rows.iter().enumerate().filter_map(|(i, (_, p))| {
+                        p.map(|p| Cross::new((p, y_of(i)), 5, pub_colour.stroke_width(2)))
+                    }))
+                    .map_err(|e| e.to_string())?
+                    .label("published (BPS)")
+                    .legend(move |(x, y)| Cross::new((x + 10, y), 5, pub_colour.stroke_width(2)));
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::LowerRight)
+                    .label_font((FAMILY, 14))
+                    .background_style(WHITE.mix(0.9))
+                    .border_style(GREY)
+                    .draw()
+                    .map_err(|e| e.to_string())?;
+                foot.draw_text(source, &(FAMILY, 12).into_font().color(&GREY), (14, 6))
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            }
+        };
+    }
+    render_both!(stem, (900, height), draw)
+}

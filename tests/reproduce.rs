@@ -1,0 +1,181 @@
+//! `gini reproduce` end to end: on the bundled synthetic rounds (published values beside the
+//! estimates, the change test, provinces, charts, JSON rows) and on a table with Susenas
+//! column names and codes (kapita, wert, r301, r105 = 1/2, r101).
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn gini(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args(args)
+        .output()
+        .expect("run gini")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+#[test]
+fn reproduce_runs_on_bundled_data_and_draws_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = gini(&[
+        "reproduce",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    // Published values sit beside the estimates (BPS: 0.391 in 2017-09, 0.384 in 2018-09).
+    let line = |round: &str, area: &str| {
+        out.lines()
+            .find(|l| {
+                l.starts_with(round) && l.contains(&format!(" {area} ")) && l.contains("gini")
+            })
+            .unwrap_or_else(|| panic!("{round} {area} missing:\n{out}"))
+            .to_string()
+    };
+    assert!(line("2017-09", "total").trim_end().ends_with("0.3910"));
+    assert!(line("2018-09", "total").trim_end().ends_with("0.3840"));
+    assert!(out.contains("statistically distinguishable from zero at the 95 % level"));
+    assert!(
+        out.contains("Gini ratio by province")
+            && out.contains("Papua Barat")
+            && out.contains("DKI Jakarta")
+    );
+    for name in [
+        "lorenz",
+        "national_series",
+        "provinces_2017-09",
+        "provinces_2018-09",
+    ] {
+        for ext in ["svg", "png"] {
+            let p = dir.path().join(format!("{name}.{ext}"));
+            let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+            assert!(size > 5_000, "{} missing or empty", p.display());
+        }
+    }
+    let svg = std::fs::read_to_string(dir.path().join("lorenz.svg")).unwrap();
+    assert!(svg.contains("Lorenz curves") && svg.contains("Source:"));
+}
+
+#[test]
+fn reproduce_json_has_tidy_estimate_and_change_rows() {
+    let o = gini(&["reproduce", "--no-plots", "--format", "json", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with('{'))
+        .collect();
+    // 3 rounds × (3 areas × 2 measures + 34 provinces) + 6 changes.
+    assert_eq!(rows.len(), 3 * (6 + 34) + 6, "{out}");
+    assert!(rows.iter().any(|r| r.contains(
+        "\"round\": \"2017-09\", \"area\": \"total\", \"province\": null, \"measure\": \"gini\""
+    ) && r.contains("\"published\": 0.391")));
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("\"from\": \"2017-09\", \"to\": \"2018-09\"")
+            && r.contains("\"p_value\": ")));
+}
+
+#[test]
+fn reproduce_reads_susenas_named_columns() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for round in ["2017-09", "2018-09"] {
+        let src = common::repo_path(&format!("datasets/susenas-synthetic/{round}.parquet"));
+        let df = ParquetReader::new(std::fs::File::open(src).unwrap())
+            .finish()
+            .unwrap();
+        let area: Vec<i64> = df
+            .column("area")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|a| if a == Some("urban") { 1 } else { 2 })
+            .collect();
+        let pick = |name: &str, to: &str| df.column(name).unwrap().clone().with_name(to.into());
+        let mut susenas = DataFrame::new(
+            df.height(),
+            vec![
+                pick("province_code", "r101"),
+                Column::new("r105".into(), area),
+                pick("household_size", "r301"),
+                pick("weight", "wert"),
+                pick("expenditure_per_capita", "kapita"),
+                pick("stratum", "strata"),
+                pick("psu", "nks"),
+            ],
+        )
+        .unwrap();
+        let p = dir.path().join(format!("{round}.parquet"));
+        ParquetWriter::new(std::fs::File::create(&p).unwrap())
+            .finish(&mut susenas)
+            .unwrap();
+        paths.push(p);
+    }
+    let (a, b) = (paths[0].to_str().unwrap(), paths[1].to_str().unwrap());
+    let mapped = [
+        "--value",
+        "kapita",
+        "--weight",
+        "wert",
+        "--size",
+        "r301",
+        "--area",
+        "r105",
+        "--province",
+        "r101",
+        "--strata",
+        "strata",
+        "--psu",
+        "nks",
+    ];
+    let mut args = vec![
+        "reproduce",
+        "--data",
+        a,
+        b,
+        "--no-plots",
+        "--format",
+        "csv",
+        "--quiet",
+    ];
+    args.extend(mapped);
+    let o = gini(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // Same numbers as the bundled files give.
+    let bundled = gini(&["reproduce", "--no-plots", "--format", "csv", "--quiet"]);
+    let keep = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.starts_with("2017-09") || l.starts_with("2018-09") || l.starts_with(","))
+            .map(String::from)
+            .collect()
+    };
+    let mine = keep(&text(&o.stdout));
+    let theirs: Vec<String> = keep(&text(&bundled.stdout));
+    assert_eq!(mine.len(), 2 * 40 + 6);
+    for row in &mine {
+        assert!(theirs.contains(row), "row not in bundled output: {row}");
+    }
+
+    // A misnamed column gets the usual one-line error naming the flag.
+    let mut bad = vec!["reproduce", "--data", a, b, "--no-plots", "--quiet"];
+    bad.extend(
+        mapped
+            .iter()
+            .map(|f| if *f == "wert" { "weight_hh" } else { f }),
+    );
+    let o = gini(&bad);
+    assert_eq!(o.status.code(), Some(1));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("no column named 'weight_hh'") && e.contains("--weight") && e.contains("kapita"),
+        "{e}"
+    );
+}
