@@ -96,8 +96,8 @@ impl Design {
         }
         let stratum_of = |i: usize| codes.strata.map_or(0, |s| s[i]);
         let row = |i: usize| codes.rows.map_or(i + 1, |r| r[i] as usize);
-        let mut psu_id: std::collections::HashMap<(u32, u32), u32> =
-            std::collections::HashMap::new();
+        let mut psu_id: crate::kernel::hash::FastMap<(u32, u32), u32> =
+            crate::kernel::hash::FastMap::default();
         let mut psu_stratum: Vec<u32> = Vec::new();
         let mut psu_of_obs = Vec::with_capacity(n);
         for i in 0..n {

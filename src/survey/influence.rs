@@ -8,10 +8,12 @@
 use crate::error::Result;
 use crate::kernel::normal::pdf;
 use crate::kernel::sum::Compensated;
+use crate::kernel::BLOCK;
 use crate::measure::gini::{gini, GiniConvention};
 use crate::measure::positive::{positive_part, PositivePart};
 use crate::measure::{lorenz, quantile, Measure, Options};
 use crate::sample::SortedSample;
+use rayon::prelude::*;
 
 /// Influence values of `measure` on `sample`.
 ///
@@ -40,26 +42,6 @@ pub fn influence(measure: &Measure, sample: &SortedSample, options: &Options) ->
     }
 }
 
-/// Calls `f(range, c_end, s_end)` for every group of tied values, in order, with the
-/// cumulative weight and weighted value through the end of the group.
-fn for_each_tie_group(sample: &SortedSample, mut f: impl FnMut(std::ops::Range<usize>, f64, f64)) {
-    let x = sample.values();
-    let mut c = Compensated::ZERO;
-    let mut s = Compensated::ZERO;
-    let mut i = 0;
-    while i < x.len() {
-        let mut j = i;
-        while j < x.len() && x[j] == x[i] {
-            let w = sample.weight(j);
-            c.add(w);
-            s.add(w * x[j]);
-            j += 1;
-        }
-        f(i..j, c.value(), s.value());
-        i = j;
-    }
-}
-
 fn gini_influence(sample: &SortedSample, convention: GiniConvention) -> Result<Vec<f64>> {
     let n_w = sample.total_weight();
     let t = sample.total_value();
@@ -70,19 +52,42 @@ fn gini_influence(sample: &SortedSample, convention: GiniConvention) -> Result<V
         GiniConvention::Midpoint
     };
     let g = gini(sample, base)?;
+    let convey = base == GiniConvention::ConveyCumulative;
+    let nt = n_w * t;
+    // zₖ from the cumulative sums at k itself, block-parallel from the sample's block
+    // offsets (bit-identical on any thread count) ...
     let mut z = vec![0.0; x.len()];
-    for_each_tie_group(sample, |range, c_end, s_end| {
-        for k in range {
-            let xk = x[k];
-            let d_a = match base {
-                GiniConvention::ConveyCumulative => {
-                    xk * (2.0 * c_end + 2.0 * sample.weight(k) - 1.0) + 2.0 * (t - s_end)
-                }
-                _ => 2.0 * (xk * c_end + t - s_end),
+    z.par_chunks_mut(BLOCK).enumerate().for_each(|(b, zb)| {
+        let (c0, s0) = sample.totals_before_block(b);
+        let (mut c, mut s) = (Compensated::ZERO, Compensated::ZERO);
+        c.add(c0);
+        s.add(s0);
+        for (j, zk) in zb.iter_mut().enumerate() {
+            let k = b * BLOCK + j;
+            let (xk, wk) = (x[k], sample.weight(k));
+            c.add(wk);
+            s.add(wk * xk);
+            let d_a = if convey {
+                xk * (2.0 * c.value() + 2.0 * wk - 1.0) + 2.0 * (t - s.value())
+            } else {
+                2.0 * (xk * c.value() + t - s.value())
             };
-            z[k] = d_a / (n_w * t) - (g + 1.0) * (1.0 / n_w + xk / t);
+            *zk = d_a / nt - (g + 1.0) * (1.0 / n_w + xk / t);
         }
     });
+    // ... then ties take the sums at the end of their run (the estimator is symmetric in
+    // tied observations): walking backwards, a tied value copies its successor's zₖ
+    // (convey's form also keeps its own-weight term 2xₖwₖ/(NT)).
+    for k in (0..x.len().saturating_sub(1)).rev() {
+        if x[k] == x[k + 1] {
+            let own = if convey {
+                2.0 * x[k] * (sample.weight(k) - sample.weight(k + 1)) / nt
+            } else {
+                0.0
+            };
+            z[k] = z[k + 1] + own;
+        }
+    }
     match convention {
         GiniConvention::SmallSampleRows => {
             let n = sample.len() as f64;

@@ -143,11 +143,12 @@ pub fn estimate(
 
 /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (t_hi − t̄_h)²` with PSU totals `t = Σ wₖ zₖ`.
 pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
-    let mut totals = vec![crate::kernel::sum::Compensated::ZERO; ds.design.psu_count()];
+    // A PSU holds a handful of observations: plain sums in sorted order are exact enough
+    // and deterministic.
+    let mut totals = vec![0.0; ds.design.psu_count()];
     for (k, &zk) in z.iter().enumerate() {
-        totals[ds.psu[k] as usize].add(ds.sample.weight(k) * zk);
+        totals[ds.psu[k] as usize] += ds.sample.weight(k) * zk;
     }
-    let totals: Vec<f64> = totals.iter().map(|t| t.value()).collect();
     ds.design.variance_of_total(&totals)
 }
 
@@ -155,16 +156,20 @@ pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
 /// `N² · Σ wₖ(zₖ − z̄)²/N / persons`.
 fn srs_variance(sample: &SortedSample, z: &[f64], persons: f64) -> f64 {
     let n = sample.total_weight();
-    let mut s = crate::kernel::sum::Compensated::ZERO;
-    for (k, &zk) in z.iter().enumerate() {
-        s.add(sample.weight(k) * zk);
-    }
-    let mean = s.value() / n;
-    let mut ss = crate::kernel::sum::Compensated::ZERO;
-    for (k, &zk) in z.iter().enumerate() {
-        ss.add(sample.weight(k) * (zk - mean) * (zk - mean));
-    }
-    n * n * (ss.value() / n) / persons
+    let [s, ss] = crate::kernel::sum::block_sums(z.len(), |r| {
+        let (mut s, mut ss) = (
+            crate::kernel::sum::Compensated::ZERO,
+            crate::kernel::sum::Compensated::ZERO,
+        );
+        for k in r {
+            let wz = sample.weight(k) * z[k];
+            s.add(wz);
+            ss.add(wz * z[k]);
+        }
+        [s, ss]
+    });
+    let mean = s / n;
+    n * n * (ss / n - mean * mean) / persons
 }
 
 /// Type-7 quantiles of the finite replicate estimates at (1 ∓ level)/2.

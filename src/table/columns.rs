@@ -2,8 +2,8 @@
 
 use super::read::InputFormat;
 use crate::error::{Error, Location, Position, Result};
+use crate::kernel::hash::FastMap;
 use polars::prelude::*;
-use std::collections::HashMap;
 use std::path::Path;
 
 fn location(path: &Path, column: &str) -> Location {
@@ -148,6 +148,9 @@ pub(crate) fn key_codes(
     })?;
     let series = col.as_materialized_series();
     reject_nulls(series, path, name)?;
+    if series.dtype().is_integer() {
+        return integer_codes(series, path, name);
+    }
     let text = series
         .cast(&DataType::String)
         .map_err(|e| Error::Malformed {
@@ -160,7 +163,7 @@ pub(crate) fn key_codes(
         format: "table".into(),
         message: e.to_string(),
     })?;
-    let mut map: HashMap<&str, u32> = HashMap::new();
+    let mut map: FastMap<&str, u32> = FastMap::default();
     let mut labels: Vec<String> = Vec::new();
     let mut codes = Vec::with_capacity(ca.len());
     for cell in ca.iter() {
@@ -171,6 +174,36 @@ pub(crate) fn key_codes(
             next
         });
         codes.push(code);
+    }
+    Ok((codes, labels))
+}
+
+/// Integer keys coded without going through text: one hash of an `i64` per row.
+fn integer_codes(series: &Series, path: &Path, name: &str) -> Result<(Vec<u32>, Vec<String>)> {
+    let cast = series
+        .cast(&DataType::Int64)
+        .map_err(|e| Error::Malformed {
+            path: path.to_path_buf(),
+            format: "table".into(),
+            message: e.to_string(),
+        })?;
+    let ca = cast.i64().map_err(|e| Error::Malformed {
+        path: path.to_path_buf(),
+        format: "table".into(),
+        message: e.to_string(),
+    })?;
+    let mut map: FastMap<i64, u32> = FastMap::default();
+    let mut labels: Vec<String> = Vec::new();
+    let mut codes = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        for &v in arr.values().iter() {
+            let next = labels.len() as u32;
+            let code = *map.entry(v).or_insert_with(|| {
+                labels.push(v.to_string());
+                next
+            });
+            codes.push(code);
+        }
     }
     Ok((codes, labels))
 }

@@ -287,7 +287,7 @@ fn combine_keys(by: &[(Vec<u32>, Vec<String>)], n: usize) -> (Vec<u32>, Vec<Vec<
     if by.is_empty() {
         return (vec![0; n], vec![Vec::new()]);
     }
-    let mut ids = std::collections::HashMap::<Vec<u32>, u32>::new();
+    let mut ids = crate::kernel::hash::FastMap::<Vec<u32>, u32>::default();
     let mut keys = Vec::new();
     let mut group_of_row = Vec::with_capacity(n);
     let mut composite = vec![0u32; by.len()];

@@ -96,21 +96,32 @@ pub fn infer(
         }
         let context = group.describe(&table.by);
         let n = group.values.len();
-        let sample = SortedSample::with_labels(
-            group.values.clone(),
-            group.weights.clone(),
-            (0..n as u32).collect(),
-        )
-        .map_err(|e| match e {
-            Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
-                location: value_location(table),
-                count: n,
-                context: context.clone(),
-            },
-            other => other.in_context(&context),
-        })?;
-        let labels = sample.labels().expect("the sample was built with labels");
-        let psu_sorted: Vec<u32> = labels.iter().map(|&i| psu_of_obs[i as usize]).collect();
+        // The sort carries each observation's PSU, or, for replicate weights from the file,
+        // its position in the group (to find its replicate weights).
+        let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
+        let labels: Vec<u32> = if given_weights {
+            (0..n as u32).collect()
+        } else {
+            psu_of_obs.clone()
+        };
+        let sample = SortedSample::with_labels(group.values.clone(), group.weights.clone(), labels)
+            .map_err(|e| match e {
+                Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
+                    location: value_location(table),
+                    count: n,
+                    context: context.clone(),
+                },
+                other => other.in_context(&context),
+            })?;
+        let sorted_labels = sample.labels().expect("the sample was built with labels");
+        let psu_sorted: Vec<u32> = if given_weights {
+            sorted_labels
+                .iter()
+                .map(|&i| psu_of_obs[i as usize])
+                .collect()
+        } else {
+            sorted_labels.to_vec()
+        };
         let given;
         let variance = match spec.method {
             SeMethod::Linearization => Variance::Linearization,

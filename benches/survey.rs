@@ -1,0 +1,108 @@
+//! Criterion benches for survey inference on a synthetic March-round survey (300,000
+//! households, 67 strata, 30,000 PSUs): the Gini point estimate from slices, the same with
+//! its linearized standard error, and 1,000 Rao–Wu bootstrap replicates.
+//! Run: `cargo bench --bench survey`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ginikit::error::Location;
+use ginikit::measure::{Measure, Options};
+use ginikit::survey::design::{Design, DesignCodes, LonelyPsu};
+use ginikit::survey::replicate::{ReplicateMethod, Replicates};
+use ginikit::survey::{estimate, DesignedSample, Interval, Variance};
+use ginikit::{synth, SortedSample};
+
+struct Survey {
+    x: Vec<f64>,
+    w: Vec<f64>,
+    design: Design,
+    psu_of_obs: Vec<u32>,
+    persons: f64,
+}
+
+fn survey() -> Survey {
+    let cells = synth::cells("2018-03").unwrap();
+    let calibration = synth::calibrate(&cells, 0.389).unwrap();
+    let h = synth::generate("2018-03", &cells, &calibration, 300_000, 1).unwrap();
+    let x: Vec<f64> = h.expenditure_per_capita.iter().map(|&v| v as f64).collect();
+    let w: Vec<f64> = h
+        .weight
+        .iter()
+        .zip(&h.household_size)
+        .map(|(w, &s)| w * s as f64)
+        .collect();
+    let strata: Vec<u32> = h.stratum.iter().map(|&s| s as u32).collect();
+    let psu: Vec<u32> = h.psu.iter().map(|&p| p as u32).collect();
+    let codes = DesignCodes {
+        strata: Some(&strata),
+        psu: Some(&psu),
+        fpc: None,
+        nested: false,
+        rows: None,
+    };
+    let (design, psu_of_obs) = Design::from_codes(x.len(), codes, LonelyPsu::Error, &|_| {
+        Location::Argument("bench")
+    })
+    .unwrap();
+    let persons = h.household_size.iter().sum::<i64>() as f64;
+    Survey {
+        x,
+        w,
+        design,
+        psu_of_obs,
+        persons,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let s = survey();
+    let options = Options::default();
+    let mut g = c.benchmark_group("survey_300k_households");
+    g.sample_size(10);
+    g.bench_function("gini_point_from_slices", |b| {
+        b.iter(|| {
+            let sample = SortedSample::new(&s.x, Some(&s.w)).unwrap();
+            Measure::Gini.evaluate(&sample, &options).unwrap()
+        })
+    });
+    let run = |variance: &Variance<'_>| {
+        // As `gini compute --se` does: the sort carries each observation's PSU.
+        let sample =
+            SortedSample::with_labels(s.x.clone(), Some(s.w.clone()), s.psu_of_obs.clone())
+                .unwrap();
+        let psu = sample.labels().unwrap();
+        let ds = DesignedSample {
+            sample: &sample,
+            psu,
+            design: &s.design,
+            persons: s.persons,
+        };
+        estimate(
+            &ds,
+            variance,
+            &[Measure::Gini],
+            &options,
+            0.95,
+            Interval::Normal,
+            &|| {},
+        )
+        .unwrap()
+    };
+    g.bench_function("gini_with_linearized_se", |b| {
+        b.iter(|| run(&Variance::Linearization))
+    });
+    let reps = Replicates::new(
+        ReplicateMethod::Bootstrap {
+            replicates: 1000,
+            seed: 1,
+        },
+        &s.design,
+    )
+    .unwrap();
+    g.bench_function("gini_bootstrap_1000", |b| {
+        b.iter(|| run(&Variance::Replicates(&reps)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
