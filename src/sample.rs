@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Location, Position, Result};
 use crate::kernel::sort::{f64_key, sort_by_key};
-use crate::kernel::sum::{block_range, block_sums, map_blocks, Compensated};
+use crate::kernel::sum::{block_range, block_sums, lane_sums, map_blocks, Compensated};
 use crate::kernel::BLOCK;
 use std::sync::Arc;
 
@@ -94,23 +94,16 @@ impl SortedSample {
 
     fn precompute_block_totals(&mut self) {
         let per_block: Vec<[Compensated; 2]> = map_blocks(self.len(), |r| {
-            let mut w = Compensated::ZERO;
-            let mut wx = Compensated::ZERO;
+            let x = &self.values;
             match &self.weights {
                 None => {
+                    let mut w = Compensated::ZERO;
                     w.add(r.len() as f64);
-                    for &x in &self.values[r] {
-                        wx.add(x);
-                    }
+                    let [wx] = lane_sums(r, |i| [x[i]]);
+                    [w, wx]
                 }
-                Some(weights) => {
-                    for (&x, &wi) in self.values[r.clone()].iter().zip(&weights[r]) {
-                        w.add(wi);
-                        wx.add(wi * x);
-                    }
-                }
+                Some(weights) => lane_sums(r, |i| [weights[i], weights[i] * x[i]]),
             }
-            [w, wx]
         });
         let mut c = Compensated::ZERO;
         let mut s = Compensated::ZERO;
@@ -277,25 +270,9 @@ impl SortedSample {
     {
         let values = &self.values[range.clone()];
         let weights = self.weights.as_ref().map(|w| &w[range]);
-        block_sums(values.len(), |r| {
-            let mut acc = [Compensated::ZERO; K];
-            match weights {
-                None => {
-                    for &x in &values[r] {
-                        for (a, t) in acc.iter_mut().zip(f(x, 1.0)) {
-                            a.add(t);
-                        }
-                    }
-                }
-                Some(w) => {
-                    for (&x, &wi) in values[r.clone()].iter().zip(&w[r]) {
-                        for (a, t) in acc.iter_mut().zip(f(x, wi)) {
-                            a.add(t);
-                        }
-                    }
-                }
-            }
-            acc
+        block_sums(values.len(), |r| match weights {
+            None => lane_sums(r, |i| f(values[i], 1.0)),
+            Some(w) => lane_sums(r, |i| f(values[i], w[i])),
         })
     }
 }

@@ -14,8 +14,6 @@ use rayon::prelude::*;
 /// Bits per digit: 2^11 = 2,048 buckets, whose 16 KiB count table stays in L1 cache.
 const DIGIT_BITS: u32 = 11;
 const BUCKETS: usize = 1 << DIGIT_BITS;
-/// ⌈64 / 11⌉ passes cover a 64-bit key.
-const PASSES: u32 = 64_u32.div_ceil(DIGIT_BITS);
 /// Below this length the standard library's stable merge sort is faster than six passes
 /// over a 16 KiB count table.
 const SMALL: usize = 2048;
@@ -49,6 +47,11 @@ unsafe impl<T: Send> Sync for SharedMut<T> {}
 
 /// Sorts `data` ascending by `key`, stably (equal keys keep their input order).
 ///
+/// One most-significant-digit pass splits the data into up to 2,048 buckets by the highest
+/// 11 bits that vary; each bucket is then small enough to stay in cache and is finished by
+/// least-significant-digit passes over the bits that vary *within it*, buckets in parallel.
+/// Every pass is a stable counting sort, so the whole sort is stable.
+///
 /// ```
 /// use ginikit::kernel::sort::{f64_key, sort_by_key};
 /// let mut v = vec![3.5, -1.0, 2.0, 0.0, -7.25];
@@ -65,44 +68,113 @@ where
         data.sort_by_key(|x| key(x));
         return;
     }
-    let passes = passes_needed(data, &key);
-    if passes.is_empty() {
+    let varying = varying_bits(data, &key);
+    if varying == 0 {
         return;
     }
+    // The top digit: the 11 bits ending at the highest bit that varies.
+    let top = 63 - varying.leading_zeros();
+    let shift = (top + 1).saturating_sub(DIGIT_BITS);
     let mut scratch: Vec<T> = Vec::with_capacity(n);
-    // SAFETY: T is Copy (no drop glue) and every position of `scratch` is written by the first
-    // scatter pass before anything reads it.
+    // SAFETY: T is Copy (no drop glue) and every position of `scratch` is written by the
+    // scatter pass below before anything reads it.
     #[allow(clippy::uninit_vec)]
     unsafe {
         scratch.set_len(n)
     };
-    let chunk = n
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(MIN_CHUNK);
-    for shift in passes {
-        scatter_pass(data, &mut scratch, &key, shift, chunk);
+    let chunk = n.div_ceil(rayon::current_num_threads().max(1)).max(MIN_CHUNK);
+    let starts = scatter_pass(data, &mut scratch, &key, shift, chunk);
+    // Bits below the top digit still to sort within each bucket.
+    let low_mask = if shift == 0 { 0 } else { varying & ((1u64 << shift) - 1) };
+    if low_mask == 0 {
         std::mem::swap(data, &mut scratch);
+        return;
+    }
+    // Buckets are disjoint ranges [starts[b], starts[b+1]) of both buffers.
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(BUCKETS);
+    for b in 0..BUCKETS {
+        let end = if b + 1 < BUCKETS { starts[b + 1] } else { n };
+        if end > starts[b] {
+            ranges.push(starts[b]..end);
+        }
+    }
+    let src = SharedMut(scratch.as_mut_ptr());
+    let dst = SharedMut(data.as_mut_ptr());
+    ranges.into_par_iter().for_each(|r| {
+        let (src, dst) = (src, dst);
+        // SAFETY: bucket ranges are disjoint, so each task owns its slices of both buffers.
+        let (bucket, out) = unsafe {
+            (
+                std::slice::from_raw_parts_mut(src.0.add(r.start), r.len()),
+                std::slice::from_raw_parts_mut(dst.0.add(r.start), r.len()),
+            )
+        };
+        sort_bucket(bucket, out, &key, low_mask);
+    });
+}
+
+/// Sorts one bucket (in `bucket`) by the bits of `mask`, leaving the result in `out`.
+fn sort_bucket<T, K>(bucket: &mut [T], out: &mut [T], key: &K, mask: u64)
+where
+    T: Copy,
+    K: Fn(&T) -> u64,
+{
+    if bucket.len() < 64 {
+        // Insertion sort: stable, and the fastest for a few elements.
+        for i in 1..bucket.len() {
+            let mut j = i;
+            let item = bucket[i];
+            let k = key(&item) & mask;
+            while j > 0 && key(&bucket[j - 1]) & mask > k {
+                bucket[j] = bucket[j - 1];
+                j -= 1;
+            }
+            bucket[j] = item;
+        }
+        out.copy_from_slice(bucket);
+        return;
+    }
+    let first = key(&bucket[0]) & mask;
+    let varying = bucket.iter().fold(0u64, |acc, x| acc | ((key(x) & mask) ^ first));
+    let mut in_bucket = true; // where the current order lives: `bucket` or `out`
+    let mut shift = 0;
+    while shift < 64 && (varying >> shift) != 0 {
+        if (varying >> shift) & (BUCKETS as u64 - 1) != 0 {
+            let (from, to): (&[T], &mut [T]) = if in_bucket { (&*bucket, &mut *out) } else { (&*out, &mut *bucket) };
+            let mut counts = vec![0usize; BUCKETS];
+            for x in from {
+                counts[digit(key(x), shift)] += 1;
+            }
+            let mut next = 0;
+            for c in counts.iter_mut() {
+                let k = *c;
+                *c = next;
+                next += k;
+            }
+            for x in from {
+                let d = digit(key(x), shift);
+                to[counts[d]] = *x;
+                counts[d] += 1;
+            }
+            in_bucket = !in_bucket;
+        }
+        shift += DIGIT_BITS;
+    }
+    if in_bucket {
+        out.copy_from_slice(bucket);
     }
 }
 
-/// The digit shifts of the passes that actually reorder something: a pass in which all keys
-/// share one digit value is the identity and is skipped.
-fn passes_needed<T, K>(data: &[T], key: &K) -> Vec<u32>
+/// OR of `key ^ first_key` over all elements: the bits that vary.
+fn varying_bits<T, K>(data: &[T], key: &K) -> u64
 where
     T: Sync,
     K: Fn(&T) -> u64 + Sync,
 {
-    // Instead of full histograms, note for each digit whether any key differs from the first
-    // key there: OR of (key XOR first) shows every bit position that varies.
     let first = key(&data[0]);
-    let varying = data
-        .par_chunks(MIN_CHUNK)
+    data.par_chunks(MIN_CHUNK)
         .map(|c| c.iter().fold(0u64, |acc, x| acc | (key(x) ^ first)))
-        .reduce(|| 0, |a, b| a | b);
-    (0..PASSES)
-        .map(|p| p * DIGIT_BITS)
-        .filter(|&shift| (varying >> shift) & (BUCKETS as u64 - 1) != 0)
-        .collect()
+        .reduce(|| 0, |a, b| a | b)
 }
 
 #[inline(always)]
@@ -110,8 +182,9 @@ fn digit(k: u64, shift: u32) -> usize {
     ((k >> shift) as usize) & (BUCKETS - 1)
 }
 
-/// One stable counting pass on the digit at `shift`, from `src` to `dst`.
-fn scatter_pass<T, K>(src: &[T], dst: &mut [T], key: &K, shift: u32, chunk: usize)
+/// One stable counting pass on the digit at `shift`, from `src` to `dst`, chunks in
+/// parallel. Returns where each bucket starts in `dst`.
+fn scatter_pass<T, K>(src: &[T], dst: &mut [T], key: &K, shift: u32, chunk: usize) -> Vec<usize>
 where
     T: Copy + Send + Sync,
     K: Fn(&T) -> u64 + Sync,
@@ -128,8 +201,10 @@ where
             h
         })
         .collect();
+    let mut starts = vec![0usize; BUCKETS];
     let mut next = 0usize;
-    for bucket in 0..BUCKETS {
+    for (bucket, start) in starts.iter_mut().enumerate() {
+        *start = next;
         for h in counts.iter_mut() {
             let count = h[bucket];
             h[bucket] = next;
@@ -150,6 +225,7 @@ where
                 offsets[d] += 1;
             }
         });
+    starts
 }
 
 #[cfg(test)]

@@ -47,6 +47,42 @@ impl Compensated {
     }
 }
 
+/// `Σ f(i)` over `range` with four interleaved Neumaier accumulators — four independent
+/// dependency chains, so the additions overlap in the pipeline — merged in a fixed order.
+/// The order of additions depends only on the range, never on threads.
+///
+/// ```
+/// use ginikit::kernel::sum::lane_sums;
+/// let x = [1e16, 1.0, -1e16, 1.0, 3.0];
+/// let [s] = lane_sums(0..5, |i| [x[i]]);
+/// assert_eq!(s.value(), 5.0);
+/// ```
+#[inline]
+pub fn lane_sums<const K: usize>(range: std::ops::Range<usize>, f: impl Fn(usize) -> [f64; K]) -> [Compensated; K] {
+    let mut lanes = [[Compensated::ZERO; K]; 4];
+    let mut i = range.start;
+    while i + 4 <= range.end {
+        for (l, lane) in lanes.iter_mut().enumerate() {
+            for (acc, t) in lane.iter_mut().zip(f(i + l)) {
+                acc.add(t);
+            }
+        }
+        i += 4;
+    }
+    for j in i..range.end {
+        for (acc, t) in lanes[0].iter_mut().zip(f(j)) {
+            acc.add(t);
+        }
+    }
+    let [mut first, rest @ ..] = lanes;
+    for lane in rest {
+        for (acc, other) in first.iter_mut().zip(lane) {
+            acc.merge(other);
+        }
+    }
+    first
+}
+
 /// Number of blocks of [`BLOCK`] elements covering `len` elements.
 #[inline]
 pub fn block_count(len: usize) -> usize {
@@ -97,13 +133,7 @@ where
 /// assert_eq!(sum(&x), 4_999_500.0);
 /// ```
 pub fn sum(x: &[f64]) -> f64 {
-    let [s] = block_sums(x.len(), |r| {
-        let mut acc = Compensated::ZERO;
-        for &v in &x[r] {
-            acc.add(v);
-        }
-        [acc]
-    });
+    let [s] = block_sums(x.len(), |r| lane_sums(r, |i| [x[i]]));
     s
 }
 

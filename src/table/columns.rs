@@ -149,7 +149,7 @@ pub(crate) fn key_codes(
     let series = col.as_materialized_series();
     reject_nulls(series, path, name)?;
     if series.dtype().is_integer() {
-        return integer_codes(series, path, name);
+        return integer_codes(series, path);
     }
     let text = series
         .cast(&DataType::String)
@@ -179,7 +179,7 @@ pub(crate) fn key_codes(
 }
 
 /// Integer keys coded without going through text: one hash of an `i64` per row.
-fn integer_codes(series: &Series, path: &Path, name: &str) -> Result<(Vec<u32>, Vec<String>)> {
+fn integer_codes(series: &Series, path: &Path) -> Result<(Vec<u32>, Vec<String>)> {
     let cast = series
         .cast(&DataType::Int64)
         .map_err(|e| Error::Malformed {

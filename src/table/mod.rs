@@ -56,7 +56,8 @@ pub struct Group {
     pub values: Vec<f64>,
     /// Person weights; `None` when neither weight nor size was given (unit weights).
     pub weights: Option<Vec<f64>>,
-    /// 1-based data-row number of each value.
+    /// 1-based data-row number of each value; empty when the group is the whole file in
+    /// order (row k + 1 for value k), so that an ungrouped table costs no row list.
     pub rows: Vec<u32>,
     /// The extra columns' codes per value (see [`TableSpec::extra`]).
     pub extra: Vec<Vec<u32>>,
@@ -91,6 +92,15 @@ impl Group {
             .join(", ")
     }
 
+    /// The 1-based data row of value `k`.
+    pub fn row(&self, k: usize) -> u32 {
+        if self.rows.is_empty() {
+            k as u32 + 1
+        } else {
+            self.rows[k]
+        }
+    }
+
     /// Checks that every value is strictly positive, for measures that need it; the error
     /// names the file's first offending row.
     pub fn require_positive(&self, table: &Table, measure: &str) -> Result<()> {
@@ -104,7 +114,7 @@ impl Group {
                 },
                 measure: measure.to_string(),
                 count: self.values[i..].iter().filter(|&&x| x <= 0.0).count(),
-                first: Position::Row(self.rows[i] as usize),
+                first: Position::Row(self.row(i) as usize),
                 value: self.values[i],
                 context: self.describe(&table.by),
             }),
@@ -243,6 +253,27 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         .map(|(c, _, _)| key_codes(&df, path, c))
         .collect::<Result<_>>()?;
     drop(df);
+    if spec.by.is_empty() {
+        // One group: hand the columns over as they are, without copying.
+        let (extra_codes, extra_labels): (Vec<Vec<u32>>, Vec<Vec<String>>) = extra.into_iter().unzip();
+        let group = Group {
+            key: Vec::new(),
+            persons: sizes.as_ref().map_or(n as f64, |s| s.iter().sum()),
+            values,
+            weights,
+            rows: Vec::new(),
+            extra: extra_codes,
+            replicate_weights,
+        };
+        return Ok(Table {
+            path: path.to_path_buf(),
+            by: Vec::new(),
+            groups: vec![group],
+            value_column: spec.value.clone(),
+            extra_labels,
+            extra_columns: spec.extra.iter().map(|(name, role, _)| (name.clone(), *role)).collect(),
+        });
+    }
     let (group_of_row, keys) = combine_keys(&by_codes, n);
     let columns = RowColumns {
         values: &values,
@@ -498,7 +529,7 @@ impl Table {
             if let (Some(tw), Some(gw)) = (t.weights.as_mut(), g.weights.as_ref()) {
                 tw.extend_from_slice(gw);
             }
-            t.rows.extend_from_slice(&g.rows);
+            t.rows.extend((0..g.values.len()).map(|k| g.row(k)));
             for (te, ge) in t.extra.iter_mut().zip(&g.extra) {
                 te.extend_from_slice(ge);
             }

@@ -192,7 +192,7 @@ fn build_design(
     let mut order: Vec<(u32, usize, usize)> = groups
         .iter()
         .enumerate()
-        .flat_map(|(g, group)| group.rows.iter().enumerate().map(move |(k, &r)| (r, g, k)))
+        .flat_map(|(g, group)| (0..group.values.len()).map(move |k| (group.row(k), g, k)))
         .collect();
     order.sort_unstable();
     let code = |slot: Option<usize>| -> Option<Vec<u32>> {
