@@ -4,7 +4,9 @@
 use crate::error::{Error, Location, Position, Result};
 use crate::kernel::sort::{f64_key, sort_by_key};
 use crate::kernel::sum::{block_range, block_sums, lane_sums, map_blocks, Compensated};
+use crate::kernel::memory::huge_vec;
 use crate::kernel::BLOCK;
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Values sorted ascending (by [`f64::total_cmp`]) with their weights, plus the cumulative
@@ -320,7 +322,7 @@ fn validate(values: &[f64], weights: Option<&[f64]>) -> Result<()> {
                 value,
             });
         }
-        if w.iter().all(|&x| x == 0.0) {
+        if w.par_iter().all(|&x| x == 0.0) {
             return Err(Error::ZeroTotalWeight {
                 location: Location::Argument("weights"),
                 count: w.len(),
@@ -332,7 +334,7 @@ fn validate(values: &[f64], weights: Option<&[f64]>) -> Result<()> {
 }
 
 /// Count, first index and first value of the elements for which `bad` holds.
-pub(crate) fn find_bad(x: &[f64], bad: impl Fn(f64) -> bool) -> Option<(usize, usize, f64)> {
+pub(crate) fn find_bad(x: &[f64], bad: impl Fn(f64) -> bool + Sync) -> Option<(usize, usize, f64)> {
     let first = x.iter().position(|&v| bad(v))?;
     let count = x[first..].iter().filter(|&&v| bad(v)).count();
     Some((count, first, x[first]))
@@ -351,9 +353,15 @@ fn sort_observations(
             (v, None, None)
         }
         (Some(w), None) => {
-            let mut pairs: Vec<(f64, f64)> = values.into_iter().zip(w).collect();
+            // Building and splitting the pairs in parallel also spreads the first touch of
+            // the fresh pages (and their zeroing by the kernel) over the cores.
+            let mut pairs: Vec<(f64, f64)> = huge_vec(values.len());
+            values.par_iter().copied().zip(w.par_iter().copied()).collect_into_vec(&mut pairs);
+            drop((values, w));
             sort_by_key(&mut pairs, |p| f64_key(p.0));
-            let (v, w): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+            let (mut v, mut w) = (huge_vec(pairs.len()), huge_vec(pairs.len()));
+            pairs.par_iter().map(|p| p.0).collect_into_vec(&mut v);
+            pairs.par_iter().map(|p| p.1).collect_into_vec(&mut w);
             (v, Some(w), None)
         }
         (w, Some(l)) => {

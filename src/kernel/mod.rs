@@ -7,6 +7,7 @@
 //! bit-identical on one thread or many.
 
 pub mod hash;
+pub mod memory;
 pub mod normal;
 pub mod random;
 pub mod sort;

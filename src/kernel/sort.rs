@@ -75,7 +75,7 @@ where
     // The top digit: the 11 bits ending at the highest bit that varies.
     let top = 63 - varying.leading_zeros();
     let shift = (top + 1).saturating_sub(DIGIT_BITS);
-    let mut scratch: Vec<T> = Vec::with_capacity(n);
+    let mut scratch: Vec<T> = super::memory::huge_vec(n);
     // SAFETY: T is Copy (no drop glue) and every position of `scratch` is written by the
     // scatter pass below before anything reads it.
     #[allow(clippy::uninit_vec)]

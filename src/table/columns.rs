@@ -43,7 +43,7 @@ pub(crate) fn numeric_column(
                 format: "table".into(),
                 message: e.to_string(),
             })?;
-            let mut out = Vec::with_capacity(ca.len());
+            let mut out = crate::kernel::memory::huge_vec(ca.len());
             for arr in ca.downcast_iter() {
                 out.extend_from_slice(arr.values().as_slice());
             }
