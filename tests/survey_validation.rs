@@ -51,18 +51,18 @@ fn linearized_and_bootstrap_standard_errors_agree_within_ten_percent() {
     assert!((0.9..=1.1).contains(&ratio), "jackknife {} vs linearized {}", jk.inference.se, lin.inference.se);
 }
 
-/// Coverage of 95 % linearized intervals over 1,000 independent samples of 13,400 households
+/// Coverage of 95 % linearized intervals over 1,000 independent samples of 75,000 households
 /// from the calibrated 2017-09 population, whose Gini is known from the calibration.
 /// Run: `cargo test --release --test survey_validation -- --ignored --nocapture`.
 #[test]
-#[ignore = "slow Monte Carlo check: about two minutes in release mode"]
+#[ignore = "slow Monte Carlo check: about a minute in release mode, far longer in debug"]
 fn ninety_five_percent_intervals_cover_the_population_gini() {
     let (cells, c) = population("2017-09", 0.391);
     let truth = c.achieved_gini;
     let runs = 1000;
     let covered = (0..runs)
         .filter(|&seed| {
-            let e = estimate_gini(&cells, &c, 13_400, 1_000 + seed, None);
+            let e = estimate_gini(&cells, &c, 75_000, 1_000 + seed, None);
             e.inference.ci_lower <= truth && truth <= e.inference.ci_upper
         })
         .count();

@@ -77,6 +77,50 @@ def peak_rss_of(cmd):
     return int(r.stderr.strip().splitlines()[-1]) * 1024
 
 
+def survey_comparison(binary, repeat, laeken_replicates):
+    """1,000 Rao-Wu bootstrap replicates of the Gini on the bundled 300,000-household March
+    round, against R laeken's bootstrap (variance(), bootType = "naive") on the same rows; laeken
+    runs fewer replicates and is compared per replicate. Also: point estimate alone vs with its
+    linearized standard error."""
+    path = os.path.join(ROOT, "datasets", "susenas-synthetic", "2018-03.parquet")
+    base = [binary, "compute", path, "--value", "expenditure_per_capita", "--weight", "weight",
+            "--size", "household_size", "--measures", "gini", "--format", "csv", "--quiet"]
+    design = ["--strata", "stratum", "--psu", "psu"]
+    run = lambda extra: subprocess.run(base + extra, check=True, capture_output=True, text=True).stdout
+    t_point, _ = best_of(repeat, lambda: run([]))
+    t_lin, out_lin = best_of(repeat, lambda: run(design + ["--se", "linearization"]))
+    t_boot, out_boot = best_of(max(1, repeat // 2), lambda: run(design + ["--se", "bootstrap", "--replicates", "1000"]))
+    se_lin = float(out_lin.splitlines()[1].split(",")[2])
+    se_boot = float(out_boot.splitlines()[1].split(",")[2])
+    print("\nsurvey: 300,000 households (datasets/susenas-synthetic/2018-03.parquet), whole process")
+    print(f"  point estimate            {t_point:8.3f} s")
+    print(f"  + linearized SE           {t_lin:8.3f} s  (+{100 * (t_lin / t_point - 1):.0f} %), se {se_lin:.6f}")
+    print(f"  + 1,000 bootstrap reps    {t_boot:8.3f} s  se {se_boot:.6f} (ratio to linearized {se_boot / se_lin:.3f})")
+    if not shutil.which("Rscript"):
+        print("  R laeken: Rscript not found")
+        return
+    df = pl.read_parquet(path)
+    tmp = tempfile.mkdtemp()
+    csv = os.path.join(tmp, "survey.csv")
+    pl.DataFrame({"x": df["expenditure_per_capita"].cast(pl.Float64),
+                  "w": df["weight"] * df["household_size"],
+                  "h": df["stratum"], "p": df["psu"]}).write_csv(csv)
+    r = subprocess.run(["Rscript", "-e", f"""
+        suppressMessages(library(laeken)); d <- read.csv('{csv}')
+        g <- gini("x", weights = "w", data = d)
+        t <- system.time(v <- variance("x", weights = "w", design = "h", cluster = "p", data = d,
+                         indicator = g, R = {laeken_replicates}, bootType = "naive", seed = 1))[["elapsed"]]
+        cat(sprintf('%.6f %.10f\n', t, sqrt(v$var) / 100))"""], capture_output=True, text=True)
+    shutil.rmtree(tmp)
+    if r.returncode != 0:
+        print("  R laeken: failed:", r.stderr.strip()[:300])
+        return
+    t_l, se_l = map(float, r.stdout.split())
+    per_l, per_ours = t_l / laeken_replicates, t_boot / 1000
+    print(f"  R laeken bootstrap, {laeken_replicates} reps  {t_l:8.3f} s  se {se_l:.6f}; per replicate "
+          f"{per_l * 1000:.1f} ms vs {per_ours * 1000:.2f} ms: {per_l / per_ours:.0f}x")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000_000)
@@ -84,12 +128,17 @@ def main():
     ap.add_argument("--slow-peers-n", type=int, default=1_000_000,
                     help="size for PySAL / ineqpy / laeken, which are much slower")
     ap.add_argument("--binary", default=None)
+    ap.add_argument("--survey-only", action="store_true", help="run only the survey comparison")
+    ap.add_argument("--laeken-replicates", type=int, default=20)
     a = ap.parse_args()
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     binary = a.binary or os.path.join(target, "release", "gini")
     if not os.path.exists(binary):
         raise SystemExit(f"{binary} not found: run cargo build --release first")
 
+    if a.survey_only:
+        survey_comparison(binary, a.repeat, a.laeken_replicates)
+        return
     rng = np.random.default_rng(20181)
     x = np.round(np.exp(rng.normal(13.5, 0.75, a.n)))  # whole-rupiah-like money values
     w = rng.uniform(100.0, 1000.0, a.n)
@@ -151,6 +200,7 @@ def main():
 
     rss = peak_rss_of([binary, "compute", path, "--value", "x", "--weight", "w", "--measures", "gini"])
     inputs = 2 * 8 * a.n
+    survey_comparison(binary, a.repeat, a.laeken_replicates)
     print(f"\npeak RSS, weighted gini on n = {a.n:,}: {rss / 2**20:.0f} MiB = {rss / inputs:.2f} x the two input columns ({inputs / 2**20:.0f} MiB)")
     shutil.rmtree(tmp)
 
