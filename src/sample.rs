@@ -2,9 +2,9 @@
 //! measure needs precomputed.
 
 use crate::error::{Error, Location, Position, Result};
+use crate::kernel::memory::huge_vec;
 use crate::kernel::sort::{f64_key, sort_by_key};
 use crate::kernel::sum::{block_range, block_sums, lane_sums, map_blocks, Compensated};
-use crate::kernel::memory::huge_vec;
 use crate::kernel::BLOCK;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -356,7 +356,11 @@ fn sort_observations(
             // Building and splitting the pairs in parallel also spreads the first touch of
             // the fresh pages (and their zeroing by the kernel) over the cores.
             let mut pairs: Vec<(f64, f64)> = huge_vec(values.len());
-            values.par_iter().copied().zip(w.par_iter().copied()).collect_into_vec(&mut pairs);
+            values
+                .par_iter()
+                .copied()
+                .zip(w.par_iter().copied())
+                .collect_into_vec(&mut pairs);
             drop((values, w));
             sort_by_key(&mut pairs, |p| f64_key(p.0));
             let (mut v, mut w) = (huge_vec(pairs.len()), huge_vec(pairs.len()));

@@ -18,37 +18,90 @@ fn population(round: &str, gini: f64) -> (Vec<Cell>, Calibration) {
 }
 
 /// Draws a sample and estimates the Gini with the given variance method.
-fn estimate_gini(cells: &[Cell], c: &Calibration, households: usize, seed: u64, method: Option<ReplicateMethod>) -> SurveyEstimate {
+fn estimate_gini(
+    cells: &[Cell],
+    c: &Calibration,
+    households: usize,
+    seed: u64,
+    method: Option<ReplicateMethod>,
+) -> SurveyEstimate {
     let h = synth::generate("test", cells, c, households, seed).unwrap();
     let x: Vec<f64> = h.expenditure_per_capita.iter().map(|&v| v as f64).collect();
-    let w: Vec<f64> = h.weight.iter().zip(&h.household_size).map(|(w, &s)| w * s as f64).collect();
+    let w: Vec<f64> = h
+        .weight
+        .iter()
+        .zip(&h.household_size)
+        .map(|(w, &s)| w * s as f64)
+        .collect();
     let strata: Vec<u32> = h.stratum.iter().map(|&s| s as u32).collect();
     let psu: Vec<u32> = h.psu.iter().map(|&p| p as u32).collect();
-    let codes = DesignCodes { strata: Some(&strata), psu: Some(&psu), fpc: None, nested: false, rows: None };
-    let (design, psu_of_obs) = Design::from_codes(x.len(), codes, LonelyPsu::Error, &|_| Location::Argument("test")).unwrap();
+    let codes = DesignCodes {
+        strata: Some(&strata),
+        psu: Some(&psu),
+        fpc: None,
+        nested: false,
+        rows: None,
+    };
+    let (design, psu_of_obs) = Design::from_codes(x.len(), codes, LonelyPsu::Error, &|_| {
+        Location::Argument("test")
+    })
+    .unwrap();
     let sample = SortedSample::with_labels(x, Some(w), psu_of_obs).unwrap();
     let persons = h.household_size.iter().sum::<i64>() as f64;
-    let ds = DesignedSample { sample: &sample, psu: sample.labels().unwrap(), design: &design, persons };
+    let ds = DesignedSample {
+        sample: &sample,
+        psu: sample.labels().unwrap(),
+        design: &design,
+        persons,
+    };
     let reps = method.map(|m| Replicates::new(m, &design).unwrap());
     let variance = match &reps {
         Some(r) => Variance::Replicates(r),
         None => Variance::Linearization,
     };
-    estimate(&ds, &variance, &[Measure::Gini], &Options::default(), 0.95, Interval::Normal, &|| {}).unwrap()[0]
+    estimate(
+        &ds,
+        &variance,
+        &[Measure::Gini],
+        &Options::default(),
+        0.95,
+        Interval::Normal,
+        &|| {},
+    )
+    .unwrap()[0]
 }
 
 #[test]
 fn linearized_and_bootstrap_standard_errors_agree_within_ten_percent() {
     let (cells, c) = population("2017-09", 0.391);
     let lin = estimate_gini(&cells, &c, 13_400, 3, None);
-    let boot = estimate_gini(&cells, &c, 13_400, 3, Some(ReplicateMethod::Bootstrap { replicates: 500, seed: 11 }));
+    let boot = estimate_gini(
+        &cells,
+        &c,
+        13_400,
+        3,
+        Some(ReplicateMethod::Bootstrap {
+            replicates: 500,
+            seed: 11,
+        }),
+    );
     assert_eq!(lin.estimate.value, boot.estimate.value);
     let ratio = boot.inference.se / lin.inference.se;
     // 500 replicates estimate an SE to about ±3 % (1/√(2·500)); 10 % is the stated agreement.
-    assert!((0.9..=1.1).contains(&ratio), "bootstrap {} vs linearized {}", boot.inference.se, lin.inference.se);
+    assert!(
+        (0.9..=1.1).contains(&ratio),
+        "bootstrap {} vs linearized {}",
+        boot.inference.se,
+        lin.inference.se
+    );
     let jk = estimate_gini(&cells, &c, 13_400, 3, Some(ReplicateMethod::Jackknife));
     let ratio = jk.inference.se / lin.inference.se;
-    assert!((0.9..=1.1).contains(&ratio), "jackknife {} vs linearized {}", jk.inference.se, lin.inference.se);
+    assert!(
+        (0.9..=1.1).contains(&ratio),
+        "jackknife {} vs linearized {}",
+        jk.inference.se,
+        lin.inference.se
+    );
 }
 
 /// Coverage of 95 % linearized intervals over 1,000 independent samples of 75,000 households

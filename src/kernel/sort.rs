@@ -82,10 +82,16 @@ where
     unsafe {
         scratch.set_len(n)
     };
-    let chunk = n.div_ceil(rayon::current_num_threads().max(1)).max(MIN_CHUNK);
+    let chunk = n
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(MIN_CHUNK);
     let starts = scatter_pass(data, &mut scratch, &key, shift, chunk);
     // Bits below the top digit still to sort within each bucket.
-    let low_mask = if shift == 0 { 0 } else { varying & ((1u64 << shift) - 1) };
+    let low_mask = if shift == 0 {
+        0
+    } else {
+        varying & ((1u64 << shift) - 1)
+    };
     if low_mask == 0 {
         std::mem::swap(data, &mut scratch);
         return;
@@ -135,12 +141,18 @@ where
         return;
     }
     let first = key(&bucket[0]) & mask;
-    let varying = bucket.iter().fold(0u64, |acc, x| acc | ((key(x) & mask) ^ first));
+    let varying = bucket
+        .iter()
+        .fold(0u64, |acc, x| acc | ((key(x) & mask) ^ first));
     let mut in_bucket = true; // where the current order lives: `bucket` or `out`
     let mut shift = 0;
     while shift < 64 && (varying >> shift) != 0 {
         if (varying >> shift) & (BUCKETS as u64 - 1) != 0 {
-            let (from, to): (&[T], &mut [T]) = if in_bucket { (&*bucket, &mut *out) } else { (&*out, &mut *bucket) };
+            let (from, to): (&[T], &mut [T]) = if in_bucket {
+                (&*bucket, &mut *out)
+            } else {
+                (&*out, &mut *bucket)
+            };
             let mut counts = vec![0usize; BUCKETS];
             for x in from {
                 counts[digit(key(x), shift)] += 1;

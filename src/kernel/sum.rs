@@ -58,7 +58,10 @@ impl Compensated {
 /// assert_eq!(s.value(), 5.0);
 /// ```
 #[inline]
-pub fn lane_sums<const K: usize>(range: std::ops::Range<usize>, f: impl Fn(usize) -> [f64; K]) -> [Compensated; K] {
+pub fn lane_sums<const K: usize>(
+    range: std::ops::Range<usize>,
+    f: impl Fn(usize) -> [f64; K],
+) -> [Compensated; K] {
     let mut lanes = [[Compensated::ZERO; K]; 4];
     let mut i = range.start;
     while i + 4 <= range.end {

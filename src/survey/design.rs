@@ -100,6 +100,21 @@ impl Design {
             crate::kernel::hash::FastMap::default();
         let mut psu_stratum: Vec<u32> = Vec::new();
         let mut psu_of_obs = Vec::with_capacity(n);
+        let dense_len = if codes.nested || codes.psu.is_none() {
+            0
+        } else {
+            codes
+                .psu
+                .map_or(0, |p| p.iter().max().map_or(0, |&m| m as usize + 1))
+        };
+        let mut dense = vec![
+            u32::MAX;
+            if dense_len <= 4 * n + 16 {
+                dense_len
+            } else {
+                0
+            }
+        ];
         for i in 0..n {
             let h = stratum_of(i);
             let raw = codes.psu.map_or(i as u32, |p| p[i]);
@@ -109,10 +124,25 @@ impl Design {
                 (0, raw)
             };
             let next = psu_stratum.len() as u32;
-            let id = *psu_id.entry(key).or_insert_with(|| {
-                psu_stratum.push(h);
-                next
-            });
+            // Codes from a table are dense (0, 1, 2, … in order of appearance): look them up
+            // in a vector; other codes go through the hash map.
+            let slot = if key.0 == 0 && (key.1 as usize) < 4 * n + 16 {
+                dense.get_mut(key.1 as usize)
+            } else {
+                None
+            };
+            let id = match slot {
+                Some(s) if *s != u32::MAX => *s,
+                Some(s) => {
+                    *s = next;
+                    psu_stratum.push(h);
+                    next
+                }
+                None => *psu_id.entry(key).or_insert_with(|| {
+                    psu_stratum.push(h);
+                    next
+                }),
+            };
             if psu_stratum[id as usize] != h {
                 return Err(Error::InvalidDesign {
                     location: location("psu"),

@@ -255,7 +255,8 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     drop(df);
     if spec.by.is_empty() {
         // One group: hand the columns over as they are, without copying.
-        let (extra_codes, extra_labels): (Vec<Vec<u32>>, Vec<Vec<String>>) = extra.into_iter().unzip();
+        let (extra_codes, extra_labels): (Vec<Vec<u32>>, Vec<Vec<String>>) =
+            extra.into_iter().unzip();
         let group = Group {
             key: Vec::new(),
             persons: sizes.as_ref().map_or(n as f64, |s| s.iter().sum()),
@@ -271,7 +272,11 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
             groups: vec![group],
             value_column: spec.value.clone(),
             extra_labels,
-            extra_columns: spec.extra.iter().map(|(name, role, _)| (name.clone(), *role)).collect(),
+            extra_columns: spec
+                .extra
+                .iter()
+                .map(|(name, role, _)| (name.clone(), *role))
+                .collect(),
         });
     }
     let (group_of_row, keys) = combine_keys(&by_codes, n);

@@ -194,7 +194,9 @@ fn build_design(
         .enumerate()
         .flat_map(|(g, group)| (0..group.values.len()).map(move |k| (group.row(k), g, k)))
         .collect();
-    order.sort_unstable();
+    if !order.is_sorted() {
+        order.sort_unstable();
+    }
     let code = |slot: Option<usize>| -> Option<Vec<u32>> {
         slot.map(|e| {
             order
