@@ -38,6 +38,8 @@ pub struct SortedSample {
     weight_before_block: Vec<f64>,
     /// `S` (sum of weight × value) of all observations before block b.
     value_before_block: Vec<f64>,
+    rank_sum_midpoint: f64,
+    rank_sum_convey: f64,
 }
 
 impl SortedSample {
@@ -89,36 +91,77 @@ impl SortedSample {
             total_value: 0.0,
             weight_before_block: Vec::new(),
             value_before_block: Vec::new(),
+            rank_sum_midpoint: 0.0,
+            rank_sum_convey: 0.0,
         };
         sample.precompute_block_totals();
         Ok(sample)
     }
 
+    /// One pass over the sorted data: per block Σw, Σwx and the two rank-weighted sums the
+    /// Gini needs, `Σ wx(2Lᵢ − wᵢ)` and `Σ wx(2Lᵢ − 1)` with `Lᵢ` the running weight inside
+    /// the block. With `C₀` the weight before the block, `Cᵢ = C₀ + Lᵢ`, so the sample-wide
+    /// `Σ wx(2Cᵢ − r) = Σ_blocks [2C₀·Σwx + Σ wx(2Lᵢ − r)]` comes out of the same pass: the
+    /// Gini then costs no further scan of the data (the scans are memory-bound).
     fn precompute_block_totals(&mut self) {
-        let per_block: Vec<[Compensated; 2]> = map_blocks(self.len(), |r| {
-            let x = &self.values;
-            match &self.weights {
-                None => {
-                    let mut w = Compensated::ZERO;
-                    w.add(r.len() as f64);
-                    let [wx] = lane_sums(r, |i| [x[i]]);
-                    [w, wx]
+        let x = &self.values;
+        let per_block: Vec<[Compensated; 4]> = map_blocks(self.len(), |r| match &self.weights {
+            None => {
+                // Lᵢ = i − start + 1 exactly; 2Lᵢ − wᵢ = 2Lᵢ − 1.
+                let start = r.start;
+                let mut w = Compensated::ZERO;
+                w.add(r.len() as f64);
+                let [wx, ranked] = lane_sums(r, |i| [x[i], x[i] * (2 * (i - start) + 1) as f64]);
+                [w, wx, ranked, ranked]
+            }
+            Some(weights) => {
+                // Lᵢ by a plain running sum of at most 4,096 weights: its rounding stays far
+                // below one ulp of Cᵢ.
+                let mut local = [0.0f64; BLOCK];
+                let mut running = 0.0;
+                for (l, &wi) in local.iter_mut().zip(&weights[r.clone()]) {
+                    running += wi;
+                    *l = running;
                 }
-                Some(weights) => lane_sums(r, |i| [weights[i], weights[i] * x[i]]),
+                let start = r.start;
+                lane_sums(r, |i| {
+                    let (wi, wx) = (weights[i], weights[i] * x[i]);
+                    let two_l = 2.0 * local[i - start];
+                    [wi, wx, wx * (two_l - wi), wx * (two_l - 1.0)]
+                })
             }
         });
-        let mut c = Compensated::ZERO;
-        let mut s = Compensated::ZERO;
+        let (mut c, mut s) = (Compensated::ZERO, Compensated::ZERO);
+        let (mut rank_mid, mut rank_convey) = (Compensated::ZERO, Compensated::ZERO);
         self.weight_before_block = Vec::with_capacity(per_block.len());
         self.value_before_block = Vec::with_capacity(per_block.len());
-        for [w, wx] in per_block {
-            self.weight_before_block.push(c.value());
+        for [w, wx, mid, convey] in per_block {
+            let c0 = c.value();
+            self.weight_before_block.push(c0);
             self.value_before_block.push(s.value());
+            let shift = 2.0 * c0 * wx.value();
+            rank_mid.merge(mid);
+            rank_mid.add(shift);
+            rank_convey.merge(convey);
+            rank_convey.add(shift);
             c.merge(w);
             s.merge(wx);
         }
         self.total_weight = c.value();
         self.total_value = s.value();
+        self.rank_sum_midpoint = rank_mid.value();
+        self.rank_sum_convey = rank_convey.value();
+    }
+
+    /// `Σ wᵢxᵢ(2Cᵢ − wᵢ)` (values ascending, `Cᵢ` cumulative weight including i): the
+    /// midpoint Gini's numerator.
+    pub(crate) fn rank_sum_midpoint(&self) -> f64 {
+        self.rank_sum_midpoint
+    }
+
+    /// `Σ wᵢxᵢ(2Cᵢ − 1)`: R convey's Gini numerator.
+    pub(crate) fn rank_sum_convey(&self) -> f64 {
+        self.rank_sum_convey
     }
 
     /// The same observations in the same sorted order with other weights (a replicate of a
@@ -145,6 +188,8 @@ impl SortedSample {
             total_value: 0.0,
             weight_before_block: Vec::new(),
             value_before_block: Vec::new(),
+            rank_sum_midpoint: 0.0,
+            rank_sum_convey: 0.0,
         };
         sample.precompute_block_totals();
         Ok(sample)

@@ -1,7 +1,6 @@
 //! The Gini ratio.
 
 use crate::error::{Error, Location, Result};
-use crate::kernel::sum::{lane_sums, map_blocks, Compensated};
 use crate::sample::SortedSample;
 
 /// Which weighted-Gini estimator to use. The peers disagree on weighted data; each variant is
@@ -91,8 +90,12 @@ pub fn gini(sample: &SortedSample, convention: GiniConvention) -> Result<f64> {
     }
     let w_total = sample.total_weight();
     // Σ wᵢ xᵢ (2Cᵢ − wᵢ) for the midpoint form; Σ wᵢ xᵢ (2Cᵢ − 1) for convey's.
-    let minus_own_weight = convention != GiniConvention::ConveyCumulative;
-    let rank_sum = weighted_rank_sum(sample, minus_own_weight);
+    // Precomputed with the sample's block totals, in the same pass over the data.
+    let rank_sum = if convention == GiniConvention::ConveyCumulative {
+        sample.rank_sum_convey()
+    } else {
+        sample.rank_sum_midpoint()
+    };
     let midpoint_or_convey = rank_sum / (w_total * total_value) - 1.0;
     match convention {
         GiniConvention::Midpoint | GiniConvention::ConveyCumulative => Ok(midpoint_or_convey),
@@ -120,47 +123,3 @@ pub fn gini(sample: &SortedSample, convention: GiniConvention) -> Result<f64> {
     }
 }
 
-/// `Σ wᵢ xᵢ (2Cᵢ − wᵢ)` (or `(2Cᵢ − 1)`), block-parallel with each block starting from its
-/// precomputed cumulative weight.
-fn weighted_rank_sum(sample: &SortedSample, minus_own_weight: bool) -> f64 {
-    let x = sample.values();
-    let n = x.len();
-    // `map_blocks` splits 0..n exactly as the sample's block totals were split.
-    let partials = map_blocks(n, |r| {
-        let mut acc = Compensated::ZERO;
-        match sample.weights() {
-            // Unit weights: Cᵢ = i + 1 exactly, so 2Cᵢ − wᵢ = 2i + 1 (and convey's 2Cᵢ − 1 is
-            // the same).
-            None => {
-                let [acc] = lane_sums(r, |i| [x[i] * (2 * i + 1) as f64]);
-                return acc;
-            }
-            Some(w) => {
-                // Cᵢ = C₀ + Lᵢ with C₀ the block's exact starting weight and Lᵢ the running
-                // weight within the block (≤ 4,096 terms, summed plainly: its rounding is
-                // far below one ulp of Cᵢ). Then Σ wx(2Cᵢ − r) = 2C₀·Σwx + Σ wx(2Lᵢ − r).
-                let (c_start, _) = sample.totals_before_block(r.start / crate::kernel::BLOCK);
-                let mut local = [0.0f64; crate::kernel::BLOCK];
-                let mut running = 0.0;
-                for (l, &wi) in local.iter_mut().zip(&w[r.clone()]) {
-                    running += wi;
-                    *l = running;
-                }
-                let start = r.start;
-                let [wx, ranked] = lane_sums(r, |i| {
-                    let (wi, xi) = (w[i], x[i]);
-                    let own = if minus_own_weight { wi } else { 1.0 };
-                    [wi * xi, wi * xi * (2.0 * local[i - start] - own)]
-                });
-                acc.merge(ranked);
-                acc.add(2.0 * c_start * wx.value());
-            }
-        }
-        acc
-    });
-    let mut total = Compensated::ZERO;
-    for p in partials {
-        total.merge(p);
-    }
-    total.value()
-}
