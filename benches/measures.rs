@@ -90,7 +90,11 @@ fn bench_gini(c: &mut Criterion) {
         let sw = SortedSample::new(&x, Some(&w)).unwrap();
         let sorted_w = sw.weights().unwrap().to_vec();
         g.bench_function(BenchmarkId::new("after_sort_pass_weighted", n), |b| {
-            b.iter_batched(|| sorted_w.clone(), |w| sw.reweighted(w).unwrap(), criterion::BatchSize::LargeInput)
+            b.iter_batched(
+                || sorted_w.clone(),
+                |w| sw.reweighted(w).unwrap(),
+                criterion::BatchSize::LargeInput,
+            )
         });
         g.bench_function(BenchmarkId::new("gini_on_sorted_unweighted", n), |b| {
             b.iter(|| Measure::Gini.evaluate(black_box(&su), &options).unwrap())

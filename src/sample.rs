@@ -83,10 +83,23 @@ impl SortedSample {
     ) -> Result<Self> {
         validate(&values, weights.as_deref())?;
         let (values, weights, labels) = sort_observations(values, weights, labels);
-        let mut sample = SortedSample {
-            values: Arc::new(values),
+        Ok(Self::from_sorted(
+            Arc::new(values),
             weights,
-            labels: labels.map(Arc::new),
+            labels.map(Arc::new),
+        ))
+    }
+
+    /// Wraps already sorted, validated observations and forms their block totals.
+    fn from_sorted(
+        values: Arc<Vec<f64>>,
+        weights: Option<Vec<f64>>,
+        labels: Option<Arc<Vec<u32>>>,
+    ) -> Self {
+        let mut sample = SortedSample {
+            values,
+            weights,
+            labels,
             total_weight: 0.0,
             total_value: 0.0,
             weight_before_block: Vec::new(),
@@ -95,7 +108,7 @@ impl SortedSample {
             rank_sum_convey: 0.0,
         };
         sample.precompute_block_totals();
-        Ok(sample)
+        sample
     }
 
     /// One pass over the sorted data: per block Σw, Σwx and the two rank-weighted sums the
@@ -180,19 +193,11 @@ impl SortedSample {
     /// ```
     pub fn reweighted(&self, weights: Vec<f64>) -> Result<Self> {
         validate(&self.values, Some(&weights))?;
-        let mut sample = SortedSample {
-            values: Arc::clone(&self.values),
-            weights: Some(weights),
-            labels: self.labels.clone(),
-            total_weight: 0.0,
-            total_value: 0.0,
-            weight_before_block: Vec::new(),
-            value_before_block: Vec::new(),
-            rank_sum_midpoint: 0.0,
-            rank_sum_convey: 0.0,
-        };
-        sample.precompute_block_totals();
-        Ok(sample)
+        Ok(Self::from_sorted(
+            Arc::clone(&self.values),
+            Some(weights),
+            self.labels.clone(),
+        ))
     }
 
     /// Number of observations (rows), zero-weight ones included.

@@ -4,7 +4,7 @@ use super::args::{ComputeArgs, MeasureArgs, TableArgs};
 use super::{emit, Failure};
 use ginikit::measure::gini::GiniConvention;
 use ginikit::measure::positive::NonPositivePolicy;
-use ginikit::measure::{Measure, Options};
+use ginikit::measure::{Estimate, Measure, Options};
 use ginikit::report::{Cell, OutputFormat, Report, Style};
 use ginikit::table::survey::SurveySpec;
 use ginikit::table::{self, InputFormat, TableSpec};
@@ -19,25 +19,13 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
     let by = table.by.clone();
     let rows = table::compute(table, &measures, &options)?;
     let mut report = Report {
-        columns: by
-            .iter()
-            .cloned()
-            .chain(["measure", "estimate", "n", "population"].map(String::from))
-            .collect(),
+        columns: header(&by, false),
         ..Report::default()
     };
     for r in &rows {
-        let mut cells: Vec<Cell> = r.key.iter().map(|k| Cell::Text(k.clone())).collect();
-        cells.push(Cell::Text(r.measure.name()));
-        let style = if r.measure.is_money() {
-            Style::Money
-        } else {
-            Style::Index
-        };
-        cells.push(Cell::Number(r.estimate.value, style));
-        cells.push(Cell::Number(r.estimate.n as f64, Style::Count));
-        cells.push(Cell::Number(r.estimate.population, Style::Count));
-        report.rows.push(cells);
+        report
+            .rows
+            .push(row_cells(&r.key, &r.measure, &r.estimate, None));
         if r.estimate.excluded > 0 {
             let group = if r.key.is_empty() {
                 String::new()
@@ -73,32 +61,46 @@ fn run_with_inference(
         args.survey.quiet,
     )?;
     let mut report = Report {
-        columns: table
-            .by
-            .iter()
-            .cloned()
-            .chain(["measure", "estimate"].map(String::from))
-            .chain(super::survey::COLUMNS.map(String::from))
-            .chain(["n", "population"].map(String::from))
-            .collect(),
+        columns: header(&table.by, true),
         notes: super::survey::notes(survey, &rows),
         ..Report::default()
     };
     for r in &rows {
-        let mut cells: Vec<Cell> = r.key.iter().map(|k| Cell::Text(k.clone())).collect();
-        cells.push(Cell::Text(r.measure.name()));
-        let style = if r.measure.is_money() {
-            Style::Money
-        } else {
-            Style::Index
-        };
-        cells.push(Cell::Number(r.result.estimate.value, style));
-        cells.extend(super::survey::cells(r));
-        cells.push(Cell::Number(r.result.estimate.n as f64, Style::Count));
-        cells.push(Cell::Number(r.result.estimate.population, Style::Count));
-        report.rows.push(cells);
+        let inference = super::survey::cells(r);
+        report.rows.push(row_cells(
+            &r.key,
+            &r.measure,
+            &r.result.estimate,
+            Some(inference),
+        ));
     }
     emit(&report, format, args.measure.output.as_deref())
+}
+
+/// Output columns: the group columns, then measure, estimate, [inference], n, population.
+fn header(by: &[String], inference: bool) -> Vec<String> {
+    let mut columns: Vec<String> = by.to_vec();
+    columns.extend(["measure", "estimate"].map(String::from));
+    if inference {
+        columns.extend(super::survey::COLUMNS.map(String::from));
+    }
+    columns.extend(["n", "population"].map(String::from));
+    columns
+}
+
+fn row_cells(
+    key: &[String],
+    measure: &Measure,
+    estimate: &Estimate,
+    inference: Option<[Cell; 4]>,
+) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = key.iter().map(|k| Cell::Text(k.clone())).collect();
+    cells.push(Cell::Text(measure.name()));
+    cells.push(Cell::Number(estimate.value, Style::of(measure)));
+    cells.extend(inference.into_iter().flatten());
+    cells.push(Cell::Number(estimate.n as f64, Style::Count));
+    cells.push(Cell::Number(estimate.population, Style::Count));
+    cells
 }
 
 pub fn measure_settings(m: &MeasureArgs) -> Result<(Vec<Measure>, Options, OutputFormat), Failure> {

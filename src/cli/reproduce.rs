@@ -468,14 +468,6 @@ fn verdict(
     )
 }
 
-fn style(m: Measure) -> Style {
-    if m.is_money() {
-        Style::Money
-    } else {
-        Style::Index
-    }
-}
-
 fn opt(v: Option<f64>, s: Style) -> Cell {
     v.map_or(Cell::Empty, |v| Cell::Number(v, s))
 }
@@ -503,7 +495,7 @@ fn national_table(
         for measure in [Measure::Gini, Measure::Share(0.0, 0.4)] {
             for area in ["total", "urban", "rural"] {
                 if let Some(d) = find(r, area, measure) {
-                    let s = style(measure);
+                    let s = Style::of(&measure);
                     report.rows.push(vec![
                         Cell::Text(r.label.clone()),
                         Cell::Text(area.into()),
@@ -539,7 +531,7 @@ fn change_table(
         report.columns.push("sig".into());
     }
     for (area, m, c) in changes {
-        let s = style(*m);
+        let s = Style::of(&m);
         let mut row = vec![
             Cell::Text(area.clone()),
             Cell::Text(m.name()),
@@ -630,7 +622,7 @@ fn tidy_report(
     };
     for r in rounds {
         for d in &r.rows {
-            let s = style(d.measure);
+            let s = Style::of(&d.measure);
             report.rows.push(vec![
                 Cell::Text(r.label.clone()),
                 Cell::Text(d.area.clone()),
@@ -651,7 +643,7 @@ fn tidy_report(
         }
     }
     for (area, m, c) in changes {
-        let s = style(*m);
+        let s = Style::of(&m);
         report.rows.push(vec![
             Cell::Empty,
             Cell::Text(area.clone()),

@@ -163,11 +163,7 @@ pub fn run_round(
 pub const COLUMNS: [&str; 4] = ["se", "ci_lower", "ci_upper", "deff"];
 
 pub fn cells(r: &GroupInference) -> [Cell; 4] {
-    let style = if r.measure.is_money() {
-        Style::Money
-    } else {
-        Style::Index
-    };
+    let style = Style::of(&r.measure);
     let i = &r.result.inference;
     [
         Cell::Number(i.se, style),

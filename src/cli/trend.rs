@@ -126,11 +126,7 @@ pub fn run(args: &TrendArgs) -> Result<(), Failure> {
                     continue;
                 };
                 let c = change(ea, sa, eb, sb, level);
-                let style = if m.is_money() {
-                    Style::Money
-                } else {
-                    Style::Index
-                };
+                let style = Style::of(&m);
                 let mut cells: Vec<Cell> = key.iter().map(|k| Cell::Text(k.clone())).collect();
                 cells.push(Cell::Text(name));
                 cells.push(Cell::Text(rounds[a].label.clone()));

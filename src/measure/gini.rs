@@ -122,4 +122,3 @@ pub fn gini(sample: &SortedSample, convention: GiniConvention) -> Result<f64> {
         }
     }
 }
-

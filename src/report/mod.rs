@@ -49,6 +49,17 @@ pub enum Style {
     PValue,
 }
 
+impl Style {
+    /// Money for amounts (mean, median, quantiles), 4-decimal index otherwise.
+    pub fn of(measure: &crate::measure::Measure) -> Style {
+        if measure.is_money() {
+            Style::Money
+        } else {
+            Style::Index
+        }
+    }
+}
+
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {

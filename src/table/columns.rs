@@ -6,6 +6,15 @@ use crate::kernel::hash::FastMap;
 use polars::prelude::*;
 use std::path::Path;
 
+/// An unexpected polars failure on a column that was already found in the file.
+fn malformed(path: &Path, e: PolarsError) -> Error {
+    Error::Malformed {
+        path: path.to_path_buf(),
+        format: "table".into(),
+        message: e.to_string(),
+    }
+}
+
 fn location(path: &Path, column: &str) -> Location {
     Location::Column {
         file: path.to_path_buf(),
@@ -21,11 +30,7 @@ pub(crate) fn numeric_column(
     _format: InputFormat,
     name: &str,
 ) -> Result<Vec<f64>> {
-    let col = df.column(name).map_err(|e| Error::Malformed {
-        path: path.to_path_buf(),
-        format: "table".into(),
-        message: e.to_string(),
-    })?;
+    let col = df.column(name).map_err(|e| malformed(path, e))?;
     let series = col.as_materialized_series();
     let values: Vec<f64> = match series.dtype() {
         DataType::String => parse_text(series, path, name)?,
@@ -33,16 +38,8 @@ pub(crate) fn numeric_column(
             reject_nulls(series, path, name)?;
             let cast = series
                 .cast(&DataType::Float64)
-                .map_err(|e| Error::Malformed {
-                    path: path.to_path_buf(),
-                    format: "table".into(),
-                    message: e.to_string(),
-                })?;
-            let ca = cast.f64().map_err(|e| Error::Malformed {
-                path: path.to_path_buf(),
-                format: "table".into(),
-                message: e.to_string(),
-            })?;
+                .map_err(|e| malformed(path, e))?;
+            let ca = cast.f64().map_err(|e| malformed(path, e))?;
             let mut out = crate::kernel::memory::huge_vec(ca.len());
             for arr in ca.downcast_iter() {
                 out.extend_from_slice(arr.values().as_slice());
@@ -89,11 +86,7 @@ fn reject_nulls(series: &Series, path: &Path, name: &str) -> Result<()> {
 
 fn parse_text(series: &Series, path: &Path, name: &str) -> Result<Vec<f64>> {
     reject_nulls(series, path, name)?;
-    let ca = series.str().map_err(|e| Error::Malformed {
-        path: path.to_path_buf(),
-        format: "table".into(),
-        message: e.to_string(),
-    })?;
+    let ca = series.str().map_err(|e| malformed(path, e))?;
     let mut out = Vec::with_capacity(ca.len());
     let mut bad: Option<(usize, String)> = None;
     let mut bad_count = 0usize;
@@ -141,11 +134,7 @@ pub(crate) fn key_codes(
     path: &Path,
     name: &str,
 ) -> Result<(Vec<u32>, Vec<String>)> {
-    let col = df.column(name).map_err(|e| Error::Malformed {
-        path: path.to_path_buf(),
-        format: "table".into(),
-        message: e.to_string(),
-    })?;
+    let col = df.column(name).map_err(|e| malformed(path, e))?;
     let series = col.as_materialized_series();
     reject_nulls(series, path, name)?;
     if series.dtype().is_integer() {
@@ -153,16 +142,8 @@ pub(crate) fn key_codes(
     }
     let text = series
         .cast(&DataType::String)
-        .map_err(|e| Error::Malformed {
-            path: path.to_path_buf(),
-            format: "table".into(),
-            message: e.to_string(),
-        })?;
-    let ca = text.str().map_err(|e| Error::Malformed {
-        path: path.to_path_buf(),
-        format: "table".into(),
-        message: e.to_string(),
-    })?;
+        .map_err(|e| malformed(path, e))?;
+    let ca = text.str().map_err(|e| malformed(path, e))?;
     let mut map: FastMap<&str, u32> = FastMap::default();
     let mut labels: Vec<String> = Vec::new();
     let mut codes = Vec::with_capacity(ca.len());
@@ -182,16 +163,8 @@ pub(crate) fn key_codes(
 fn integer_codes(series: &Series, path: &Path) -> Result<(Vec<u32>, Vec<String>)> {
     let cast = series
         .cast(&DataType::Int64)
-        .map_err(|e| Error::Malformed {
-            path: path.to_path_buf(),
-            format: "table".into(),
-            message: e.to_string(),
-        })?;
-    let ca = cast.i64().map_err(|e| Error::Malformed {
-        path: path.to_path_buf(),
-        format: "table".into(),
-        message: e.to_string(),
-    })?;
+        .map_err(|e| malformed(path, e))?;
+    let ca = cast.i64().map_err(|e| malformed(path, e))?;
     let mut map: FastMap<i64, u32> = FastMap::default();
     let mut labels: Vec<String> = Vec::new();
     let mut codes = Vec::with_capacity(ca.len());
