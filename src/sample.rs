@@ -423,9 +423,20 @@ fn sort_observations(
             // position: less data moved per radix pass than (value, weight, label) triples.
             let mut pairs: Vec<(f64, u32)> = values.into_iter().zip(0u32..).collect();
             sort_by_key(&mut pairs, |p| f64_key(p.0));
-            let ws = w.map(|w| pairs.iter().map(|&(_, i)| w[i as usize]).collect());
-            let ls = pairs.iter().map(|&(_, i)| l[i as usize]).collect();
-            let v = pairs.into_iter().map(|(x, _)| x).collect();
+            let (mut v, mut ls) = (Vec::new(), Vec::new());
+            pairs.par_iter().map(|p| p.0).collect_into_vec(&mut v);
+            pairs
+                .par_iter()
+                .map(|&(_, i)| l[i as usize])
+                .collect_into_vec(&mut ls);
+            let ws = w.map(|w| {
+                let mut out = Vec::new();
+                pairs
+                    .par_iter()
+                    .map(|&(_, i)| w[i as usize])
+                    .collect_into_vec(&mut out);
+                out
+            });
             (v, ws, Some(ls))
         }
     }

@@ -7,7 +7,6 @@
 
 use crate::error::Result;
 use crate::kernel::normal::pdf;
-use crate::kernel::sum::Compensated;
 use crate::kernel::BLOCK;
 use crate::measure::gini::{gini, GiniConvention};
 use crate::measure::positive::{positive_part, PositivePart};
@@ -58,19 +57,20 @@ fn gini_influence(sample: &SortedSample, convention: GiniConvention) -> Result<V
     // offsets (bit-identical on any thread count) ...
     let mut z = vec![0.0; x.len()];
     z.par_chunks_mut(BLOCK).enumerate().for_each(|(b, zb)| {
+        // Cumulative sums = the block's exact starting sums + plain running sums inside
+        // the block (at most 4,096 terms), as the sample's own totals are formed.
         let (c0, s0) = sample.totals_before_block(b);
-        let (mut c, mut s) = (Compensated::ZERO, Compensated::ZERO);
-        c.add(c0);
-        s.add(s0);
+        let (mut lc, mut ls) = (0.0, 0.0);
         for (j, zk) in zb.iter_mut().enumerate() {
             let k = b * BLOCK + j;
             let (xk, wk) = (x[k], sample.weight(k));
-            c.add(wk);
-            s.add(wk * xk);
+            lc += wk;
+            ls += wk * xk;
+            let (c, s) = (c0 + lc, s0 + ls);
             let d_a = if convey {
-                xk * (2.0 * c.value() + 2.0 * wk - 1.0) + 2.0 * (t - s.value())
+                xk * (2.0 * c + 2.0 * wk - 1.0) + 2.0 * (t - s)
             } else {
-                2.0 * (xk * c.value() + t - s.value())
+                2.0 * (xk * c + t - s)
             };
             *zk = d_a / nt - (g + 1.0) * (1.0 / n_w + xk / t);
         }
