@@ -421,7 +421,9 @@ fn sort_observations(
         (w, Some(l)) => {
             // Sort 16-byte (value, position) records, then gather weights and labels by
             // position: less data moved per radix pass than (value, weight, label) triples.
-            let mut pairs: Vec<(f64, u32)> = values.into_iter().zip(0u32..).collect();
+            let mut pairs: Vec<(f64, u32)> = Vec::new();
+            values.par_iter().enumerate().map(|(i, &x)| (x, i as u32)).collect_into_vec(&mut pairs);
+            drop(values);
             sort_by_key(&mut pairs, |p| f64_key(p.0));
             let (mut v, mut ls) = (Vec::new(), Vec::new());
             pairs.par_iter().map(|p| p.0).collect_into_vec(&mut v);
