@@ -82,12 +82,13 @@ impl SortedSample {
         labels: Option<Vec<u32>>,
     ) -> Result<Self> {
         validate(&values, weights.as_deref())?;
-        let (values, weights, labels) = sort_observations(values, weights, labels);
-        Ok(Self::from_sorted(
-            Arc::new(values),
-            weights,
-            labels.map(Arc::new),
-        ))
+        let (values, weights, labels, partials) = sort_observations(values, weights, labels);
+        let mut sample = Self::unfinished(Arc::new(values), weights, labels.map(Arc::new));
+        match partials {
+            Some(p) => sample.set_totals(p),
+            None => sample.precompute_block_totals(),
+        }
+        Ok(sample)
     }
 
     /// Wraps already sorted, validated observations and forms their block totals.
@@ -96,7 +97,18 @@ impl SortedSample {
         weights: Option<Vec<f64>>,
         labels: Option<Arc<Vec<u32>>>,
     ) -> Self {
-        let mut sample = SortedSample {
+        let mut sample = Self::unfinished(values, weights, labels);
+        sample.precompute_block_totals();
+        sample
+    }
+
+    /// Sorted observations whose totals are still to be set.
+    fn unfinished(
+        values: Arc<Vec<f64>>,
+        weights: Option<Vec<f64>>,
+        labels: Option<Arc<Vec<u32>>>,
+    ) -> Self {
+        SortedSample {
             values,
             weights,
             labels,
@@ -106,9 +118,7 @@ impl SortedSample {
             value_before_block: Vec::new(),
             rank_sum_midpoint: 0.0,
             rank_sum_convey: 0.0,
-        };
-        sample.precompute_block_totals();
-        sample
+        }
     }
 
     /// One pass over the sorted data: per block Σw, Σwx and the two rank-weighted sums the
@@ -118,32 +128,14 @@ impl SortedSample {
     /// Gini then costs no further scan of the data (the scans are memory-bound).
     fn precompute_block_totals(&mut self) {
         let x = &self.values;
-        let per_block: Vec<[Compensated; 4]> = map_blocks(self.len(), |r| match &self.weights {
-            None => {
-                // Lᵢ = i − start + 1 exactly; 2Lᵢ − wᵢ = 2Lᵢ − 1.
-                let start = r.start;
-                let mut w = Compensated::ZERO;
-                w.add(r.len() as f64);
-                let [wx, ranked] = lane_sums(r, |i| [x[i], x[i] * (2 * (i - start) + 1) as f64]);
-                [w, wx, ranked, ranked]
-            }
-            Some(weights) => {
-                // Lᵢ by a plain running sum of at most 4,096 weights: its rounding stays far
-                // below one ulp of Cᵢ.
-                let mut local = [0.0f64; BLOCK];
-                let mut running = 0.0;
-                for (l, &wi) in local.iter_mut().zip(&weights[r.clone()]) {
-                    running += wi;
-                    *l = running;
-                }
-                let start = r.start;
-                lane_sums(r, |i| {
-                    let (wi, wx) = (weights[i], weights[i] * x[i]);
-                    let two_l = 2.0 * local[i - start];
-                    [wi, wx, wx * (two_l - wi), wx * (two_l - 1.0)]
-                })
-            }
-        });
+        let w = self.weights.as_deref();
+        let per_block = map_blocks(self.len(), |r| block_terms(&x[r.clone()], w.map(|w| &w[r])));
+        self.set_totals(per_block);
+    }
+
+    /// Forms the block offsets and sample totals from the per-block terms of
+    /// [`block_terms`], in block order.
+    fn set_totals(&mut self, per_block: Vec<[Compensated; 4]>) {
         let (mut c, mut s) = (Compensated::ZERO, Compensated::ZERO);
         let (mut rank_mid, mut rank_convey) = (Compensated::ZERO, Compensated::ZERO);
         self.weight_before_block = Vec::with_capacity(per_block.len());
@@ -383,6 +375,35 @@ fn validate(values: &[f64], weights: Option<&[f64]>) -> Result<()> {
     Ok(())
 }
 
+/// The terms one block contributes: Σw, Σwx, `Σ wx(2Lᵢ − wᵢ)` and `Σ wx(2Lᵢ − 1)`, with `Lᵢ`
+/// the running weight inside the block (see `SortedSample::precompute_block_totals`).
+fn block_terms(x: &[f64], w: Option<&[f64]>) -> [Compensated; 4] {
+    match w {
+        None => {
+            // Lᵢ = i + 1 exactly; 2Lᵢ − wᵢ = 2Lᵢ − 1.
+            let mut total_w = Compensated::ZERO;
+            total_w.add(x.len() as f64);
+            let [wx, ranked] = lane_sums(0..x.len(), |i| [x[i], x[i] * (2 * i + 1) as f64]);
+            [total_w, wx, ranked, ranked]
+        }
+        Some(w) => {
+            // Lᵢ by a plain running sum of at most 4,096 weights: its rounding stays far
+            // below one ulp of Cᵢ.
+            let mut local = [0.0f64; BLOCK];
+            let mut running = 0.0;
+            for (l, &wi) in local.iter_mut().zip(w) {
+                running += wi;
+                *l = running;
+            }
+            lane_sums(0..x.len(), |i| {
+                let (wi, wx) = (w[i], w[i] * x[i]);
+                let two_l = 2.0 * local[i];
+                [wi, wx, wx * (two_l - wi), wx * (two_l - 1.0)]
+            })
+        }
+    }
+}
+
 /// Count, first index and first value of the elements for which `bad` holds.
 pub(crate) fn find_bad(x: &[f64], bad: impl Fn(f64) -> bool + Sync) -> Option<(usize, usize, f64)> {
     let first = x.iter().position(|&v| bad(v))?;
@@ -390,17 +411,35 @@ pub(crate) fn find_bad(x: &[f64], bad: impl Fn(f64) -> bool + Sync) -> Option<(u
     Some((count, first, x[first]))
 }
 
+/// Sorted values, weights and labels, and the block terms when the sort already formed them.
+type Sorted = (
+    Vec<f64>,
+    Option<Vec<f64>>,
+    Option<Vec<u32>>,
+    Option<Vec<[Compensated; 4]>>,
+);
+
+/// A chunk of `MaybeUninit<f64>` that has been fully written, as `&[f64]`.
+///
+/// # Safety
+/// Every element must have been initialised.
+unsafe fn assume_init(chunk: &[std::mem::MaybeUninit<f64>]) -> &[f64] {
+    // SAFETY: MaybeUninit<f64> has the layout of f64, and the caller guarantees
+    // initialisation.
+    unsafe { &*(chunk as *const [std::mem::MaybeUninit<f64>] as *const [f64]) }
+}
+
 /// One sort, carrying weights and labels with the values.
 fn sort_observations(
     values: Vec<f64>,
     weights: Option<Vec<f64>>,
     labels: Option<Vec<u32>>,
-) -> (Vec<f64>, Option<Vec<f64>>, Option<Vec<u32>>) {
+) -> Sorted {
     match (weights, labels) {
         (None, None) => {
             let mut v = values;
             sort_by_key(&mut v, |x| f64_key(*x));
-            (v, None, None)
+            (v, None, None, None)
         }
         (Some(w), None) => {
             // Building and splitting the pairs in parallel also spreads the first touch of
@@ -413,16 +452,40 @@ fn sort_observations(
                 .collect_into_vec(&mut pairs);
             drop((values, w));
             sort_by_key(&mut pairs, |p| f64_key(p.0));
-            let (mut v, mut w) = (huge_vec(pairs.len()), huge_vec(pairs.len()));
-            pairs.par_iter().map(|p| p.0).collect_into_vec(&mut v);
-            pairs.par_iter().map(|p| p.1).collect_into_vec(&mut w);
-            (v, Some(w), None)
+            // One pass splits the sorted pairs into values and weights and, while each block
+            // is in cache, forms its block terms: no second pass over the data.
+            let n = pairs.len();
+            let (mut v, mut w): (Vec<f64>, Vec<f64>) = (huge_vec(n), huge_vec(n));
+            let partials: Vec<[Compensated; 4]> = v.spare_capacity_mut()[..n]
+                .par_chunks_mut(BLOCK)
+                .zip(w.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
+                .zip(pairs.par_chunks(BLOCK))
+                .map(|((vb, wb), pb)| {
+                    for ((vi, wi), p) in vb.iter_mut().zip(wb.iter_mut()).zip(pb) {
+                        vi.write(p.0);
+                        wi.write(p.1);
+                    }
+                    // SAFETY: every element of both chunks was written just above.
+                    let (vb, wb) = unsafe { (assume_init(vb), assume_init(wb)) };
+                    block_terms(vb, Some(wb))
+                })
+                .collect();
+            // SAFETY: the chunks above cover 0..n of both buffers and were all written.
+            unsafe {
+                v.set_len(n);
+                w.set_len(n);
+            }
+            (v, Some(w), None, Some(partials))
         }
         (w, Some(l)) => {
             // Sort 16-byte (value, position) records, then gather weights and labels by
             // position: less data moved per radix pass than (value, weight, label) triples.
             let mut pairs: Vec<(f64, u32)> = Vec::new();
-            values.par_iter().enumerate().map(|(i, &x)| (x, i as u32)).collect_into_vec(&mut pairs);
+            values
+                .par_iter()
+                .enumerate()
+                .map(|(i, &x)| (x, i as u32))
+                .collect_into_vec(&mut pairs);
             drop(values);
             sort_by_key(&mut pairs, |p| f64_key(p.0));
             let (mut v, mut ls) = (Vec::new(), Vec::new());
@@ -439,7 +502,7 @@ fn sort_observations(
                     .collect_into_vec(&mut out);
                 out
             });
-            (v, ws, Some(ls))
+            (v, ws, Some(ls), None)
         }
     }
 }
