@@ -23,27 +23,19 @@ fn survey() -> Survey {
     let cells = synth::cells("2018-03").unwrap();
     let calibration = synth::calibrate(&cells, 0.389).unwrap();
     let h = synth::generate("2018-03", &cells, &calibration, 300_000, 1).unwrap();
-    let x: Vec<f64> = h.expenditure_per_capita.iter().map(|&v| v as f64).collect();
-    let w: Vec<f64> = h
-        .weight
-        .iter()
-        .zip(&h.household_size)
-        .map(|(w, &s)| w * s as f64)
-        .collect();
-    let strata: Vec<u32> = h.stratum.iter().map(|&s| s as u32).collect();
-    let psu: Vec<u32> = h.psu.iter().map(|&p| p as u32).collect();
+    let p = h.person_level();
     let codes = DesignCodes {
-        strata: Some(&strata),
-        psu: Some(&psu),
+        strata: Some(&p.strata),
+        psu: Some(&p.psu),
         fpc: None,
         nested: false,
         rows: None,
     };
-    let (design, psu_of_obs) = Design::from_codes(x.len(), codes, LonelyPsu::Error, &|_| {
+    let (design, psu_of_obs) = Design::from_codes(p.values.len(), codes, LonelyPsu::Error, &|_| {
         Location::Argument("bench")
     })
     .unwrap();
-    let persons = h.household_size.iter().sum::<i64>() as f64;
+    let (x, w, persons) = (p.values, p.weights, p.persons);
     Survey {
         x,
         w,

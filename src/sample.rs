@@ -515,13 +515,13 @@ mod tests {
     fn totals_before_matches_direct_sums() {
         let x: Vec<f64> = (0..10_000).map(|i| ((i * 7919) % 1000) as f64).collect();
         let w: Vec<f64> = (0..10_000).map(|i| 1.0 + (i % 3) as f64).collect();
-        let s = SortedSample::new(&x, Some(&w)).unwrap();
+        let s = SortedSample::new(&x, Some(&w)).expect("valid test input");
         for i in [0, 1, 4095, 4096, 4097, 9999, 10_000] {
             let (c, v) = s.totals_before(i);
-            let wc: f64 = s.weights().unwrap()[..i].iter().sum();
+            let wc: f64 = s.weights().expect("valid test input")[..i].iter().sum();
             let vc: f64 = s.values()[..i]
                 .iter()
-                .zip(&s.weights().unwrap()[..i])
+                .zip(&s.weights().expect("valid test input")[..i])
                 .map(|(a, b)| a * b)
                 .sum();
             assert!((c - wc).abs() <= 1e-9 * wc.max(1.0));
@@ -536,7 +536,7 @@ mod tests {
             Some(vec![1.0, 2.0, 3.0]),
             vec![30, 10, 20],
         )
-        .unwrap();
+        .expect("valid test input");
         assert_eq!(s.labels(), Some(&[10, 20, 30][..]));
         assert_eq!(s.weights(), Some(&[2.0, 3.0, 1.0][..]));
     }

@@ -349,6 +349,39 @@ impl Households {
     }
 }
 
+impl Households {
+    /// Person-level analysis columns: per-capita values, person weights (weight × size),
+    /// stratum and PSU codes, and the number of persons sampled.
+    pub fn person_level(&self) -> PersonLevel {
+        PersonLevel {
+            values: self
+                .expenditure_per_capita
+                .iter()
+                .map(|&v| v as f64)
+                .collect(),
+            weights: self
+                .weight
+                .iter()
+                .zip(&self.household_size)
+                .map(|(w, &s)| w * s as f64)
+                .collect(),
+            strata: self.stratum.iter().map(|&s| s as u32).collect(),
+            psu: self.psu.iter().map(|&p| p as u32).collect(),
+            persons: self.household_size.iter().sum::<i64>() as f64,
+        }
+    }
+}
+
+/// See [`Households::person_level`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonLevel {
+    pub values: Vec<f64>,
+    pub weights: Vec<f64>,
+    pub strata: Vec<u32>,
+    pub psu: Vec<u32>,
+    pub persons: f64,
+}
+
 /// Blocks per cell: at least `MIN_BLOCKS` (fewer only if there are not enough blocks), the
 /// rest ∝ √N_c by largest remainders, summing to `blocks` exactly.
 pub fn allocate_blocks(cells: &[Cell], blocks: usize) -> Vec<usize> {

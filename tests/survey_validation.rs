@@ -26,28 +26,20 @@ fn estimate_gini(
     method: Option<ReplicateMethod>,
 ) -> SurveyEstimate {
     let h = synth::generate("test", cells, c, households, seed).unwrap();
-    let x: Vec<f64> = h.expenditure_per_capita.iter().map(|&v| v as f64).collect();
-    let w: Vec<f64> = h
-        .weight
-        .iter()
-        .zip(&h.household_size)
-        .map(|(w, &s)| w * s as f64)
-        .collect();
-    let strata: Vec<u32> = h.stratum.iter().map(|&s| s as u32).collect();
-    let psu: Vec<u32> = h.psu.iter().map(|&p| p as u32).collect();
+    let p = h.person_level();
     let codes = DesignCodes {
-        strata: Some(&strata),
-        psu: Some(&psu),
+        strata: Some(&p.strata),
+        psu: Some(&p.psu),
         fpc: None,
         nested: false,
         rows: None,
     };
-    let (design, psu_of_obs) = Design::from_codes(x.len(), codes, LonelyPsu::Error, &|_| {
+    let (design, psu_of_obs) = Design::from_codes(p.values.len(), codes, LonelyPsu::Error, &|_| {
         Location::Argument("test")
     })
     .unwrap();
-    let sample = SortedSample::with_labels(x, Some(w), psu_of_obs).unwrap();
-    let persons = h.household_size.iter().sum::<i64>() as f64;
+    let sample = SortedSample::with_labels(p.values, Some(p.weights), psu_of_obs).unwrap();
+    let persons = p.persons;
     let ds = DesignedSample {
         sample: &sample,
         psu: sample.labels().unwrap(),

@@ -284,8 +284,8 @@ mod tests {
 
     fn render(format: OutputFormat) -> String {
         let mut out = Vec::new();
-        sample().render(format, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        sample().render(format, &mut out).expect("valid test input");
+        String::from_utf8(out).expect("valid test input")
     }
 
     #[test]
@@ -302,7 +302,7 @@ mod tests {
     fn csv_quotes_and_keeps_precision() {
         let t = render(OutputFormat::Csv);
         assert_eq!(
-            t.lines().nth(1).unwrap(),
+            t.lines().nth(1).expect("valid test input"),
             "\"urban, \"\"core\"\"\",gini,0.40412345"
         );
     }
