@@ -477,32 +477,62 @@ fn sort_observations(
             }
             (v, Some(w), None, Some(partials))
         }
-        (w, Some(l)) => {
-            // Sort 16-byte (value, position) records, then gather weights and labels by
-            // position: less data moved per radix pass than (value, weight, label) triples.
+        (Some(w), Some(l)) => {
+            // (value, weight, label) records: one sort, then one pass that splits them and
+            // forms the block totals while each block is in cache (sequential writes, no
+            // gathers by position).
+            let n = values.len();
+            let mut triples: Vec<(f64, f64, u32)> = huge_vec(n);
+            values
+                .par_iter()
+                .zip(w.par_iter())
+                .zip(l.par_iter())
+                .map(|((&x, &wi), &li)| (x, wi, li))
+                .collect_into_vec(&mut triples);
+            drop((values, w, l));
+            sort_by_key(&mut triples, |t| f64_key(t.0));
+            let (mut v, mut ws, mut ls): (Vec<f64>, Vec<f64>, Vec<u32>) =
+                (huge_vec(n), huge_vec(n), huge_vec(n));
+            let partials: Vec<[Compensated; 4]> = v.spare_capacity_mut()[..n]
+                .par_chunks_mut(BLOCK)
+                .zip(ws.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
+                .zip(ls.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
+                .zip(triples.par_chunks(BLOCK))
+                .map(|(((vb, wb), lb), tb)| {
+                    for (((vi, wi), li), t) in
+                        vb.iter_mut().zip(wb.iter_mut()).zip(lb.iter_mut()).zip(tb)
+                    {
+                        vi.write(t.0);
+                        wi.write(t.1);
+                        li.write(t.2);
+                    }
+                    // SAFETY: every element of both chunks was written just above.
+                    let (vb, wb) = unsafe { (assume_init(vb), assume_init(wb)) };
+                    block_terms(vb, Some(wb))
+                })
+                .collect();
+            // SAFETY: the chunks above cover 0..n of the three buffers and were all written.
+            unsafe {
+                v.set_len(n);
+                ws.set_len(n);
+                ls.set_len(n);
+            }
+            (v, Some(ws), Some(ls), Some(partials))
+        }
+        (None, Some(l)) => {
+            // Unit weights: sort (value, label) pairs.
             let mut pairs: Vec<(f64, u32)> = Vec::new();
             values
                 .par_iter()
-                .enumerate()
-                .map(|(i, &x)| (x, i as u32))
+                .copied()
+                .zip(l.par_iter().copied())
                 .collect_into_vec(&mut pairs);
-            drop(values);
+            drop((values, l));
             sort_by_key(&mut pairs, |p| f64_key(p.0));
             let (mut v, mut ls) = (Vec::new(), Vec::new());
             pairs.par_iter().map(|p| p.0).collect_into_vec(&mut v);
-            pairs
-                .par_iter()
-                .map(|&(_, i)| l[i as usize])
-                .collect_into_vec(&mut ls);
-            let ws = w.map(|w| {
-                let mut out = Vec::new();
-                pairs
-                    .par_iter()
-                    .map(|&(_, i)| w[i as usize])
-                    .collect_into_vec(&mut out);
-                out
-            });
-            (v, ws, Some(ls), None)
+            pairs.par_iter().map(|p| p.1).collect_into_vec(&mut ls);
+            (v, None, Some(ls), None)
         }
     }
 }
