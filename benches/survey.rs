@@ -59,8 +59,7 @@ fn bench(c: &mut Criterion) {
     let run = |variance: &Variance<'_>| {
         // As `gini compute --se` does: the sort carries each observation's PSU.
         let sample =
-            SortedSample::with_labels(s.x.clone(), Some(s.w.clone()), s.psu_of_obs.clone())
-                .unwrap();
+            SortedSample::with_labels_from_slices(&s.x, Some(&s.w), &s.psu_of_obs).unwrap();
         let psu = sample.labels().unwrap();
         let ds = DesignedSample {
             sample: &sample,

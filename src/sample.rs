@@ -76,19 +76,56 @@ impl SortedSample {
         Self::build(values, weights, Some(labels))
     }
 
+    /// As [`SortedSample::with_labels`], from borrowed slices (no copies of the inputs are
+    /// made besides the sorted columns).
+    ///
+    /// ```
+    /// use ginikit::SortedSample;
+    /// let s = SortedSample::with_labels_from_slices(&[3.0, 1.0], Some(&[1.0, 2.0]), &[7, 9]).unwrap();
+    /// assert_eq!((s.values(), s.labels()), (&[1.0, 3.0][..], Some(&[9, 7][..])));
+    /// ```
+    pub fn with_labels_from_slices(
+        values: &[f64],
+        weights: Option<&[f64]>,
+        labels: &[u32],
+    ) -> Result<Self> {
+        let Some(w) = weights else {
+            return Self::with_labels(values.to_vec(), None, labels.to_vec());
+        };
+        if labels.len() != values.len() {
+            return Err(Error::LengthMismatch {
+                left: "values",
+                left_len: values.len(),
+                right: "labels",
+                right_len: labels.len(),
+            });
+        }
+        validate(values, Some(w))?;
+        Ok(Self::from_sorted_parts(sort_weighted_labelled(
+            values, w, labels,
+        )))
+    }
+
     fn build(
         values: Vec<f64>,
         weights: Option<Vec<f64>>,
         labels: Option<Vec<u32>>,
     ) -> Result<Self> {
         validate(&values, weights.as_deref())?;
-        let (values, weights, labels, partials) = sort_observations(values, weights, labels);
+        Ok(Self::from_sorted_parts(sort_observations(
+            values, weights, labels,
+        )))
+    }
+
+    /// The sample of sorted columns, with their block totals as the sort formed them or
+    /// formed now.
+    fn from_sorted_parts((values, weights, labels, partials): Sorted) -> Self {
         let mut sample = Self::unfinished(Arc::new(values), weights, labels.map(Arc::new));
         match partials {
             Some(p) => sample.set_totals(p),
             None => sample.precompute_block_totals(),
         }
-        Ok(sample)
+        sample
     }
 
     /// Wraps already sorted, validated observations and forms their block totals.
@@ -429,6 +466,46 @@ unsafe fn assume_init(chunk: &[std::mem::MaybeUninit<f64>]) -> &[f64] {
     unsafe { &*(chunk as *const [std::mem::MaybeUninit<f64>] as *const [f64]) }
 }
 
+/// Sorts (value, weight, label) records by value, then splits them into the three columns
+/// and forms the block totals in one pass while each block is in cache (sequential writes,
+/// no gathers by position).
+fn sort_weighted_labelled(values: &[f64], w: &[f64], l: &[u32]) -> Sorted {
+    let n = values.len();
+    let mut triples: Vec<(f64, f64, u32)> = huge_vec(n);
+    values
+        .par_iter()
+        .zip(w.par_iter())
+        .zip(l.par_iter())
+        .map(|((&x, &wi), &li)| (x, wi, li))
+        .collect_into_vec(&mut triples);
+    sort_by_key(&mut triples, |t| f64_key(t.0));
+    let (mut v, mut ws, mut ls): (Vec<f64>, Vec<f64>, Vec<u32>) =
+        (huge_vec(n), huge_vec(n), huge_vec(n));
+    let partials: Vec<[Compensated; 4]> = v.spare_capacity_mut()[..n]
+        .par_chunks_mut(BLOCK)
+        .zip(ws.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
+        .zip(ls.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
+        .zip(triples.par_chunks(BLOCK))
+        .map(|(((vb, wb), lb), tb)| {
+            for (((vi, wi), li), t) in vb.iter_mut().zip(wb.iter_mut()).zip(lb.iter_mut()).zip(tb) {
+                vi.write(t.0);
+                wi.write(t.1);
+                li.write(t.2);
+            }
+            // SAFETY: every element of both chunks was written just above.
+            let (vb, wb) = unsafe { (assume_init(vb), assume_init(wb)) };
+            block_terms(vb, Some(wb))
+        })
+        .collect();
+    // SAFETY: the chunks above cover 0..n of the three buffers and were all written.
+    unsafe {
+        v.set_len(n);
+        ws.set_len(n);
+        ls.set_len(n);
+    }
+    (v, Some(ws), Some(ls), Some(partials))
+}
+
 /// One sort, carrying weights and labels with the values.
 fn sort_observations(
     values: Vec<f64>,
@@ -477,48 +554,7 @@ fn sort_observations(
             }
             (v, Some(w), None, Some(partials))
         }
-        (Some(w), Some(l)) => {
-            // (value, weight, label) records: one sort, then one pass that splits them and
-            // forms the block totals while each block is in cache (sequential writes, no
-            // gathers by position).
-            let n = values.len();
-            let mut triples: Vec<(f64, f64, u32)> = huge_vec(n);
-            values
-                .par_iter()
-                .zip(w.par_iter())
-                .zip(l.par_iter())
-                .map(|((&x, &wi), &li)| (x, wi, li))
-                .collect_into_vec(&mut triples);
-            drop((values, w, l));
-            sort_by_key(&mut triples, |t| f64_key(t.0));
-            let (mut v, mut ws, mut ls): (Vec<f64>, Vec<f64>, Vec<u32>) =
-                (huge_vec(n), huge_vec(n), huge_vec(n));
-            let partials: Vec<[Compensated; 4]> = v.spare_capacity_mut()[..n]
-                .par_chunks_mut(BLOCK)
-                .zip(ws.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
-                .zip(ls.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
-                .zip(triples.par_chunks(BLOCK))
-                .map(|(((vb, wb), lb), tb)| {
-                    for (((vi, wi), li), t) in
-                        vb.iter_mut().zip(wb.iter_mut()).zip(lb.iter_mut()).zip(tb)
-                    {
-                        vi.write(t.0);
-                        wi.write(t.1);
-                        li.write(t.2);
-                    }
-                    // SAFETY: every element of both chunks was written just above.
-                    let (vb, wb) = unsafe { (assume_init(vb), assume_init(wb)) };
-                    block_terms(vb, Some(wb))
-                })
-                .collect();
-            // SAFETY: the chunks above cover 0..n of the three buffers and were all written.
-            unsafe {
-                v.set_len(n);
-                ws.set_len(n);
-                ls.set_len(n);
-            }
-            (v, Some(ws), Some(ls), Some(partials))
-        }
+        (Some(w), Some(l)) => sort_weighted_labelled(&values, &w, &l),
         (None, Some(l)) => {
             // Unit weights: sort (value, label) pairs.
             let mut pairs: Vec<(f64, u32)> = Vec::new();

@@ -53,6 +53,8 @@ fn gini_influence(sample: &SortedSample, convention: GiniConvention) -> Result<V
     let g = gini(sample, base)?;
     let convey = base == GiniConvention::ConveyCumulative;
     let nt = n_w * t;
+    // Reciprocals once, multiplications in the loop.
+    let (inv_nt, inv_n, inv_t, g1) = (1.0 / nt, 1.0 / n_w, 1.0 / t, g + 1.0);
     // zₖ from the cumulative sums at k itself, block-parallel from the sample's block
     // offsets (bit-identical on any thread count) ...
     let mut z = vec![0.0; x.len()];
@@ -72,7 +74,7 @@ fn gini_influence(sample: &SortedSample, convention: GiniConvention) -> Result<V
             } else {
                 2.0 * (xk * c + t - s)
             };
-            *zk = d_a / nt - (g + 1.0) * (1.0 / n_w + xk / t);
+            *zk = d_a * inv_nt - g1 * (inv_n + xk * inv_t);
         }
     });
     // ... then ties take the sums at the end of their run (the estimator is symmetric in

@@ -99,20 +99,23 @@ pub fn infer(
         // The sort carries each observation's PSU, or, for replicate weights from the file,
         // its position in the group (to find its replicate weights).
         let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
-        let labels: Vec<u32> = if given_weights {
-            (0..n as u32).collect()
+        let positions: Vec<u32>;
+        let labels: &[u32] = if given_weights {
+            positions = (0..n as u32).collect();
+            &positions
         } else {
-            psu_of_obs.clone()
+            psu_of_obs
         };
-        let sample = SortedSample::with_labels(group.values.clone(), group.weights.clone(), labels)
-            .map_err(|e| match e {
-                Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
-                    location: value_location(table),
-                    count: n,
-                    context: context.clone(),
-                },
-                other => other.in_context(&context),
-            })?;
+        let sample =
+            SortedSample::with_labels_from_slices(&group.values, group.weights.as_deref(), labels)
+                .map_err(|e| match e {
+                    Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
+                        location: value_location(table),
+                        count: n,
+                        context: context.clone(),
+                    },
+                    other => other.in_context(&context),
+                })?;
         let sorted_labels = sample.labels().expect("the sample was built with labels");
         let psu_sorted: Vec<u32> = if given_weights {
             sorted_labels
