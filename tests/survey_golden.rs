@@ -178,7 +178,7 @@ fn simple_sample_jackknife_matches_brute_force_leave_one_out() {
 }
 
 #[test]
-fn simple_sample_linearization_matches_giniVarCI() {
+fn simple_sample_linearization_matches_gini_var_ci() {
     // giniVarCI igini(bias.correction = FALSE): V = Σ(z − z̄)²/(n(n − 1)), the variance.
     let (x, _) = x10("ineq-x10-linvar");
     let c = designed(x, None, None, None);
