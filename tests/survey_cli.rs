@@ -145,6 +145,28 @@ fn srs_note_without_design_flags() {
         "{}",
         text(&o.stdout)
     );
+    // CSV and JSON carry only rows; the note goes to stderr.
+    let o = gini(
+        &[
+            "compute",
+            f.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--se",
+            "linearization",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert!(
+        text(&o.stderr).contains("assume simple random sampling"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!text(&o.stdout).contains("note"));
 }
 
 #[test]

@@ -122,7 +122,7 @@ pub struct SynthArgs {
     /// Format of the calibration report printed on standard output.
     #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
     pub report_format: String,
-    /// Print no calibration report.
+    /// Print nothing (no calibration report, no summary line).
     #[arg(long)]
     pub quiet: bool,
 }

@@ -83,13 +83,19 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// Writes a report to `--output FILE` or standard output.
+/// Writes a report to `--output FILE` or standard output. CSV and JSON carry only the rows,
+/// so the report's notes (how standard errors were obtained, rows excluded) go to stderr.
 pub fn emit(
     report: &ginikit::report::Report,
     format: ginikit::report::OutputFormat,
     output: Option<&std::path::Path>,
 ) -> Result<(), Failure> {
     use std::io::Write;
+    if format != ginikit::report::OutputFormat::Table {
+        for note in &report.notes {
+            eprintln!("gini: {note}");
+        }
+    }
     match output {
         Some(path) => {
             let fail = |e: std::io::Error| {

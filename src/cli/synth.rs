@@ -33,18 +33,16 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
     };
     write_households(&households, &args.output, format)?;
     let report = calibration_report(&args.round, &cells, &calibration, target)?;
+    if args.quiet {
+        return Ok(());
+    }
     eprintln!(
         "gini: wrote {} households ({} cells) to {}",
         households.len(),
         cells.len(),
         args.output.display()
     );
-    let out = if args.quiet {
-        Some(std::path::Path::new("/dev/null"))
-    } else {
-        None
-    };
-    emit(&report, OutputFormat::parse(&args.report_format)?, out)
+    emit(&report, OutputFormat::parse(&args.report_format)?, None)
 }
 
 /// Achieved (population of the calibrated mixture) against published figures.
