@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Location, Position, Result};
 use crate::kernel::memory::huge_vec;
-use crate::kernel::sort::{f64_key, sort_by_key};
+use crate::kernel::sort::{f64_key, sort_by_key, sort_by_key_with};
 use crate::kernel::sum::{block_range, block_sums, lane_sums, map_blocks, Compensated};
 use crate::kernel::BLOCK;
 use rayon::prelude::*;
@@ -441,6 +441,38 @@ fn block_terms(x: &[f64], w: Option<&[f64]>) -> [Compensated; 4] {
     }
 }
 
+/// Block terms of a run `piece` of sorted unit-weight values starting at position `start`,
+/// split at block boundaries: `(block, terms)` for each block the run touches. Terms as in
+/// [`block_terms`]: the count, Σx and `Σ x(2Lᵢ − 1)` with `Lᵢ` the position in the block + 1.
+fn unweighted_piece_terms(start: usize, piece: &[f64]) -> Vec<(usize, [Compensated; 4])> {
+    let mut out = Vec::new();
+    let mut i = start;
+    let end = start + piece.len();
+    while i < end {
+        let b = i / BLOCK;
+        let stop = ((b + 1) * BLOCK).min(end);
+        let part = &piece[i - start..stop - start];
+        let offset = i - b * BLOCK;
+        let mut count = Compensated::ZERO;
+        count.add(part.len() as f64);
+        let [wx, ranked] = lane_sums(0..part.len(), |k| [part[k], part[k] * (2 * (offset + k) + 1) as f64]);
+        out.push((b, [count, wx, ranked, ranked]));
+        i = stop;
+    }
+    out
+}
+
+/// Merges run pieces (in output order) into one set of terms per block.
+fn assemble_block_terms(pieces: Vec<Vec<(usize, [Compensated; 4])>>, n: usize) -> Vec<[Compensated; 4]> {
+    let mut blocks = vec![[Compensated::ZERO; 4]; n.div_ceil(BLOCK)];
+    for (b, terms) in pieces.into_iter().flatten() {
+        for (acc, t) in blocks[b].iter_mut().zip(terms) {
+            acc.merge(t);
+        }
+    }
+    blocks
+}
+
 /// Count, first index and first value of the elements for which `bad` holds.
 pub(crate) fn find_bad(x: &[f64], bad: impl Fn(f64) -> bool + Sync) -> Option<(usize, usize, f64)> {
     let first = x.iter().position(|&v| bad(v))?;
@@ -514,9 +546,12 @@ fn sort_observations(
 ) -> Sorted {
     match (weights, labels) {
         (None, None) => {
+            // The sort hands over each finished bucket while it is in cache: its block terms
+            // are formed there, and no pass over the data follows the sort.
             let mut v = values;
-            sort_by_key(&mut v, |x| f64_key(*x));
-            (v, None, None, None)
+            let n = v.len();
+            let pieces = sort_by_key_with(&mut v, |x| f64_key(*x), unweighted_piece_terms);
+            (v, None, None, pieces.map(|p| assemble_block_terms(p, n)))
         }
         (Some(w), None) => {
             // Building and splitting the pairs in parallel also spreads the first touch of

@@ -63,14 +63,28 @@ where
     T: Copy + Send + Sync,
     K: Fn(&T) -> u64 + Sync,
 {
+    sort_by_key_with(data, key, |_, _| ());
+}
+
+/// As [`sort_by_key`], calling `visit(start, sorted)` on each bucket's final, sorted elements
+/// while they are still in cache (buckets in parallel; results returned in bucket order, so
+/// the pieces cover the output in order). Returns `None` when the sort took a path without
+/// buckets (small or already-ordered input): the caller then reads the data itself.
+pub fn sort_by_key_with<T, K, F, R>(data: &mut Vec<T>, key: K, visit: F) -> Option<Vec<R>>
+where
+    T: Copy + Send + Sync,
+    K: Fn(&T) -> u64 + Sync,
+    F: Fn(usize, &[T]) -> R + Sync,
+    R: Send,
+{
     let n = data.len();
     if n < SMALL {
         data.sort_by_key(|x| key(x));
-        return;
+        return None;
     }
     let varying = varying_bits(data, &key);
     if varying == 0 {
-        return;
+        return None;
     }
     // The top digit: the 11 bits ending at the highest bit that varies.
     let top = 63 - varying.leading_zeros();
@@ -94,7 +108,7 @@ where
     };
     if low_mask == 0 {
         std::mem::swap(data, &mut scratch);
-        return;
+        return None;
     }
     // Buckets are disjoint ranges [starts[b], starts[b+1]) of both buffers.
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(BUCKETS);
@@ -106,17 +120,22 @@ where
     }
     let src = SharedMut(scratch.as_mut_ptr());
     let dst = SharedMut(data.as_mut_ptr());
-    ranges.into_par_iter().for_each(|r| {
-        let (src, dst) = (src, dst);
-        // SAFETY: bucket ranges are disjoint, so each task owns its slices of both buffers.
-        let (bucket, out) = unsafe {
-            (
-                std::slice::from_raw_parts_mut(src.0.add(r.start), r.len()),
-                std::slice::from_raw_parts_mut(dst.0.add(r.start), r.len()),
-            )
-        };
-        sort_bucket(bucket, out, &key, low_mask);
-    });
+    let visited = ranges
+        .into_par_iter()
+        .map(|r| {
+            let (src, dst) = (src, dst);
+            // SAFETY: bucket ranges are disjoint, so each task owns its slices of both buffers.
+            let (bucket, out) = unsafe {
+                (
+                    std::slice::from_raw_parts_mut(src.0.add(r.start), r.len()),
+                    std::slice::from_raw_parts_mut(dst.0.add(r.start), r.len()),
+                )
+            };
+            sort_bucket(bucket, out, &key, low_mask);
+            visit(r.start, out)
+        })
+        .collect();
+    Some(visited)
 }
 
 /// Sorts one bucket (in `bucket`) by the bits of `mask`, leaving the result in `out`.
