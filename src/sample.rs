@@ -455,7 +455,9 @@ fn unweighted_piece_terms(start: usize, piece: &[f64]) -> Vec<(usize, [Compensat
         let offset = i - b * BLOCK;
         let mut count = Compensated::ZERO;
         count.add(part.len() as f64);
-        let [wx, ranked] = lane_sums(0..part.len(), |k| [part[k], part[k] * (2 * (offset + k) + 1) as f64]);
+        let [wx, ranked] = lane_sums(0..part.len(), |k| {
+            [part[k], part[k] * (2 * (offset + k) + 1) as f64]
+        });
         out.push((b, [count, wx, ranked, ranked]));
         i = stop;
     }
@@ -463,7 +465,10 @@ fn unweighted_piece_terms(start: usize, piece: &[f64]) -> Vec<(usize, [Compensat
 }
 
 /// Merges run pieces (in output order) into one set of terms per block.
-fn assemble_block_terms(pieces: Vec<Vec<(usize, [Compensated; 4])>>, n: usize) -> Vec<[Compensated; 4]> {
+fn assemble_block_terms(
+    pieces: Vec<Vec<(usize, [Compensated; 4])>>,
+    n: usize,
+) -> Vec<[Compensated; 4]> {
     let mut blocks = vec![[Compensated::ZERO; 4]; n.div_ceil(BLOCK)];
     for (b, terms) in pieces.into_iter().flatten() {
         for (acc, t) in blocks[b].iter_mut().zip(terms) {

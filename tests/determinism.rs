@@ -73,3 +73,58 @@ fn parallel_gini_matches_sequential_reference() {
         .value;
     assert!((g - reference).abs() < 1e-12, "{g} vs {reference}");
 }
+
+/// Linearized standard errors: bit-identical on any thread count, and tied values (in runs
+/// that cross the 4,096-element summation blocks) get the same influence value.
+#[test]
+fn linearized_standard_errors_are_thread_independent_and_tie_symmetric() {
+    use ginikit::survey::design::Design;
+    use ginikit::survey::influence::influence;
+    use ginikit::survey::{estimate, DesignedSample, Interval, Variance};
+    let n = 60_000;
+    let mut rng = common::Rng(7);
+    // Runs of about 5,000 equal values.
+    let x: Vec<f64> = (0..n).map(|i| (1 + i / 5_000) as f64 * 100.0).collect();
+    let w: Vec<f64> = (0..n).map(|_| 1.0 + 9.0 * rng.uniform()).collect();
+    let psu: Vec<u32> = (0..n as u32).map(|i| i % 600).collect();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let s = SortedSample::with_labels_from_slices(&x, Some(&w), &psu).unwrap();
+            let design = Design::simple(600);
+            let ds = DesignedSample {
+                sample: &s,
+                psu: s.labels().unwrap(),
+                design: &design,
+                persons: n as f64,
+            };
+            let z = influence(&Measure::Gini, &s, &Options::default()).unwrap();
+            let se = estimate(
+                &ds,
+                &Variance::Linearization,
+                &[Measure::Gini],
+                &Options::default(),
+                0.95,
+                Interval::Normal,
+                &|| {},
+            )
+            .unwrap()[0]
+                .inference
+                .se;
+            (z, se)
+        })
+    };
+    let (z1, se1) = run(1);
+    let (z4, se4) = run(4);
+    assert_eq!(se1.to_bits(), se4.to_bits());
+    assert!(z1.iter().zip(&z4).all(|(a, b)| a.to_bits() == b.to_bits()));
+    let s = SortedSample::with_labels_from_slices(&x, Some(&w), &psu).unwrap();
+    for k in 1..n {
+        if s.values()[k] == s.values()[k - 1] {
+            assert_eq!(z1[k].to_bits(), z1[k - 1].to_bits(), "tie at {k}");
+        }
+    }
+}

@@ -14,6 +14,7 @@ use crate::kernel::normal;
 use crate::measure::{Estimate, Measure, Options};
 use crate::sample::SortedSample;
 use design::Design;
+use rayon::prelude::*;
 use replicate::Replicates;
 
 /// How the variance is estimated.
@@ -143,11 +144,28 @@ pub fn estimate(
 
 /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (t_hi − t̄_h)²` with PSU totals `t = Σ wₖ zₖ`.
 pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
-    // A PSU holds a handful of observations: plain sums in sorted order are exact enough
-    // and deterministic.
-    let mut totals = vec![0.0; ds.design.psu_count()];
-    for (k, &zk) in z.iter().enumerate() {
-        totals[ds.psu[k] as usize] += ds.sample.weight(k) * zk;
+    // A PSU holds a handful of observations: plain sums are exact enough. Fixed chunks of
+    // 2^16 observations each fill their own PSU totals in parallel, merged in chunk order, so
+    // the result does not depend on the number of threads.
+    const CHUNK: usize = 1 << 16;
+    let p = ds.design.psu_count();
+    let partial: Vec<Vec<f64>> = z
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, zc)| {
+            let mut t = vec![0.0; p];
+            for (j, &zk) in zc.iter().enumerate() {
+                let k = c * CHUNK + j;
+                t[ds.psu[k] as usize] += ds.sample.weight(k) * zk;
+            }
+            t
+        })
+        .collect();
+    let mut totals = vec![0.0; p];
+    for t in partial {
+        for (acc, v) in totals.iter_mut().zip(t) {
+            *acc += v;
+        }
     }
     ds.design.variance_of_total(&totals)
 }
