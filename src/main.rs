@@ -1,4 +1,6 @@
 //! The `gini` command-line program: a thin shell over the ginikit library.
+// The argument docs double as `--help` text, where `<alpha>` is a placeholder, not HTML.
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
 mod cli;
 
