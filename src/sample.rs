@@ -503,9 +503,8 @@ unsafe fn assume_init(chunk: &[std::mem::MaybeUninit<f64>]) -> &[f64] {
     unsafe { &*(chunk as *const [std::mem::MaybeUninit<f64>] as *const [f64]) }
 }
 
-/// Sorts (value, weight, label) records by value, then splits them into the three columns
-/// and forms the block totals in one pass while each block is in cache (sequential writes,
-/// no gathers by position).
+/// Sorts (value, weight, label) records by value, then splits them into columns, forming the
+/// block totals on the way (sequential writes, no gathers by position).
 fn sort_weighted_labelled(values: &[f64], w: &[f64], l: &[u32]) -> Sorted {
     let n = values.len();
     let mut triples: Vec<(f64, f64, u32)> = huge_vec(n);
@@ -516,31 +515,41 @@ fn sort_weighted_labelled(values: &[f64], w: &[f64], l: &[u32]) -> Sorted {
         .map(|((&x, &wi), &li)| (x, wi, li))
         .collect_into_vec(&mut triples);
     sort_by_key(&mut triples, |t| f64_key(t.0));
-    let (mut v, mut ws, mut ls): (Vec<f64>, Vec<f64>, Vec<u32>) =
-        (huge_vec(n), huge_vec(n), huge_vec(n));
+    let (v, ws, partials) = split_weighted(&triples, |t| (t.0, t.1));
+    let mut ls = Vec::new();
+    triples.par_iter().map(|t| t.2).collect_into_vec(&mut ls);
+    (v, Some(ws), Some(ls), Some(partials))
+}
+
+/// Splits sorted records into value and weight columns and, in the same pass while each
+/// block is in cache, forms the block terms: no second pass over the data.
+fn split_weighted<R: Sync>(
+    records: &[R],
+    parts: impl Fn(&R) -> (f64, f64) + Sync,
+) -> (Vec<f64>, Vec<f64>, Vec<[Compensated; 4]>) {
+    let n = records.len();
+    let (mut v, mut w): (Vec<f64>, Vec<f64>) = (huge_vec(n), huge_vec(n));
     let partials: Vec<[Compensated; 4]> = v.spare_capacity_mut()[..n]
         .par_chunks_mut(BLOCK)
-        .zip(ws.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
-        .zip(ls.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
-        .zip(triples.par_chunks(BLOCK))
-        .map(|(((vb, wb), lb), tb)| {
-            for (((vi, wi), li), t) in vb.iter_mut().zip(wb.iter_mut()).zip(lb.iter_mut()).zip(tb) {
-                vi.write(t.0);
-                wi.write(t.1);
-                li.write(t.2);
+        .zip(w.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
+        .zip(records.par_chunks(BLOCK))
+        .map(|((vb, wb), rb)| {
+            for ((vi, wi), r) in vb.iter_mut().zip(wb.iter_mut()).zip(rb) {
+                let (x, weight) = parts(r);
+                vi.write(x);
+                wi.write(weight);
             }
             // SAFETY: every element of both chunks was written just above.
             let (vb, wb) = unsafe { (assume_init(vb), assume_init(wb)) };
             block_terms(vb, Some(wb))
         })
         .collect();
-    // SAFETY: the chunks above cover 0..n of the three buffers and were all written.
+    // SAFETY: the chunks above cover 0..n of both buffers and were all written.
     unsafe {
         v.set_len(n);
-        ws.set_len(n);
-        ls.set_len(n);
+        w.set_len(n);
     }
-    (v, Some(ws), Some(ls), Some(partials))
+    (v, w, partials)
 }
 
 /// One sort, carrying weights and labels with the values.
@@ -569,29 +578,7 @@ fn sort_observations(
                 .collect_into_vec(&mut pairs);
             drop((values, w));
             sort_by_key(&mut pairs, |p| f64_key(p.0));
-            // One pass splits the sorted pairs into values and weights and, while each block
-            // is in cache, forms its block terms: no second pass over the data.
-            let n = pairs.len();
-            let (mut v, mut w): (Vec<f64>, Vec<f64>) = (huge_vec(n), huge_vec(n));
-            let partials: Vec<[Compensated; 4]> = v.spare_capacity_mut()[..n]
-                .par_chunks_mut(BLOCK)
-                .zip(w.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
-                .zip(pairs.par_chunks(BLOCK))
-                .map(|((vb, wb), pb)| {
-                    for ((vi, wi), p) in vb.iter_mut().zip(wb.iter_mut()).zip(pb) {
-                        vi.write(p.0);
-                        wi.write(p.1);
-                    }
-                    // SAFETY: every element of both chunks was written just above.
-                    let (vb, wb) = unsafe { (assume_init(vb), assume_init(wb)) };
-                    block_terms(vb, Some(wb))
-                })
-                .collect();
-            // SAFETY: the chunks above cover 0..n of both buffers and were all written.
-            unsafe {
-                v.set_len(n);
-                w.set_len(n);
-            }
+            let (v, w, partials) = split_weighted(&pairs, |p| *p);
             (v, Some(w), None, Some(partials))
         }
         (Some(w), Some(l)) => sort_weighted_labelled(&values, &w, &l),

@@ -78,15 +78,14 @@ fn gini_influence(sample: &SortedSample, convention: GiniConvention) -> Result<V
         }
     });
     // ... then ties take the sums at the end of their run (the estimator is symmetric in
-    // tied observations): walking backwards, a tied value copies its successor's zₖ
-    // (convey's form also keeps its own-weight term 2xₖwₖ/(NT)).
-    let tie = |z: &mut [f64], k: usize, next: f64| {
-        let own = if convey {
+    // tied observations): walking backwards, a tied value takes its successor's zₖ plus
+    // `own(k)` — 0 for the midpoint form, convey's own-weight term 2xₖ(wₖ − wₖ₊₁)/(NT).
+    let own = |k: usize| {
+        if convey {
             2.0 * x[k] * (sample.weight(k) - sample.weight(k + 1)) / nt
         } else {
             0.0
-        };
-        z[k] = next + own;
+        }
     };
     // Inside each block in parallel; a run that crosses a block boundary is then finished
     // from the boundary backwards (rare: it needs equal values on both sides).
@@ -94,24 +93,14 @@ fn gini_influence(sample: &SortedSample, convention: GiniConvention) -> Result<V
         let base = b * BLOCK;
         for j in (0..zb.len().saturating_sub(1)).rev() {
             if x[base + j] == x[base + j + 1] {
-                let next = zb[j + 1];
-                let own = if convey {
-                    2.0 * x[base + j] * (sample.weight(base + j) - sample.weight(base + j + 1)) / nt
-                } else {
-                    0.0
-                };
-                zb[j] = next + own;
+                zb[j] = zb[j + 1] + own(base + j);
             }
         }
     });
     for boundary in (1..x.len().div_ceil(BLOCK)).rev().map(|b| b * BLOCK) {
-        let mut k = boundary - 1;
-        while x[k] == x[k + 1] {
-            let next = z[k + 1];
-            tie(&mut z, k, next);
-            if k == 0 {
-                break;
-            }
+        let mut k = boundary;
+        while k > 0 && x[k - 1] == x[k] {
+            z[k - 1] = z[k] + own(k - 1);
             k -= 1;
         }
     }
