@@ -3,7 +3,7 @@
 //! unweighted. Run: `cargo bench --bench measures` (add `-- gini` to filter).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use ginikit::kernel::sort::{f64_key, sort_by_key};
+use ginikit::internals::{f64_key, sort_by_key};
 use ginikit::measure::{Measure, Options};
 use ginikit::SortedSample;
 use std::hint::black_box;
@@ -67,7 +67,8 @@ fn bench_gini(c: &mut Criterion) {
         // Everything from slices: validate, sort, block totals, scan.
         g.bench_with_input(BenchmarkId::new("from_slices_unweighted", n), &x, |b, x| {
             b.iter(|| {
-                Measure::Gini
+                Measure::parse("gini")
+                    .unwrap()
                     .evaluate(&SortedSample::new(x, None).unwrap(), &options)
                     .unwrap()
             })
@@ -77,7 +78,8 @@ fn bench_gini(c: &mut Criterion) {
             &(&x, &w),
             |b, (x, w)| {
                 b.iter(|| {
-                    Measure::Gini
+                    Measure::parse("gini")
+                        .unwrap()
                         .evaluate(&SortedSample::new(x, Some(w)).unwrap(), &options)
                         .unwrap()
                 })
@@ -98,10 +100,20 @@ fn bench_gini(c: &mut Criterion) {
             )
         });
         g.bench_function(BenchmarkId::new("gini_on_sorted_unweighted", n), |b| {
-            b.iter(|| Measure::Gini.evaluate(black_box(&su), &options).unwrap())
+            b.iter(|| {
+                Measure::parse("gini")
+                    .unwrap()
+                    .evaluate(black_box(&su), &options)
+                    .unwrap()
+            })
         });
         g.bench_function(BenchmarkId::new("gini_on_sorted_weighted", n), |b| {
-            b.iter(|| Measure::Gini.evaluate(black_box(&sw), &options).unwrap())
+            b.iter(|| {
+                Measure::parse("gini")
+                    .unwrap()
+                    .evaluate(black_box(&sw), &options)
+                    .unwrap()
+            })
         });
     }
     g.finish();

@@ -53,7 +53,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("gini_point_from_slices", |b| {
         b.iter(|| {
             let sample = SortedSample::new(&s.x, Some(&s.w)).unwrap();
-            Measure::Gini.evaluate(&sample, &options).unwrap()
+            Measure::parse("gini")
+                .unwrap()
+                .evaluate(&sample, &options)
+                .unwrap()
         })
     });
     let run = |variance: &Variance<'_>| {
@@ -70,7 +73,7 @@ fn bench(c: &mut Criterion) {
         estimate(
             &ds,
             variance,
-            &[Measure::Gini],
+            &[Measure::parse("gini").unwrap()],
             &options,
             0.95,
             Interval::Normal,

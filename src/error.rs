@@ -7,24 +7,60 @@
 
 use std::path::PathBuf;
 
-/// Where a problem was found: a column of a file, or a named argument of a library call.
+/// Where a problem was found: a column of a table (in a file or in memory), or a named
+/// argument of a library call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Location {
     /// A slice passed to a library function (`"values"`, `"weights"`, …).
     Argument(&'static str),
-    /// A column of a table file.
-    Column { file: PathBuf, column: String },
+    /// A column of a table. Boxed so that every `Result` stays small.
+    Column(Box<ColumnRef>),
+}
+
+/// A table's column: the source (a file path, or a name such as `data frame` for tables from
+/// memory) and the column name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnRef {
+    pub source: PathBuf,
+    pub column: String,
+}
+
+impl Location {
+    /// The column `column` of the table read from `source`.
+    pub fn column(source: impl Into<PathBuf>, column: impl Into<String>) -> Self {
+        Location::Column(Box::new(ColumnRef {
+            source: source.into(),
+            column: column.into(),
+        }))
+    }
 }
 
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Location::Argument(name) => write!(f, "argument `{name}`"),
-            Location::Column { file, column } => {
-                write!(f, "{}: column '{column}'", file.display())
-            }
+            Location::Column(c) => write!(f, "{}: column '{}'", c.source.display(), c.column),
         }
     }
+}
+
+/// A setting of the calling program that fixes an error. The library names it in words;
+/// each front end adds its own spelling (a command-line flag, a keyword argument).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Setting {
+    /// The column of this role (`value`, `weight`, `strata`, …) was named wrongly.
+    Column(&'static str),
+    /// The policy for zero and negative values: `exclude`.
+    NonPositivePolicy,
+    /// The input file format.
+    InputFormat,
+    /// PSU codes nested within strata.
+    NestedPsu,
+    /// What to do with strata that have one PSU.
+    LonelyPsu,
+    /// Another standard-error method.
+    SeMethod,
 }
 
 /// A position in the input: an index into a slice, or a 1-based data row of a file.
@@ -92,7 +128,7 @@ pub enum Error {
     },
 
     /// A measure that needs strictly positive values met zero or negative ones.
-    #[error("{location}: {measure} needs strictly positive values but {count} value(s) are zero or negative{ctx}, first at {first} ({value}); drop them, or use the `exclude` policy for non-positive values (--non-positive exclude)", ctx = fmt_context(.context))]
+    #[error("{location}: {measure} needs strictly positive values but {count} value(s) are zero or negative{ctx}, first at {first} ({value}); drop them, or use the `exclude` policy for non-positive values", ctx = fmt_context(.context))]
     NonPositiveValue {
         location: Location,
         measure: String,
@@ -112,6 +148,20 @@ pub enum Error {
         context: String,
     },
 
+    /// A measure that cannot be computed on this data, for a reason stated (one row under the
+    /// n/(n−1) correction, total weight ≤ 1 under the W/(W−1) one, …). A data problem.
+    #[error("{location}: {measure} is undefined here: {reason}{ctx}", ctx = fmt_context(.context))]
+    Undefined {
+        location: Location,
+        measure: String,
+        reason: String,
+        context: String,
+    },
+
+    /// Survey rounds that do not fit together (one round for a trend, a round given twice).
+    #[error("{problem}; {fix}")]
+    Rounds { problem: String, fix: String },
+
     /// A parameter outside its domain (a population fraction outside [0, 1], ε < 0, …).
     #[error("invalid {name} = {value}: {expected}")]
     InvalidParameter {
@@ -129,20 +179,19 @@ pub enum Error {
     Io { path: PathBuf, message: String },
 
     /// The file could be opened but not parsed as a table.
-    #[error("{}: not a readable {format} table: {message}; check the file format (--input-format csv|parquet)", .path.display())]
+    #[error("{}: not a readable {format} table: {message}; check the file format", .path.display())]
     Malformed {
         path: PathBuf,
         format: String,
         message: String,
     },
 
-    /// A column named on the command line or in a call is not in the file.
-    #[error("{}: no column named '{column}' (the {role} column); the file has: {available}; pass the right name with {flag}", .path.display())]
+    /// A column named by the caller is not in the table.
+    #[error("{}: no column named '{column}' (the {role} column); the file has: {available}; pass the right name", .path.display())]
     MissingColumn {
         path: PathBuf,
         column: String,
-        role: String,
-        flag: String,
+        role: &'static str,
         available: String,
     },
 
@@ -180,6 +229,7 @@ pub enum Error {
         location: Location,
         problem: String,
         fix: String,
+        setting: Option<Setting>,
     },
 
     /// Writing output failed.
@@ -202,11 +252,45 @@ impl Error {
             Error::Empty { context, .. }
             | Error::ZeroTotalWeight { context, .. }
             | Error::NonPositiveValue { context, .. }
-            | Error::NonPositiveMean { context, .. } => {
+            | Error::NonPositiveMean { context, .. }
+            | Error::Undefined { context, .. } => {
                 if context.is_empty() {
                     *context = phrase.to_string();
                 } else {
                     *context = format!("{context}, {phrase}");
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
+impl Error {
+    /// The setting that fixes the error, if one does; front ends spell it their way.
+    pub fn setting(&self) -> Option<Setting> {
+        match self {
+            Error::MissingColumn { role, .. } => Some(Setting::Column(role)),
+            Error::NonPositiveValue { .. } => Some(Setting::NonPositivePolicy),
+            Error::Malformed { .. } => Some(Setting::InputFormat),
+            Error::InvalidDesign { setting, .. } => *setting,
+            _ => None,
+        }
+    }
+
+    /// Replaces an argument location (`values`, `weights`) by a table column, for errors the
+    /// numeric core raised on a table's group.
+    pub fn at_column(mut self, column: &Location) -> Self {
+        match &mut self {
+            Error::Empty { location, .. }
+            | Error::NonFinite { location, .. }
+            | Error::NegativeWeight { location, .. }
+            | Error::ZeroTotalWeight { location, .. }
+            | Error::NonPositiveValue { location, .. }
+            | Error::NonPositiveMean { location, .. }
+            | Error::Undefined { location, .. } => {
+                if matches!(location, Location::Argument(_)) {
+                    *location = column.clone();
                 }
             }
             _ => {}

@@ -12,7 +12,7 @@
 //! let w = [2.0, 1.0, 3.0, 1.0, 2.0];
 //! let sample = SortedSample::new(&x, Some(&w)).unwrap(); // sorted once
 //! let options = Options::default();
-//! let gini = Measure::Gini.evaluate(&sample, &options).unwrap().value;
+//! let gini = Measure::parse("gini").unwrap().evaluate(&sample, &options).unwrap().value;
 //! let bottom40 = Measure::parse("share_bottom40").unwrap().evaluate(&sample, &options).unwrap().value;
 //! // The same as duplicating each row by its weight (brute force over the 9 duplicated rows: 0.2852852…).
 //! assert!((gini - 0.285_285_285_285_285_24).abs() < 1e-12);
@@ -28,6 +28,8 @@
 //! | Gini `unbiased-rows` / `unbiased-frequency` | midpoint × n/(n−1), n rows / n = W | ineq `corr=TRUE` / expanded data |
 //! | Lorenz `L(p)` | Lorenz polygon through `(Cᵢ/W, Sᵢ/S)` read at p | |
 //! | share(a, b) | `L(b) − L(a)`; Palma, S80/S20 are ratios of shares | World Bank criterion as published by BPS |
+//! | QSR | `Σ_{x > q₀.₈} wx / Σ_{x ≤ q₀.₂} wx`, cut at weighted quintiles | Eurostat, laeken `qsr`, convey `svyqsr` |
+//! | Hoover | `Σ wᵢ|xᵢ − μ| / (2Wμ)` | ineq `RS` (unweighted) |
 //! | GE(α) | `[Σ(wᵢ/W)(xᵢ/μ)^α − 1] / (α(α−1))`; MLD = GE(0), Theil T = GE(1) | ineq, PySAL, ineqdeco |
 //! | Atkinson(ε) | `1 − [Σ(wᵢ/W)(xᵢ/μ)^(1−ε)]^(1/(1−ε))`; ε = 1 geometric mean | ineq, PySAL, IneqPy |
 //! | quantile(p) | smallest xᵢ with `Cᵢ/W ≥ p`, averaged with the next at equality | laeken `weightedQuantile`, R type 2 |
@@ -45,13 +47,30 @@
 //! block order, so results are bit-identical however many threads run.
 //!
 //! The library never prints, never reads environment variables and never exits; the `gini`
-//! binary does those things.
+//! binary does those things. Library errors name columns, rows and values, never
+//! command-line flags: [`Error::setting`] says which setting fixes an error, and each front
+//! end spells it its own way.
+//!
+//! The full list of measures with their names is [`measure::registry::FAMILIES`]
+//! (`gini measures` prints it).
+//!
+//! ## Unsafe code
+//!
+//! Three places, each for speed on the sort path, each with a SAFETY comment and a debug
+//! assertion of its precondition: `kernel/sort.rs` (parallel scatter into disjoint ranges of
+//! a buffer's spare capacity, and disjoint bucket slices), `sample.rs` (splitting sorted
+//! records into two columns written through `MaybeUninit` before `set_len`) and
+//! `kernel/memory.rs` (`madvise` on pages inside an owned allocation).
+
+#![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod bps;
 pub mod error;
-pub mod kernel;
+mod kernel;
 pub mod measure;
 pub mod report;
+#[cfg(feature = "table")]
+pub mod reproduce;
 pub mod sample;
 pub mod survey;
 pub mod synth;
@@ -59,5 +78,11 @@ pub mod synth;
 pub mod table;
 
 pub use error::{Error, Result};
+
+/// Sort primitives for the crate's own benchmarks; not part of the API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::kernel::sort::{f64_key, sort_by_key};
+}
 pub use measure::Measure;
 pub use sample::SortedSample;

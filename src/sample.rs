@@ -534,6 +534,8 @@ fn split_weighted<R: Sync>(
         .zip(w.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
         .zip(records.par_chunks(BLOCK))
         .map(|((vb, wb), rb)| {
+            // Equal chunk lengths: every element of both chunks is written below.
+            debug_assert!(vb.len() == rb.len() && wb.len() == rb.len());
             for ((vi, wi), r) in vb.iter_mut().zip(wb.iter_mut()).zip(rb) {
                 let (x, weight) = parts(r);
                 vi.write(x);

@@ -67,7 +67,8 @@ fn parallel_gini_matches_sequential_reference() {
     }
     let reference = num / (big_w * big_t) - 1.0;
     let s = SortedSample::new(&x, Some(&w)).unwrap();
-    let g = Measure::Gini
+    let g = Measure::parse("gini")
+        .unwrap()
         .evaluate(&s, &Options::default())
         .unwrap()
         .value;
@@ -79,7 +80,6 @@ fn parallel_gini_matches_sequential_reference() {
 #[test]
 fn linearized_standard_errors_are_thread_independent_and_tie_symmetric() {
     use ginikit::survey::design::Design;
-    use ginikit::survey::influence::influence;
     use ginikit::survey::{estimate, DesignedSample, Interval, Variance};
     let n = 60_000;
     let mut rng = common::Rng(7);
@@ -101,11 +101,14 @@ fn linearized_standard_errors_are_thread_independent_and_tie_symmetric() {
                 design: &design,
                 persons: n as f64,
             };
-            let z = influence(&Measure::Gini, &s, &Options::default()).unwrap();
+            let z = Measure::parse("gini")
+                .unwrap()
+                .influence(&s, &Options::default())
+                .unwrap();
             let se = estimate(
                 &ds,
                 &Variance::Linearization,
-                &[Measure::Gini],
+                &[Measure::parse("gini").unwrap()],
                 &Options::default(),
                 0.95,
                 Interval::Normal,

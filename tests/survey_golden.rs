@@ -92,7 +92,7 @@ fn se(case: &Case, variance: Variance<'_>, convention: GiniConvention) -> f64 {
     estimate(
         &ds,
         &variance,
-        &[Measure::Gini],
+        &[Measure::parse("gini").unwrap()],
         &options,
         0.95,
         Interval::Normal,

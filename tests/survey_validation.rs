@@ -54,7 +54,7 @@ fn estimate_gini(
     estimate(
         &ds,
         &variance,
-        &[Measure::Gini],
+        &[Measure::parse("gini").unwrap()],
         &Options::default(),
         0.95,
         Interval::Normal,

@@ -1,6 +1,11 @@
 //! The command line, declared with clap.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ginikit::measure::gini::GiniConvention;
+use ginikit::measure::positive::NonPositivePolicy;
+use ginikit::report::OutputFormat;
+use ginikit::survey::design::LonelyPsu;
+use ginikit::table::InputFormat;
 use std::path::PathBuf;
 
 /// Inequality statistics (Gini, Lorenz, Theil, Atkinson, shares) from household survey tables.
@@ -19,10 +24,128 @@ pub enum Command {
     Trend(TrendArgs),
     /// Write a Susenas-shaped synthetic household table calibrated to BPS figures.
     Synth(SynthArgs),
+    /// List the measures with their names, formulas' conventions and peers.
+    Measures(MeasuresArgs),
     /// Reproduce BPS's national Gini ratios (0.391 in 2017-09, 0.384 in 2018-09) from
     /// household tables, with standard errors, the test of the change, areas, provinces and
     /// charts. Without --data it runs on the bundled synthetic rounds.
     Reproduce(ReproduceArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct MeasuresArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Output formats.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+impl From<Format> for OutputFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => OutputFormat::Table,
+            Format::Csv => OutputFormat::Csv,
+            Format::Json => OutputFormat::Json,
+        }
+    }
+}
+
+/// Input file formats.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    #[value(alias = "pq")]
+    Parquet,
+}
+
+impl From<FileFormat> for InputFormat {
+    fn from(f: FileFormat) -> Self {
+        match f {
+            FileFormat::Csv => InputFormat::Csv,
+            FileFormat::Parquet => InputFormat::Parquet,
+        }
+    }
+}
+
+/// Standard-error methods.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Se {
+    Linearization,
+    Bootstrap,
+    Jackknife,
+    Brr,
+    Fay,
+    ReplicateWeights,
+}
+
+/// Weighted-Gini conventions.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Convention {
+    Midpoint,
+    Convey,
+    UnbiasedRows,
+    UnbiasedFrequency,
+}
+
+impl From<Convention> for GiniConvention {
+    fn from(c: Convention) -> Self {
+        match c {
+            Convention::Midpoint => GiniConvention::Midpoint,
+            Convention::Convey => GiniConvention::ConveyCumulative,
+            Convention::UnbiasedRows => GiniConvention::SmallSampleRows,
+            Convention::UnbiasedFrequency => GiniConvention::SmallSampleFrequency,
+        }
+    }
+}
+
+/// Zero and negative values in measures that need positive values.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonPositive {
+    Error,
+    Exclude,
+}
+
+impl From<NonPositive> for NonPositivePolicy {
+    fn from(p: NonPositive) -> Self {
+        match p {
+            NonPositive::Error => NonPositivePolicy::Error,
+            NonPositive::Exclude => NonPositivePolicy::Exclude,
+        }
+    }
+}
+
+/// Strata with a single PSU.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lonely {
+    #[value(alias = "fail")]
+    Error,
+    Certainty,
+    #[value(alias = "centre", alias = "center")]
+    Adjust,
+}
+
+impl From<Lonely> for LonelyPsu {
+    fn from(l: Lonely) -> Self {
+        match l {
+            Lonely::Error => LonelyPsu::Error,
+            Lonely::Certainty => LonelyPsu::Certainty,
+            Lonely::Adjust => LonelyPsu::Adjust,
+        }
+    }
+}
+
+/// Confidence intervals.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ci {
+    Normal,
+    Percentile,
 }
 
 #[derive(Args, Debug)]
@@ -61,9 +184,9 @@ pub struct ReproduceArgs {
     /// PSU codes restart within each stratum.
     #[arg(long)]
     pub nest: bool,
-    /// Strata with one PSU: error, certainty or adjust.
-    #[arg(long, default_value = "error")]
-    pub lonely_psu: String,
+    /// Strata with one PSU.
+    #[arg(long, value_enum, default_value_t = Lonely::Error)]
+    pub lonely_psu: Lonely,
     /// Earlier round of the tested change.
     #[arg(long, default_value = "2017-09")]
     pub from: String,
@@ -71,8 +194,8 @@ pub struct ReproduceArgs {
     #[arg(long, default_value = "2018-09")]
     pub to: String,
     /// Standard errors: linearization, bootstrap or jackknife.
-    #[arg(long, default_value = "linearization", value_parser = ["linearization", "bootstrap", "jackknife"])]
-    pub se: String,
+    #[arg(long, value_enum, default_value_t = Se::Linearization)]
+    pub se: Se,
     /// Bootstrap replicates.
     #[arg(long, default_value_t = 1000)]
     pub replicates: usize,
@@ -89,14 +212,14 @@ pub struct ReproduceArgs {
     #[arg(long)]
     pub no_plots: bool,
     /// Output format.
-    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// Write the report to this file instead of standard output.
     #[arg(long)]
     pub output: Option<PathBuf>,
     /// Input format; by default from each file's extension.
-    #[arg(long, value_parser = ["csv", "parquet"])]
-    pub input_format: Option<String>,
+    #[arg(long, value_enum)]
+    pub input_format: Option<FileFormat>,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -117,11 +240,11 @@ pub struct SynthArgs {
     #[arg(long)]
     pub output: PathBuf,
     /// Output format; by default from the extension.
-    #[arg(long, value_parser = ["csv", "parquet"])]
-    pub format: Option<String>,
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
     /// Format of the calibration report printed on standard output.
-    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
-    pub report_format: String,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub report_format: Format,
     /// Print nothing (no calibration report, no summary line).
     #[arg(long)]
     pub quiet: bool,
@@ -147,29 +270,28 @@ pub struct TableArgs {
     #[arg(long, value_delimiter = ',')]
     pub by: Vec<String>,
     /// Input format; by default from the file extension (.parquet/.pq: parquet, else csv).
-    #[arg(long, value_parser = ["csv", "parquet"])]
-    pub input_format: Option<String>,
+    #[arg(long, value_enum)]
+    pub input_format: Option<FileFormat>,
 }
 
 /// Options for the measures and the output.
 #[derive(Args, Debug, Clone)]
 pub struct MeasureArgs {
-    /// Measures, comma-separated: gini, theil_t, mld, ge_<alpha>, atkinson_<epsilon>,
-    /// share_bottom40, share_middle40, share_top20, share_decile<k>, share_<from>_<to>,
-    /// palma, s80_s20, mean, median, quantile_<p>, cv.
-    #[arg(long, default_value = ginikit::measure::DEFAULT_MEASURES)]
+    /// Measures, comma-separated (`gini measures` lists them).
+    #[arg(long, default_value = ginikit::measure::DEFAULT_MEASURES,
+          long_help = measures_help())]
     pub measures: String,
     /// Weighted-Gini estimator: midpoint (BPS, Eurostat/laeken, PIP), convey (R convey's
     /// 2C−1 form), unbiased-rows (× n/(n−1)), unbiased-frequency (× W/(W−1)).
-    #[arg(long, default_value = "midpoint")]
-    pub gini_convention: String,
+    #[arg(long, value_enum, default_value_t = Convention::Midpoint)]
+    pub gini_convention: Convention,
     /// Zero and negative values in measures that need positive values (theil_t, mld, ge_*,
     /// atkinson_*): error, or exclude them and report the count.
-    #[arg(long, default_value = "error")]
-    pub non_positive: String,
+    #[arg(long, value_enum, default_value_t = NonPositive::Error)]
+    pub non_positive: NonPositive,
     /// Output format.
-    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// Write the output to this file instead of standard output.
     #[arg(long)]
     pub output: Option<PathBuf>,
@@ -181,8 +303,8 @@ pub struct SurveyArgs {
     /// Standard errors: linearization, bootstrap (Rao–Wu), jackknife (JKn), brr, fay, or
     /// replicate-weights (columns given by --repweights). Without design flags each row is
     /// its own PSU (simple random sampling).
-    #[arg(long, value_parser = ["linearization", "bootstrap", "jackknife", "brr", "fay", "replicate-weights"])]
-    pub se: Option<String>,
+    #[arg(long, value_enum)]
+    pub se: Option<Se>,
     /// Stratum column.
     #[arg(long)]
     pub strata: Option<String>,
@@ -198,8 +320,8 @@ pub struct SurveyArgs {
     pub nest: bool,
     /// Strata with a single PSU: error, certainty (no variance), or adjust (centre at the
     /// grand mean; also `centre`).
-    #[arg(long, default_value = "error")]
-    pub lonely_psu: String,
+    #[arg(long, value_enum, default_value_t = Lonely::Error)]
+    pub lonely_psu: Lonely,
     /// Bootstrap replicates.
     #[arg(long, default_value_t = 1000)]
     pub replicates: usize,
@@ -222,8 +344,8 @@ pub struct SurveyArgs {
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
     /// Interval: normal, or percentile (bootstrap only).
-    #[arg(long, default_value = "normal", value_parser = ["normal", "percentile"])]
-    pub ci: String,
+    #[arg(long, value_enum, default_value_t = Ci::Normal)]
+    pub ci: Ci,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -258,4 +380,13 @@ pub struct TrendArgs {
     pub measure: MeasureArgs,
     #[command(flatten)]
     pub survey: SurveyArgs,
+}
+
+/// The long help of `--measures`, generated from the measure registry.
+fn measures_help() -> String {
+    let mut text = String::from("Measures, comma-separated:\n");
+    for f in ginikit::measure::registry::FAMILIES {
+        text.push_str(&format!("  {}: {}\n", f.syntax, f.summary));
+    }
+    text
 }

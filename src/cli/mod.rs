@@ -2,12 +2,14 @@
 
 mod args;
 mod compute;
+mod measures;
 mod reproduce;
 mod survey;
 mod synth;
 mod trend;
 
 use clap::Parser;
+use ginikit::error::Setting;
 use ginikit::Error;
 use std::process::ExitCode;
 
@@ -67,6 +69,7 @@ pub fn run() -> ExitCode {
         args::Command::Compute(a) => compute::run(&a),
         args::Command::Trend(a) => trend::run(&a),
         args::Command::Synth(a) => synth::run(&a),
+        args::Command::Measures(a) => measures::run(&a),
         args::Command::Reproduce(a) => reproduce::run(&a),
     };
     match outcome {
@@ -77,9 +80,40 @@ pub fn run() -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
         Err(Failure::Data(e)) => {
-            eprintln!("gini: error: {e}");
+            eprintln!("gini: error: {}", with_flag(&e));
             ExitCode::from(EXIT_DATA)
         }
+    }
+}
+
+/// The library's message with the command-line spelling of the setting that fixes it.
+fn with_flag(e: &Error) -> String {
+    match e.setting() {
+        Some(Setting::Column(role)) => format!("{e} with {}", column_flag(role)),
+        Some(Setting::NonPositivePolicy) => format!("{e} (--non-positive exclude)"),
+        Some(Setting::InputFormat) => format!("{e} (--input-format csv|parquet)"),
+        Some(Setting::NestedPsu) => format!("{e} (--nest)"),
+        Some(Setting::LonelyPsu) => format!("{e} (--lonely-psu certainty|adjust)"),
+        Some(Setting::SeMethod) => format!("{e} (--se jackknife|bootstrap)"),
+        _ => e.to_string(),
+    }
+}
+
+/// The flag that names a column of each role.
+fn column_flag(role: &str) -> &'static str {
+    match role {
+        "value" => "--value",
+        "weight" => "--weight",
+        "household size" => "--size",
+        "period" => "--period",
+        "replicate weight" => "--repweights",
+        "strata" => "--strata",
+        "psu" => "--psu",
+        "fpc" => "--fpc",
+        "province" => "--province",
+        "area" => "--area",
+        "round" => "--round",
+        _ => "--by",
     }
 }
 

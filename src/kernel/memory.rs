@@ -26,6 +26,7 @@ fn advise_huge(ptr: *const u8, bytes: usize) {
     let start = (ptr as usize).div_ceil(page) * page;
     let end = (ptr as usize + bytes) / page * page;
     if end > start {
+        debug_assert!(start >= ptr as usize && end <= ptr as usize + bytes);
         // SAFETY: the range lies inside an allocation this process owns; MADV_HUGEPAGE only
         // changes how the kernel backs it, never its contents. A failure is harmless.
         unsafe {

@@ -4,12 +4,6 @@
 use std::f64::consts::SQRT_2;
 
 /// Standard normal distribution function `Φ(x) = erfc(−x/√2) / 2`.
-///
-/// ```
-/// use ginikit::kernel::normal::cdf;
-/// assert!((cdf(1.959963984540054) - 0.975).abs() < 1e-15);
-/// assert_eq!(cdf(0.0), 0.5);
-/// ```
 pub fn cdf(x: f64) -> f64 {
     0.5 * libm::erfc(-x / SQRT_2)
 }
@@ -17,12 +11,6 @@ pub fn cdf(x: f64) -> f64 {
 /// Standard normal quantile `Φ⁻¹(p)` for `0 < p < 1`: Acklam's rational approximation
 /// (relative error 1.15e-9) refined by one Halley step on `Φ`, which brings it to about
 /// machine precision. Returns ∓∞ at 0 and 1 and NaN outside [0, 1].
-///
-/// ```
-/// use ginikit::kernel::normal::quantile;
-/// assert!((quantile(0.975) - 1.959963984540054).abs() < 1e-14);
-/// assert!((quantile(0.05) + 1.6448536269514729).abs() < 1e-14);
-/// ```
 pub fn quantile(p: f64) -> f64 {
     if p.is_nan() || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
@@ -86,11 +74,6 @@ pub fn quantile(p: f64) -> f64 {
 }
 
 /// Two-sided p-value of a standard normal statistic: `2(1 − Φ(|z|)) = erfc(|z|/√2)`.
-///
-/// ```
-/// use ginikit::kernel::normal::two_sided_p;
-/// assert!((two_sided_p(1.959963984540054) - 0.05).abs() < 1e-15);
-/// ```
 pub fn two_sided_p(z: f64) -> f64 {
     libm::erfc(z.abs() / SQRT_2)
 }
@@ -98,4 +81,27 @@ pub fn two_sided_p(z: f64) -> f64 {
 /// Standard normal density.
 pub fn pdf(x: f64) -> f64 {
     (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn example_cdf() {
+        use super::cdf;
+        assert!((cdf(1.959963984540054) - 0.975).abs() < 1e-15);
+        assert_eq!(cdf(0.0), 0.5);
+    }
+
+    #[test]
+    fn example_quantile() {
+        use super::quantile;
+        assert!((quantile(0.975) - 1.959963984540054).abs() < 1e-14);
+        assert!((quantile(0.05) + 1.6448536269514729).abs() < 1e-14);
+    }
+
+    #[test]
+    fn example_two_sided_p() {
+        use super::two_sided_p;
+        assert!((two_sided_p(1.959963984540054) - 0.05).abs() < 1e-15);
+    }
 }

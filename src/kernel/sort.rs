@@ -25,7 +25,7 @@ const MIN_CHUNK: usize = 1 << 16;
 /// negative numbers have all bits flipped, non-negative numbers get the sign bit set.
 ///
 /// ```
-/// use ginikit::kernel::sort::f64_key;
+/// use ginikit::internals::f64_key;
 /// assert!(f64_key(-2.0) < f64_key(-1.0));
 /// assert!(f64_key(-0.0) < f64_key(0.0));
 /// assert!(f64_key(1.0) < f64_key(1.5));
@@ -38,11 +38,13 @@ pub fn f64_key(x: f64) -> u64 {
     bits ^ (sign_mask | (1 << 63))
 }
 
-/// A raw pointer that may be shared between the threads of one scatter pass. Safety: every
-/// thread writes a disjoint set of positions (its own bucket offsets).
+/// A raw pointer that may be shared between the threads of one scatter pass.
 #[derive(Clone, Copy)]
 struct SharedMut<T>(*mut T);
+// SAFETY: the pointer is only used to write disjoint positions (each thread its own bucket
+// offsets or bucket ranges) while the owning buffer outlives the parallel section.
 unsafe impl<T: Send> Send for SharedMut<T> {}
+// SAFETY: as for Send: no two threads touch the same position.
 unsafe impl<T: Send> Sync for SharedMut<T> {}
 
 /// Sorts `data` ascending by `key`, stably (equal keys keep their input order).
@@ -53,7 +55,7 @@ unsafe impl<T: Send> Sync for SharedMut<T> {}
 /// Every pass is a stable counting sort, so the whole sort is stable.
 ///
 /// ```
-/// use ginikit::kernel::sort::{f64_key, sort_by_key};
+/// use ginikit::internals::{f64_key, sort_by_key};
 /// let mut v = vec![3.5, -1.0, 2.0, 0.0, -7.25];
 /// sort_by_key(&mut v, |x| f64_key(*x));
 /// assert_eq!(v, vec![-7.25, -1.0, 0.0, 2.0, 3.5]);
@@ -90,16 +92,19 @@ where
     let top = 63 - varying.leading_zeros();
     let shift = (top + 1).saturating_sub(DIGIT_BITS);
     let mut scratch: Vec<T> = super::memory::huge_vec(n);
-    // SAFETY: T is Copy (no drop glue) and every position of `scratch` is written by the
-    // scatter pass below before anything reads it.
-    #[allow(clippy::uninit_vec)]
-    unsafe {
-        scratch.set_len(n)
-    };
     let chunk = n
         .div_ceil(rayon::current_num_threads().max(1))
         .max(MIN_CHUNK);
-    let starts = scatter_pass(data, &mut scratch, &key, shift, chunk);
+    let starts = scatter_pass(
+        data,
+        &mut scratch.spare_capacity_mut()[..n],
+        &key,
+        shift,
+        chunk,
+    );
+    // SAFETY: the scatter pass wrote all n positions of the spare capacity (its offsets
+    // partition 0..n; it asserts so in debug builds), so the first n elements are initialised.
+    unsafe { scratch.set_len(n) };
     // Bits below the top digit still to sort within each bucket.
     let low_mask = if shift == 0 {
         0
@@ -124,7 +129,9 @@ where
         .into_par_iter()
         .map(|r| {
             let (src, dst) = (src, dst);
-            // SAFETY: bucket ranges are disjoint, so each task owns its slices of both buffers.
+            debug_assert!(r.end <= n);
+            // SAFETY: bucket ranges are disjoint and inside both buffers (both hold n
+            // initialised elements), so each task owns its slices of both.
             let (bucket, out) = unsafe {
                 (
                     std::slice::from_raw_parts_mut(src.0.add(r.start), r.len()),
@@ -213,9 +220,16 @@ fn digit(k: u64, shift: u32) -> usize {
     ((k >> shift) as usize) & (BUCKETS - 1)
 }
 
-/// One stable counting pass on the digit at `shift`, from `src` to `dst`, chunks in
-/// parallel. Returns where each bucket starts in `dst`.
-fn scatter_pass<T, K>(src: &[T], dst: &mut [T], key: &K, shift: u32, chunk: usize) -> Vec<usize>
+/// One stable counting pass on the digit at `shift`, from `src` to the uninitialised `dst`
+/// (of the same length), chunks in parallel. Every position of `dst` is written exactly once.
+/// Returns where each bucket starts in `dst`.
+fn scatter_pass<T, K>(
+    src: &[T],
+    dst: &mut [std::mem::MaybeUninit<T>],
+    key: &K,
+    shift: u32,
+    chunk: usize,
+) -> Vec<usize>
 where
     T: Copy + Send + Sync,
     K: Fn(&T) -> u64 + Sync,
@@ -242,13 +256,18 @@ where
             next += count;
         }
     }
-    let out = SharedMut(dst.as_mut_ptr());
+    // The offsets partition 0..n: the writes below cover `dst` exactly.
+    debug_assert_eq!(next, src.len());
+    debug_assert_eq!(dst.len(), src.len());
+    // MaybeUninit<T> has T's layout; writing through the pointer never reads the old value.
+    let out = SharedMut(dst.as_mut_ptr().cast::<T>());
     src.par_chunks(chunk)
         .zip(counts.par_iter_mut())
         .for_each(|(c, offsets)| {
             let out = out;
             for x in c {
                 let d = digit(key(x), shift);
+                debug_assert!(offsets[d] < src.len());
                 // SAFETY: offsets of distinct (bucket, chunk) pairs are disjoint ranges of
                 // `dst` whose sizes are exactly the counts, so every write is in bounds and
                 // no position is written twice.

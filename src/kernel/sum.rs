@@ -47,13 +47,6 @@ impl Compensated {
 /// `Σ f(i)` over `range` with four interleaved Neumaier accumulators — four independent
 /// dependency chains, so the additions overlap in the pipeline — merged in a fixed order.
 /// The order of additions depends only on the range, never on threads.
-///
-/// ```
-/// use ginikit::kernel::sum::lane_sums;
-/// let x = [1e16, 1.0, -1e16, 1.0, 3.0];
-/// let [s] = lane_sums(0..5, |i| [x[i]]);
-/// assert_eq!(s.value(), 5.0);
-/// ```
 #[inline(always)]
 pub fn lane_sums<const K: usize>(
     range: std::ops::Range<usize>,
@@ -126,12 +119,7 @@ where
 }
 
 /// Deterministic compensated sum of a slice.
-///
-/// ```
-/// use ginikit::kernel::sum::sum;
-/// let x: Vec<f64> = (0..10_000).map(|i| 0.1 * i as f64).collect();
-/// assert_eq!(sum(&x), 4_999_500.0);
-/// ```
+#[cfg(test)]
 pub fn sum(x: &[f64]) -> f64 {
     let [s] = block_sums(x.len(), |r| lane_sums(r, |i| [x[i]]));
     s
@@ -140,6 +128,21 @@ pub fn sum(x: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn example_lane_sums() {
+        use super::lane_sums;
+        let x = [1e16, 1.0, -1e16, 1.0, 3.0];
+        let [s] = lane_sums(0..5, |i| [x[i]]);
+        assert_eq!(s.value(), 5.0);
+    }
+
+    #[test]
+    fn example_sum() {
+        use super::sum;
+        let x: Vec<f64> = (0..10_000).map(|i| 0.1 * i as f64).collect();
+        assert_eq!(sum(&x), 4_999_500.0);
+    }
 
     #[test]
     fn compensated_sum_recovers_lost_bits() {

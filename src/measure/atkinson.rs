@@ -1,8 +1,46 @@
-//! The Atkinson index.
+//! The Atkinson index: point estimate and influence function.
 
-use super::positive::PositivePart;
+use super::positive::{positive_part, PositivePart};
+use super::registry::{parameter, Family};
+use super::{Estimator, Measure, Options};
 use crate::error::{Error, Result};
 use crate::sample::SortedSample;
+
+/// `atkinson_<epsilon>`.
+pub const FAMILY: Family = Family {
+    syntax: "atkinson_<epsilon>",
+    summary: "Atkinson index with inequality aversion ε ≥ 0 (ineq, PySAL, ineqdeco); needs positive values",
+    parse: |name| {
+        let e = name.strip_prefix("atkinson_")?;
+        Some(
+            parameter(name, e, "Atkinson's ε must be a number ≥ 0, e.g. atkinson_0.5", |v| v >= 0.0)
+                .map(|epsilon| Measure::new(Atkinson { epsilon })),
+        )
+    },
+};
+
+/// The Atkinson index `atkinson_<ε>`; see [`atkinson`] and [`atkinson_influence`].
+#[derive(Debug, Clone, Copy)]
+pub struct Atkinson {
+    epsilon: f64,
+}
+
+impl Estimator for Atkinson {
+    fn name(&self) -> String {
+        format!("atkinson_{}", self.epsilon)
+    }
+    fn needs_positive_values(&self) -> bool {
+        true
+    }
+    fn value(&self, sample: &SortedSample, options: &Options) -> Result<f64> {
+        let part = positive_part(sample, options.non_positive, &self.name())?;
+        atkinson(sample, &part, self.epsilon)
+    }
+    fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
+        let part = positive_part(sample, options.non_positive, &self.name())?;
+        Ok(atkinson_influence(sample, &part, self.epsilon))
+    }
+}
 
 /// Atkinson index with inequality aversion `ε ≥ 0` over the positive part of the sample:
 /// `A(ε) = 1 − EDE/μ`, where the equally distributed equivalent is
@@ -39,4 +77,42 @@ pub fn atkinson(sample: &SortedSample, part: &PositivePart, epsilon: f64) -> Res
         let [s] = sample.sums_over(range, |x, wi| [wi * (x / mu).powf(e)]);
         1.0 - (s / w).powf(1.0 / e)
     })
+}
+
+/// Influence values of the Atkinson index over the positive part (0 outside it). With
+/// `A = 1 − EDE/μ`: `zₖ = −(EDE/μ)·(∂ln EDE/∂wₖ − (xₖ − μ)/(μN))`, where
+/// `∂ln EDE/∂wₖ = ((xₖ/μ)^(1−ε)/m − 1)/((1−ε)N)`, `m = Σ(w/N)(x/μ)^(1−ε)`, and for ε = 1
+/// `∂ln EDE/∂wₖ = (ln(xₖ/μ) − mean ln(x/μ))/N`.
+///
+/// Equal values have A = 0 and influence 0:
+/// ```
+/// use ginikit::{SortedSample, measure::{atkinson::atkinson_influence, positive::{positive_part, NonPositivePolicy}}};
+/// let s = SortedSample::new(&[5.0, 5.0, 5.0], None).unwrap();
+/// let part = positive_part(&s, NonPositivePolicy::Error, "atkinson_1").unwrap();
+/// assert!(atkinson_influence(&s, &part, 1.0).iter().all(|z| z.abs() < 1e-15));
+/// ```
+pub fn atkinson_influence(sample: &SortedSample, part: &PositivePart, epsilon: f64) -> Vec<f64> {
+    let (n, mu) = (part.total_weight, part.mean());
+    let range = part.range(sample);
+    let x = sample.values();
+    let mut z = vec![0.0; x.len()];
+    if epsilon == 1.0 {
+        let [sl] = sample.sums_over(range.clone(), |x, w| [w * (x / mu).ln()]);
+        let ratio = (sl / n).exp(); // EDE/μ
+        let mean_log_ratio = sl / n;
+        for k in range {
+            let d_ede = ((x[k] / mu).ln() - mean_log_ratio) / n;
+            z[k] = -ratio * (d_ede - (x[k] - mu) / (mu * n));
+        }
+    } else {
+        let e = 1.0 - epsilon;
+        let [s] = sample.sums_over(range.clone(), |x, w| [w * (x / mu).powf(e)]);
+        let m = s / n; // mean of (x/μ)^(1−ε)
+        let ratio = m.powf(1.0 / e); // EDE/μ
+        for k in range {
+            let d_ede = ((x[k] / mu).powf(e) / m - 1.0) / (e * n);
+            z[k] = -ratio * (d_ede - (x[k] - mu) / (mu * n));
+        }
+    }
+    z
 }

@@ -1,52 +1,92 @@
-//! Point estimators. Each is a linear scan (or a binary search) over a [`SortedSample`].
+//! Point estimators and their influence functions, one estimator family per file.
 //!
-//! [`Measure`] names every estimator the command line offers and evaluates it with shared
-//! [`Options`]; the per-measure modules hold the formulas.
+//! Every measure implements [`Estimator`]: its name, its point value on a [`SortedSample`],
+//! its influence (linearized) values for design-based standard errors, and its properties.
+//! A [`Measure`] is a shared handle to one estimator; [`registry::FAMILIES`] lists every
+//! family with the names it parses, and help texts, error messages and the documentation
+//! table are generated from that list. The survey code (linearization, replicates, domains,
+//! changes) is written once over [`Estimator`]. ARCHITECTURE.md walks through adding one.
 
 pub mod atkinson;
+pub mod cv;
 pub mod entropy;
 pub mod gini;
+pub mod hoover;
 pub mod lorenz;
-pub mod moments;
+pub mod mean;
 pub mod positive;
+pub mod qsr;
 pub mod quantile;
+pub mod registry;
+pub mod share_ratio;
 pub mod shares;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::sample::SortedSample;
 use gini::GiniConvention;
 use positive::{positive_part, NonPositivePolicy};
+use std::sync::Arc;
 
-/// One inequality or distribution measure.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[non_exhaustive]
-pub enum Measure {
-    /// `gini`.
-    Gini,
-    /// `theil_t` = GE(1).
-    TheilT,
-    /// `mld` = GE(0).
-    MeanLogDeviation,
-    /// `ge_<α>`.
-    GeneralizedEntropy(f64),
-    /// `atkinson_<ε>`.
-    Atkinson(f64),
-    /// Share of the total between two population fractions: `share_bottom40` (0–0.4),
-    /// `share_middle40` (0.4–0.8), `share_top20` (0.8–1), `share_decile<k>`,
-    /// `share_<from>_<to>`.
-    Share(f64, f64),
-    /// `palma`: top 10 % share / bottom 40 % share.
-    Palma,
-    /// `s80_s20`: top 20 % share / bottom 20 % share.
-    S80S20,
-    /// `mean`.
-    Mean,
-    /// `median`.
-    Median,
-    /// `quantile_<p>`.
-    Quantile(f64),
-    /// `cv`: coefficient of variation.
-    CoefficientOfVariation,
+/// What kind of number a measure gives; renderers format the kinds differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Unit {
+    /// An index, share or ratio (a fraction such as 0.391).
+    Index,
+    /// An amount of money in the units of the value column (mean, median, quantiles).
+    Money,
+}
+
+/// One estimator: what a new measure implements (see ARCHITECTURE.md, "How to add a measure").
+///
+/// `value` and `influence` see the whole sorted sample; estimators that need strictly positive
+/// values restrict themselves to [`positive::positive_part`] under `options.non_positive`, and
+/// [`Measure::evaluate`] reports the rows used and excluded.
+pub trait Estimator: Send + Sync + std::fmt::Debug {
+    /// The canonical name; [`Measure::parse`] gives back an equal measure.
+    fn name(&self) -> String;
+
+    /// Index or money.
+    fn unit(&self) -> Unit {
+        Unit::Index
+    }
+
+    /// Whether the measure is defined only for strictly positive values (GE family, Atkinson).
+    fn needs_positive_values(&self) -> bool {
+        false
+    }
+
+    /// The point estimate.
+    fn value(&self, sample: &SortedSample, options: &Options) -> Result<f64>;
+
+    /// Influence values `zₖ = ∂θ/∂wₖ`, one per sorted position, so that the design variance of
+    /// θ̂ is that of the total `Σₖ wₖ zₖ` (Deville 1999). Observations a measure leaves out get 0.
+    fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>>;
+}
+
+/// A measure: a cheap, cloneable handle to an [`Estimator`]. Two measures are equal when
+/// their canonical names are.
+#[derive(Clone)]
+pub struct Measure(Arc<dyn Estimator>);
+
+impl std::fmt::Debug for Measure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Measure({})", self.name())
+    }
+}
+
+impl PartialEq for Measure {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Measure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
 }
 
 /// Settings that apply to every measure of a run.
@@ -60,6 +100,7 @@ pub struct Options {
 
 /// A point estimate with the rows and population it stands on.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Estimate {
     /// The value (a fraction for indices and shares; money for mean, median, quantiles).
     pub value: f64,
@@ -71,81 +112,27 @@ pub struct Estimate {
     pub excluded: usize,
 }
 
-/// The names the command line accepts, for help texts and errors.
-pub const KNOWN_MEASURES: &str = "gini, theil_t, mld, ge_<alpha>, atkinson_<epsilon>, \
-share_bottom40, share_middle40, share_top20, share_decile<1-10>, share_<from>_<to>, palma, \
-s80_s20, mean, median, quantile_<p>, cv";
-
 /// The default measure list of `gini compute`.
 pub const DEFAULT_MEASURES: &str = "gini,mean,share_bottom40,share_middle40,share_top20";
 
 impl Measure {
-    /// Parses a measure name (see [`KNOWN_MEASURES`]).
+    /// Wraps an estimator.
+    pub fn new(estimator: impl Estimator + 'static) -> Self {
+        Measure(Arc::new(estimator))
+    }
+
+    /// Parses a measure name through [`registry::FAMILIES`]: an unknown name lists the known
+    /// ones; a known family with a parameter out of range says which range is allowed.
     ///
     /// ```
     /// use ginikit::Measure;
-    /// assert_eq!(Measure::parse("ge_2").unwrap(), Measure::GeneralizedEntropy(2.0));
-    /// assert_eq!(Measure::parse("share_decile10").unwrap(), Measure::Share(0.9, 1.0));
-    /// assert_eq!(Measure::parse("atkinson_0.5").unwrap().name(), "atkinson_0.5");
+    /// assert_eq!(Measure::parse("ge_2").unwrap().name(), "ge_2");
+    /// assert_eq!(Measure::parse("share_0.9_1").unwrap().name(), "share_decile10");
+    /// assert_eq!(Measure::parse("theil").unwrap(), Measure::parse("theil_t").unwrap());
     /// assert!(Measure::parse("gni").is_err());
     /// ```
     pub fn parse(name: &str) -> Result<Self> {
-        let unknown = || Error::UnknownMeasure {
-            name: name.to_string(),
-            known: KNOWN_MEASURES.to_string(),
-        };
-        let number = |s: &str| {
-            s.parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(unknown)
-        };
-        let measure = match name {
-            "gini" => Measure::Gini,
-            "theil_t" | "theil" => Measure::TheilT,
-            "mld" | "theil_l" => Measure::MeanLogDeviation,
-            "share_bottom40" => Measure::Share(0.0, 0.4),
-            "share_middle40" => Measure::Share(0.4, 0.8),
-            "share_top20" => Measure::Share(0.8, 1.0),
-            "palma" => Measure::Palma,
-            "s80_s20" => Measure::S80S20,
-            "mean" => Measure::Mean,
-            "median" => Measure::Median,
-            "cv" => Measure::CoefficientOfVariation,
-            _ => {
-                if let Some(a) = name.strip_prefix("ge_") {
-                    Measure::GeneralizedEntropy(number(a)?)
-                } else if let Some(e) = name.strip_prefix("atkinson_") {
-                    let e = number(e)?;
-                    if e < 0.0 {
-                        return Err(unknown());
-                    }
-                    Measure::Atkinson(e)
-                } else if let Some(k) = name.strip_prefix("share_decile") {
-                    let k: u32 = k.parse().map_err(|_| unknown())?;
-                    if !(1..=10).contains(&k) {
-                        return Err(unknown());
-                    }
-                    Measure::Share(f64::from(k - 1) / 10.0, f64::from(k) / 10.0)
-                } else if let Some(p) = name.strip_prefix("quantile_") {
-                    let p = number(p)?;
-                    if !(0.0..=1.0).contains(&p) {
-                        return Err(unknown());
-                    }
-                    Measure::Quantile(p)
-                } else if let Some(bounds) = name.strip_prefix("share_") {
-                    let (a, b) = bounds.split_once('_').ok_or_else(unknown)?;
-                    let (a, b) = (number(a)?, number(b)?);
-                    if !(0.0 <= a && a <= b && b <= 1.0) {
-                        return Err(unknown());
-                    }
-                    Measure::Share(a, b)
-                } else {
-                    return Err(unknown());
-                }
-            }
-        };
-        Ok(measure)
+        registry::parse(name)
     }
 
     /// Parses a comma-separated list.
@@ -159,49 +146,28 @@ impl Measure {
 
     /// The canonical name (parses back to the same measure).
     pub fn name(&self) -> String {
-        match *self {
-            Measure::Gini => "gini".into(),
-            Measure::TheilT => "theil_t".into(),
-            Measure::MeanLogDeviation => "mld".into(),
-            Measure::GeneralizedEntropy(a) => format!("ge_{a}"),
-            Measure::Atkinson(e) => format!("atkinson_{e}"),
-            Measure::Share(a, b) => match (a, b) {
-                (0.0, 0.4) => "share_bottom40".into(),
-                (0.4, 0.8) => "share_middle40".into(),
-                (0.8, 1.0) => "share_top20".into(),
-                _ => {
-                    let k = (b * 10.0).round();
-                    if (b - a - 0.1).abs() < 1e-12 && (b * 10.0 - k).abs() < 1e-12 {
-                        format!("share_decile{k}")
-                    } else {
-                        format!("share_{a}_{b}")
-                    }
-                }
-            },
-            Measure::Palma => "palma".into(),
-            Measure::S80S20 => "s80_s20".into(),
-            Measure::Mean => "mean".into(),
-            Measure::Median => "median".into(),
-            Measure::Quantile(p) => format!("quantile_{p}"),
-            Measure::CoefficientOfVariation => "cv".into(),
-        }
+        self.0.name()
+    }
+
+    /// Index or money.
+    pub fn unit(&self) -> Unit {
+        self.0.unit()
     }
 
     /// Whether the measure is defined only for strictly positive values (GE family, Atkinson).
     pub fn needs_positive_values(&self) -> bool {
-        matches!(
-            self,
-            Measure::TheilT
-                | Measure::MeanLogDeviation
-                | Measure::GeneralizedEntropy(_)
-                | Measure::Atkinson(_)
-        )
+        self.0.needs_positive_values()
     }
 
     /// Whether the value is an amount of money (mean, median, quantile) rather than an index
-    /// or share; renderers format the two differently.
+    /// or share.
     pub fn is_money(&self) -> bool {
-        matches!(self, Measure::Mean | Measure::Median | Measure::Quantile(_))
+        self.unit() == Unit::Money
+    }
+
+    /// The estimator behind the handle.
+    pub fn estimator(&self) -> &dyn Estimator {
+        &*self.0
     }
 
     /// Evaluates the measure on a sorted sample.
@@ -209,44 +175,30 @@ impl Measure {
     /// ```
     /// use ginikit::{Measure, SortedSample, measure::Options};
     /// let s = SortedSample::new(&[1.0, 2.0, 3.0, 4.0], None).unwrap();
-    /// let e = Measure::Gini.evaluate(&s, &Options::default()).unwrap();
+    /// let e = Measure::parse("gini").unwrap().evaluate(&s, &Options::default()).unwrap();
     /// assert_eq!(e.value, 0.25);
     /// assert_eq!((e.n, e.population), (4, 4.0));
     /// ```
     pub fn evaluate(&self, sample: &SortedSample, options: &Options) -> Result<Estimate> {
-        let whole = |value: f64| Estimate {
-            value,
-            n: sample.len(),
-            population: sample.total_weight(),
-            excluded: 0,
-        };
-        let on_positive_part =
-            |f: &dyn Fn(&positive::PositivePart) -> Result<f64>| -> Result<Estimate> {
-                let part = positive_part(sample, options.non_positive, &self.name())?;
-                Ok(Estimate {
-                    value: f(&part)?,
-                    n: sample.len() - part.excluded,
-                    population: part.total_weight,
-                    excluded: part.excluded,
-                })
-            };
-        match *self {
-            Measure::Gini => gini::gini(sample, options.gini).map(whole),
-            Measure::TheilT => on_positive_part(&|p| entropy::generalized_entropy(sample, p, 1.0)),
-            Measure::MeanLogDeviation => {
-                on_positive_part(&|p| entropy::generalized_entropy(sample, p, 0.0))
-            }
-            Measure::GeneralizedEntropy(a) => {
-                on_positive_part(&|p| entropy::generalized_entropy(sample, p, a))
-            }
-            Measure::Atkinson(e) => on_positive_part(&|p| atkinson::atkinson(sample, p, e)),
-            Measure::Share(a, b) => shares::share(sample, a, b).map(whole),
-            Measure::Palma => shares::palma(sample).map(whole),
-            Measure::S80S20 => shares::s80_s20(sample).map(whole),
-            Measure::Mean => Ok(whole(moments::mean(sample))),
-            Measure::Median => quantile::median(sample).map(whole),
-            Measure::Quantile(p) => quantile::quantile(sample, p).map(whole),
-            Measure::CoefficientOfVariation => moments::coefficient_of_variation(sample).map(whole),
+        if !self.needs_positive_values() {
+            return Ok(Estimate {
+                value: self.0.value(sample, options)?,
+                n: sample.len(),
+                population: sample.total_weight(),
+                excluded: 0,
+            });
         }
+        let part = positive_part(sample, options.non_positive, &self.name())?;
+        Ok(Estimate {
+            value: self.0.value(sample, options)?,
+            n: sample.len() - part.excluded,
+            population: part.total_weight,
+            excluded: part.excluded,
+        })
+    }
+
+    /// Influence values `zₖ = ∂θ/∂wₖ` in sorted order (see [`Estimator::influence`]).
+    pub fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
+        self.0.influence(sample, options)
     }
 }

@@ -1,8 +1,71 @@
-//! Weighted quantiles and the median.
+//! Weighted quantiles and the median: point estimate, influence function, and the
+//! cumulative-value linearization that shares and the quintile share ratio build on.
 
 use super::lorenz::check_fraction;
+use super::registry::{parameter, Family};
+use super::{Estimator, Measure, Options, Unit};
 use crate::error::Result;
+use crate::kernel::normal::pdf;
 use crate::sample::SortedSample;
+
+/// `median`.
+pub const MEDIAN: Family = Family {
+    syntax: "median",
+    summary: "weighted median (R laeken weightedQuantile; R type 2 for unit weights)",
+    parse: |name| {
+        (name == "median").then(|| {
+            Ok(Measure::new(Quantile {
+                p: 0.5,
+                median: true,
+            }))
+        })
+    },
+};
+
+/// `quantile_<p>`.
+pub const QUANTILE: Family = Family {
+    syntax: "quantile_<p>",
+    summary: "weighted quantile at p in [0, 1] (R laeken weightedQuantile)",
+    parse: |name| {
+        let p = name.strip_prefix("quantile_")?;
+        Some(
+            parameter(
+                name,
+                p,
+                "quantile_<p> needs p in [0, 1], e.g. quantile_0.9",
+                |p| (0.0..=1.0).contains(&p),
+            )
+            .map(|p| Measure::new(Quantile { p, median: false })),
+        )
+    },
+};
+
+/// The weighted quantile at `p` (named `median` at 0.5 when asked for by that name); see
+/// [`quantile`] and [`quantile_influence`].
+#[derive(Debug, Clone, Copy)]
+pub struct Quantile {
+    p: f64,
+    median: bool,
+}
+
+impl Estimator for Quantile {
+    fn name(&self) -> String {
+        if self.median {
+            "median".into()
+        } else {
+            format!("quantile_{}", self.p)
+        }
+    }
+    fn unit(&self) -> Unit {
+        Unit::Money
+    }
+    fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
+        quantile(sample, self.p)
+    }
+    fn influence(&self, sample: &SortedSample, _: &Options) -> Result<Vec<f64>> {
+        quantile_influence(sample, self.p)
+    }
+}
 
 /// Weighted quantile `Q(p)` by the definition of R laeken's `weightedQuantile` (which is
 /// R's `quantile(type = 2)` for unit weights): with `Fᵢ = Cᵢ / W` the weighted distribution
@@ -51,4 +114,66 @@ pub fn quantile(sample: &SortedSample, p: f64) -> Result<f64> {
 /// ```
 pub fn median(sample: &SortedSample) -> Result<f64> {
     quantile(sample, 0.5)
+}
+
+/// The influence of `S(p) = Σ wᵢxᵢ·1(xᵢ ≤ q_p)`, the cumulative value of the poorest fraction
+/// p: `xₖ·1(xₖ ≤ q_p) − q_p (1(xₖ ≤ q_p) − p)` (Osier 2009; R convey `svyisq`).
+///
+/// ```
+/// use ginikit::{SortedSample, measure::quantile::cumulative_value_influence};
+/// let s = SortedSample::new(&[1.0, 2.0, 3.0, 4.0], None).unwrap();
+/// // q_0.5 = 2.5: below it x − 2.5·0.5, above it 2.5·0.5.
+/// assert_eq!(cumulative_value_influence(&s, 0.5).unwrap(), vec![-0.25, 0.75, 1.25, 1.25]);
+/// ```
+pub fn cumulative_value_influence(sample: &SortedSample, p: f64) -> Result<Vec<f64>> {
+    let x = sample.values();
+    if p <= 0.0 {
+        return Ok(vec![0.0; x.len()]);
+    }
+    if p >= 1.0 {
+        return Ok(x.to_vec());
+    }
+    let q = quantile(sample, p)?;
+    Ok(x.iter()
+        .map(|&v| {
+            let below = if v <= q { 1.0 } else { 0.0 };
+            v * below - q * (below - p)
+        })
+        .collect())
+}
+
+/// Gaussian-kernel density of the weighted sample at `q`, bandwidth `h = 0.79 · IQR · N^(−1/5)`
+/// (R convey's `densfun`), N the weighted population.
+pub(crate) fn density_at(sample: &SortedSample, q: f64) -> Result<f64> {
+    let iqr = quantile(sample, 0.75)? - quantile(sample, 0.25)?;
+    let n = sample.total_weight();
+    let h = 0.79 * iqr * n.powf(-0.2);
+    if !(h > 0.0) {
+        return Ok(f64::NAN);
+    }
+    let [s] = sample.sums_over(0..sample.len(), |x, w| [w * pdf((x - q) / h)]);
+    Ok(s / (n * h))
+}
+
+/// Influence values of the p-quantile: `zₖ = −(1(xₖ ≤ q) − p) / (N f(q))`, f a Gaussian
+/// kernel density at q with R convey's bandwidth `0.79 · IQR · N^(−1/5)`.
+///
+/// Observations at or below the quantile pull it down (negative influence), those above
+/// push it up:
+/// ```
+/// use ginikit::{SortedSample, measure::quantile::quantile_influence};
+/// let x: Vec<f64> = (1..=9).map(f64::from).collect();
+/// let s = SortedSample::new(&x, None).unwrap();
+/// let z = quantile_influence(&s, 0.5).unwrap();
+/// assert!(z[0] < 0.0 && z[8] > 0.0);
+/// ```
+pub fn quantile_influence(sample: &SortedSample, p: f64) -> Result<Vec<f64>> {
+    let q = quantile(sample, p)?;
+    let f = density_at(sample, q)?;
+    let n = sample.total_weight();
+    Ok(sample
+        .values()
+        .iter()
+        .map(|&v| -((if v <= q { 1.0 } else { 0.0 }) - p) / (n * f))
+        .collect())
 }

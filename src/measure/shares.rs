@@ -6,8 +6,88 @@
 //! top 20 % of persons ranked by per-capita expenditure).
 
 use super::lorenz::{check_fraction, cumulative_value_at, require_positive_total};
+use super::quantile::cumulative_value_influence;
+use super::registry::Family;
+use super::{Estimator, Measure, Options};
 use crate::error::{Error, Result};
 use crate::sample::SortedSample;
+
+/// `share_bottom40`, `share_middle40`, `share_top20`, `share_decile<k>`, `share_<from>_<to>`.
+pub const FAMILY: Family = Family {
+    syntax: "share_bottom40, share_middle40, share_top20, share_decile<1-10>, share_<from>_<to>",
+    summary: "share of the total held by a population band, read off the Lorenz polygon (World Bank / BPS criterion)",
+    parse: |name| {
+        let rest = name.strip_prefix("share_")?;
+        let bounds = match rest {
+            "bottom40" => Ok((0.0, 0.4)),
+            "middle40" => Ok((0.4, 0.8)),
+            "top20" => Ok((0.8, 1.0)),
+            _ => match rest.strip_prefix("decile") {
+                Some(k) => match k.parse::<u32>() {
+                    Ok(k) if (1..=10).contains(&k) => {
+                        Ok((f64::from(k - 1) / 10.0, f64::from(k) / 10.0))
+                    }
+                    _ => Err(band_error(name, "share_decile<k> needs k = 1 … 10")),
+                },
+                None => band(name, rest),
+            },
+        };
+        Some(bounds.map(|(from, to)| Measure::new(Share { from, to })))
+    },
+};
+
+fn band_error(name: &str, expected: &str) -> Error {
+    Error::InvalidParameter {
+        name: "share band",
+        value: format!("'{name}'"),
+        expected: expected.into(),
+    }
+}
+
+/// `<from>_<to>` with `0 ≤ from ≤ to ≤ 1`.
+fn band(name: &str, rest: &str) -> Result<(f64, f64)> {
+    let allowed =
+        "share_<from>_<to> needs population fractions 0 ≤ from ≤ to ≤ 1, e.g. share_0.9_1";
+    let (a, b) = rest
+        .split_once('_')
+        .ok_or_else(|| band_error(name, allowed))?;
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(a), Ok(b)) if 0.0 <= a && a <= b && b <= 1.0 => Ok((a, b)),
+        _ => Err(band_error(name, allowed)),
+    }
+}
+
+/// The share of a population band; see [`share`] and [`share_influence`].
+#[derive(Debug, Clone, Copy)]
+pub struct Share {
+    from: f64,
+    to: f64,
+}
+
+impl Estimator for Share {
+    fn name(&self) -> String {
+        let (a, b) = (self.from, self.to);
+        match (a, b) {
+            (0.0, 0.4) => "share_bottom40".into(),
+            (0.4, 0.8) => "share_middle40".into(),
+            (0.8, 1.0) => "share_top20".into(),
+            _ => {
+                let k = (b * 10.0).round();
+                if (b - a - 0.1).abs() < 1e-12 && (b * 10.0 - k).abs() < 1e-12 {
+                    format!("share_decile{k}")
+                } else {
+                    format!("share_{a}_{b}")
+                }
+            }
+        }
+    }
+    fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
+        share(sample, self.from, self.to)
+    }
+    fn influence(&self, sample: &SortedSample, _: &Options) -> Result<Vec<f64>> {
+        share_influence(sample, self.from, self.to)
+    }
+}
 
 /// Share of the total held by the population between fractions `from` and `to`
 /// (`0 ≤ from ≤ to ≤ 1`): `L(to) − L(from)`.
@@ -33,40 +113,25 @@ pub fn share(sample: &SortedSample, from: f64, to: f64) -> Result<f64> {
     Ok((cumulative_value_at(sample, to) - cumulative_value_at(sample, from)) / total)
 }
 
-/// Palma ratio: share of the top 10 % over share of the bottom 40 %.
+/// Influence values of the share between population fractions a and b:
+/// `zₖ = (∂S(b) − ∂S(a))/T − share·xₖ/T`, with `∂S(p)` the influence of the cumulative value
+/// of the poorest fraction p ([`cumulative_value_influence`]; Osier 2009).
 ///
+/// The top-100 % share is always 1, so its influence is 0:
 /// ```
-/// use ginikit::{SortedSample, measure::shares::palma};
-/// let x: Vec<f64> = (1..=10).map(f64::from).collect();
-/// let s = SortedSample::new(&x, None).unwrap();
-/// assert!((palma(&s).unwrap() - 10.0 / 10.0).abs() < 1e-15);
+/// use ginikit::{SortedSample, measure::shares::share_influence};
+/// let s = SortedSample::new(&[1.0, 2.0, 3.0, 7.0], None).unwrap();
+/// assert!(share_influence(&s, 0.0, 1.0).unwrap().iter().all(|z| z.abs() < 1e-15));
 /// ```
-pub fn palma(sample: &SortedSample) -> Result<f64> {
-    ratio_of_shares(sample, (0.9, 1.0), (0.0, 0.4))
-}
-
-/// S80/S20: share of the top 20 % over share of the bottom 20 % (Lorenz-based; R laeken's
-/// `s80s20` instead cuts at weighted quantiles, which differs when a boundary splits a person).
-///
-/// ```
-/// use ginikit::{SortedSample, measure::shares::s80_s20};
-/// let x: Vec<f64> = (1..=10).map(f64::from).collect();
-/// let s = SortedSample::new(&x, None).unwrap();
-/// assert!((s80_s20(&s).unwrap() - 19.0 / 3.0).abs() < 1e-14);
-/// ```
-pub fn s80_s20(sample: &SortedSample) -> Result<f64> {
-    ratio_of_shares(sample, (0.8, 1.0), (0.0, 0.2))
-}
-
-fn ratio_of_shares(sample: &SortedSample, top: (f64, f64), bottom: (f64, f64)) -> Result<f64> {
-    let b = share(sample, bottom.0, bottom.1)?;
-    if b <= 0.0 {
-        return Err(Error::NonPositiveMean {
-            location: crate::error::Location::Argument("values"),
-            measure: "a share ratio (its bottom share is zero or negative)".into(),
-            mean: sample.mean(),
-            context: String::new(),
-        });
-    }
-    Ok(share(sample, top.0, top.1)? / b)
+pub fn share_influence(sample: &SortedSample, a: f64, b: f64) -> Result<Vec<f64>> {
+    let t = sample.total_value();
+    let share = share(sample, a, b)?;
+    let sa = cumulative_value_influence(sample, a)?;
+    let sb = cumulative_value_influence(sample, b)?;
+    Ok(sample
+        .values()
+        .iter()
+        .zip(sa.iter().zip(&sb))
+        .map(|(&x, (&da, &db))| (db - da) / t - share * x / t)
+        .collect())
 }

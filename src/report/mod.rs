@@ -4,8 +4,12 @@
 use crate::error::{Error, Result};
 use std::io::Write;
 
+#[cfg(feature = "serde")]
+mod json;
 #[cfg(feature = "plot")]
 pub mod plot;
+#[cfg(feature = "table")]
+pub mod tidy;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -83,8 +87,14 @@ impl Report {
     pub fn render(&self, format: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
         match format {
             OutputFormat::Table => self.render_table(out),
+            #[cfg(feature = "serde")]
             OutputFormat::Csv => self.render_csv(out),
+            #[cfg(feature = "serde")]
             OutputFormat::Json => self.render_json(out),
+            #[cfg(not(feature = "serde"))]
+            OutputFormat::Csv | OutputFormat::Json => Err(std::io::Error::other(
+                "CSV and JSON output need the `serde` feature",
+            )),
         }
     }
 
@@ -136,44 +146,37 @@ impl Report {
         Ok(())
     }
 
+    #[cfg(feature = "serde")]
     fn render_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let header: Vec<String> = self.columns.iter().map(|c| csv_quote(c)).collect();
-        writeln!(out, "{}", header.join(","))?;
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        w.write_record(&self.columns)?;
         for row in &self.rows {
-            let cells: Vec<String> = row
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(t) => csv_quote(t),
-                    Cell::Number(v, _) => full_precision(*v),
-                    Cell::Empty => String::new(),
-                })
-                .collect();
-            writeln!(out, "{}", cells.join(","))?;
+            w.write_record(row.iter().map(|c| match c {
+                Cell::Text(t) => t.clone(),
+                Cell::Number(v, _) => full_precision(*v),
+                Cell::Empty => String::new(),
+            }))?;
         }
-        Ok(())
+        w.flush()
     }
 
+    #[cfg(feature = "serde")]
     fn render_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        write!(out, "[")?;
-        for (i, row) in self.rows.iter().enumerate() {
-            write!(out, "{}\n  {{", if i == 0 { "" } else { "," })?;
-            for (j, (name, cell)) in self.columns.iter().zip(row).enumerate() {
-                let value = match cell {
-                    Cell::Text(t) => json_string(t),
-                    Cell::Number(v, _) if v.is_finite() => full_precision(*v),
-                    Cell::Number(..) | Cell::Empty => "null".into(),
-                };
-                write!(
-                    out,
-                    "{}{}: {}",
-                    if j == 0 { "" } else { ", " },
-                    json_string(name),
-                    value
-                )?;
-            }
-            write!(out, "}}")?;
-        }
-        writeln!(out, "{}]", if self.rows.is_empty() { "" } else { "\n" })
+        use serde::Serialize;
+        let rows: Vec<json::Row<'_>> = self
+            .rows
+            .iter()
+            .map(|cells| json::Row {
+                columns: &self.columns,
+                cells,
+            })
+            .collect();
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut *out, json::RowsFormatter::default());
+        rows.serialize(&mut ser).map_err(std::io::Error::other)?;
+        writeln!(out)
     }
 }
 
@@ -184,32 +187,6 @@ fn full_precision(v: f64) -> String {
     } else {
         String::new()
     }
-}
-
-fn csv_quote(t: &str) -> String {
-    if t.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", t.replace('"', "\"\""))
-    } else {
-        t.to_string()
-    }
-}
-
-fn json_string(t: &str) -> String {
-    let mut s = String::with_capacity(t.len() + 2);
-    s.push('"');
-    for ch in t.chars() {
-        match ch {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
-            c => s.push(c),
-        }
-    }
-    s.push('"');
-    s
 }
 
 fn format_for_people(cell: &Cell) -> String {
@@ -299,6 +276,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "serde")]
     fn csv_quotes_and_keeps_precision() {
         let t = render(OutputFormat::Csv);
         assert_eq!(
@@ -308,6 +286,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "serde")]
     fn json_escapes_and_round_trips() {
         let t = render(OutputFormat::Json);
         assert!(t.contains("\"area\": \"urban, \\\"core\\\"\""));

@@ -34,6 +34,44 @@ fn fail(path: &Path, e: impl std::fmt::Display) -> Error {
     }
 }
 
+/// White background; the drawing area above a 28-pixel footer, and the footer.
+type Areas<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+fn with_footer<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+) -> std::result::Result<Areas<DB>, String> {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    Ok(root.split_vertically(root.dim_in_pixel().1 - 28))
+}
+
+/// The source note in the footer.
+fn footnote<DB: DrawingBackend>(
+    foot: &DrawingArea<DB, Shift>,
+    source: &str,
+) -> std::result::Result<(), String> {
+    foot.draw_text(source, &(FAMILY, 12).into_font().color(&GREY), (14, 6))
+        .map_err(|e| e.to_string())
+}
+
+/// The legend box, in one style for every chart.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> std::result::Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((FAMILY, 14))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
+/// The legend text of interval bars at confidence `level`.
+fn interval_label(level: f64) -> String {
+    format!("reproduced, {:.0} % interval", level * 100.0)
+}
+
 /// Runs a drawing closure (given as a macro that expands to one, so it is typed once per
 /// backend) on an SVG and a PNG canvas: `stem.svg` and `stem.png`. Returns both paths.
 macro_rules! render_both {
@@ -71,8 +109,7 @@ pub fn lorenz_chart(
     macro_rules! draw {
         ($db:ty) => {
             |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
-                root.fill(&WHITE).map_err(|e| e.to_string())?;
-                let (main, foot) = root.split_vertically(root.dim_in_pixel().1 - 28);
+                let (main, foot) = with_footer(root)?;
                 let mut chart = ChartBuilder::on(&main)
                     .caption(title, (FAMILY, 22))
                     .margin(14)
@@ -109,16 +146,8 @@ pub fn lorenz_chart(
                             PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2))
                         });
                 }
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperLeft)
-                    .label_font((FAMILY, 14))
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(GREY)
-                    .draw()
-                    .map_err(|e| e.to_string())?;
-                foot.draw_text(source, &(FAMILY, 12).into_font().color(&GREY), (14, 6))
-                    .map_err(|e| e.to_string())?;
+                legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+                footnote(&foot, source)?;
                 Ok(())
             }
         };
@@ -144,7 +173,9 @@ pub fn series_chart(
     source: &str,
     published: &[(f64, f64)],
     reproduced: &[Interval],
+    level: f64,
 ) -> Result<Vec<PathBuf>> {
+    let bars = interval_label(level);
     let xs = published
         .iter()
         .map(|p| p.0)
@@ -163,8 +194,7 @@ pub fn series_chart(
     macro_rules! draw {
         ($db:ty) => {
             |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
-                root.fill(&WHITE).map_err(|e| e.to_string())?;
-                let (main, foot) = root.split_vertically(root.dim_in_pixel().1 - 28);
+                let (main, foot) = with_footer(root)?;
                 let mut chart = ChartBuilder::on(&main)
                     .caption(title, (FAMILY, 22))
                     .margin(14)
@@ -210,7 +240,7 @@ pub fn series_chart(
                         )
                     }))
                     .map_err(|e| e.to_string())?
-                    .label("reproduced, 95 % interval")
+                    .label(bars.as_str())
                     .legend(move |(x, y)| {
                         PathElement::new([(x + 10, y - 6), (x + 10, y + 6)], colour.stroke_width(2))
                     });
@@ -221,16 +251,8 @@ pub fn series_chart(
                             .map(|r| Circle::new((r.x, r.estimate), 4, colour.filled())),
                     )
                     .map_err(|e| e.to_string())?;
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .label_font((FAMILY, 14))
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(GREY)
-                    .draw()
-                    .map_err(|e| e.to_string())?;
-                foot.draw_text(source, &(FAMILY, 12).into_font().color(&GREY), (14, 6))
-                    .map_err(|e| e.to_string())?;
+                legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+                footnote(&foot, source)?;
                 Ok(())
             }
         };
@@ -246,7 +268,9 @@ pub fn category_chart(
     x_label: &str,
     source: &str,
     rows: &[(Interval, Option<f64>)],
+    level: f64,
 ) -> Result<Vec<PathBuf>> {
+    let bars = interval_label(level);
     let n = rows.len();
     let xs = rows
         .iter()
@@ -260,8 +284,7 @@ pub fn category_chart(
     macro_rules! draw {
         ($db:ty) => {
             |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
-                root.fill(&WHITE).map_err(|e| e.to_string())?;
-                let (main, foot) = root.split_vertically(root.dim_in_pixel().1 - 28);
+                let (main, foot) = with_footer(root)?;
                 let mut chart = ChartBuilder::on(&main)
                     .caption(title, (FAMILY, 22))
                     .margin(14)
@@ -301,7 +324,7 @@ pub fn category_chart(
                         )
                     }))
                     .map_err(|e| e.to_string())?
-                    .label("reproduced, 95 % interval")
+                    .label(bars.as_str())
                     .legend(move |(x, y)| {
                         PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2))
                     });
@@ -320,16 +343,8 @@ pub fn category_chart(
                     .map_err(|e| e.to_string())?
                     .label("published (BPS)")
                     .legend(move |(x, y)| Cross::new((x + 10, y), 5, pub_colour.stroke_width(2)));
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::LowerRight)
-                    .label_font((FAMILY, 14))
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(GREY)
-                    .draw()
-                    .map_err(|e| e.to_string())?;
-                foot.draw_text(source, &(FAMILY, 12).into_font().color(&GREY), (14, 6))
-                    .map_err(|e| e.to_string())?;
+                legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+                footnote(&foot, source)?;
                 Ok(())
             }
         };

@@ -1,7 +1,7 @@
 //! The sample design: strata, primary sampling units (PSUs), finite-population correction,
 //! and what to do with a stratum that has a single PSU.
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Setting};
 
 /// Strata with a single PSU contribute no within-stratum variance information. What to do
 /// about them (R survey's `options(survey.lonely.psu = …)`).
@@ -147,7 +147,8 @@ impl Design {
                 return Err(Error::InvalidDesign {
                     location: location("psu"),
                     problem: format!("a PSU appears in two strata (first at data row {})", row(i)),
-                    fix: "PSU codes must be unique across strata; if they restart within each stratum, pass --nest".into(),
+                    fix: "PSU codes must be unique across strata; if they restart within each stratum, declare the PSUs nested in strata".into(),
+                    setting: Some(Setting::NestedPsu),
                 });
             }
             psu_of_obs.push(id);
@@ -172,6 +173,7 @@ impl Design {
                         location: location("fpc"),
                         problem: format!("finite-population correction {v} at data row {} is not positive", row(i)),
                         fix: "give the sampling fraction (0 < f ≤ 1) or the number of PSUs in the population (> 1)".into(),
+                        setting: None,
                     });
                 }
                 match seen[h] {
@@ -181,6 +183,7 @@ impl Design {
                             location: location("fpc"),
                             problem: format!("finite-population correction varies within a stratum (data row {}: {v}, earlier {prev})", row(i)),
                             fix: "the fpc must be constant within each stratum".into(),
+                            setting: None,
                         })
                     }
                     Some(_) => {}
@@ -200,6 +203,7 @@ impl Design {
                                 "a stratum has {} sampled PSUs but a population of {v}",
                                 stratum_psus[h]
                             ),
+                            setting: None,
                             fix: "the population count of PSUs must be at least the sampled count"
                                 .into(),
                         });
@@ -213,7 +217,8 @@ impl Design {
             return Err(Error::InvalidDesign {
                 location: location("strata"),
                 problem: format!("{lonely_strata} stratum/strata have a single PSU, so their variance cannot be estimated"),
-                fix: "merge them with neighbouring strata, or choose --lonely-psu certainty|adjust".into(),
+                fix: "merge them with neighbouring strata, or choose the certainty or adjust policy for single-PSU strata".into(),
+                setting: Some(Setting::LonelyPsu),
             });
         }
         Ok((

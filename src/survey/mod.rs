@@ -6,7 +6,6 @@
 //! defined on every PSU of the design (replicates).
 
 pub mod design;
-pub mod influence;
 pub mod replicate;
 
 use crate::error::Result;
@@ -38,6 +37,7 @@ pub enum Interval {
 
 /// Standard error, interval and design effect of one estimate.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Inference {
     pub se: f64,
     pub ci_lower: f64,
@@ -51,6 +51,7 @@ pub struct Inference {
 
 /// A point estimate with its inference.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SurveyEstimate {
     pub estimate: Estimate,
     pub inference: Inference,
@@ -107,7 +108,7 @@ pub fn estimate(
     };
     let mut out = Vec::with_capacity(measures.len());
     for (j, (m, point)) in measures.iter().zip(&points).enumerate() {
-        let z = influence::influence(m, ds.sample, options);
+        let z = m.influence(ds.sample, options);
         let v_srs = z
             .as_ref()
             .ok()
@@ -236,10 +237,28 @@ pub fn change(earlier: f64, se_earlier: f64, later: f64, se_later: f64, level: f
 
 /// The change between two rounds with its uncertainty.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Change {
     pub change: f64,
     pub se: f64,
     pub ci_lower: f64,
     pub ci_upper: f64,
     pub p_value: f64,
+}
+
+impl Change {
+    /// Whether the interval excludes zero (the change is distinguishable from zero at the
+    /// interval's level).
+    pub fn excludes_zero(&self) -> bool {
+        self.ci_lower > 0.0 || self.ci_upper < 0.0
+    }
+
+    /// `*` when the interval excludes zero, else empty: the mark of the table formats.
+    pub fn mark(&self) -> &'static str {
+        if self.excludes_zero() {
+            "*"
+        } else {
+            ""
+        }
+    }
 }

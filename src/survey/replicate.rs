@@ -4,7 +4,7 @@
 //! replicate reuses the full sample's sort.
 
 use super::design::Design;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Setting};
 use crate::kernel::random::SplitMix64;
 use crate::measure::{Measure, Options};
 use crate::sample::SortedSample;
@@ -267,7 +267,8 @@ fn brr(design: &Design, rho: f64) -> Result<Replicates> {
         return Err(Error::InvalidDesign {
             location: Location::Argument("design"),
             problem: format!("BRR needs exactly two PSUs in every stratum, but stratum {} has {}", h + 1, psus.len()),
-            fix: "use --se jackknife or --se bootstrap, or pair the PSUs into two half-samples per stratum".into(),
+            fix: "use the jackknife or the bootstrap, or pair the PSUs into two half-samples per stratum".into(),
+            setting: Some(Setting::SeMethod),
         });
     }
     // Smallest power of two with a row for every stratum besides the all-ones row 0.

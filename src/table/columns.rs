@@ -1,6 +1,5 @@
 //! Turning polars columns into validated `f64` values and integer key codes.
 
-use super::read::InputFormat;
 use crate::error::{Error, Location, Position, Result};
 use crate::kernel::hash::FastMap;
 use polars::prelude::*;
@@ -16,20 +15,12 @@ fn malformed(path: &Path, e: PolarsError) -> Error {
 }
 
 fn location(path: &Path, column: &str) -> Location {
-    Location::Column {
-        file: path.to_path_buf(),
-        column: column.to_string(),
-    }
+    Location::column(path.to_path_buf(), column.to_string())
 }
 
 /// A numeric column as `f64`, rejecting empty cells, text and NaN/infinity with the first
 /// offending data row (1-based).
-pub(crate) fn numeric_column(
-    df: &DataFrame,
-    path: &Path,
-    _format: InputFormat,
-    name: &str,
-) -> Result<Vec<f64>> {
+pub(crate) fn numeric_column(df: &DataFrame, path: &Path, name: &str) -> Result<Vec<f64>> {
     let col = df.column(name).map_err(|e| malformed(path, e))?;
     let series = col.as_materialized_series();
     let values: Vec<f64> = match series.dtype() {

@@ -8,20 +8,24 @@
 //! column, how many rows are affected and the first data row (counted from 1, the header not
 //! counted).
 
+mod build;
 mod columns;
+mod compute;
+mod memory;
 mod read;
 pub mod survey;
+pub mod trend;
 mod write;
+
+pub use compute::{compute, GroupEstimate};
+pub use memory::{frame, ColumnData};
 
 pub use write::{households_frame, write_households};
 
 pub use read::{column_names, InputFormat, Wanted};
 
 use crate::error::{Error, Location, Position, Result};
-use crate::measure::positive::NonPositivePolicy;
-use crate::measure::{Estimate, Measure, Options};
-use crate::sample::SortedSample;
-use columns::{key_codes, numeric_column};
+use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 
 /// Which columns of a table mean what.
@@ -37,9 +41,12 @@ pub struct TableSpec {
     pub per_capita: bool,
     /// Grouping columns (text or integers).
     pub by: Vec<String>,
-    /// Extra columns to read and keep per row, as `u32` codes (strata, PSU, period, …),
-    /// in this order.
-    pub extra: Vec<(String, &'static str, &'static str)>,
+    /// What each `by` column is (`grouping` when absent or shorter than `by`; `period`,
+    /// `province`, …), for messages.
+    pub group_roles: Vec<&'static str>,
+    /// Extra columns to read and keep per row, as `u32` codes, with their roles (`strata`,
+    /// `psu`, `fpc`, …), in this order.
+    pub extra: Vec<(String, &'static str)>,
     /// Replicate-weight columns shipped with the file (household weights when `size` is
     /// given: they are multiplied by the size like the main weight).
     pub replicate_weights: Vec<String>,
@@ -82,6 +89,32 @@ pub struct Table {
     pub extra_columns: Vec<(String, &'static str)>,
 }
 
+impl TableSpec {
+    /// The columns to read, with their roles.
+    fn wanted(&self) -> Vec<Wanted> {
+        let mut wanted = vec![Wanted::new(&self.value, "value")];
+        if let Some(w) = &self.weight {
+            wanted.push(Wanted::new(w, "weight"));
+        }
+        if let Some(s) = &self.size {
+            wanted.push(Wanted::new(s, "household size"));
+        }
+        for (i, b) in self.by.iter().enumerate() {
+            wanted.push(Wanted::new(
+                b,
+                self.group_roles.get(i).copied().unwrap_or("grouping"),
+            ));
+        }
+        for name in &self.replicate_weights {
+            wanted.push(Wanted::new(name, "replicate weight"));
+        }
+        for (name, role) in &self.extra {
+            wanted.push(Wanted::new(name, role));
+        }
+        wanted
+    }
+}
+
 impl Group {
     /// A phrase naming the group, e.g. `province=Aceh, area=rural`.
     pub fn describe(&self, by: &[String]) -> String {
@@ -108,10 +141,7 @@ impl Group {
         match first {
             None => Ok(()),
             Some(i) => Err(Error::NonPositiveValue {
-                location: Location::Column {
-                    file: table.path.clone(),
-                    column: table.value_column.clone(),
-                },
+                location: Location::column(table.path.clone(), table.value_column.clone()),
                 measure: measure.to_string(),
                 count: self.values[i..].iter().filter(|&&x| x <= 0.0).count(),
                 first: Position::Row(self.row(i) as usize),
@@ -130,46 +160,7 @@ impl Group {
 /// empty cells in a grouping column.
 pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     let format = spec.format.unwrap_or_else(|| InputFormat::from_path(path));
-    let mut wanted = vec![Wanted {
-        name: spec.value.clone(),
-        role: "value",
-        flag: "--value",
-    }];
-    if let Some(w) = &spec.weight {
-        wanted.push(Wanted {
-            name: w.clone(),
-            role: "weight",
-            flag: "--weight",
-        });
-    }
-    if let Some(s) = &spec.size {
-        wanted.push(Wanted {
-            name: s.clone(),
-            role: "household size",
-            flag: "--size",
-        });
-    }
-    for b in &spec.by {
-        wanted.push(Wanted {
-            name: b.clone(),
-            role: "grouping",
-            flag: "--by",
-        });
-    }
-    for name in &spec.replicate_weights {
-        wanted.push(Wanted {
-            name: name.clone(),
-            role: "replicate weight",
-            flag: "--repweights",
-        });
-    }
-    for (name, role, flag) in &spec.extra {
-        wanted.push(Wanted {
-            name: name.clone(),
-            role,
-            flag,
-        });
-    }
+    let wanted = spec.wanted();
     let df = match read::read_columns(path, format, &wanted, false) {
         // polars infers a column's type from the first rows and fails on a later cell that
         // does not fit; read the columns as text so the bad cell can be named exactly.
@@ -178,330 +169,35 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         }
         other => other?,
     };
-    let n = df.height();
-    if n == 0 {
-        return Err(Error::Empty {
-            location: Location::Column {
-                file: path.to_path_buf(),
-                column: spec.value.clone(),
-            },
-            context: "the file has no data rows".into(),
-        });
-    }
-    let numeric = |name: &str| numeric_column(&df, path, format, name);
-    let mut values = numeric(&spec.value)?;
-
-    let mut weights = match &spec.weight {
-        Some(w) => {
-            let w = numeric(w)?;
-            check_weights(&w, path, spec.weight.as_deref().unwrap_or_default())?;
-            Some(w)
-        }
-        None => None,
-    };
-    let mut replicate_weights: Vec<Vec<f64>> = Vec::with_capacity(spec.replicate_weights.len());
-    for name in &spec.replicate_weights {
-        let w = numeric(name)?;
-        check_weights(&w, path, name)?;
-        replicate_weights.push(w);
-    }
-    let mut sizes: Option<Vec<f64>> = None;
-    if let Some(size_col) = &spec.size {
-        let size = numeric(size_col)?;
-        if let Some(i) = size.iter().position(|&s| s <= 0.0) {
-            return Err(Error::OutOfRange {
-                location: Location::Column {
-                    file: path.to_path_buf(),
-                    column: size_col.clone(),
-                },
-                count: size.iter().filter(|&&s| s <= 0.0).count(),
-                first: Position::Row(i + 1),
-                value: size[i],
-                problem: "are zero or negative household sizes".into(),
-                fix: "a household has at least one person: fix or remove those rows".into(),
-            });
-        }
-        if spec.per_capita {
-            for (v, s) in values.iter_mut().zip(&size) {
-                *v /= s;
-            }
-        }
-        for rw in replicate_weights.iter_mut() {
-            for (w, s) in rw.iter_mut().zip(&size) {
-                *w *= s;
-            }
-        }
-        weights = Some(match weights {
-            Some(mut w) => {
-                for (w, s) in w.iter_mut().zip(&size) {
-                    *w *= s;
-                }
-                w
-            }
-            None => size.clone(),
-        });
-        sizes = Some(size);
-    }
-    let by_codes: Vec<(Vec<u32>, Vec<String>)> = spec
-        .by
-        .iter()
-        .map(|c| key_codes(&df, path, c))
-        .collect::<Result<_>>()?;
-    let extra: Vec<(Vec<u32>, Vec<String>)> = spec
-        .extra
-        .iter()
-        .map(|(c, _, _)| key_codes(&df, path, c))
-        .collect::<Result<_>>()?;
-    drop(df);
-    if spec.by.is_empty() {
-        // One group: hand the columns over as they are, without copying.
-        let (extra_codes, extra_labels): (Vec<Vec<u32>>, Vec<Vec<String>>) =
-            extra.into_iter().unzip();
-        let group = Group {
-            key: Vec::new(),
-            persons: sizes.as_ref().map_or(n as f64, |s| s.iter().sum()),
-            values,
-            weights,
-            rows: Vec::new(),
-            extra: extra_codes,
-            replicate_weights,
-        };
-        return Ok(Table {
-            path: path.to_path_buf(),
-            by: Vec::new(),
-            groups: vec![group],
-            value_column: spec.value.clone(),
-            extra_labels,
-            extra_columns: spec
-                .extra
-                .iter()
-                .map(|(name, role, _)| (name.clone(), *role))
-                .collect(),
-        });
-    }
-    let (group_of_row, keys) = combine_keys(&by_codes, n);
-    let columns = RowColumns {
-        values: &values,
-        weights: weights.as_deref(),
-        sizes: sizes.as_deref(),
-        replicate_weights: &replicate_weights,
-        extra: &extra,
-    };
-    let groups = split(&columns, &group_of_row, keys);
-    Ok(Table {
-        path: path.to_path_buf(),
-        by: spec.by.clone(),
-        groups,
-        value_column: spec.value.clone(),
-        extra_labels: extra.into_iter().map(|(_, labels)| labels).collect(),
-        extra_columns: spec
-            .extra
-            .iter()
-            .map(|(name, role, _)| (name.clone(), *role))
-            .collect(),
-    })
+    build::table_from_frame(&df, path, spec)
 }
 
-fn check_weights(w: &[f64], path: &Path, column: &str) -> Result<()> {
-    if let Some(i) = w.iter().position(|&x| x < 0.0) {
-        return Err(Error::NegativeWeight {
-            location: Location::Column {
-                file: path.to_path_buf(),
-                column: column.into(),
-            },
-            count: w.iter().filter(|&&x| x < 0.0).count(),
-            first: Position::Row(i + 1),
-            value: w[i],
-        });
-    }
-    Ok(())
-}
-
-/// Combines per-column key codes into one group id per row, ids in order of first
-/// appearance, and the groups' key texts.
-fn combine_keys(by: &[(Vec<u32>, Vec<String>)], n: usize) -> (Vec<u32>, Vec<Vec<String>>) {
-    if by.is_empty() {
-        return (vec![0; n], vec![Vec::new()]);
-    }
-    let mut ids = crate::kernel::hash::FastMap::<Vec<u32>, u32>::default();
-    let mut keys = Vec::new();
-    let mut group_of_row = Vec::with_capacity(n);
-    let mut composite = vec![0u32; by.len()];
-    for row in 0..n {
-        for (slot, (codes, _)) in composite.iter_mut().zip(by) {
-            *slot = codes[row];
-        }
-        let next = ids.len() as u32;
-        let id = *ids.entry(composite.clone()).or_insert_with(|| {
-            keys.push(
-                by.iter()
-                    .zip(&composite)
-                    .map(|((_, labels), &c)| labels[c as usize].clone())
-                    .collect(),
-            );
-            next
-        });
-        group_of_row.push(id);
-    }
-    (group_of_row, keys)
-}
-
-/// The per-row columns of a table after validation and person expansion.
-struct RowColumns<'a> {
-    values: &'a [f64],
-    weights: Option<&'a [f64]>,
-    sizes: Option<&'a [f64]>,
-    replicate_weights: &'a [Vec<f64>],
-    extra: &'a [(Vec<u32>, Vec<String>)],
-}
-
-fn split(columns: &RowColumns<'_>, group_of_row: &[u32], keys: Vec<Vec<String>>) -> Vec<Group> {
-    let mut counts = vec![0usize; keys.len()];
-    for &g in group_of_row {
-        counts[g as usize] += 1;
-    }
-    let mut groups: Vec<Group> = keys
-        .into_iter()
-        .zip(&counts)
-        .map(|(key, &c)| Group {
-            key,
-            values: Vec::with_capacity(c),
-            weights: columns.weights.map(|_| Vec::with_capacity(c)),
-            rows: Vec::with_capacity(c),
-            extra: columns
-                .extra
-                .iter()
-                .map(|_| Vec::with_capacity(c))
-                .collect(),
-            persons: 0.0,
-            replicate_weights: columns
-                .replicate_weights
-                .iter()
-                .map(|_| Vec::with_capacity(c))
-                .collect(),
-        })
-        .collect();
-    for (row, &g) in group_of_row.iter().enumerate() {
-        let group = &mut groups[g as usize];
-        group.values.push(columns.values[row]);
-        if let (Some(gw), Some(w)) = (group.weights.as_mut(), columns.weights) {
-            gw.push(w[row]);
-        }
-        group.rows.push(row as u32 + 1);
-        group.persons += columns.sizes.map_or(1.0, |s| s[row]);
-        for (slot, (codes, _)) in group.extra.iter_mut().zip(columns.extra) {
-            slot.push(codes[row]);
-        }
-        for (slot, rw) in group
-            .replicate_weights
-            .iter_mut()
-            .zip(columns.replicate_weights)
-        {
-            slot.push(rw[row]);
-        }
-    }
-    groups
-}
-
-/// One measure for one group: the tidy result row of `gini compute`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GroupEstimate {
-    /// The group's key (empty without grouping).
-    pub key: Vec<String>,
-    pub measure: Measure,
-    pub estimate: Estimate,
-}
-
-/// Evaluates `measures` on every group of `table`. Each group is sorted once for all its
-/// measures; groups run in parallel and the rows come back in group order, then measure
-/// order.
+/// The same pipeline as [`read_table`] on a data frame held in memory: the rows that
+/// `gini compute` would give for a file with the same columns. `source` names the frame in
+/// errors (`data frame`, a variable name, …).
 ///
-/// # Errors
-/// The first group (in file order) that fails: all-zero weights, non-positive values for a
-/// measure that needs positive ones (under [`NonPositivePolicy::Error`]), a non-positive mean.
-pub fn compute(
-    table: Table,
-    measures: &[Measure],
-    options: &Options,
-) -> Result<Vec<GroupEstimate>> {
-    use rayon::prelude::*;
-    let needs_positive: Vec<String> = measures
+/// ```
+/// use ginikit::table::{frame, from_frame, ColumnData, TableSpec};
+/// let df = frame(&[
+///     ("income", ColumnData::Float(&[100.0, 200.0, 300.0, 400.0])),
+///     ("area", ColumnData::Text(&["urban", "rural", "urban", "rural"])),
+/// ]).unwrap();
+/// let spec = TableSpec { value: "income".into(), by: vec!["area".into()], ..TableSpec::default() };
+/// let table = from_frame(&df, "df", &spec).unwrap();
+/// assert_eq!(table.groups.len(), 2);
+/// assert_eq!(table.groups[0].values, vec![100.0, 300.0]);
+/// let bad = TableSpec { value: "incme".into(), ..TableSpec::default() };
+/// assert!(from_frame(&df, "df", &bad).unwrap_err().to_string().contains("no column named 'incme'"));
+/// ```
+pub fn from_frame(df: &DataFrame, source: &str, spec: &TableSpec) -> Result<Table> {
+    let path = Path::new(source);
+    let names: Vec<String> = df
+        .get_column_names()
         .iter()
-        .filter(|m| m.needs_positive_values())
-        .map(Measure::name)
+        .map(|s| s.to_string())
         .collect();
-    let Table {
-        path,
-        by,
-        groups,
-        value_column,
-        extra_labels,
-        extra_columns,
-    } = table;
-    let shell = Table {
-        path,
-        by,
-        groups: Vec::new(),
-        value_column,
-        extra_labels,
-        extra_columns,
-    };
-    let per_group: Vec<Result<Vec<GroupEstimate>>> = groups
-        .into_par_iter()
-        .map(|group| {
-            if options.non_positive == NonPositivePolicy::Error {
-                if let Some(m) = needs_positive.first() {
-                    group.require_positive(&shell, m)?;
-                }
-            }
-            let context = group.describe(&shell.by);
-            let in_group = |e: Error| {
-                if context.is_empty() {
-                    e
-                } else {
-                    e.in_context(&context)
-                }
-            };
-            let location = || Location::Column {
-                file: shell.path.clone(),
-                column: shell.value_column.clone(),
-            };
-            let count = group.values.len();
-            let sample =
-                SortedSample::from_vecs(group.values, group.weights).map_err(|e| match e {
-                    Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
-                        location: location(),
-                        count,
-                        context: context.clone(),
-                    },
-                    other => in_group(other),
-                })?;
-            measures
-                .iter()
-                .map(|m| {
-                    let estimate = m.evaluate(&sample, options).map_err(|e| match e {
-                        Error::NonPositiveMean { measure, mean, .. } => Error::NonPositiveMean {
-                            location: location(),
-                            measure,
-                            mean,
-                            context: context.clone(),
-                        },
-                        other => in_group(other),
-                    })?;
-                    Ok(GroupEstimate {
-                        key: group.key.clone(),
-                        measure: *m,
-                        estimate,
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    let mut rows = Vec::new();
-    for r in per_group {
-        rows.extend(r?);
-    }
-    Ok(rows)
+    read::check_columns(path, &names, &spec.wanted())?;
+    build::table_from_frame(df, path, spec)
 }
 
 impl Table {

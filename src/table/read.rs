@@ -47,12 +47,33 @@ impl InputFormat {
     }
 }
 
-/// A column the caller needs, with its role and the flag that names it (for error messages).
+/// A column the caller needs, with its role (for error messages).
 #[derive(Debug, Clone)]
 pub struct Wanted {
     pub name: String,
     pub role: &'static str,
-    pub flag: &'static str,
+}
+
+impl Wanted {
+    pub(crate) fn new(name: &str, role: &'static str) -> Self {
+        Wanted {
+            name: name.to_string(),
+            role,
+        }
+    }
+}
+
+/// Checks that every wanted column is among `names`; the error lists the columns there are.
+pub(crate) fn check_columns(path: &Path, names: &[String], columns: &[Wanted]) -> Result<()> {
+    match columns.iter().find(|c| !names.contains(&c.name)) {
+        None => Ok(()),
+        Some(c) => Err(Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: c.name.clone(),
+            role: c.role,
+            available: names.join(", "),
+        }),
+    }
 }
 
 /// Reads `columns` of the file. Checks first that every column exists, so a misspelt name
@@ -65,17 +86,7 @@ pub(crate) fn read_columns(
     as_text: bool,
 ) -> Result<DataFrame> {
     let names = column_names(path, format)?;
-    for c in columns {
-        if !names.iter().any(|n| n == &c.name) {
-            return Err(Error::MissingColumn {
-                path: path.to_path_buf(),
-                column: c.name.clone(),
-                role: c.role.to_string(),
-                flag: c.flag.to_string(),
-                available: names.join(", "),
-            });
-        }
-    }
+    check_columns(path, &names, columns)?;
     let mut unique: Vec<String> = Vec::new();
     for c in columns {
         if !unique.contains(&c.name) {

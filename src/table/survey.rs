@@ -169,7 +169,7 @@ pub fn infer(
         for (m, r) in measures.iter().zip(results) {
             out.push(GroupInference {
                 key: group.key.clone(),
-                measure: *m,
+                measure: m.clone(),
                 result: r,
             });
         }
@@ -178,10 +178,7 @@ pub fn infer(
 }
 
 fn value_location(table: &Table) -> Location {
-    Location::Column {
-        file: table.path.clone(),
-        column: table.value_column.clone(),
-    }
+    Location::column(table.path.clone(), table.value_column.clone())
 }
 
 /// Builds the round's design from its groups' rows (in file order) and returns, for each
@@ -259,6 +256,7 @@ fn build_design(
             problem: format!("stratum '{label}' has zero total weight"),
             fix: "every stratum needs positive weights; check the weight column for that stratum"
                 .into(),
+            setting: None,
         });
     }
     let mut by_group: Vec<Vec<u32>> = groups.iter().map(|g| vec![0; g.values.len()]).collect();
@@ -274,8 +272,5 @@ fn design_location(table: &Table, role: &str) -> Location {
         .iter()
         .find(|(_, r)| *r == role)
         .map_or_else(|| format!("{role} (design)"), |(name, _)| name.clone());
-    Location::Column {
-        file: table.path.clone(),
-        column,
-    }
+    Location::column(table.path.clone(), column)
 }

@@ -4,9 +4,11 @@
 
 use crate::error::{Error, Result};
 
-const PROVINCE_CELLS: &str = include_str!("../datasets/bps/province_cells.csv");
-const GINI_NATIONAL: &str = include_str!("../datasets/bps/gini_national.csv");
-const SHARES_NATIONAL: &str = include_str!("../datasets/bps/shares_national.csv");
+pub mod cells;
+
+const PROVINCE_CELLS: &str = include_str!("../../datasets/bps/province_cells.csv");
+const GINI_NATIONAL: &str = include_str!("../../datasets/bps/gini_national.csv");
+const SHARES_NATIONAL: &str = include_str!("../../datasets/bps/shares_national.csv");
 
 /// One province × area × round row of the published tables.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,212 @@
+//! The tidy rows of `gini compute` and `gini trend` from typed results: what the command
+//! line prints and what a library caller gets for the same data.
+
+use super::{Cell, Report, Style};
+use crate::measure::{Estimate, Measure};
+use crate::survey::replicate::ReplicateMethod;
+use crate::survey::Interval;
+use crate::table::survey::{GroupInference, SeMethod, SurveySpec};
+use crate::table::trend::TrendRow;
+use crate::table::GroupEstimate;
+
+/// The inference columns of an output row.
+pub const INFERENCE_COLUMNS: [&str; 4] = ["se", "ci_lower", "ci_upper", "deff"];
+
+/// Point estimates per group: the group columns, then `measure`, `estimate`, `n`,
+/// `population`; a note for every measure that left rows out.
+pub fn estimates(by: &[String], rows: &[GroupEstimate]) -> Report {
+    let mut report = Report {
+        columns: header(by, false),
+        ..Report::default()
+    };
+    for r in rows {
+        report
+            .rows
+            .push(row_cells(&r.key, &r.measure, &r.estimate, None));
+        if r.estimate.excluded > 0 {
+            let group = if r.key.is_empty() {
+                String::new()
+            } else {
+                format!(" in {}", r.key.join("/"))
+            };
+            report.notes.push(format!(
+                "note: {}{group}: {} row(s) with zero or negative values excluded",
+                r.measure.name(),
+                r.estimate.excluded
+            ));
+        }
+    }
+    report
+}
+
+/// Estimates with standard errors, intervals and design effects, and notes on how they were
+/// obtained.
+pub fn inferences(by: &[String], rows: &[GroupInference], spec: &SurveySpec) -> Report {
+    let mut report = Report {
+        columns: header(by, true),
+        notes: survey_notes(spec, rows),
+        ..Report::default()
+    };
+    for r in rows {
+        report.rows.push(row_cells(
+            &r.key,
+            &r.measure,
+            &r.result.estimate,
+            Some(inference_cells(r)),
+        ));
+    }
+    report
+}
+
+/// Changes between rounds: the group columns, `measure`, `from`, `to`, `estimate_from`,
+/// `estimate_to`, `change`, `se`, `ci_lower`, `ci_upper`, `p_value`, and with `marks` a `sig`
+/// column (`*` where the interval excludes zero).
+pub fn changes(
+    by: &[String],
+    rows: &[TrendRow],
+    mut notes: Vec<String>,
+    level: f64,
+    marks: bool,
+) -> Report {
+    let mut columns: Vec<String> = by.to_vec();
+    columns.extend(
+        [
+            "measure",
+            "from",
+            "to",
+            "estimate_from",
+            "estimate_to",
+            "change",
+            "se",
+            "ci_lower",
+            "ci_upper",
+            "p_value",
+        ]
+        .map(String::from),
+    );
+    if marks {
+        columns.push("sig".into());
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let style = Style::of(&r.measure);
+        let c = &r.change;
+        let mut cells: Vec<Cell> = r.key.iter().map(|k| Cell::Text(k.clone())).collect();
+        cells.push(Cell::Text(r.measure.name()));
+        cells.push(Cell::Text(r.from.clone()));
+        cells.push(Cell::Text(r.to.clone()));
+        cells.extend(
+            [
+                r.estimate_from,
+                r.estimate_to,
+                c.change,
+                c.se,
+                c.ci_lower,
+                c.ci_upper,
+            ]
+            .map(|v| Cell::Number(v, style)),
+        );
+        cells.push(Cell::Number(c.p_value, Style::PValue));
+        if marks {
+            cells.push(Cell::Text(c.mark().into()));
+        }
+        out.push(cells);
+    }
+    notes.push(
+        "note: se of a change = sqrt(se_from^2 + se_to^2): the rounds are independent samples."
+            .into(),
+    );
+    if marks {
+        notes.push(format!(
+            "note: * marks changes whose {:.0} % interval excludes zero.",
+            level * 100.0
+        ));
+    }
+    Report {
+        columns,
+        rows: out,
+        notes,
+    }
+}
+
+/// Output columns: the group columns, then measure, estimate, [inference], n, population.
+fn header(by: &[String], inference: bool) -> Vec<String> {
+    let mut columns: Vec<String> = by.to_vec();
+    columns.extend(["measure", "estimate"].map(String::from));
+    if inference {
+        columns.extend(INFERENCE_COLUMNS.map(String::from));
+    }
+    columns.extend(["n", "population"].map(String::from));
+    columns
+}
+
+fn row_cells(
+    key: &[String],
+    measure: &Measure,
+    estimate: &Estimate,
+    inference: Option<[Cell; 4]>,
+) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = key.iter().map(|k| Cell::Text(k.clone())).collect();
+    cells.push(Cell::Text(measure.name()));
+    cells.push(Cell::Number(estimate.value, Style::of(measure)));
+    cells.extend(inference.into_iter().flatten());
+    cells.push(Cell::Number(estimate.n as f64, Style::Count));
+    cells.push(Cell::Number(estimate.population, Style::Count));
+    cells
+}
+
+fn inference_cells(r: &GroupInference) -> [Cell; 4] {
+    let style = Style::of(&r.measure);
+    let i = &r.result.inference;
+    [
+        Cell::Number(i.se, style),
+        Cell::Number(i.ci_lower, style),
+        Cell::Number(i.ci_upper, style),
+        i.deff
+            .map_or(Cell::Empty, |d| Cell::Number(d, Style::Index)),
+    ]
+}
+
+/// How standard errors are obtained, in words.
+pub fn method_description(method: &SeMethod) -> String {
+    match method {
+        SeMethod::Linearization => {
+            "linearization (influence values), PSUs with replacement".to_string()
+        }
+        SeMethod::Replicates(ReplicateMethod::Bootstrap { replicates, seed }) => {
+            format!("Rao-Wu bootstrap, {replicates} replicates, seed {seed}")
+        }
+        SeMethod::Replicates(ReplicateMethod::Jackknife) => "delete-one-PSU jackknife (JKn)".into(),
+        SeMethod::Replicates(ReplicateMethod::Brr) => "balanced repeated replication".into(),
+        SeMethod::Replicates(ReplicateMethod::Fay { rho }) => format!("Fay's BRR, rho {rho}"),
+        SeMethod::GivenReplicates { scale, .. } => {
+            format!("replicate weights from the file, scale {scale}")
+        }
+    }
+}
+
+/// Notes on how the standard errors were obtained.
+pub fn survey_notes(spec: &SurveySpec, rows: &[GroupInference]) -> Vec<String> {
+    let mut notes = vec![format!(
+        "note: standard errors by {}; {:.0} % intervals{}.",
+        method_description(&spec.method),
+        spec.level * 100.0,
+        if spec.interval == Interval::Percentile {
+            " (bootstrap percentiles)"
+        } else {
+            ""
+        }
+    )];
+    if spec.assumes_srs() {
+        notes.push("note: no strata or PSU columns given: the standard errors assume simple random sampling of rows.".into());
+    }
+    let dropped: usize = rows
+        .iter()
+        .map(|r| r.result.inference.replicates_dropped)
+        .max()
+        .unwrap_or(0);
+    if dropped > 0 {
+        notes.push(format!("note: up to {dropped} replicate(s) per estimate were left out because a group had no weight in them."));
+    }
+    notes
+}

@@ -1,0 +1,112 @@
+//! The reproduction's charts (SVG and PNG): Lorenz curves of the tested rounds, the published
+//! national series with the reproduced rounds, and the provinces of each tested round.
+
+use super::{gini, Reproduction};
+use crate::error::{Error, Result};
+use crate::report::plot::{self, Interval as Bar, LorenzSeries};
+use std::path::{Path, PathBuf};
+
+/// `2017-09` → 2017.667 (the month's position in the year), for time axes.
+fn period_x(period: &str) -> Option<f64> {
+    let (y, m) = period.split_once('-')?;
+    Some(y.parse::<f64>().ok()? + (m.parse::<f64>().ok()? - 1.0) / 12.0)
+}
+
+/// Draws every chart into `dir` (created if needed); `synthetic` says so in the source note.
+/// Returns the files written.
+pub fn charts(r: &Reproduction, dir: &Path, synthetic: bool) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Output {
+        target: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let data_note = if synthetic {
+        "synthetic Susenas-shaped household tables calibrated to BPS figures"
+    } else {
+        "household tables"
+    };
+    let source = format!("Source: reproduced with ginikit from {data_note}; published values: BPS (Badan Pusat Statistik).");
+    let mut written = Vec::new();
+    let tested = [r.from, r.to];
+    let series: Vec<LorenzSeries> = tested
+        .iter()
+        .map(|&i| LorenzSeries {
+            label: format!(
+                "{} (Gini {:.3})",
+                r.rounds[i].label,
+                r.rounds[i]
+                    .find("total", &gini())
+                    .map_or(f64::NAN, |d| d.estimate)
+            ),
+            points: &r.rounds[i].lorenz,
+        })
+        .collect();
+    written.extend(plot::lorenz_chart(
+        &dir.join("lorenz"),
+        "Lorenz curves of per-capita expenditure, Indonesia",
+        &source,
+        &series,
+    )?);
+
+    let mut line: Vec<(f64, f64)> = r
+        .published_series
+        .iter()
+        .filter(|f| f.area == "total" && f.period.as_str() >= "2015-03")
+        .filter_map(|f| Some((period_x(&f.period)?, f.value)))
+        .collect();
+    line.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let points: Vec<Bar> = r
+        .rounds
+        .iter()
+        .filter_map(|round| {
+            let d = round.find("total", &gini())?;
+            Some(Bar {
+                x: period_x(&round.label)?,
+                label: round.label.clone(),
+                estimate: d.estimate,
+                lower: d.ci_lower,
+                upper: d.ci_upper,
+            })
+        })
+        .collect();
+    written.extend(plot::series_chart(
+        &dir.join("national_series"),
+        "National Gini ratio: published series and reproduced rounds",
+        "Gini ratio",
+        &source,
+        &line,
+        &points,
+        r.level,
+    )?);
+
+    for i in tested {
+        let round = &r.rounds[i];
+        let mut rows: Vec<(Bar, Option<f64>)> = round
+            .provinces()
+            .map(|d| {
+                (
+                    Bar {
+                        x: 0.0,
+                        label: d
+                            .province
+                            .as_ref()
+                            .map_or_else(String::new, |p| p.name.clone()),
+                        estimate: d.estimate,
+                        lower: d.ci_lower,
+                        upper: d.ci_upper,
+                    },
+                    d.published,
+                )
+            })
+            .collect();
+        rows.sort_by(|a, b| b.0.estimate.total_cmp(&a.0.estimate));
+        written.extend(plot::category_chart(
+            &dir.join(format!("provinces_{}", round.label)),
+            &format!("Gini ratio by province, {}", round.label),
+            "Gini ratio",
+            &source,
+            &rows,
+            r.level,
+        )?);
+    }
+    Ok(written)
+}

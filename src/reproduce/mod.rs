@@ -1,0 +1,456 @@
+//! The reproduction of BPS's national Gini ratio from household tables as one library call:
+//! national, urban/rural and province estimates with standard errors for every round, the
+//! published figures beside them, the test of the change between two rounds, and the facts
+//! of the summary sentence. Renderers ([`tables`], and `charts` with the `plot` feature)
+//! turn a [`Reproduction`] into tables and charts.
+
+#[cfg(feature = "plot")]
+pub mod charts;
+pub mod tables;
+
+use crate::bps::{self, NationalFact};
+use crate::error::{Error, Result};
+use crate::measure::gini::Gini;
+use crate::measure::lorenz::{lorenz_curve, LorenzPoint};
+use crate::measure::{Measure, Options};
+use crate::survey::design::LonelyPsu;
+use crate::survey::{change, Change, Interval};
+use crate::table::survey::{infer, GroupInference, SeMethod, SurveySpec};
+use crate::table::trend::{file_label, split_rounds};
+use crate::table::{read_table, InputFormat, Table, TableSpec};
+use crate::SortedSample;
+use std::path::{Path, PathBuf};
+
+/// The synthetic rounds bundled with the toolkit.
+pub const BUNDLED_ROUNDS: [&str; 3] = ["2017-09", "2018-03", "2018-09"];
+
+/// Paths of the bundled synthetic rounds: under the working directory's `datasets/` if there
+/// is one, else in the source tree the library was built from.
+pub fn bundled_rounds() -> Vec<PathBuf> {
+    BUNDLED_ROUNDS
+        .iter()
+        .map(|round| {
+            let rel = PathBuf::from("datasets/susenas-synthetic").join(format!("{round}.parquet"));
+            if rel.exists() {
+                rel
+            } else {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+            }
+        })
+        .collect()
+}
+
+/// Which columns mean what, and how to estimate. The defaults are the bundled synthetic
+/// rounds' column names (Susenas: `kapita`, `wert`, `r301`, `r105`, `r101`).
+#[derive(Debug, Clone)]
+pub struct ReproduceSpec {
+    /// Per-capita expenditure (household total with `per_capita`).
+    pub value: String,
+    pub per_capita: bool,
+    /// Household weight; person weight = weight × size.
+    pub weight: String,
+    pub size: String,
+    /// Urban/rural: codes 1/2 or text.
+    pub area: String,
+    /// Province: BPS codes or names.
+    pub province: String,
+    pub strata: String,
+    pub psu: String,
+    /// A column naming the round; without it each table is one round.
+    pub round: Option<String>,
+    pub nested: bool,
+    pub lonely: LonelyPsu,
+    pub method: SeMethod,
+    pub level: f64,
+    /// The rounds of the tested change.
+    pub from: String,
+    pub to: String,
+    /// File format; `None`: from each file's extension.
+    pub format: Option<InputFormat>,
+}
+
+impl Default for ReproduceSpec {
+    fn default() -> Self {
+        ReproduceSpec {
+            value: "expenditure_per_capita".into(),
+            per_capita: false,
+            weight: "weight".into(),
+            size: "household_size".into(),
+            area: "area".into(),
+            province: "province_code".into(),
+            strata: "stratum".into(),
+            psu: "psu".into(),
+            round: None,
+            nested: false,
+            lonely: LonelyPsu::Error,
+            method: SeMethod::Linearization,
+            level: 0.95,
+            from: "2017-09".into(),
+            to: "2018-09".into(),
+            format: None,
+        }
+    }
+}
+
+impl ReproduceSpec {
+    /// The table layout the reproduction reads: groups round? × province × area, design
+    /// columns strata and PSU.
+    pub fn table_spec(&self) -> TableSpec {
+        let mut by = vec![self.province.clone(), self.area.clone()];
+        let mut group_roles = vec!["province", "area"];
+        if let Some(r) = &self.round {
+            by.insert(0, r.clone());
+            group_roles.insert(0, "round");
+        }
+        TableSpec {
+            value: self.value.clone(),
+            weight: Some(self.weight.clone()),
+            size: Some(self.size.clone()),
+            per_capita: self.per_capita,
+            by,
+            group_roles,
+            extra: vec![(self.strata.clone(), "strata"), (self.psu.clone(), "psu")],
+            replicate_weights: Vec::new(),
+            format: self.format,
+        }
+    }
+
+    fn survey_spec(&self) -> Result<SurveySpec> {
+        if !(self.level > 0.0 && self.level < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "confidence level",
+                value: self.level.to_string(),
+                expected: "a number between 0 and 1 (e.g. 0.95)".into(),
+            });
+        }
+        // Extra columns are read in the order strata, psu (see `table_spec`).
+        Ok(SurveySpec {
+            method: self.method,
+            strata: Some(0),
+            psu: Some(1),
+            fpc: None,
+            nested: self.nested,
+            lonely: self.lonely,
+            level: self.level,
+            interval: Interval::Normal,
+        })
+    }
+}
+
+/// A province: its code (or name) as in the data, and its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Province {
+    pub code: String,
+    pub name: String,
+}
+
+/// One domain's estimate (national, an area, a province) in one round.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DomainEstimate {
+    /// `total`, `urban` or `rural`.
+    pub area: String,
+    pub province: Option<Province>,
+    pub measure: Measure,
+    pub estimate: f64,
+    pub se: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    /// BPS's published figure for the same round, domain and measure.
+    pub published: Option<f64>,
+}
+
+/// Everything estimated for one round.
+#[derive(Debug, Clone)]
+pub struct RoundResult {
+    pub label: String,
+    pub rows: Vec<DomainEstimate>,
+    /// The national Lorenz curve at 201 points.
+    pub lorenz: Vec<LorenzPoint>,
+}
+
+impl RoundResult {
+    /// The national (`total`) or area estimate of `measure`.
+    pub fn find(&self, area: &str, measure: &Measure) -> Option<&DomainEstimate> {
+        self.rows
+            .iter()
+            .find(|d| d.province.is_none() && d.area == area && d.measure == *measure)
+    }
+
+    /// The province rows of the Gini.
+    pub fn provinces(&self) -> impl Iterator<Item = &DomainEstimate> {
+        self.rows
+            .iter()
+            .filter(|d| d.province.is_some() && d.measure == gini())
+    }
+}
+
+/// The change of a measure in an area between the two tested rounds.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct AreaChange {
+    pub area: String,
+    pub measure: Measure,
+    pub change: Change,
+}
+
+/// The reproduction: every round, the tested change, and the facts of the summary.
+#[derive(Debug, Clone)]
+pub struct Reproduction {
+    pub rounds: Vec<RoundResult>,
+    /// Indices into `rounds` of the tested pair.
+    pub from: usize,
+    pub to: usize,
+    /// Total, urban and rural changes of the Gini and the bottom-40 % share.
+    pub changes: Vec<AreaChange>,
+    pub level: f64,
+    pub method: SeMethod,
+    /// The design columns used.
+    pub strata: String,
+    pub psu: String,
+    /// BPS's published national Gini series.
+    pub published_series: Vec<NationalFact>,
+}
+
+/// The national Gini measure.
+pub fn gini() -> Measure {
+    Measure::new(Gini)
+}
+
+/// The bottom-40 % share measure.
+pub fn bottom40() -> Measure {
+    Measure::parse("share_bottom40").expect("share_bottom40 is a registered measure")
+}
+
+impl Reproduction {
+    /// The tested change of the national Gini.
+    pub fn national_change(&self) -> Option<&AreaChange> {
+        self.changes
+            .iter()
+            .find(|c| c.area == "total" && c.measure == gini())
+    }
+
+    /// One sentence: the national Gini in both rounds, the change with its standard error,
+    /// interval and p-value, and whether it is distinguishable from zero at the level used.
+    pub fn summary(&self) -> String {
+        let (a, b) = (&self.rounds[self.from], &self.rounds[self.to]);
+        let (Some(c), Some(x), Some(y)) = (
+            self.national_change().map(|c| c.change),
+            a.find("total", &gini()),
+            b.find("total", &gini()),
+        ) else {
+            return String::new();
+        };
+        let direction = if c.change < 0.0 { "fell" } else { "rose" };
+        format!(
+            "The national Gini ratio {direction} from {:.4} ({}) to {:.4} ({}), a change of {:+.4} (standard error {:.4}, {:.0} % interval {:+.4} to {:+.4}, p = {:.3}): the {} {} statistically distinguishable from zero at the {:.0} % level.",
+            x.estimate,
+            a.label,
+            y.estimate,
+            b.label,
+            c.change,
+            c.se,
+            self.level * 100.0,
+            c.ci_lower,
+            c.ci_upper,
+            c.p_value,
+            if c.change < 0.0 { "fall" } else { "rise" },
+            if c.excludes_zero() { "is" } else { "is NOT" },
+            self.level * 100.0
+        )
+    }
+}
+
+/// Reproduces from household table files: one round per file, or per value of the round
+/// column. `tick` is called once per finished replicate (for a progress display).
+///
+/// # Errors
+/// Unreadable files, missing columns, bad values or designs (naming file, column and row),
+/// a round given twice, `from`/`to` rounds that were not read.
+pub fn reproduce(
+    files: &[PathBuf],
+    spec: &ReproduceSpec,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Reproduction> {
+    let table_spec = spec.table_spec();
+    let tables: Vec<(Table, String)> = files
+        .iter()
+        .map(|f| Ok((read_table(f, &table_spec)?, file_label(f))))
+        .collect::<Result<_>>()?;
+    let refs: Vec<(&Table, &str)> = tables.iter().map(|(t, l)| (t, l.as_str())).collect();
+    reproduce_tables(&refs, spec, tick)
+}
+
+/// As [`reproduce`], on tables already read (from files or from memory with
+/// [`ReproduceSpec::table_spec`]), each with the round label it has when `spec.round` is
+/// absent.
+pub fn reproduce_tables(
+    tables: &[(&Table, &str)],
+    spec: &ReproduceSpec,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Reproduction> {
+    let survey = spec.survey_spec()?;
+    let names = province_names()?;
+    let cells = bps::province_cells()?;
+    let published_series = bps::national_gini();
+    let published_b40 = bps::national_bottom40();
+    let published = |round: &str, d: &DomainEstimate| -> Option<f64> {
+        match (&d.province, d.measure.name().as_str()) {
+            (Some(p), "gini") => cells
+                .iter()
+                .find(|c| {
+                    c.period == round
+                        && c.area == "total"
+                        && (c.province_code.to_string() == p.code || c.province == p.name)
+                })
+                .and_then(|c| c.gini),
+            (None, "gini") => bps::lookup(&published_series, round, &d.area),
+            (None, "share_bottom40") => bps::lookup(&published_b40, round, &d.area),
+            _ => None,
+        }
+    };
+    let mut rounds: Vec<RoundResult> = Vec::new();
+    for (table, label) in tables {
+        for mut r in round_results(table, label, spec, &survey, &names, tick)? {
+            if rounds.iter().any(|x| x.label == r.label) {
+                return Err(Error::Rounds {
+                    problem: format!("round {} appears twice among the inputs", r.label),
+                    fix: "give each round once".into(),
+                });
+            }
+            for d in &mut r.rows {
+                d.published = published(&r.label, d);
+            }
+            rounds.push(r);
+        }
+    }
+    let position = |label: &str| rounds.iter().position(|r| r.label == label);
+    let (Some(from), Some(to)) = (position(&spec.from), position(&spec.to)) else {
+        let known: Vec<&str> = rounds.iter().map(|r| r.label.as_str()).collect();
+        return Err(Error::InvalidParameter {
+            name: "rounds of the change",
+            value: format!("{} and {}", spec.from, spec.to),
+            expected: format!("rounds that were read: {}", known.join(", ")),
+        });
+    };
+    let mut changes = Vec::new();
+    for measure in [gini(), bottom40()] {
+        for area in ["total", "urban", "rural"] {
+            if let (Some(x), Some(y)) = (
+                rounds[from].find(area, &measure),
+                rounds[to].find(area, &measure),
+            ) {
+                changes.push(AreaChange {
+                    area: area.into(),
+                    measure: measure.clone(),
+                    change: change(x.estimate, x.se, y.estimate, y.se, spec.level),
+                });
+            }
+        }
+    }
+    Ok(Reproduction {
+        rounds,
+        from,
+        to,
+        changes,
+        level: spec.level,
+        method: spec.method,
+        strata: spec.strata.clone(),
+        psu: spec.psu.clone(),
+        published_series,
+    })
+}
+
+/// Susenas `r105` codes 1 and 2, or text.
+fn area_name(raw: &str) -> String {
+    match raw.trim() {
+        "1" => "urban".into(),
+        "2" => "rural".into(),
+        other => other.to_ascii_lowercase(),
+    }
+}
+
+/// BPS province codes and names.
+fn province_names() -> Result<Vec<(String, String)>> {
+    let mut names: Vec<(String, String)> = Vec::new();
+    for c in bps::province_cells()? {
+        let code = c.province_code.to_string();
+        if !names.iter().any(|(k, _)| *k == code) {
+            names.push((code, c.province));
+        }
+    }
+    Ok(names)
+}
+
+/// The national, area and province estimates and the national Lorenz curve of every round
+/// in `table`.
+fn round_results(
+    table: &Table,
+    label: &str,
+    spec: &ReproduceSpec,
+    survey: &SurveySpec,
+    names: &[(String, String)],
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<RoundResult>> {
+    let offset = usize::from(spec.round.is_some());
+    let options = Options::default();
+    let national_measures = [gini(), bottom40()];
+    let domains = |t: &Table, measures: &[Measure]| -> Result<Vec<GroupInference>> {
+        let all: Vec<usize> = (0..t.groups.len()).collect();
+        infer(t, &all, survey, measures, &options, tick)
+    };
+    split_rounds(table, spec.round.is_some(), label)
+        .into_iter()
+        .map(|(label, members)| {
+            let mut rows = Vec::new();
+            let national = table.regroup(&members, &[]);
+            rows.extend(domain_rows(domains(&national, &national_measures)?, |_| {
+                ("total".into(), None)
+            }));
+            let by_area = table.regroup(&members, &[offset + 1]);
+            rows.extend(domain_rows(domains(&by_area, &national_measures)?, |k| {
+                (area_name(&k[0]), None)
+            }));
+            let by_province = table.regroup(&members, &[offset]);
+            rows.extend(domain_rows(domains(&by_province, &[gini()])?, |k| {
+                let code = k[0].clone();
+                let name = names
+                    .iter()
+                    .find(|(c, _)| *c == code)
+                    .map_or_else(|| code.clone(), |(_, n)| n.clone());
+                ("total".into(), Some(Province { code, name }))
+            }));
+            let g = &national.groups[0];
+            let sample = SortedSample::from_vecs(g.values.clone(), g.weights.clone())?;
+            let lorenz = lorenz_curve(&sample, 201)?;
+            Ok(RoundResult {
+                label,
+                rows,
+                lorenz,
+            })
+        })
+        .collect()
+}
+
+fn domain_rows(
+    results: Vec<GroupInference>,
+    domain: impl Fn(&[String]) -> (String, Option<Province>),
+) -> Vec<DomainEstimate> {
+    results
+        .into_iter()
+        .map(|r| {
+            let (area, province) = domain(&r.key);
+            DomainEstimate {
+                area,
+                province,
+                measure: r.measure,
+                estimate: r.result.estimate.value,
+                se: r.result.inference.se,
+                ci_lower: r.result.inference.ci_lower,
+                ci_upper: r.result.inference.ci_upper,
+                published: None,
+            }
+        })
+        .collect()
+}

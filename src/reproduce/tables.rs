@@ -1,0 +1,231 @@
+//! The reproduction as tables: national, change and province tables for people, all of it as
+//! tidy rows for programs, and the whole text report.
+
+use super::{bottom40, gini, DomainEstimate, Reproduction, RoundResult};
+use crate::report::tidy::method_description;
+use crate::report::{Cell, OutputFormat, Report, Style};
+use std::path::PathBuf;
+
+fn opt(v: Option<f64>, s: Style) -> Cell {
+    v.map_or(Cell::Empty, |v| Cell::Number(v, s))
+}
+
+/// Round × area estimates of the Gini and the bottom-40 % share beside the published values.
+pub fn national_table(r: &Reproduction) -> Report {
+    let mut report = Report {
+        columns: [
+            "round",
+            "area",
+            "measure",
+            "estimate",
+            "se",
+            "ci_lower",
+            "ci_upper",
+            "published",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..Report::default()
+    };
+    for round in &r.rounds {
+        for measure in [gini(), bottom40()] {
+            for area in ["total", "urban", "rural"] {
+                if let Some(d) = round.find(area, &measure) {
+                    let s = Style::of(&measure);
+                    report.rows.push(vec![
+                        Cell::Text(round.label.clone()),
+                        Cell::Text(area.into()),
+                        Cell::Text(measure.name()),
+                        Cell::Number(d.estimate, s),
+                        Cell::Number(d.se, s),
+                        Cell::Number(d.ci_lower, s),
+                        Cell::Number(d.ci_upper, s),
+                        opt(d.published, s),
+                    ]);
+                }
+            }
+        }
+    }
+    report
+}
+
+/// The tested changes; with `marks`, a `sig` column (`*` where the interval excludes zero).
+pub fn change_table(r: &Reproduction, marks: bool) -> Report {
+    let (from, to) = (&r.rounds[r.from].label, &r.rounds[r.to].label);
+    let mut report = Report {
+        columns: [
+            "area", "measure", "from", "to", "change", "se", "ci_lower", "ci_upper", "p_value",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..Report::default()
+    };
+    if marks {
+        report.columns.push("sig".into());
+    }
+    for a in &r.changes {
+        let (s, c) = (Style::of(&a.measure), &a.change);
+        let mut row = vec![
+            Cell::Text(a.area.clone()),
+            Cell::Text(a.measure.name()),
+            Cell::Text(from.clone()),
+            Cell::Text(to.clone()),
+            Cell::Number(c.change, s),
+            Cell::Number(c.se, s),
+            Cell::Number(c.ci_lower, s),
+            Cell::Number(c.ci_upper, s),
+            Cell::Number(c.p_value, Style::PValue),
+        ];
+        if marks {
+            row.push(Cell::Text(c.mark().into()));
+        }
+        report.rows.push(row);
+    }
+    report
+}
+
+/// Province Gini with standard errors and published values for the tested rounds.
+pub fn province_table(r: &Reproduction) -> Report {
+    let rounds: [&RoundResult; 2] = [&r.rounds[r.from], &r.rounds[r.to]];
+    let mut report = Report {
+        columns: vec!["province".into()],
+        ..Report::default()
+    };
+    for round in rounds {
+        for c in ["estimate", "se", "published"] {
+            report.columns.push(format!("{c} {}", round.label));
+        }
+    }
+    for p in rounds[0].provinces().filter_map(|d| d.province.as_ref()) {
+        let mut row = vec![Cell::Text(p.name.clone())];
+        for round in rounds {
+            match round.rows.iter().find(|d| d.province.as_ref() == Some(p)) {
+                Some(d) => row.extend([
+                    Cell::Number(d.estimate, Style::Index),
+                    Cell::Number(d.se, Style::Index),
+                    opt(d.published, Style::Index),
+                ]),
+                None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
+            }
+        }
+        report.rows.push(row);
+    }
+    report
+}
+
+/// All content as tidy rows: estimates (round, area, province, measure, estimate, se,
+/// ci_lower, ci_upper, published) and changes (from, to, change, se, ci_lower, ci_upper,
+/// p_value).
+pub fn tidy_report(r: &Reproduction) -> Report {
+    let mut report = Report {
+        columns: [
+            "round",
+            "area",
+            "province",
+            "measure",
+            "estimate",
+            "se",
+            "ci_lower",
+            "ci_upper",
+            "published",
+            "from",
+            "to",
+            "change",
+            "p_value",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..Report::default()
+    };
+    for round in &r.rounds {
+        for d in &round.rows {
+            report.rows.push(estimate_row(&round.label, d));
+        }
+    }
+    let (from, to) = (&r.rounds[r.from].label, &r.rounds[r.to].label);
+    for a in &r.changes {
+        let (s, c) = (Style::of(&a.measure), &a.change);
+        report.rows.push(vec![
+            Cell::Empty,
+            Cell::Text(a.area.clone()),
+            Cell::Empty,
+            Cell::Text(a.measure.name()),
+            Cell::Empty,
+            Cell::Number(c.se, s),
+            Cell::Number(c.ci_lower, s),
+            Cell::Number(c.ci_upper, s),
+            Cell::Empty,
+            Cell::Text(from.clone()),
+            Cell::Text(to.clone()),
+            Cell::Number(c.change, s),
+            Cell::Number(c.p_value, Style::PValue),
+        ]);
+    }
+    report
+}
+
+fn estimate_row(round: &str, d: &DomainEstimate) -> Vec<Cell> {
+    let s = Style::of(&d.measure);
+    vec![
+        Cell::Text(round.into()),
+        Cell::Text(d.area.clone()),
+        d.province
+            .as_ref()
+            .map_or(Cell::Empty, |p| Cell::Text(p.name.clone())),
+        Cell::Text(d.measure.name()),
+        Cell::Number(d.estimate, s),
+        Cell::Number(d.se, s),
+        Cell::Number(d.ci_lower, s),
+        Cell::Number(d.ci_upper, s),
+        opt(d.published, s),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+    ]
+}
+
+/// The report for people: the national table, the change table and the summary sentence,
+/// the province table, then notes (`synthetic` adds the data note) and the chart paths.
+pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::Result<Vec<u8>> {
+    let format = OutputFormat::Table;
+    let mut out: Vec<u8> = Vec::new();
+    let heading =
+        |out: &mut Vec<u8>, text: &str| out.extend_from_slice(format!("\n{text}\n\n").as_bytes());
+    heading(
+        &mut out,
+        "National Gini ratio and bottom-40 % share of per-capita expenditure",
+    );
+    national_table(r).render(format, &mut out)?;
+    heading(
+        &mut out,
+        &format!(
+            "Change {} -> {}",
+            r.rounds[r.from].label, r.rounds[r.to].label
+        ),
+    );
+    change_table(r, true).render(format, &mut out)?;
+    out.extend_from_slice(format!("\n{}\n", r.summary()).as_bytes());
+    heading(&mut out, "Gini ratio by province");
+    province_table(r).render(format, &mut out)?;
+    let mut tail = vec![
+        String::new(),
+        format!(
+            "note: standard errors by {}, strata '{}', PSUs '{}'; {:.0} % normal intervals.",
+            method_description(&r.method),
+            r.strata,
+            r.psu,
+            r.level * 100.0
+        ),
+        "note: se of a change = sqrt(se_from^2 + se_to^2): the rounds are independent samples."
+            .into(),
+    ];
+    if synthetic {
+        tail.push("note: data: SYNTHETIC Susenas-shaped household tables calibrated to BPS figures (datasets/susenas-synthetic/CARD.md); published: BPS (datasets/bps).".into());
+    }
+    for w in charts {
+        tail.push(format!("chart: {}", w.display()));
+    }
+    out.extend_from_slice((tail.join("\n") + "\n").as_bytes());
+    Ok(out)
+}

@@ -1,0 +1,126 @@
+//! A synthetic round in one call, with the calibration's achieved figures beside the
+//! published ones.
+
+use super::{calibrate, cells, generate, population_grid, Area, Calibration, Cell, Households};
+use crate::bps;
+use crate::error::{Error, Result};
+use crate::kernel::normal;
+use crate::measure::gini::{gini, GiniConvention};
+use crate::measure::shares::share;
+use crate::SortedSample;
+
+/// A generated round: the households, the calibration cells and what was achieved.
+#[derive(Debug, Clone)]
+pub struct Synthesis {
+    pub round: String,
+    pub households: Households,
+    pub cells: Vec<Cell>,
+    pub calibration: Calibration,
+    /// Achieved against published figures.
+    pub figures: Vec<CalibrationFigure>,
+    /// How cells missing from the published tables were derived.
+    pub notes: Vec<String>,
+}
+
+/// One achieved figure of the calibrated population beside its published value.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CalibrationFigure {
+    pub figure: String,
+    /// Whether the calibration fitted it (the others are checks).
+    pub fitted: bool,
+    pub achieved: f64,
+    pub published: Option<f64>,
+}
+
+/// Generates `households` households of `round` with `seed`: the calibrated, Susenas-shaped
+/// round of [`generate`] and the calibration figures (national Gini fitted; urban and rural
+/// Gini, bottom-40 % share and cell headcounts checked).
+///
+/// # Errors
+/// A round outside the published province tables, or without a published national Gini.
+pub fn synthesize(round: &str, households: usize, seed: u64) -> Result<Synthesis> {
+    let cells = cells(round)?;
+    let target = bps::lookup(&bps::national_gini(), round, "total").ok_or_else(|| {
+        Error::InvalidParameter {
+            name: "round",
+            value: round.into(),
+            expected: "a round with a published national Gini (datasets/bps/gini_national.csv)"
+                .into(),
+        }
+    })?;
+    let calibration = calibrate(&cells, target)?;
+    let generated = generate(round, &cells, &calibration, households, seed)?;
+    let figures = calibration_figures(round, &cells, &calibration, target)?;
+    let notes = cells
+        .iter()
+        .filter_map(|c| c.derived.as_ref().map(|d| format!("note: {d}")))
+        .collect();
+    Ok(Synthesis {
+        round: round.into(),
+        households: generated,
+        cells,
+        calibration,
+        figures,
+        notes,
+    })
+}
+
+/// Achieved (population of the calibrated mixture) against published figures.
+fn calibration_figures(
+    round: &str,
+    cells: &[Cell],
+    c: &Calibration,
+    target: f64,
+) -> Result<Vec<CalibrationFigure>> {
+    let mut out = Vec::new();
+    let mut row = |figure: &str, fitted: bool, achieved: f64, published: Option<f64>| {
+        out.push(CalibrationFigure {
+            figure: figure.into(),
+            fitted,
+            achieved,
+            published,
+        })
+    };
+    row("national Gini", true, c.achieved_gini, Some(target));
+    let gini_of = |include: &dyn Fn(&Cell) -> bool| -> Result<(f64, f64)> {
+        let (x, w) = population_grid(cells, c, include);
+        let s = SortedSample::from_vecs(x, Some(w))?;
+        Ok((gini(&s, GiniConvention::Midpoint)?, share(&s, 0.0, 0.4)?))
+    };
+    let published = bps::national_gini();
+    for area in [Area::Urban, Area::Rural] {
+        let (g, _) = gini_of(&|cell| cell.area == area)?;
+        row(
+            &format!("national Gini, {}", area.name()),
+            false,
+            g,
+            bps::lookup(&published, round, area.name()),
+        );
+    }
+    let (_, b40) = gini_of(&|_| true)?;
+    row(
+        "bottom 40 % share",
+        false,
+        b40,
+        bps::lookup(&bps::national_bottom40(), round, "total"),
+    );
+    // Headcount of each cell after the shrink: P(x < z) = Φ((ln z − μ'_c)/σ_c).
+    let diffs: Vec<f64> = cells
+        .iter()
+        .map(|cell| {
+            normal::cdf((cell.poverty_line.ln() - c.location(cell)) / cell.sigma()) - cell.p0
+        })
+        .collect();
+    let mean_abs = diffs.iter().map(|d| d.abs()).sum::<f64>() / diffs.len() as f64;
+    let max_abs = diffs.iter().fold(0.0f64, |m, d| m.max(d.abs()));
+    row(
+        "cell headcount P0, mean |difference|",
+        false,
+        mean_abs,
+        None,
+    );
+    row("cell headcount P0, max |difference|", false, max_abs, None);
+    row("lambda (location shrink)", true, c.lambda, None);
+    Ok(out)
+}

@@ -1,0 +1,218 @@
+//! From a data frame (read from a file or held in memory) to validated person-level columns
+//! split into groups.
+
+use super::columns::{key_codes, numeric_column};
+use super::{Group, Table, TableSpec};
+use crate::error::{Error, Location, Position, Result};
+use polars::prelude::DataFrame;
+use std::path::Path;
+
+/// Validates the spec's columns of `df`, expands households to persons and splits the rows
+/// into groups. `path` names the source in errors.
+pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) -> Result<Table> {
+    let n = df.height();
+    if n == 0 {
+        return Err(Error::Empty {
+            location: Location::column(path.to_path_buf(), spec.value.clone()),
+            context: "the file has no data rows".into(),
+        });
+    }
+    let numeric = |name: &str| numeric_column(df, path, name);
+    let mut values = numeric(&spec.value)?;
+
+    let mut weights = match &spec.weight {
+        Some(w) => {
+            let w = numeric(w)?;
+            check_weights(&w, path, spec.weight.as_deref().unwrap_or_default())?;
+            Some(w)
+        }
+        None => None,
+    };
+    let mut replicate_weights: Vec<Vec<f64>> = Vec::with_capacity(spec.replicate_weights.len());
+    for name in &spec.replicate_weights {
+        let w = numeric(name)?;
+        check_weights(&w, path, name)?;
+        replicate_weights.push(w);
+    }
+    let mut sizes: Option<Vec<f64>> = None;
+    if let Some(size_col) = &spec.size {
+        let size = numeric(size_col)?;
+        if let Some(i) = size.iter().position(|&s| s <= 0.0) {
+            return Err(Error::OutOfRange {
+                location: Location::column(path.to_path_buf(), size_col.clone()),
+                count: size.iter().filter(|&&s| s <= 0.0).count(),
+                first: Position::Row(i + 1),
+                value: size[i],
+                problem: "are zero or negative household sizes".into(),
+                fix: "a household has at least one person: fix or remove those rows".into(),
+            });
+        }
+        if spec.per_capita {
+            for (v, s) in values.iter_mut().zip(&size) {
+                *v /= s;
+            }
+        }
+        for rw in replicate_weights.iter_mut() {
+            for (w, s) in rw.iter_mut().zip(&size) {
+                *w *= s;
+            }
+        }
+        weights = Some(match weights {
+            Some(mut w) => {
+                for (w, s) in w.iter_mut().zip(&size) {
+                    *w *= s;
+                }
+                w
+            }
+            None => size.clone(),
+        });
+        sizes = Some(size);
+    }
+    let by_codes: Vec<(Vec<u32>, Vec<String>)> = spec
+        .by
+        .iter()
+        .map(|c| key_codes(df, path, c))
+        .collect::<Result<_>>()?;
+    let extra: Vec<(Vec<u32>, Vec<String>)> = spec
+        .extra
+        .iter()
+        .map(|(c, _)| key_codes(df, path, c))
+        .collect::<Result<_>>()?;
+    if spec.by.is_empty() {
+        // One group: hand the columns over as they are, without copying.
+        let (extra_codes, extra_labels): (Vec<Vec<u32>>, Vec<Vec<String>>) =
+            extra.into_iter().unzip();
+        let group = Group {
+            key: Vec::new(),
+            persons: sizes.as_ref().map_or(n as f64, |s| s.iter().sum()),
+            values,
+            weights,
+            rows: Vec::new(),
+            extra: extra_codes,
+            replicate_weights,
+        };
+        return Ok(Table {
+            path: path.to_path_buf(),
+            by: Vec::new(),
+            groups: vec![group],
+            value_column: spec.value.clone(),
+            extra_labels,
+            extra_columns: spec.extra.clone(),
+        });
+    }
+    let (group_of_row, keys) = combine_keys(&by_codes, n);
+    let columns = RowColumns {
+        values: &values,
+        weights: weights.as_deref(),
+        sizes: sizes.as_deref(),
+        replicate_weights: &replicate_weights,
+        extra: &extra,
+    };
+    let groups = split(&columns, &group_of_row, keys);
+    Ok(Table {
+        path: path.to_path_buf(),
+        by: spec.by.clone(),
+        groups,
+        value_column: spec.value.clone(),
+        extra_labels: extra.into_iter().map(|(_, labels)| labels).collect(),
+        extra_columns: spec.extra.clone(),
+    })
+}
+
+fn check_weights(w: &[f64], path: &Path, column: &str) -> Result<()> {
+    if let Some(i) = w.iter().position(|&x| x < 0.0) {
+        return Err(Error::NegativeWeight {
+            location: Location::column(path, column),
+            count: w.iter().filter(|&&x| x < 0.0).count(),
+            first: Position::Row(i + 1),
+            value: w[i],
+        });
+    }
+    Ok(())
+}
+
+/// Combines per-column key codes into one group id per row, ids in order of first
+/// appearance, and the groups' key texts.
+fn combine_keys(by: &[(Vec<u32>, Vec<String>)], n: usize) -> (Vec<u32>, Vec<Vec<String>>) {
+    if by.is_empty() {
+        return (vec![0; n], vec![Vec::new()]);
+    }
+    let mut ids = crate::kernel::hash::FastMap::<Vec<u32>, u32>::default();
+    let mut keys = Vec::new();
+    let mut group_of_row = Vec::with_capacity(n);
+    let mut composite = vec![0u32; by.len()];
+    for row in 0..n {
+        for (slot, (codes, _)) in composite.iter_mut().zip(by) {
+            *slot = codes[row];
+        }
+        let next = ids.len() as u32;
+        let id = *ids.entry(composite.clone()).or_insert_with(|| {
+            keys.push(
+                by.iter()
+                    .zip(&composite)
+                    .map(|((_, labels), &c)| labels[c as usize].clone())
+                    .collect(),
+            );
+            next
+        });
+        group_of_row.push(id);
+    }
+    (group_of_row, keys)
+}
+
+/// The per-row columns of a table after validation and person expansion.
+struct RowColumns<'a> {
+    values: &'a [f64],
+    weights: Option<&'a [f64]>,
+    sizes: Option<&'a [f64]>,
+    replicate_weights: &'a [Vec<f64>],
+    extra: &'a [(Vec<u32>, Vec<String>)],
+}
+
+fn split(columns: &RowColumns<'_>, group_of_row: &[u32], keys: Vec<Vec<String>>) -> Vec<Group> {
+    let mut counts = vec![0usize; keys.len()];
+    for &g in group_of_row {
+        counts[g as usize] += 1;
+    }
+    let mut groups: Vec<Group> = keys
+        .into_iter()
+        .zip(&counts)
+        .map(|(key, &c)| Group {
+            key,
+            values: Vec::with_capacity(c),
+            weights: columns.weights.map(|_| Vec::with_capacity(c)),
+            rows: Vec::with_capacity(c),
+            extra: columns
+                .extra
+                .iter()
+                .map(|_| Vec::with_capacity(c))
+                .collect(),
+            persons: 0.0,
+            replicate_weights: columns
+                .replicate_weights
+                .iter()
+                .map(|_| Vec::with_capacity(c))
+                .collect(),
+        })
+        .collect();
+    for (row, &g) in group_of_row.iter().enumerate() {
+        let group = &mut groups[g as usize];
+        group.values.push(columns.values[row]);
+        if let (Some(gw), Some(w)) = (group.weights.as_mut(), columns.weights) {
+            gw.push(w[row]);
+        }
+        group.rows.push(row as u32 + 1);
+        group.persons += columns.sizes.map_or(1.0, |s| s[row]);
+        for (slot, (codes, _)) in group.extra.iter_mut().zip(columns.extra) {
+            slot.push(codes[row]);
+        }
+        for (slot, rw) in group
+            .replicate_weights
+            .iter_mut()
+            .zip(columns.replicate_weights)
+        {
+            slot.push(rw[row]);
+        }
+    }
+    groups
+}
