@@ -32,7 +32,7 @@
 //! | Hoover | `Σ wᵢ|xᵢ − μ| / (2Wμ)` | ineq `RS` (unweighted) |
 //! | GE(α) | `[Σ(wᵢ/W)(xᵢ/μ)^α − 1] / (α(α−1))`; MLD = GE(0), Theil T = GE(1) | ineq, PySAL, ineqdeco |
 //! | Atkinson(ε) | `1 − [Σ(wᵢ/W)(xᵢ/μ)^(1−ε)]^(1/(1−ε))`; ε = 1 geometric mean | ineq, PySAL, IneqPy |
-//! | quantile(p) | smallest xᵢ with `Cᵢ/W ≥ p`, averaged with the next at equality | laeken `weightedQuantile`, R type 2 |
+//! | quantile(p) | smallest xᵢ with `Cᵢ/W ≥ p`, averaged with the next at equality | R type 2; laeken `weightedQuantile` except at exact steps |
 //! | CV | population sd / mean | ineq `var.coeff` |
 //!
 //! Values are fractions (0.391, not 39.1). Entropy measures and Atkinson need strictly

@@ -109,10 +109,20 @@ fn equal_incomes_have_no_inequality() {
     let m = all_measures();
     for (value, measure) in v.iter().zip(&m) {
         match measure {
-            _ if measure.name() == "share_bottom40" || measure.name() == "share_middle40" => {
-                assert!((value - 0.4).abs() < 1e-14)
+            // A share of equal incomes is the width of its population band.
+            _ if measure.name().starts_with("share_") => {
+                let width = match measure.name().as_str() {
+                    "share_bottom40" | "share_middle40" => 0.4,
+                    "share_top20" => 0.2,
+                    n if n.starts_with("share_decile") => 0.1,
+                    n => panic!("no band width for {n}"),
+                };
+                assert!(
+                    (value - width).abs() < 1e-14,
+                    "{} = {value}",
+                    measure.name()
+                )
             }
-            _ if measure.name() == "share_top20" => assert!((value - 0.2).abs() < 1e-14),
             _ if measure.name() == "palma" => assert!((value - 0.25).abs() < 1e-14),
             _ if measure.name() == "s80_s20" => assert!((value - 1.0).abs() < 1e-14),
             _ => assert!(value.abs() < 1e-14, "{} = {value}", measure.name()),

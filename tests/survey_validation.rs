@@ -25,6 +25,18 @@ fn estimate_gini(
     seed: u64,
     method: Option<ReplicateMethod>,
 ) -> SurveyEstimate {
+    estimate_measure(cells, c, households, seed, method, "gini")
+}
+
+/// Draws a sample and estimates `measure` with the given variance method.
+fn estimate_measure(
+    cells: &[Cell],
+    c: &Calibration,
+    households: usize,
+    seed: u64,
+    method: Option<ReplicateMethod>,
+    measure: &str,
+) -> SurveyEstimate {
     let h = synth::generate("test", cells, c, households, seed).unwrap();
     let p = h.person_level();
     let codes = DesignCodes {
@@ -54,7 +66,7 @@ fn estimate_gini(
     estimate(
         &ds,
         &variance,
-        &[Measure::parse("gini").unwrap()],
+        &[Measure::parse(measure).unwrap()],
         &Options::default(),
         0.95,
         Interval::Normal,
@@ -94,6 +106,45 @@ fn linearized_and_bootstrap_standard_errors_agree_within_ten_percent() {
         jk.inference.se,
         lin.inference.se
     );
+}
+
+/// The influence functions of the Hoover index (derived in `measure/hoover.rs`) and of the
+/// quintile share ratio (R convey's `svyqsr` linearization) give standard errors that agree
+/// with the Rao–Wu bootstrap and the delete-one-PSU jackknife on the same design.
+#[test]
+fn hoover_and_qsr_linearized_standard_errors_agree_with_replicates() {
+    let (cells, c) = population("2017-09", 0.391);
+    for measure in ["hoover", "qsr"] {
+        let lin = estimate_measure(&cells, &c, 13_400, 5, None, measure);
+        let boot = estimate_measure(
+            &cells,
+            &c,
+            13_400,
+            5,
+            Some(ReplicateMethod::Bootstrap {
+                replicates: 500,
+                seed: 17,
+            }),
+            measure,
+        );
+        let jk = estimate_measure(
+            &cells,
+            &c,
+            13_400,
+            5,
+            Some(ReplicateMethod::Jackknife),
+            measure,
+        );
+        for (name, other) in [("bootstrap", boot), ("jackknife", jk)] {
+            let ratio = other.inference.se / lin.inference.se;
+            assert!(
+                (0.85..=1.15).contains(&ratio),
+                "{measure}: {name} {} vs linearized {}",
+                other.inference.se,
+                lin.inference.se
+            );
+        }
+    }
 }
 
 /// Coverage of 95 % linearized intervals over 1,000 independent samples of 75,000 households

@@ -93,3 +93,77 @@ fn parquet_and_csv_give_the_same_rows() {
     let keys: Vec<String> = a.iter().step_by(2).map(|r| r.key.join("/")).collect();
     assert_eq!(keys, ["A/1", "A/2", "B/1", "B/2"]);
 }
+
+/// A data frame in memory gives exactly the rows the same data give from a file, and its
+/// errors name the column and the row.
+#[test]
+fn tables_from_memory_equal_tables_from_files() {
+    use ginikit::table::{frame, from_frame, ColumnData};
+    let f = common::temp_file("hh_mem.csv", HOUSEHOLDS.as_bytes());
+    let spec = TableSpec {
+        value: "total".into(),
+        weight: Some("wert".into()),
+        size: Some("size".into()),
+        per_capita: true,
+        by: vec!["region".into()],
+        ..TableSpec::default()
+    };
+    let measures = Measure::parse_list("gini,mean,share_bottom40,theil_t,hoover,qsr").unwrap();
+    let from_file = compute(
+        read_table(&f.path, &spec).unwrap(),
+        &measures,
+        &Options::default(),
+    )
+    .unwrap();
+    let df = frame(&[
+        (
+            "region",
+            ColumnData::Text(&["A", "A", "B", "A", "B", "B", "A"]),
+        ),
+        (
+            "total",
+            ColumnData::Float(&[300.0, 1000.0, 450.0, 800.0, 90.0, 1200.0, 640.0]),
+        ),
+        ("size", ColumnData::Integer(&[3, 2, 1, 4, 1, 3, 2])),
+        (
+            "wert",
+            ColumnData::Float(&[10.5, 7.25, 12.0, 3.0, 20.0, 5.5, 9.0]),
+        ),
+    ])
+    .unwrap();
+    let from_memory = compute(
+        from_frame(&df, "df", &spec).unwrap(),
+        &measures,
+        &Options::default(),
+    )
+    .unwrap();
+    assert_eq!(from_file.len(), from_memory.len());
+    for (a, b) in from_file.iter().zip(&from_memory) {
+        assert_eq!(a.key, b.key);
+        assert_eq!(
+            a.estimate.value.to_bits(),
+            b.estimate.value.to_bits(),
+            "{:?}",
+            a.measure
+        );
+    }
+    // A negative weight in the frame's fourth row: the message names the frame, the column
+    // and the row.
+    let bad = frame(&[
+        ("total", ColumnData::Float(&[1.0, 2.0, 3.0, 4.0])),
+        ("wert", ColumnData::Float(&[1.0, 1.0, 1.0, -2.0])),
+    ])
+    .unwrap();
+    let spec = TableSpec {
+        value: "total".into(),
+        weight: Some("wert".into()),
+        ..TableSpec::default()
+    };
+    let e = from_frame(&bad, "households", &spec)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("households: column 'wert'") && e.contains("row 4") && e.contains("-2"),
+        "{e}"
+    );
+}

@@ -13,7 +13,7 @@
 //! With many distinct values the two agree closely; they differ where a boundary falls inside
 //! a heavy weight or a run of ties.
 
-use super::quantile::{cumulative_value_influence, quantile};
+use super::quantile::{cumulative_value_influence_at, laeken_quantile};
 use super::registry::Family;
 use super::{Estimator, Measure, Options};
 use crate::error::{Error, Location, Result};
@@ -42,10 +42,15 @@ impl Estimator for QuintileShareRatio {
     }
 }
 
+/// The 20th and 80th weighted percentiles by R laeken's rule ([`laeken_quantile`]).
+fn quintiles(sample: &SortedSample) -> Result<(f64, f64)> {
+    Ok((laeken_quantile(sample, 0.2)?, laeken_quantile(sample, 0.8)?))
+}
+
 /// Totals below-or-at the 20th and above the 80th weighted percentile.
 fn quintile_totals(sample: &SortedSample) -> Result<(f64, f64)> {
     let x = sample.values();
-    let (q20, q80) = (quantile(sample, 0.2)?, quantile(sample, 0.8)?);
+    let (q20, q80) = quintiles(sample)?;
     let bottom_end = x.partition_point(|&v| v <= q20);
     let top_start = x.partition_point(|&v| v <= q80);
     let [bottom] = sample.sums_over(0..bottom_end, |x, w| [w * x]);
@@ -63,18 +68,20 @@ fn quintile_totals(sample: &SortedSample) -> Result<(f64, f64)> {
 }
 
 /// `QSR = Σ_{xᵢ > q₀.₈} wᵢxᵢ / Σ_{xᵢ ≤ q₀.₂} wᵢxᵢ`, the quintiles `q` by R laeken's
-/// `weightedQuantile` ([`quantile`]).
+/// `weightedQuantile` ([`laeken_quantile`]: the smallest value whose cumulative weight share
+/// exceeds p).
 ///
 /// # Errors
 /// [`Error::NonPositiveMean`] when the bottom quintile's total is not positive.
 ///
-/// For 1, 2, …, 10: q₀.₂ = 2.5 and q₀.₈ = 8.5 (laeken averages at exact steps), so
-/// QSR = (9 + 10)/(1 + 2) = 19/3:
+/// For 1, 2, …, 10: the cumulative shares 0.2 and 0.8 are reached exactly at 2 and 8, so
+/// laeken's quintiles are the next values, 3 and 9, and QSR = 10/(1 + 2 + 3) = 5/3 (R laeken
+/// `qsr(1:10)` gives 1.666667):
 /// ```
 /// use ginikit::{SortedSample, measure::qsr::qsr};
 /// let x: Vec<f64> = (1..=10).map(f64::from).collect();
 /// let s = SortedSample::new(&x, None).unwrap();
-/// assert!((qsr(&s).unwrap() - 19.0 / 3.0).abs() < 1e-15);
+/// assert!((qsr(&s).unwrap() - 5.0 / 3.0).abs() < 1e-15);
 /// ```
 pub fn qsr(sample: &SortedSample) -> Result<f64> {
     let (bottom, top) = quintile_totals(sample)?;
@@ -82,23 +89,25 @@ pub fn qsr(sample: &SortedSample) -> Result<f64> {
 }
 
 /// Influence values of the QSR, as R convey's `svyqsr` linearizes it: with `S(p)` the total
-/// at or below the p-quantile and its influence `∂S(p)` ([`cumulative_value_influence`]),
+/// at or below the p-quantile and its influence `∂S(p)` ([`cumulative_value_influence_at`]),
 /// the top total is `T − S(0.8)` and
 /// `zₖ = ((xₖ − ∂S(0.8)ₖ) − QSR · ∂S(0.2)ₖ) / S(0.2)`.
 ///
-/// Scaling every value leaves the QSR alone, so `Σ wₖzₖ = 0`:
+/// For 1, 2, …, 10 (q₀.₂ = 3, q₀.₈ = 9, QSR = 5/3, S(0.2) = 6), a value between the quintiles
+/// has `∂S(0.8) = x − 0.2·9` and `∂S(0.2) = 0.2·3`, so `z = (1.8 − (5/3)·0.6)/6 = 2/15`:
 /// ```
 /// use ginikit::{SortedSample, measure::qsr::qsr_influence};
-/// let x: Vec<f64> = (1..=20).map(|v| f64::from(v * v)).collect();
+/// let x: Vec<f64> = (1..=10).map(f64::from).collect();
 /// let s = SortedSample::new(&x, None).unwrap();
 /// let z = qsr_influence(&s).unwrap();
-/// assert!(z.iter().sum::<f64>().abs() < 1e-12);
+/// assert!((z[4] - 2.0 / 15.0).abs() < 1e-15);
 /// ```
 pub fn qsr_influence(sample: &SortedSample) -> Result<Vec<f64>> {
     let (bottom, top) = quintile_totals(sample)?;
     let ratio = top / bottom;
-    let s20 = cumulative_value_influence(sample, 0.2)?;
-    let s80 = cumulative_value_influence(sample, 0.8)?;
+    let (q20, q80) = quintiles(sample)?;
+    let s20 = cumulative_value_influence_at(sample, 0.2, q20);
+    let s80 = cumulative_value_influence_at(sample, 0.8, q80);
     Ok(sample
         .values()
         .iter()

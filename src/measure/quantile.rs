@@ -11,7 +11,7 @@ use crate::sample::SortedSample;
 /// `median`.
 pub const MEDIAN: Family = Family {
     syntax: "median",
-    summary: "weighted median (R laeken weightedQuantile; R type 2 for unit weights)",
+    summary: "weighted median, averaged at an exact step (R type 2 for unit weights)",
     parse: |name| {
         (name == "median").then(|| {
             Ok(Measure::new(Quantile {
@@ -25,7 +25,7 @@ pub const MEDIAN: Family = Family {
 /// `quantile_<p>`.
 pub const QUANTILE: Family = Family {
     syntax: "quantile_<p>",
-    summary: "weighted quantile at p in [0, 1] (R laeken weightedQuantile)",
+    summary: "weighted quantile at p in [0, 1], averaged at an exact step (R type 2)",
     parse: |name| {
         let p = name.strip_prefix("quantile_")?;
         Some(
@@ -67,8 +67,9 @@ impl Estimator for Quantile {
     }
 }
 
-/// Weighted quantile `Q(p)` by the definition of R laeken's `weightedQuantile` (which is
-/// R's `quantile(type = 2)` for unit weights): with `Fᵢ = Cᵢ / W` the weighted distribution
+/// Weighted quantile `Q(p)`, R's `quantile(type = 2)` for unit weights (the definition R
+/// laeken's `weightedQuantile` documents; its code returns the next value at an exact step,
+/// see [`laeken_quantile`]): with `Fᵢ = Cᵢ / W` the weighted distribution
 /// function at the i-th smallest value, `Q(p)` is the smallest `xᵢ` with `Fᵢ ≥ p`, and the
 /// average of `xᵢ` and the next value when `Fᵢ = p` exactly. `Q(0)` is the smallest and
 /// `Q(1)` the largest value with positive weight.
@@ -105,6 +106,48 @@ pub fn quantile(sample: &SortedSample, p: f64) -> Result<f64> {
     }
 }
 
+/// The weighted quantile as R laeken 0.5.2's `weightedQuantile` computes it, which Eurostat's
+/// quintile share ratio ([`super::qsr`]) is defined with: the smallest `xᵢ` whose cumulative
+/// weight share `Cᵢ/W` *exceeds* p; `Q(0)` the smallest and `Q(1)` the largest value. laeken's
+/// code has a branch averaging two values at an exact step, but it selects `Cᵢ/W > p` first, so
+/// that branch never runs: at an exact step laeken returns the next value, where [`quantile`]
+/// (R type 2) averages the two and R convey's `svyqsr` takes the lower one.
+///
+/// R laeken `weightedQuantile(x, rep(1, 10), c(0.2, 0.5))` on ineq's example vector gives 2445
+/// and 5401:
+/// ```
+/// use ginikit::{SortedSample, measure::quantile::{laeken_quantile, quantile}};
+/// let x = [541.0, 1463.0, 2445.0, 3438.0, 4437.0, 5401.0, 6392.0, 8304.0, 11904.0, 22261.0];
+/// let s = SortedSample::new(&x, None).unwrap();
+/// assert_eq!(laeken_quantile(&s, 0.2).unwrap(), 2445.0);
+/// assert_eq!(laeken_quantile(&s, 0.5).unwrap(), 5401.0);
+/// assert_eq!(quantile(&s, 0.5).unwrap(), 4919.0); // type 2 averages 4437 and 5401
+/// ```
+pub fn laeken_quantile(sample: &SortedSample, p: f64) -> Result<f64> {
+    check_fraction("quantile probability p", p)?;
+    let x = sample.values();
+    let last = x.len() - 1;
+    if p == 0.0 {
+        return Ok(x[0]);
+    }
+    if p == 1.0 {
+        return Ok(x[last]);
+    }
+    let w = sample.total_weight();
+    let Some((mut i, mut c, _)) = sample.first_reaching(p * w) else {
+        return Ok(x[last]);
+    };
+    // `first_reaching` stops at C ≥ pW; laeken needs C/W > p, compared as R does.
+    while c / w <= p {
+        if i == last {
+            return Ok(x[last]);
+        }
+        i += 1;
+        c += sample.weight(i);
+    }
+    Ok(x[i])
+}
+
 /// The weighted median, `Q(0.5)` of [`quantile`].
 ///
 /// ```
@@ -133,13 +176,23 @@ pub fn cumulative_value_influence(sample: &SortedSample, p: f64) -> Result<Vec<f
     if p >= 1.0 {
         return Ok(x.to_vec());
     }
-    let q = quantile(sample, p)?;
-    Ok(x.iter()
+    Ok(cumulative_value_influence_at(
+        sample,
+        p,
+        quantile(sample, p)?,
+    ))
+}
+
+/// [`cumulative_value_influence`] with the p-quantile `q` given (for estimators defined with
+/// another quantile rule).
+pub fn cumulative_value_influence_at(sample: &SortedSample, p: f64, q: f64) -> Vec<f64> {
+    let x = sample.values();
+    x.iter()
         .map(|&v| {
             let below = if v <= q { 1.0 } else { 0.0 };
             v * below - q * (below - p)
         })
-        .collect())
+        .collect()
 }
 
 /// Gaussian-kernel density of the weighted sample at `q`, bandwidth `h = 0.79 · IQR · N^(−1/5)`

@@ -82,7 +82,7 @@ pub struct DesignedSample<'a> {
 /// let psu: Vec<u32> = (0..10).collect();
 /// let d = Design::simple(10);
 /// let ds = DesignedSample { sample: &s, psu: &psu, design: &d, persons: 10.0 };
-/// let r = estimate(&ds, &Variance::Linearization, &[Measure::Mean], &Options::default(), 0.95, Interval::Normal, &|| {}).unwrap();
+/// let r = estimate(&ds, &Variance::Linearization, &[Measure::parse("mean").unwrap()], &Options::default(), 0.95, Interval::Normal, &|| {}).unwrap();
 /// let sd = (x.iter().map(|v| (v - 5.5) * (v - 5.5)).sum::<f64>() / 9.0).sqrt();
 /// assert!((r[0].inference.se - sd / 10f64.sqrt()).abs() < 1e-12);
 /// ```
