@@ -10,7 +10,10 @@ use ginikit::SortedSample;
 /// `tests/golden/qsr_hoover.csv`, written by `tests/golden/qsr_hoover.R`: R laeken 0.5.2
 /// `qsr(x, weights = w)$value`, and R ineq's `RS` formula on the frequency-expanded data
 /// `rep(x, w)`.
-fn golden() -> Vec<(String, String, f64, Vec<f64>, Vec<f64>)> {
+/// (dataset, measure, expected, x, w).
+type GoldenRow = (String, String, f64, Vec<f64>, Vec<f64>);
+
+fn golden() -> Vec<GoldenRow> {
     let text = std::fs::read_to_string("tests/golden/qsr_hoover.csv").unwrap();
     let numbers = |s: &str| -> Vec<f64> { s.split(';').map(|v| v.parse().unwrap()).collect() };
     text.lines()

@@ -264,6 +264,8 @@ where
     src.par_chunks(chunk)
         .zip(counts.par_iter_mut())
         .for_each(|(c, offsets)| {
+            // Capture the whole wrapper (which is Send), not its raw-pointer field.
+            #[allow(clippy::redundant_locals)]
             let out = out;
             for x in c {
                 let d = digit(key(x), shift);

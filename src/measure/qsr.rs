@@ -10,6 +10,7 @@
 //!   the person at a boundary, so the bands are exactly 20 % of the population. That is the
 //!   quantile-share criterion of the World Bank (PIP's top/bottom shares) and of BPS's
 //!   expenditure distribution tables.
+//!
 //! With many distinct values the two agree closely; they differ where a boundary falls inside
 //! a heavy weight or a run of ties.
 
@@ -55,7 +56,7 @@ fn quintile_totals(sample: &SortedSample) -> Result<(f64, f64)> {
     let top_start = x.partition_point(|&v| v <= q80);
     let [bottom] = sample.sums_over(0..bottom_end, |x, w| [w * x]);
     let [top] = sample.sums_over(top_start..x.len(), |x, w| [w * x]);
-    if !(bottom > 0.0) {
+    if bottom.is_nan() || bottom <= 0.0 {
         return Err(Error::NonPositiveMean {
             location: Location::Argument("values"),
             measure: "the quintile share ratio (the bottom quintile's total is zero or negative)"

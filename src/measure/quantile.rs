@@ -201,7 +201,7 @@ pub(crate) fn density_at(sample: &SortedSample, q: f64) -> Result<f64> {
     let iqr = quantile(sample, 0.75)? - quantile(sample, 0.25)?;
     let n = sample.total_weight();
     let h = 0.79 * iqr * n.powf(-0.2);
-    if !(h > 0.0) {
+    if h.is_nan() || h <= 0.0 {
         return Ok(f64::NAN);
     }
     let [s] = sample.sums_over(0..sample.len(), |x, w| [w * pdf((x - q) / h)]);

@@ -181,6 +181,7 @@ impl Report {
 }
 
 /// Shortest text that reads back to the same `f64`.
+#[cfg(feature = "serde")]
 fn full_precision(v: f64) -> String {
     if v.is_finite() {
         format!("{v}")

@@ -165,9 +165,8 @@ impl Design {
         let mut fraction = vec![0.0; strata_count];
         if let Some(fpc) = codes.fpc {
             let mut seen: Vec<Option<f64>> = vec![None; strata_count];
-            for i in 0..n {
+            for (i, &v) in fpc.iter().enumerate().take(n) {
                 let h = stratum_of(i) as usize;
-                let v = fpc[i];
                 if !(v.is_finite() && v > 0.0) {
                     return Err(Error::InvalidDesign {
                         location: location("fpc"),
@@ -286,13 +285,13 @@ impl Design {
             ss[h] += (t - centre) * (t - centre);
         }
         let mut v = crate::kernel::sum::Compensated::ZERO;
-        for h in 0..strata {
+        for (h, &ss_h) in ss.iter().enumerate().take(strata) {
             let n_h = self.psus_in(h) as f64;
             let scaled = if n_h > 1.0 {
-                n_h / (n_h - 1.0) * ss[h]
+                n_h / (n_h - 1.0) * ss_h
             } else {
                 match self.lonely {
-                    LonelyPsu::Adjust => ss[h],
+                    LonelyPsu::Adjust => ss_h,
                     LonelyPsu::Certainty | LonelyPsu::Error => 0.0,
                 }
             };
