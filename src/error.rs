@@ -248,6 +248,9 @@ fn fmt_context(context: &str) -> String {
 impl Error {
     /// Adds a context phrase (for instance the group `province=Aceh`) to errors that carry one.
     pub fn in_context(mut self, phrase: &str) -> Self {
+        if phrase.is_empty() {
+            return self;
+        }
         match &mut self {
             Error::Empty { context, .. }
             | Error::ZeroTotalWeight { context, .. }

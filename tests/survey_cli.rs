@@ -559,26 +559,29 @@ fn new_measures_work_with_every_method_and_in_trends() {
             assert!(cells[2].parse::<f64>().unwrap() > 0.0, "{method}: SE {row}");
         }
     }
-    let o = gini(
-        &[
-            "trend",
-            p,
-            p,
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--strata",
-            "h",
-            "--psu",
-            "p",
-            "--measures",
-            "hoover,qsr",
-            "--format",
-            "csv",
-        ],
-        None,
-    );
+    let trend = |first: &str, second: &str| {
+        gini(
+            &[
+                "trend",
+                first,
+                second,
+                "--value",
+                "x",
+                "--weight",
+                "w",
+                "--strata",
+                "h",
+                "--psu",
+                "p",
+                "--measures",
+                "hoover,qsr",
+                "--format",
+                "csv",
+            ],
+            None,
+        )
+    };
+    let o = trend(p, p);
     // The same file twice is one round twice: a data error, exit 1, saying so.
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("appears in more than one input"));
@@ -587,26 +590,7 @@ fn new_measures_work_with_every_method_and_in_trends() {
     let (a, b) = (dir.join("r1.csv"), dir.join("r2.csv"));
     std::fs::copy(p, &a).unwrap();
     std::fs::copy(p, &b).unwrap();
-    let o = gini(
-        &[
-            "trend",
-            a.to_str().unwrap(),
-            b.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--strata",
-            "h",
-            "--psu",
-            "p",
-            "--measures",
-            "hoover,qsr",
-            "--format",
-            "csv",
-        ],
-        None,
-    );
+    let o = trend(a.to_str().unwrap(), b.to_str().unwrap());
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert_eq!(out.lines().count(), 3, "{out}");

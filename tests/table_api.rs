@@ -18,17 +18,22 @@ hh,region,area,total,size,wert
 7,A,2,640,2,9
 ";
 
-#[test]
-fn table_and_slice_apis_agree_bit_for_bit() {
-    let f = common::temp_file("hh.csv", HOUSEHOLDS.as_bytes());
-    let spec = TableSpec {
+/// Per-capita values from household totals, person weights = weight × size, by region.
+fn households_by_region() -> TableSpec {
+    TableSpec {
         value: "total".into(),
         weight: Some("wert".into()),
         size: Some("size".into()),
         per_capita: true,
         by: vec!["region".into()],
         ..TableSpec::default()
-    };
+    }
+}
+
+#[test]
+fn table_and_slice_apis_agree_bit_for_bit() {
+    let f = common::temp_file("hh.csv", HOUSEHOLDS.as_bytes());
+    let spec = households_by_region();
     let measures = Measure::parse_list("gini,mean,share_bottom40,theil_t,median").unwrap();
     let rows = compute(
         read_table(&f.path, &spec).unwrap(),
@@ -100,14 +105,7 @@ fn parquet_and_csv_give_the_same_rows() {
 fn tables_from_memory_equal_tables_from_files() {
     use ginikit::table::{frame, from_frame, ColumnData};
     let f = common::temp_file("hh_mem.csv", HOUSEHOLDS.as_bytes());
-    let spec = TableSpec {
-        value: "total".into(),
-        weight: Some("wert".into()),
-        size: Some("size".into()),
-        per_capita: true,
-        by: vec!["region".into()],
-        ..TableSpec::default()
-    };
+    let spec = households_by_region();
     let measures = Measure::parse_list("gini,mean,share_bottom40,theil_t,hoover,qsr").unwrap();
     let from_file = compute(
         read_table(&f.path, &spec).unwrap(),

@@ -166,6 +166,9 @@ pub struct Interval {
 }
 
 /// A published series (line and dots) with reproduced estimates and their intervals.
+///
+/// Longer than most functions: the drawing is one closure, typed once per backend by
+/// `render_both!`, that reads top to bottom in the order the chart is drawn.
 pub fn series_chart(
     stem: &Path,
     title: &str,
@@ -261,7 +264,7 @@ pub fn series_chart(
 }
 
 /// Estimates with intervals per category (one row each, top to bottom), against published
-/// values: a dot plot.
+/// values: a dot plot. (One drawing closure, as in [`series_chart`].)
 pub fn category_chart(
     stem: &Path,
     title: &str,

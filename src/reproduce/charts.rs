@@ -25,9 +25,17 @@ pub fn charts(r: &Reproduction, dir: &Path, synthetic: bool) -> Result<Vec<PathB
         "household tables"
     };
     let source = format!("Source: reproduced with ginikit from {data_note}; published values: BPS (Badan Pusat Statistik).");
-    let mut written = Vec::new();
-    let tested = [r.from, r.to];
-    let series: Vec<LorenzSeries> = tested
+    let mut written = lorenz(r, dir, &source)?;
+    written.extend(series(r, dir, &source)?);
+    for i in [r.from, r.to] {
+        written.extend(provinces(r, i, dir, &source)?);
+    }
+    Ok(written)
+}
+
+/// Lorenz curves of the two tested rounds.
+fn lorenz(r: &Reproduction, dir: &Path, source: &str) -> Result<Vec<PathBuf>> {
+    let series: Vec<LorenzSeries> = [r.from, r.to]
         .iter()
         .map(|&i| LorenzSeries {
             label: format!(
@@ -40,13 +48,16 @@ pub fn charts(r: &Reproduction, dir: &Path, synthetic: bool) -> Result<Vec<PathB
             points: &r.rounds[i].lorenz,
         })
         .collect();
-    written.extend(plot::lorenz_chart(
+    plot::lorenz_chart(
         &dir.join("lorenz"),
         "Lorenz curves of per-capita expenditure, Indonesia",
-        &source,
+        source,
         &series,
-    )?);
+    )
+}
 
+/// The published national series from 2015 with every reproduced round and its interval.
+fn series(r: &Reproduction, dir: &Path, source: &str) -> Result<Vec<PathBuf>> {
     let mut line: Vec<(f64, f64)> = r
         .published_series
         .iter()
@@ -68,45 +79,45 @@ pub fn charts(r: &Reproduction, dir: &Path, synthetic: bool) -> Result<Vec<PathB
             })
         })
         .collect();
-    written.extend(plot::series_chart(
+    plot::series_chart(
         &dir.join("national_series"),
         "National Gini ratio: published series and reproduced rounds",
         "Gini ratio",
-        &source,
+        source,
         &line,
         &points,
         r.level,
-    )?);
+    )
+}
 
-    for i in tested {
-        let round = &r.rounds[i];
-        let mut rows: Vec<(Bar, Option<f64>)> = round
-            .provinces()
-            .map(|d| {
-                (
-                    Bar {
-                        x: 0.0,
-                        label: d
-                            .province
-                            .as_ref()
-                            .map_or_else(String::new, |p| p.name.clone()),
-                        estimate: d.estimate,
-                        lower: d.ci_lower,
-                        upper: d.ci_upper,
-                    },
-                    d.published,
-                )
-            })
-            .collect();
-        rows.sort_by(|a, b| b.0.estimate.total_cmp(&a.0.estimate));
-        written.extend(plot::category_chart(
-            &dir.join(format!("provinces_{}", round.label)),
-            &format!("Gini ratio by province, {}", round.label),
-            "Gini ratio",
-            &source,
-            &rows,
-            r.level,
-        )?);
-    }
-    Ok(written)
+/// The provinces of round `i`, highest Gini first, with published values.
+fn provinces(r: &Reproduction, i: usize, dir: &Path, source: &str) -> Result<Vec<PathBuf>> {
+    let round = &r.rounds[i];
+    let mut rows: Vec<(Bar, Option<f64>)> = round
+        .provinces()
+        .map(|d| {
+            (
+                Bar {
+                    x: 0.0,
+                    label: d
+                        .province
+                        .as_ref()
+                        .map_or_else(String::new, |p| p.name.clone()),
+                    estimate: d.estimate,
+                    lower: d.ci_lower,
+                    upper: d.ci_upper,
+                },
+                d.published,
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.estimate.total_cmp(&a.0.estimate));
+    plot::category_chart(
+        &dir.join(format!("provinces_{}", round.label)),
+        &format!("Gini ratio by province, {}", round.label),
+        "Gini ratio",
+        source,
+        &rows,
+        r.level,
+    )
 }

@@ -162,55 +162,10 @@ impl Design {
         for &h in &psu_stratum {
             stratum_psus[h as usize] += 1;
         }
-        let mut fraction = vec![0.0; strata_count];
-        if let Some(fpc) = codes.fpc {
-            let mut seen: Vec<Option<f64>> = vec![None; strata_count];
-            for (i, &v) in fpc.iter().enumerate().take(n) {
-                let h = stratum_of(i) as usize;
-                if !(v.is_finite() && v > 0.0) {
-                    return Err(Error::InvalidDesign {
-                        location: location("fpc"),
-                        problem: format!("finite-population correction {v} at data row {} is not positive", row(i)),
-                        fix: "give the sampling fraction (0 < f ≤ 1) or the number of PSUs in the population (> 1)".into(),
-                        setting: None,
-                    });
-                }
-                match seen[h] {
-                    None => seen[h] = Some(v),
-                    Some(prev) if prev != v => {
-                        return Err(Error::InvalidDesign {
-                            location: location("fpc"),
-                            problem: format!("finite-population correction varies within a stratum (data row {}: {v}, earlier {prev})", row(i)),
-                            fix: "the fpc must be constant within each stratum".into(),
-                            setting: None,
-                        })
-                    }
-                    Some(_) => {}
-                }
-            }
-            for (h, v) in seen.into_iter().enumerate() {
-                if let Some(v) = v {
-                    let f = if v <= 1.0 {
-                        v
-                    } else {
-                        f64::from(stratum_psus[h]) / v
-                    };
-                    if f > 1.0 {
-                        return Err(Error::InvalidDesign {
-                            location: location("fpc"),
-                            problem: format!(
-                                "a stratum has {} sampled PSUs but a population of {v}",
-                                stratum_psus[h]
-                            ),
-                            setting: None,
-                            fix: "the population count of PSUs must be at least the sampled count"
-                                .into(),
-                        });
-                    }
-                    fraction[h] = f;
-                }
-            }
-        }
+        let fraction = match codes.fpc {
+            Some(fpc) => sampling_fractions(fpc, &stratum_of, &row, &stratum_psus, location)?,
+            None => vec![0.0; strata_count],
+        };
         let lonely_strata = stratum_psus.iter().filter(|&&c| c == 1).count();
         if lonely_strata > 0 && lonely == LonelyPsu::Error {
             return Err(Error::InvalidDesign {
@@ -299,4 +254,63 @@ impl Design {
         }
         v.value()
     }
+}
+
+/// Sampling fractions per stratum from an fpc column: a fraction (≤ 1) or the population
+/// number of PSUs (> 1), constant within each stratum.
+fn sampling_fractions(
+    fpc: &[f64],
+    stratum_of: &dyn Fn(usize) -> u32,
+    row: &dyn Fn(usize) -> usize,
+    stratum_psus: &[u32],
+    location: &dyn Fn(&str) -> Location,
+) -> Result<Vec<f64>> {
+    let strata_count = stratum_psus.len();
+    let mut fraction = vec![0.0; strata_count];
+    let mut seen: Vec<Option<f64>> = vec![None; strata_count];
+    for (i, &v) in fpc.iter().enumerate() {
+        let h = stratum_of(i) as usize;
+        if !(v.is_finite() && v > 0.0) {
+            return Err(Error::InvalidDesign {
+                location: location("fpc"),
+                problem: format!("finite-population correction {v} at data row {} is not positive", row(i)),
+                fix: "give the sampling fraction (0 < f ≤ 1) or the number of PSUs in the population (> 1)".into(),
+                setting: None,
+            });
+        }
+        match seen[h] {
+            None => seen[h] = Some(v),
+            Some(prev) if prev != v => {
+                return Err(Error::InvalidDesign {
+                    location: location("fpc"),
+                    problem: format!("finite-population correction varies within a stratum (data row {}: {v}, earlier {prev})", row(i)),
+                    fix: "the fpc must be constant within each stratum".into(),
+                    setting: None,
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    for (h, v) in seen.into_iter().enumerate() {
+        if let Some(v) = v {
+            let f = if v <= 1.0 {
+                v
+            } else {
+                f64::from(stratum_psus[h]) / v
+            };
+            if f > 1.0 {
+                return Err(Error::InvalidDesign {
+                    location: location("fpc"),
+                    problem: format!(
+                        "a stratum has {} sampled PSUs but a population of {v}",
+                        stratum_psus[h]
+                    ),
+                    setting: None,
+                    fix: "the population count of PSUs must be at least the sampled count".into(),
+                });
+            }
+            fraction[h] = f;
+        }
+    }
+    Ok(fraction)
 }

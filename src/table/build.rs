@@ -17,6 +17,74 @@ pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) ->
             context: "the file has no data rows".into(),
         });
     }
+    let PersonColumns {
+        values,
+        weights,
+        sizes,
+        replicate_weights,
+    } = person_columns(df, path, spec)?;
+    let by_codes: Vec<(Vec<u32>, Vec<String>)> = spec
+        .by
+        .iter()
+        .map(|c| key_codes(df, path, c))
+        .collect::<Result<_>>()?;
+    let extra: Vec<(Vec<u32>, Vec<String>)> = spec
+        .extra
+        .iter()
+        .map(|(c, _)| key_codes(df, path, c))
+        .collect::<Result<_>>()?;
+    if spec.by.is_empty() {
+        // One group: hand the columns over as they are, without copying.
+        let (extra_codes, extra_labels): (Vec<Vec<u32>>, Vec<Vec<String>>) =
+            extra.into_iter().unzip();
+        let group = Group {
+            key: Vec::new(),
+            persons: sizes.as_ref().map_or(n as f64, |s| s.iter().sum()),
+            values,
+            weights,
+            rows: Vec::new(),
+            extra: extra_codes,
+            replicate_weights,
+        };
+        return Ok(Table {
+            path: path.to_path_buf(),
+            by: Vec::new(),
+            groups: vec![group],
+            value_column: spec.value.clone(),
+            extra_labels,
+            extra_columns: spec.extra.clone(),
+        });
+    }
+    let (group_of_row, keys) = combine_keys(&by_codes, n);
+    let columns = RowColumns {
+        values: &values,
+        weights: weights.as_deref(),
+        sizes: sizes.as_deref(),
+        replicate_weights: &replicate_weights,
+        extra: &extra,
+    };
+    let groups = split(&columns, &group_of_row, keys);
+    Ok(Table {
+        path: path.to_path_buf(),
+        by: spec.by.clone(),
+        groups,
+        value_column: spec.value.clone(),
+        extra_labels: extra.into_iter().map(|(_, labels)| labels).collect(),
+        extra_columns: spec.extra.clone(),
+    })
+}
+
+/// The numeric columns, validated and expanded from households to persons.
+struct PersonColumns {
+    values: Vec<f64>,
+    weights: Option<Vec<f64>>,
+    sizes: Option<Vec<f64>>,
+    replicate_weights: Vec<Vec<f64>>,
+}
+
+/// Values (per capita when asked), person weights (weight × size) and replicate weights
+/// (× size), after checking weights are not negative and sizes are positive.
+fn person_columns(df: &DataFrame, path: &Path, spec: &TableSpec) -> Result<PersonColumns> {
     let numeric = |name: &str| numeric_column(df, path, name);
     let mut values = numeric(&spec.value)?;
 
@@ -68,54 +136,11 @@ pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) ->
         });
         sizes = Some(size);
     }
-    let by_codes: Vec<(Vec<u32>, Vec<String>)> = spec
-        .by
-        .iter()
-        .map(|c| key_codes(df, path, c))
-        .collect::<Result<_>>()?;
-    let extra: Vec<(Vec<u32>, Vec<String>)> = spec
-        .extra
-        .iter()
-        .map(|(c, _)| key_codes(df, path, c))
-        .collect::<Result<_>>()?;
-    if spec.by.is_empty() {
-        // One group: hand the columns over as they are, without copying.
-        let (extra_codes, extra_labels): (Vec<Vec<u32>>, Vec<Vec<String>>) =
-            extra.into_iter().unzip();
-        let group = Group {
-            key: Vec::new(),
-            persons: sizes.as_ref().map_or(n as f64, |s| s.iter().sum()),
-            values,
-            weights,
-            rows: Vec::new(),
-            extra: extra_codes,
-            replicate_weights,
-        };
-        return Ok(Table {
-            path: path.to_path_buf(),
-            by: Vec::new(),
-            groups: vec![group],
-            value_column: spec.value.clone(),
-            extra_labels,
-            extra_columns: spec.extra.clone(),
-        });
-    }
-    let (group_of_row, keys) = combine_keys(&by_codes, n);
-    let columns = RowColumns {
-        values: &values,
-        weights: weights.as_deref(),
-        sizes: sizes.as_deref(),
-        replicate_weights: &replicate_weights,
-        extra: &extra,
-    };
-    let groups = split(&columns, &group_of_row, keys);
-    Ok(Table {
-        path: path.to_path_buf(),
-        by: spec.by.clone(),
-        groups,
-        value_column: spec.value.clone(),
-        extra_labels: extra.into_iter().map(|(_, labels)| labels).collect(),
-        extra_columns: spec.extra.clone(),
+    Ok(PersonColumns {
+        values,
+        weights,
+        sizes,
+        replicate_weights,
     })
 }
 

@@ -58,36 +58,13 @@ pub fn compute(
                 }
             }
             let context = group.describe(&shell.by);
-            let in_group = |e: Error| {
-                if context.is_empty() {
-                    e
-                } else {
-                    e.in_context(&context)
-                }
-            };
-            let location = || Location::column(shell.path.clone(), shell.value_column.clone());
-            let count = group.values.len();
-            let sample =
-                SortedSample::from_vecs(group.values, group.weights).map_err(|e| match e {
-                    Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
-                        location: location(),
-                        count,
-                        context: context.clone(),
-                    },
-                    other => in_group(other),
-                })?;
+            let location = Location::column(shell.path.clone(), shell.value_column.clone());
+            let in_group = |e: Error| e.at_column(&location).in_context(&context);
+            let sample = SortedSample::from_vecs(group.values, group.weights).map_err(in_group)?;
             measures
                 .iter()
                 .map(|m| {
-                    let estimate = m.evaluate(&sample, options).map_err(|e| match e {
-                        Error::NonPositiveMean { measure, mean, .. } => Error::NonPositiveMean {
-                            location: location(),
-                            measure,
-                            mean,
-                            context: context.clone(),
-                        },
-                        other => in_group(other),
-                    })?;
+                    let estimate = m.evaluate(&sample, options).map_err(in_group)?;
                     Ok(GroupEstimate {
                         key: group.key.clone(),
                         measure: m.clone(),

@@ -95,36 +95,10 @@ pub fn infer(
             }
         }
         let context = group.describe(&table.by);
-        let n = group.values.len();
-        // The sort carries each observation's PSU, or, for replicate weights from the file,
-        // its position in the group (to find its replicate weights).
+        let in_group = |e: Error| e.at_column(&value_location(table)).in_context(&context);
         let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
-        let positions: Vec<u32>;
-        let labels: &[u32] = if given_weights {
-            positions = (0..n as u32).collect();
-            &positions
-        } else {
-            psu_of_obs
-        };
-        let sample =
-            SortedSample::with_labels_from_slices(&group.values, group.weights.as_deref(), labels)
-                .map_err(|e| match e {
-                    Error::ZeroTotalWeight { .. } => Error::ZeroTotalWeight {
-                        location: value_location(table),
-                        count: n,
-                        context: context.clone(),
-                    },
-                    other => other.in_context(&context),
-                })?;
-        let sorted_labels = sample.labels().expect("the sample was built with labels");
-        let psu_sorted: Vec<u32> = if given_weights {
-            sorted_labels
-                .iter()
-                .map(|&i| psu_of_obs[i as usize])
-                .collect()
-        } else {
-            sorted_labels.to_vec()
-        };
+        let (sample, psu_sorted) =
+            domain_sample(group, psu_of_obs, given_weights).map_err(in_group)?;
         let given;
         let variance = match spec.method {
             SeMethod::Linearization => Variance::Linearization,
@@ -134,11 +108,7 @@ pub fn infer(
                     .expect("replicates were built for this method"),
             ),
             SeMethod::GivenReplicates { scale, mse } => {
-                let r = group.replicate_weights.len();
-                let flat: Vec<f64> = group.replicate_weights.iter().flatten().copied().collect();
-                let w = Array2::from_shape_vec((r, n), flat)
-                    .expect("each replicate column has one weight per row");
-                given = Replicates::given(w, scale, mse);
+                given = given_replicates(group, scale, mse);
                 Variance::Replicates(&given)
             }
         };
@@ -157,15 +127,7 @@ pub fn infer(
             spec.interval,
             tick,
         )
-        .map_err(|e| match e {
-            Error::NonPositiveMean { measure, mean, .. } => Error::NonPositiveMean {
-                location: value_location(table),
-                measure,
-                mean,
-                context: context.clone(),
-            },
-            other => other.in_context(&context),
-        })?;
+        .map_err(in_group)?;
         for (m, r) in measures.iter().zip(results) {
             out.push(GroupInference {
                 key: group.key.clone(),
@@ -175,6 +137,44 @@ pub fn infer(
         }
     }
     Ok(out)
+}
+
+/// A domain's sample, sorted once, and the PSU of each sorted observation. The sort carries
+/// each observation's PSU, or, for replicate weights from the file, its position in the group
+/// (to find its replicate weights).
+fn domain_sample(
+    group: &Group,
+    psu_of_obs: &[u32],
+    given_weights: bool,
+) -> Result<(SortedSample, Vec<u32>)> {
+    let positions: Vec<u32>;
+    let labels: &[u32] = if given_weights {
+        positions = (0..group.values.len() as u32).collect();
+        &positions
+    } else {
+        psu_of_obs
+    };
+    let sample =
+        SortedSample::with_labels_from_slices(&group.values, group.weights.as_deref(), labels)?;
+    let sorted_labels = sample.labels().expect("the sample was built with labels");
+    let psu_sorted: Vec<u32> = if given_weights {
+        sorted_labels
+            .iter()
+            .map(|&i| psu_of_obs[i as usize])
+            .collect()
+    } else {
+        sorted_labels.to_vec()
+    };
+    Ok((sample, psu_sorted))
+}
+
+/// The replicate weights a group's rows carry, as replicates.
+fn given_replicates(group: &Group, scale: f64, mse: bool) -> Replicates {
+    let (r, n) = (group.replicate_weights.len(), group.values.len());
+    let flat: Vec<f64> = group.replicate_weights.iter().flatten().copied().collect();
+    let w =
+        Array2::from_shape_vec((r, n), flat).expect("each replicate column has one weight per row");
+    Replicates::given(w, scale, mse)
 }
 
 fn value_location(table: &Table) -> Location {

@@ -1,0 +1,347 @@
+//! [`SortedSample`]: validated values and weights, sorted once, with the block totals every
+//! measure needs precomputed.
+
+mod lookup;
+mod sort;
+mod validate;
+
+use crate::error::{Error, Result};
+use crate::kernel::sum::{map_blocks, Compensated};
+use sort::{block_terms, sort_observations, sort_weighted_labelled, Sorted};
+use std::sync::Arc;
+pub(crate) use validate::find_bad;
+use validate::validate;
+
+/// Values sorted ascending (by [`f64::total_cmp`]) with their weights, plus the cumulative
+/// weight `C` and cumulative weighted value `S` at the start of every summation block.
+///
+/// Built once; every measure is then a linear scan (or a binary search) over it, so computing
+/// ten measures costs one sort. Unit weights are stored as `None` and never materialised.
+///
+/// Invariants (checked at construction): values finite; weights finite and non-negative
+/// with a positive total; at least one observation.
+///
+/// ```
+/// use ginikit::SortedSample;
+/// let s = SortedSample::new(&[3.0, 1.0, 2.0], Some(&[1.0, 2.0, 1.0])).unwrap();
+/// assert_eq!(s.values(), &[1.0, 2.0, 3.0]);
+/// assert_eq!(s.weights(), Some(&[2.0, 1.0, 1.0][..]));
+/// assert_eq!(s.total_weight(), 4.0);
+/// assert_eq!(s.mean(), 7.0 / 4.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SortedSample {
+    // Shared so that replicate samples (same order, other weights) cost no copy.
+    values: Arc<Vec<f64>>,
+    weights: Option<Vec<f64>>,
+    labels: Option<Arc<Vec<u32>>>,
+    total_weight: f64,
+    total_value: f64,
+    /// `C` (sum of weights) of all observations before block b.
+    weight_before_block: Vec<f64>,
+    /// `S` (sum of weight × value) of all observations before block b.
+    value_before_block: Vec<f64>,
+    rank_sum_midpoint: f64,
+    rank_sum_convey: f64,
+}
+
+impl SortedSample {
+    /// Validates and sorts copies of `values` and optional `weights` (`None`: unit weights).
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::LengthMismatch`], [`Error::NonFinite`],
+    /// [`Error::NegativeWeight`], [`Error::ZeroTotalWeight`].
+    pub fn new(values: &[f64], weights: Option<&[f64]>) -> Result<Self> {
+        Self::from_vecs(values.to_vec(), weights.map(<[f64]>::to_vec))
+    }
+
+    /// As [`SortedSample::new`], taking ownership (no copy of unweighted values).
+    pub fn from_vecs(values: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Self> {
+        Self::build(values, weights, None)
+    }
+
+    /// As [`SortedSample::from_vecs`], carrying a `u32` label per observation (a cluster or
+    /// row index) through the sort, so that survey designs can map each sorted observation
+    /// back to its primary sampling unit.
+    pub fn with_labels(
+        values: Vec<f64>,
+        weights: Option<Vec<f64>>,
+        labels: Vec<u32>,
+    ) -> Result<Self> {
+        if labels.len() != values.len() {
+            return Err(Error::LengthMismatch {
+                left: "values",
+                left_len: values.len(),
+                right: "labels",
+                right_len: labels.len(),
+            });
+        }
+        Self::build(values, weights, Some(labels))
+    }
+
+    /// As [`SortedSample::with_labels`], from borrowed slices (no copies of the inputs are
+    /// made besides the sorted columns).
+    ///
+    /// ```
+    /// use ginikit::SortedSample;
+    /// let s = SortedSample::with_labels_from_slices(&[3.0, 1.0], Some(&[1.0, 2.0]), &[7, 9]).unwrap();
+    /// assert_eq!((s.values(), s.labels()), (&[1.0, 3.0][..], Some(&[9, 7][..])));
+    /// ```
+    pub fn with_labels_from_slices(
+        values: &[f64],
+        weights: Option<&[f64]>,
+        labels: &[u32],
+    ) -> Result<Self> {
+        let Some(w) = weights else {
+            return Self::with_labels(values.to_vec(), None, labels.to_vec());
+        };
+        if labels.len() != values.len() {
+            return Err(Error::LengthMismatch {
+                left: "values",
+                left_len: values.len(),
+                right: "labels",
+                right_len: labels.len(),
+            });
+        }
+        validate(values, Some(w))?;
+        Ok(Self::from_sorted_parts(sort_weighted_labelled(
+            values, w, labels,
+        )))
+    }
+
+    fn build(
+        values: Vec<f64>,
+        weights: Option<Vec<f64>>,
+        labels: Option<Vec<u32>>,
+    ) -> Result<Self> {
+        validate(&values, weights.as_deref())?;
+        Ok(Self::from_sorted_parts(sort_observations(
+            values, weights, labels,
+        )))
+    }
+
+    /// The sample of sorted columns, with their block totals as the sort formed them or
+    /// formed now.
+    fn from_sorted_parts((values, weights, labels, partials): Sorted) -> Self {
+        let mut sample = Self::unfinished(Arc::new(values), weights, labels.map(Arc::new));
+        match partials {
+            Some(p) => sample.set_totals(p),
+            None => sample.precompute_block_totals(),
+        }
+        sample
+    }
+
+    /// Wraps already sorted, validated observations and forms their block totals.
+    fn from_sorted(
+        values: Arc<Vec<f64>>,
+        weights: Option<Vec<f64>>,
+        labels: Option<Arc<Vec<u32>>>,
+    ) -> Self {
+        let mut sample = Self::unfinished(values, weights, labels);
+        sample.precompute_block_totals();
+        sample
+    }
+
+    /// Sorted observations whose totals are still to be set.
+    fn unfinished(
+        values: Arc<Vec<f64>>,
+        weights: Option<Vec<f64>>,
+        labels: Option<Arc<Vec<u32>>>,
+    ) -> Self {
+        SortedSample {
+            values,
+            weights,
+            labels,
+            total_weight: 0.0,
+            total_value: 0.0,
+            weight_before_block: Vec::new(),
+            value_before_block: Vec::new(),
+            rank_sum_midpoint: 0.0,
+            rank_sum_convey: 0.0,
+        }
+    }
+
+    /// One pass over the sorted data: per block Σw, Σwx and the two rank-weighted sums the
+    /// Gini needs, `Σ wx(2Lᵢ − wᵢ)` and `Σ wx(2Lᵢ − 1)` with `Lᵢ` the running weight inside
+    /// the block. With `C₀` the weight before the block, `Cᵢ = C₀ + Lᵢ`, so the sample-wide
+    /// `Σ wx(2Cᵢ − r) = Σ_blocks [2C₀·Σwx + Σ wx(2Lᵢ − r)]` comes out of the same pass: the
+    /// Gini then costs no further scan of the data (the scans are memory-bound).
+    fn precompute_block_totals(&mut self) {
+        let x = &self.values;
+        let w = self.weights.as_deref();
+        let per_block = map_blocks(self.len(), |r| block_terms(&x[r.clone()], w.map(|w| &w[r])));
+        self.set_totals(per_block);
+    }
+
+    /// Forms the block offsets and sample totals from the per-block terms of
+    /// [`block_terms`], in block order.
+    fn set_totals(&mut self, per_block: Vec<[Compensated; 4]>) {
+        let (mut c, mut s) = (Compensated::ZERO, Compensated::ZERO);
+        let (mut rank_mid, mut rank_convey) = (Compensated::ZERO, Compensated::ZERO);
+        self.weight_before_block = Vec::with_capacity(per_block.len());
+        self.value_before_block = Vec::with_capacity(per_block.len());
+        for [w, wx, mid, convey] in per_block {
+            let c0 = c.value();
+            self.weight_before_block.push(c0);
+            self.value_before_block.push(s.value());
+            let shift = 2.0 * c0 * wx.value();
+            rank_mid.merge(mid);
+            rank_mid.add(shift);
+            rank_convey.merge(convey);
+            rank_convey.add(shift);
+            c.merge(w);
+            s.merge(wx);
+        }
+        self.total_weight = c.value();
+        self.total_value = s.value();
+        self.rank_sum_midpoint = rank_mid.value();
+        self.rank_sum_convey = rank_convey.value();
+    }
+
+    /// `Σ wᵢxᵢ(2Cᵢ − wᵢ)` (values ascending, `Cᵢ` cumulative weight including i): the
+    /// midpoint Gini's numerator.
+    pub(crate) fn rank_sum_midpoint(&self) -> f64 {
+        self.rank_sum_midpoint
+    }
+
+    /// `Σ wᵢxᵢ(2Cᵢ − 1)`: R convey's Gini numerator.
+    pub(crate) fn rank_sum_convey(&self) -> f64 {
+        self.rank_sum_convey
+    }
+
+    /// The same observations in the same sorted order with other weights (a replicate of a
+    /// survey design, a domain with zero weights outside it): no sort, one pass for the block
+    /// totals. `weights[i]` belongs to sorted position `i`.
+    ///
+    /// # Errors
+    /// Length mismatch; non-finite or negative weights; an all-zero total.
+    ///
+    /// ```
+    /// use ginikit::SortedSample;
+    /// let s = SortedSample::new(&[3.0, 1.0, 2.0], None).unwrap();
+    /// let r = s.reweighted(vec![0.0, 2.0, 1.0]).unwrap();
+    /// assert_eq!(r.values(), &[1.0, 2.0, 3.0]);
+    /// assert_eq!(r.mean(), 7.0 / 3.0);
+    /// ```
+    pub fn reweighted(&self, weights: Vec<f64>) -> Result<Self> {
+        validate(&self.values, Some(&weights))?;
+        Ok(Self::from_sorted(
+            Arc::clone(&self.values),
+            Some(weights),
+            self.labels.clone(),
+        ))
+    }
+
+    /// Number of observations (rows), zero-weight ones included.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Always false: a sample has at least one observation.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The values, ascending.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The weights in the values' order; `None` for unit weights.
+    pub fn weights(&self) -> Option<&[f64]> {
+        self.weights.as_deref()
+    }
+
+    /// The labels in the values' order, when built with [`SortedSample::with_labels`].
+    pub fn labels(&self) -> Option<&[u32]> {
+        self.labels.as_ref().map(|l| l.as_slice())
+    }
+
+    /// Weight of observation `i` (sorted position).
+    #[inline(always)]
+    pub fn weight(&self, i: usize) -> f64 {
+        match &self.weights {
+            None => 1.0,
+            Some(w) => w[i],
+        }
+    }
+
+    /// `W = Σ wᵢ`.
+    pub fn total_weight(&self) -> f64 {
+        self.total_weight
+    }
+
+    /// `Σ wᵢ xᵢ`.
+    pub fn total_value(&self) -> f64 {
+        self.total_value
+    }
+
+    /// Weighted mean `Σ wᵢ xᵢ / Σ wᵢ`.
+    pub fn mean(&self) -> f64 {
+        self.total_value / self.total_weight
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Position;
+
+    #[test]
+    fn totals_before_matches_direct_sums() {
+        let x: Vec<f64> = (0..10_000).map(|i| ((i * 7919) % 1000) as f64).collect();
+        let w: Vec<f64> = (0..10_000).map(|i| 1.0 + (i % 3) as f64).collect();
+        let s = SortedSample::new(&x, Some(&w)).expect("valid test input");
+        for i in [0, 1, 4095, 4096, 4097, 9999, 10_000] {
+            let (c, v) = s.totals_before(i);
+            let wc: f64 = s.weights().expect("valid test input")[..i].iter().sum();
+            let vc: f64 = s.values()[..i]
+                .iter()
+                .zip(&s.weights().expect("valid test input")[..i])
+                .map(|(a, b)| a * b)
+                .sum();
+            assert!((c - wc).abs() <= 1e-9 * wc.max(1.0));
+            assert!((v - vc).abs() <= 1e-9 * vc.max(1.0));
+        }
+    }
+
+    #[test]
+    fn labels_travel_with_values() {
+        let s = SortedSample::with_labels(
+            vec![3.0, 1.0, 2.0],
+            Some(vec![1.0, 2.0, 3.0]),
+            vec![30, 10, 20],
+        )
+        .expect("valid test input");
+        assert_eq!(s.labels(), Some(&[10, 20, 30][..]));
+        assert_eq!(s.weights(), Some(&[2.0, 3.0, 1.0][..]));
+    }
+
+    #[test]
+    fn rejects_bad_input_with_first_index() {
+        let e = SortedSample::new(&[1.0, f64::NAN, 2.0, f64::INFINITY], None).unwrap_err();
+        assert!(matches!(
+            e,
+            Error::NonFinite {
+                count: 2,
+                first: Position::Index(1),
+                ..
+            }
+        ));
+        let e = SortedSample::new(&[1.0, 2.0], Some(&[1.0, -1.0])).unwrap_err();
+        assert!(matches!(
+            e,
+            Error::NegativeWeight {
+                count: 1,
+                first: Position::Index(1),
+                ..
+            }
+        ));
+        let e = SortedSample::new(&[1.0, 2.0], Some(&[0.0, 0.0])).unwrap_err();
+        assert!(matches!(e, Error::ZeroTotalWeight { count: 2, .. }));
+        let e = SortedSample::new(&[], None).unwrap_err();
+        assert!(matches!(e, Error::Empty { .. }));
+        let e = SortedSample::new(&[1.0], Some(&[1.0, 2.0])).unwrap_err();
+        assert!(matches!(e, Error::LengthMismatch { .. }));
+    }
+}

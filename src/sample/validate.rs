@@ -1,0 +1,65 @@
+//! Validation of values and weights before sorting: every problem counted, the first named.
+
+use crate::error::{Error, Location, Position, Result};
+use rayon::prelude::*;
+
+/// Checks values and weights, reporting the count and the first offending index of each kind.
+pub(super) fn validate(values: &[f64], weights: Option<&[f64]>) -> Result<()> {
+    if values.is_empty() {
+        return Err(Error::Empty {
+            location: Location::Argument("values"),
+            context: String::new(),
+        });
+    }
+    if let Some(w) = weights {
+        if w.len() != values.len() {
+            return Err(Error::LengthMismatch {
+                left: "values",
+                left_len: values.len(),
+                right: "weights",
+                right_len: w.len(),
+            });
+        }
+    }
+    if let Some((count, first, value)) = find_bad(values, |x| !x.is_finite()) {
+        return Err(Error::NonFinite {
+            location: Location::Argument("values"),
+            count,
+            first: Position::Index(first),
+            value,
+        });
+    }
+    if let Some(w) = weights {
+        if let Some((count, first, value)) = find_bad(w, |x| !x.is_finite()) {
+            return Err(Error::NonFinite {
+                location: Location::Argument("weights"),
+                count,
+                first: Position::Index(first),
+                value,
+            });
+        }
+        if let Some((count, first, value)) = find_bad(w, |x| x < 0.0) {
+            return Err(Error::NegativeWeight {
+                location: Location::Argument("weights"),
+                count,
+                first: Position::Index(first),
+                value,
+            });
+        }
+        if w.par_iter().all(|&x| x == 0.0) {
+            return Err(Error::ZeroTotalWeight {
+                location: Location::Argument("weights"),
+                count: w.len(),
+                context: String::new(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Count, first index and first value of the elements for which `bad` holds.
+pub(crate) fn find_bad(x: &[f64], bad: impl Fn(f64) -> bool + Sync) -> Option<(usize, usize, f64)> {
+    let first = x.iter().position(|&v| bad(v))?;
+    let count = x[first..].iter().filter(|&&v| bad(v)).count();
+    Some((count, first, x[first]))
+}
