@@ -1,0 +1,589 @@
+"""ginikit: exact, fast, deterministic inequality statistics for notebooks.
+
+The Gini ratio, Lorenz curves, generalized entropy (Theil, MLD), Atkinson, quantile shares,
+Palma, the quintile share ratio, the Hoover index and more — weighted, per group, with
+design-based standard errors and trends — computed by ginikit's Rust core on numpy arrays and
+on data frames of any library (pandas, polars, pyarrow, DuckDB). Results come back in the
+caller's frame type.
+
+>>> import ginikit as gk
+>>> round(gk.gini([541, 1463, 2445, 3438, 4437, 5401, 6392, 8304, 11904, 22261]), 7)
+0.4620911
+
+Conventions are those of the `gini` program: the weighted Gini is the midpoint form
+``G = Σ wᵢxᵢ(2Cᵢ − wᵢ) / (W Σ wᵢxᵢ) − 1`` (BPS, Eurostat/laeken, World Bank PIP; unweighted it
+is R ineq's and PySAL's value); `convention=` names the others. Errors are `GinikitError` (a
+`ValueError`) naming the column, the row and the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from . import _frames
+from ._progress import Progress
+from . import _rust as _ext
+from ._rust import GinikitError
+
+__all__ = [
+    "GinikitError",
+    "Design",
+    "Reproduction",
+    "Table",
+    "gini",
+    "theil",
+    "mld",
+    "ge",
+    "atkinson",
+    "hoover",
+    "palma",
+    "qsr",
+    "s80_s20",
+    "share",
+    "quantile",
+    "median",
+    "mean",
+    "cv",
+    "measures",
+    "measure_names",
+    "lorenz",
+    "compute",
+    "trend",
+    "synth",
+    "reproduce",
+    "plot",
+]
+
+__version__ = "0.1.0"
+
+Table = _frames.Table
+
+DEFAULT_MEASURES = ("gini", "mean", "share_bottom40", "share_middle40", "share_top20")
+
+
+def _arrays(x: Any, weights: Any, data: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    if data is not None:
+        xv = _frames.to_numpy(data, x, "value")
+        wv = None if weights is None else _frames.to_numpy(data, weights, "weight")
+    else:
+        xv = _frames.to_numpy(x, None, "value")
+        wv = None if weights is None else _frames.to_numpy(weights, None, "weight")
+    return xv, wv
+
+
+def _one(name: str, x: Any, weights: Any, convention: str, non_positive: str, data: Any) -> float:
+    xv, wv = _arrays(x, weights, data)
+    [(_, value, _, _)] = _ext.measures_array(xv, wv, [name], convention, non_positive)
+    return value
+
+
+def gini(x: Any, weights: Any = None, *, convention: str = "midpoint", data: Any = None) -> float:
+    """The Gini ratio ``G = Σ wᵢxᵢ(2Cᵢ − wᵢ) / (W Σ wᵢxᵢ) − 1`` (values ascending,
+    ``Cᵢ = Σ_{j≤i} wⱼ``, ``W = Σ wᵢ``).
+
+    `convention`: "midpoint" (default: BPS, Eurostat/laeken, PIP, ineqdeco; unweighted it is R
+    ineq's and PySAL's value), "convey" (R convey's ``2C − 1`` form), "unbiased-rows"
+    (× n/(n−1), R ineq ``corr=TRUE``), "unbiased-frequency" (× W/(W−1)). `x` and `weights`
+    are arrays, or column names of the frame `data`. Zero and negative values are allowed.
+
+    >>> gini([1, 2, 3, 4])
+    0.25
+    """
+    return _one("gini", x, weights, convention, "error", data)
+
+
+def theil(x: Any, weights: Any = None, *, non_positive: str = "error", data: Any = None) -> float:
+    """Theil's T = GE(1) = ``Σ (wᵢ/W)(xᵢ/μ) ln(xᵢ/μ)`` (R ineq, PySAL TheilD, ineqdeco).
+    Needs positive values: `non_positive="exclude"` leaves zeros and negatives out.
+
+    >>> round(theil([541, 1463, 2445, 3438, 4437, 5401, 6392, 8304, 11904, 22261]), 12)
+    0.362341242344
+    """
+    return _one("theil_t", x, weights, "midpoint", non_positive, data)
+
+
+def mld(x: Any, weights: Any = None, *, non_positive: str = "error", data: Any = None) -> float:
+    """Mean log deviation = GE(0) = ``−Σ (wᵢ/W) ln(xᵢ/μ)``. Needs positive values.
+
+    >>> round(mld([541, 1463, 2445, 3438, 4437, 5401, 6392, 8304, 11904, 22261]), 12)
+    0.43359464952
+    """
+    return _one("mld", x, weights, "midpoint", non_positive, data)
+
+
+def ge(x: Any, alpha: float, weights: Any = None, *, non_positive: str = "error", data: Any = None) -> float:
+    """Generalized entropy ``GE(α) = [Σ (wᵢ/W)(xᵢ/μ)^α − 1] / (α(α−1))``; GE(0) = MLD,
+    GE(1) = Theil T. Needs positive values.
+
+    >>> round(ge([1, 2, 3], 2), 12)  # half the squared coefficient of variation: (2/3)/4/2
+    0.083333333333
+    """
+    return _one(f"ge_{alpha:g}", x, weights, "midpoint", non_positive, data)
+
+
+def atkinson(x: Any, epsilon: float = 0.5, weights: Any = None, *, non_positive: str = "error", data: Any = None) -> float:
+    """Atkinson index ``1 − EDE/μ``, ``EDE = [Σ (wᵢ/W) xᵢ^(1−ε)]^(1/(1−ε))`` (geometric mean at
+    ε = 1). Needs positive values (R ineq, PySAL, ineqdeco).
+
+    >>> round(atkinson([10, 20, 30, 40, 50], 1.0), 7)
+    0.1316096
+    """
+    return _one(f"atkinson_{epsilon:g}", x, weights, "midpoint", non_positive, data)
+
+
+def hoover(x: Any, weights: Any = None, *, data: Any = None) -> float:
+    """Hoover (Robin Hood, Ricci–Schutz) index ``Σ wᵢ|xᵢ − μ| / (2Wμ)``: the share of the total
+    that would have to move to equalise. Unweighted it is R ineq's ``RS``.
+
+    >>> hoover([1, 2, 3, 4, 10])
+    0.3
+    """
+    return _one("hoover", x, weights, "midpoint", "error", data)
+
+
+def palma(x: Any, weights: Any = None, *, data: Any = None) -> float:
+    """Palma ratio: the top 10 % share over the bottom 40 % share (Lorenz polygon).
+
+    >>> round(palma(list(range(1, 11))), 12)  # (10/55)/(10/55)
+    1.0
+    """
+    return _one("palma", x, weights, "midpoint", "error", data)
+
+
+def qsr(x: Any, weights: Any = None, *, data: Any = None) -> float:
+    """Eurostat's quintile share ratio: the total above the weighted 80th percentile over the
+    total at or below the 20th, percentiles as R laeken's ``weightedQuantile`` (laeken ``qsr``,
+    convey ``svyqsr``).
+
+    >>> round(qsr(list(range(1, 11))), 12)  # R laeken qsr(1:10): 1.666667
+    1.666666666667
+    """
+    return _one("qsr", x, weights, "midpoint", "error", data)
+
+
+def s80_s20(x: Any, weights: Any = None, *, data: Any = None) -> float:
+    """The top 20 % share over the bottom 20 % share read off the Lorenz polygon (each band
+    exactly 20 % of the population: the World Bank / BPS criterion; Eurostat's is `qsr`).
+
+    >>> round(s80_s20(list(range(1, 11))), 12)  # (9 + 10)/(1 + 2)
+    6.333333333333
+    """
+    return _one("s80_s20", x, weights, "midpoint", "error", data)
+
+
+def share(x: Any, lower: float, upper: float, weights: Any = None, *, data: Any = None) -> float:
+    """Share of the total held by the population between fractions `lower` and `upper`,
+    ``L(upper) − L(lower)`` on the Lorenz polygon (a person at a boundary is split).
+
+    >>> round(share(list(range(1, 11)), 0.0, 0.4), 12)  # (1+2+3+4)/55
+    0.181818181818
+    """
+    return _one(f"share_{lower:g}_{upper:g}", x, weights, "midpoint", "error", data)
+
+
+def quantile(x: Any, p: float, weights: Any = None, *, data: Any = None) -> float:
+    """Weighted quantile: the smallest value whose cumulative weight share reaches p, averaged
+    with the next at an exact step (R type 2 for unit weights).
+
+    >>> quantile([4, 1, 3, 2], 0.5)
+    2.5
+    """
+    return _one(f"quantile_{p:g}", x, weights, "midpoint", "error", data)
+
+
+def median(x: Any, weights: Any = None, *, data: Any = None) -> float:
+    """Weighted median, `quantile(x, 0.5)`.
+
+    >>> median([5, 1, 3])
+    3.0
+    """
+    return _one("median", x, weights, "midpoint", "error", data)
+
+
+def mean(x: Any, weights: Any = None, *, data: Any = None) -> float:
+    """Weighted mean ``Σ wᵢxᵢ / Σ wᵢ``.
+
+    >>> mean([1, 2, 6], [1, 1, 2])
+    3.75
+    """
+    return _one("mean", x, weights, "midpoint", "error", data)
+
+
+def cv(x: Any, weights: Any = None, *, data: Any = None) -> float:
+    """Coefficient of variation with the population standard deviation (R ineq ``var.coeff``).
+
+    >>> round(cv([541, 1463, 2445, 3438, 4437, 5401, 6392, 8304, 11904, 22261]), 12)
+    0.916958182882
+    """
+    return _one("cv", x, weights, "midpoint", "error", data)
+
+
+def measures(
+    x: Any,
+    weights: Any = None,
+    measures: Iterable[str] = ("gini", "share_bottom40"),
+    *,
+    convention: str = "midpoint",
+    non_positive: str = "error",
+    data: Any = None,
+) -> Table:
+    """Several measures of one array, sorted once: a small table (measure, estimate, n,
+    population). Names as in `gini measures` (`measure_names()`).
+
+    >>> t = measures([1, 2, 3, 4], measures=["gini", "mean"])
+    >>> t["estimate"]
+    [0.25, 2.5]
+    """
+    xv, wv = _arrays(x, weights, data)
+    rows = _ext.measures_array(xv, wv, list(measures), convention, non_positive)
+    columns = ["measure", "estimate", "n", "population"]
+    data_ = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    return Table(columns, data_)
+
+
+def measure_names() -> list[tuple[str, str]]:
+    """Every measure family: (names, what it is and whose convention it follows)."""
+    return list(_ext.known_measures())
+
+
+@dataclass(frozen=True)
+class Design:
+    """Which columns describe the survey: the household weight (person weight = weight ×
+    size), the household size, strata, primary sampling units, the finite-population
+    correction (a fraction ≤ 1 or a population count of PSUs), whether PSU codes restart
+    within strata (`nest`), what to do with single-PSU strata (`lonely_psu`: "error",
+    "certainty", "adjust"), and replicate-weight columns shipped with the data (`repweights`,
+    with `rep_scale` and `rep_mse`). Susenas: ``Design(weight="wert", size="r301",
+    strata=..., psu=...)``."""
+
+    weight: str | None = None
+    size: str | None = None
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+    nest: bool = False
+    lonely_psu: str = "error"
+    repweights: Sequence[str] = field(default_factory=tuple)
+    rep_scale: float | None = None
+    rep_mse: bool = False
+
+    def has_design(self) -> bool:
+        return bool(self.strata or self.psu or self.fpc or self.repweights)
+
+
+def _specs(value, design, by, per_capita, se, replicates, seed, level, ci, fay_rho):
+    design = design or Design()
+    by = [by] if isinstance(by, str) else list(by or [])
+    spec = {
+        "value": value,
+        "weight": design.weight,
+        "size": design.size,
+        "per_capita": per_capita,
+        "by": by,
+        "repweights": list(design.repweights),
+    }
+    if se is None and design.has_design():
+        se = "replicate-weights" if design.repweights else "linearization"
+    survey = None
+    if se is not None:
+        survey = {
+            "se": se,
+            "strata": design.strata,
+            "psu": design.psu,
+            "fpc": design.fpc,
+            "nest": design.nest,
+            "lonely_psu": design.lonely_psu,
+            "replicates": replicates,
+            "seed": seed,
+            "level": level,
+            "ci": ci,
+            "fay_rho": fay_rho,
+            "rep_scale": design.rep_scale,
+            "rep_mse": design.rep_mse,
+        }
+    columns = [value, design.weight, design.size, *by, *design.repweights]
+    if survey is not None:
+        columns += [design.strata, design.psu, design.fpc]
+    return spec, survey, columns
+
+
+def compute(
+    df: Any,
+    value: str,
+    design: Design | None = None,
+    by: str | Sequence[str] | None = None,
+    measures: Iterable[str] = DEFAULT_MEASURES,
+    *,
+    se: str | None = None,
+    per_capita: bool = False,
+    replicates: int = 1000,
+    seed: int = 20181,
+    level: float = 0.95,
+    ci: str = "normal",
+    fay_rho: float = 0.5,
+    convention: str = "midpoint",
+    non_positive: str = "error",
+    progress: bool = True,
+):
+    """Measures per group of a household or person table — the rows `gini compute` prints:
+    the group columns, `measure`, `estimate`, [`se`, `ci_lower`, `ci_upper`, `deff`], `n`,
+    `population`; in the caller's frame type (pandas, polars, pyarrow; DuckDB gives pyarrow).
+
+    `design` names the weight, size and design columns; with design columns (or `se=`) the
+    standard errors are design-based: "linearization" (influence values), "bootstrap"
+    (Rao–Wu, `replicates`, `seed`), "jackknife" (JKn), "brr", "fay", or "replicate-weights"
+    (`Design(repweights=...)`). Groups are domains of the whole design. `per_capita` divides
+    the value by the household size. Long replicate runs show a progress bar (off with
+    `progress=False`) and stop on KeyboardInterrupt.
+
+    >>> import pyarrow as pa
+    >>> t = pa.table({"x": [1.0, 2.0, 3.0, 4.0], "g": ["a", "a", "b", "b"]})
+    >>> [round(v, 12) for v in compute(t, "x", by="g", measures=["gini"])["estimate"].to_pylist()]
+    [0.166666666667, 0.071428571429]
+    """
+    spec, survey, columns = _specs(value, design, by, per_capita, se, replicates, seed, level, ci, fay_rho)
+    capsule = _frames.stream(df, columns)
+    result = _ext.compute_stream(
+        capsule,
+        "data frame",
+        spec,
+        ",".join(measures),
+        convention,
+        non_positive,
+        survey,
+        Progress(progress),
+    )
+    return _frames.output(result, _frames.kind(df))
+
+
+def trend(
+    rounds: Any,
+    value: str,
+    design: Design | None = None,
+    by: str | Sequence[str] | None = None,
+    measures: Iterable[str] = ("gini",),
+    *,
+    period: str | None = None,
+    pairs: Sequence[tuple[str, str]] | None = None,
+    se: str = "linearization",
+    per_capita: bool = False,
+    replicates: int = 1000,
+    seed: int = 20181,
+    level: float = 0.95,
+    fay_rho: float = 0.5,
+    convention: str = "midpoint",
+    non_positive: str = "error",
+    progress: bool = True,
+):
+    """Changes of measures between survey rounds — the rows `gini trend` prints: group
+    columns, `measure`, `from`, `to`, `estimate_from`, `estimate_to`, `change`, `se`,
+    `ci_lower`, `ci_upper`, `p_value`. `rounds` is a dict {label: frame} (one frame per
+    round), or one frame with a `period` column. Each round is estimated against its own
+    design; ``se(change) = √(se₁² + se₂²)`` (independent samples). `pairs` picks (from, to)
+    rounds; by default consecutive rounds."""
+    spec, survey, columns = _specs(value, design, by, per_capita, se, replicates, seed, level, "normal", fay_rho)
+    if isinstance(rounds, Mapping):
+        items = list(rounds.items())
+    else:
+        if period is None:
+            raise GinikitError("trend() needs a dict {round: frame} or one frame with period=COLUMN")
+        items = [("data frame", rounds)]
+    if period is not None:
+        columns = [period, *columns]
+    like = _frames.kind(items[0][1])
+    streams = [(str(label), _frames.stream(df, columns)) for label, df in items]
+    result = _ext.trend_streams(
+        streams,
+        period,
+        spec,
+        ",".join(measures),
+        convention,
+        non_positive,
+        survey,
+        [tuple(p) for p in pairs] if pairs else None,
+        Progress(progress),
+    )
+    return _frames.output(result, like)
+
+
+def lorenz(
+    data: Any,
+    value: str | None = None,
+    weights: Any = None,
+    by: str | None = None,
+    points: int = 101,
+):
+    """The Lorenz curve at `points` equally spaced population fractions: a frame with `p` and
+    `share` (and the group column with `by`). `data` is an array of values, or a frame with
+    the `value` (and `weights`) columns.
+
+    >>> t = lorenz([1, 2, 3, 4], points=5)
+    >>> [round(s, 4) for s in t["share"]]
+    [0.0, 0.1, 0.3, 0.6, 1.0]
+    """
+    like = _frames.kind(data)
+    if like == "numpy":
+        xv, wv = _arrays(data, weights, None)
+        p, s = _ext.lorenz_array(xv, wv, points)
+        return Table(["p", "share"], {"p": p, "share": s})
+    xv = _frames.to_numpy(data, value, "value")
+    wv = None if weights is None else _frames.to_numpy(data, weights, "weight")
+    groups: list[tuple[Any, np.ndarray]] = [(None, np.ones(len(xv), dtype=bool))]
+    if by is not None:
+        keys = np.asarray(_frames.select(data, [by])[by] if like != "pyarrow" else data[by].to_numpy(zero_copy_only=False))
+        labels = list(dict.fromkeys(keys.tolist()))
+        groups = [(g, keys == g) for g in labels]
+    out: dict[str, list] = {by: []} if by else {}
+    out.update({"p": [], "share": []})
+    for g, mask in groups:
+        p, s = _ext.lorenz_array(
+            np.ascontiguousarray(xv[mask]), None if wv is None else np.ascontiguousarray(wv[mask]), points
+        )
+        if by:
+            out[by] += [g] * len(p)
+        out["p"] += p
+        out["share"] += s
+    return _frames.output({"columns": list(out), "data": out, "notes": []}, like)
+
+
+def synth(round: str, households: int = 75_000, seed: int = 1, *, frame: str = "pandas"):
+    """A Susenas-shaped synthetic household table of a published round (2016-03 … 2021-09),
+    calibrated to BPS figures — the table `gini synth` writes, as a pandas (or, with
+    `frame="polars"`/"pyarrow", polars or pyarrow) frame. The calibration figures are in
+    ``.attrs["figures"]`` of a pandas frame."""
+    r = _ext.synth(round, households, seed)
+    cols = r["columns"]
+    if frame == "pandas":
+        import pandas as pd
+
+        df = pd.DataFrame(cols)
+        df.attrs["figures"] = r["figures"]
+        df.attrs["notes"] = r["notes"]
+        return df
+    if frame == "polars":
+        import polars as pl
+
+        return pl.DataFrame(cols)
+    if frame == "pyarrow":
+        import pyarrow as pa
+
+        return pa.table(cols)
+    raise GinikitError(f"frame=\"{frame}\": use \"pandas\", \"polars\" or \"pyarrow\"")
+
+
+@dataclass
+class Reproduction:
+    """The BPS reproduction: `estimates` (tidy rows: round, area, province, measure, estimate,
+    se, ci_lower, ci_upper, published; and the change rows), `national` (round × area table),
+    `changes` (the tested change per area and measure), `provinces` (province Gini with SEs
+    beside BPS's), `lorenz` ({round: (p, share)}), and `summary`, the sentence."""
+
+    estimates: Any
+    national: Any
+    changes: Any
+    provinces: Any
+    lorenz: dict
+    summary: str
+    from_round: str
+    to_round: str
+    level: float
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p>{self.summary}</p>"]
+        for t in (self.national, self.changes):
+            html = getattr(t, "_repr_html_", None) or getattr(t, "to_html", None)
+            parts.append(html() if html else str(t))
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        return self.summary
+
+
+def reproduce(
+    data: Any = None,
+    *,
+    value: str | None = None,
+    per_capita: bool = False,
+    weight: str | None = None,
+    size: str | None = None,
+    area: str | None = None,
+    province: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    round: str | None = None,
+    nest: bool = False,
+    lonely_psu: str = "error",
+    se: str = "linearization",
+    replicates: int = 1000,
+    seed: int = 20181,
+    level: float = 0.95,
+    from_round: str = "2017-09",
+    to_round: str = "2018-09",
+    frame: str = "pandas",
+    progress: bool = True,
+) -> Reproduction:
+    """Reproduce BPS's national Gini ratio (0.391 in September 2017, 0.384 in September 2018)
+    from household tables, with standard errors, the test of the change, urban/rural and the
+    provinces beside the published figures — `gini reproduce` as a call.
+
+    `data`: None (the bundled synthetic rounds), a list of file paths, or a dict {round:
+    frame}. Column keywords default to the bundled rounds' names (Susenas: value="kapita",
+    weight="wert", size="r301", area="r105", province="r101")."""
+    spec = {
+        "value": value,
+        "per_capita": per_capita,
+        "weight": weight,
+        "size": size,
+        "area": area,
+        "province": province,
+        "strata": strata,
+        "psu": psu,
+        "round": round,
+        "nest": nest,
+        "lonely_psu": lonely_psu,
+        "se": se,
+        "replicates": replicates,
+        "seed": seed,
+        "level": level,
+        "from": from_round,
+        "to": to_round,
+    }
+    files = streams = None
+    if isinstance(data, Mapping):
+        defaults = {
+            "value": "expenditure_per_capita",
+            "weight": "weight",
+            "size": "household_size",
+            "area": "area",
+            "province": "province_code",
+            "strata": "stratum",
+            "psu": "psu",
+        }
+        cols = [spec[k] or d for k, d in defaults.items()] + ([round] if round else [])
+        streams = [(str(k), _frames.stream(v, cols)) for k, v in data.items()]
+    elif data is not None:
+        files = [str(p) for p in ([data] if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__") else data)]
+    r = _ext.reproduce(spec, files, streams, Progress(progress))
+    out = lambda t: _frames.output(t, frame)  # noqa: E731
+    return Reproduction(
+        estimates=out(r["estimates"]),
+        national=out(r["national"]),
+        changes=out(r["changes"]),
+        provinces=out(r["provinces"]),
+        lorenz={k: (list(p), list(s)) for k, (p, s) in r["lorenz"].items()},
+        summary=r["summary"],
+        from_round=r["from_round"],
+        to_round=r["to_round"],
+        level=r["level"],
+    )
+
+
+def __getattr__(name: str):
+    if name == "plot":
+        from . import plot
+
+        return plot
+    raise AttributeError(name)

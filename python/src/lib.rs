@@ -1,0 +1,324 @@
+//! `ginikit._rust`: the Python extension. It converts arrays and Arrow streams into the
+//! library's inputs, calls the library, and returns plain Python values (floats, lists, dicts
+//! of columns) that the pure-Python layer turns into the caller's frame type.
+//!
+//! Every entry point releases the GIL while Rust computes, turns library errors into
+//! `GinikitError` (a `ValueError`) and Rust panics into `GinikitError` too; runs with
+//! replicates can be interrupted (KeyboardInterrupt) and report progress.
+
+mod arrow;
+mod convert;
+mod run;
+
+use convert::{error, report_to_dict};
+use ginikit::measure::lorenz::lorenz_curve;
+use ginikit::measure::registry::FAMILIES;
+use ginikit::measure::Measure;
+use ginikit::report::tidy;
+use ginikit::reproduce::{bundled_rounds, reproduce_tables, tables, ReproduceSpec};
+use ginikit::table::survey::{infer, replicate_count};
+use ginikit::table::trend::{changes, estimate_rounds, Pairs};
+use ginikit::table::{compute, from_frame};
+use ginikit::SortedSample;
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use run::{detached, interruptible};
+
+pyo3::create_exception!(
+    _rust,
+    GinikitError,
+    pyo3::exceptions::PyValueError,
+    "Bad input or a measure that cannot be computed on it; the message names the column, the row and the fix."
+);
+
+/// Values (and weights) of a numpy call as slices, without copying.
+fn slices<'a>(
+    x: &'a PyReadonlyArray1<'_, f64>,
+    w: Option<&'a PyReadonlyArray1<'_, f64>>,
+) -> PyResult<(&'a [f64], Option<&'a [f64]>)> {
+    let x = x
+        .as_slice()
+        .map_err(|_| GinikitError::new_err("values: the array must be contiguous"))?;
+    let w = match w {
+        Some(w) => Some(
+            w.as_slice()
+                .map_err(|_| GinikitError::new_err("weights: the array must be contiguous"))?,
+        ),
+        None => None,
+    };
+    Ok((x, w))
+}
+
+/// Measures of one array, sorted once: a list of (name, value, n, population).
+#[pyfunction]
+#[pyo3(signature = (x, weights, names, convention, non_positive))]
+fn measures_array(
+    py: Python<'_>,
+    x: PyReadonlyArray1<'_, f64>,
+    weights: Option<PyReadonlyArray1<'_, f64>>,
+    names: Vec<String>,
+    convention: &str,
+    non_positive: &str,
+) -> PyResult<Vec<(String, f64, usize, f64)>> {
+    let (x, w) = slices(&x, weights.as_ref())?;
+    let options = convert::options(convention, non_positive)?;
+    let measures: Vec<Measure> = names
+        .iter()
+        .map(|n| Measure::parse(n))
+        .collect::<Result<_, _>>()
+        .map_err(|e| error(&e))?;
+    detached(py, || {
+        let sample = SortedSample::new(x, w)?;
+        measures
+            .iter()
+            .map(|m| {
+                let e = m.evaluate(&sample, &options)?;
+                Ok((m.name(), e.value, e.n, e.population))
+            })
+            .collect()
+    })
+}
+
+/// The Lorenz curve of one array at `points` population fractions: (p, L(p)).
+#[pyfunction]
+#[pyo3(signature = (x, weights, points))]
+fn lorenz_array(
+    py: Python<'_>,
+    x: PyReadonlyArray1<'_, f64>,
+    weights: Option<PyReadonlyArray1<'_, f64>>,
+    points: usize,
+) -> PyResult<(Vec<f64>, Vec<f64>)> {
+    let (x, w) = slices(&x, weights.as_ref())?;
+    detached(py, || {
+        let sample = SortedSample::new(x, w)?;
+        let curve = lorenz_curve(&sample, points)?;
+        Ok(curve.iter().map(|p| (p.p, p.lorenz)).unzip())
+    })
+}
+
+/// `gini compute` on an Arrow stream: the tidy rows as {columns, data, notes}.
+#[pyfunction]
+#[pyo3(signature = (stream, source, spec, measures, convention, non_positive, survey=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn compute_stream<'py>(
+    py: Python<'py>,
+    stream: &Bound<'py, PyAny>,
+    source: &str,
+    spec: &Bound<'py, PyDict>,
+    measures: &str,
+    convention: &str,
+    non_positive: &str,
+    survey: Option<&Bound<'py, PyDict>>,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let df = arrow::frame_from_stream(py, stream)?;
+    let mut table_spec = convert::table_spec(spec)?;
+    let survey = survey
+        .map(|s| convert::survey_spec(s, &mut table_spec))
+        .transpose()?;
+    let measures = convert::measures(measures)?;
+    let options = convert::options(convention, non_positive)?;
+    let table = detached(py, || from_frame(&df, source, &table_spec))?;
+    let by = table.by.clone();
+    let report = match survey {
+        None => detached(py, || {
+            Ok(tidy::estimates(&by, &compute(table, &measures, &options)?))
+        })?,
+        Some(survey) => {
+            let members: Vec<usize> = (0..table.groups.len()).collect();
+            let total = replicate_count(&table, &survey) * members.len();
+            interruptible(py, total, progress, |tick| {
+                let rows = infer(&table, &members, &survey, &measures, &options, tick)?;
+                Ok(tidy::inferences(&by, &rows, &survey))
+            })?
+        }
+    };
+    report_to_dict(py, &report)
+}
+
+/// `gini trend` on rounds given as (label, Arrow stream) pairs, or one stream with a period
+/// column: the changes as {columns, data, notes}.
+#[pyfunction]
+#[pyo3(signature = (rounds, period, spec, measures, convention, non_positive, survey, pairs=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn trend_streams<'py>(
+    py: Python<'py>,
+    rounds: Vec<(String, Bound<'py, PyAny>)>,
+    period: Option<String>,
+    spec: &Bound<'py, PyDict>,
+    measures: &str,
+    convention: &str,
+    non_positive: &str,
+    survey: &Bound<'py, PyDict>,
+    pairs: Option<Vec<(String, String)>>,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut table_spec = convert::table_spec(spec)?;
+    let by = table_spec.by.clone();
+    if let Some(p) = &period {
+        table_spec.by.insert(0, p.clone());
+        table_spec.group_roles = vec!["period"];
+    }
+    let survey = convert::survey_spec(survey, &mut table_spec)?;
+    let measures = convert::measures(measures)?;
+    let options = convert::options(convention, non_positive)?;
+    let mut estimated = Vec::new();
+    let mut notes = Vec::new();
+    for (label, stream) in &rounds {
+        let df = arrow::frame_from_stream(py, stream)?;
+        let table = detached(py, || from_frame(&df, label, &table_spec))?;
+        let total = replicate_count(&table, &survey) * table.groups.len();
+        let read = interruptible(py, total, progress, |tick| {
+            estimate_rounds(
+                &table,
+                period.is_some(),
+                label,
+                &survey,
+                &measures,
+                &options,
+                tick,
+            )
+        })?;
+        if notes.is_empty() {
+            if let Some(first) = read.first() {
+                notes = tidy::survey_notes(&survey, &first.rows);
+            }
+        }
+        estimated.extend(read);
+    }
+    let pairs = pairs.map_or(Pairs::Consecutive, Pairs::Given);
+    let rows = changes(&estimated, &pairs, survey.level).map_err(|e| error(&e))?;
+    report_to_dict(py, &tidy::changes(&by, &rows, notes, survey.level, false))
+}
+
+/// A synthetic Susenas-shaped round: {columns: {name: numpy array}, figures, notes}.
+#[pyfunction]
+#[pyo3(signature = (round, households, seed))]
+fn synth<'py>(
+    py: Python<'py>,
+    round: &str,
+    households: usize,
+    seed: u64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let s = detached(py, || ginikit::synth::synthesize(round, households, seed))?;
+    let h = &s.households;
+    // The columns of `gini synth`'s files, in their order.
+    let columns = PyDict::new(py);
+    columns.set_item("round", vec![h.round.as_str(); h.len()])?;
+    columns.set_item("household_id", PyArray1::from_slice(py, &h.household_id))?;
+    columns.set_item("province_code", PyArray1::from_slice(py, &h.province_code))?;
+    columns.set_item("province", h.province.clone())?;
+    columns.set_item("area", h.area.clone())?;
+    for (name, v) in [
+        ("stratum", &h.stratum),
+        ("psu", &h.psu),
+        ("household_size", &h.household_size),
+    ] {
+        columns.set_item(name, PyArray1::from_slice(py, v))?;
+    }
+    columns.set_item("weight", PyArray1::from_slice(py, &h.weight))?;
+    for (name, v) in [
+        ("expenditure_per_capita", &h.expenditure_per_capita),
+        ("food_per_capita", &h.food_per_capita),
+        ("nonfood_per_capita", &h.nonfood_per_capita),
+    ] {
+        columns.set_item(name, PyArray1::from_slice(py, v))?;
+    }
+    let out = PyDict::new(py);
+    out.set_item("columns", columns)?;
+    let figures: Vec<(String, bool, f64, Option<f64>)> = s
+        .figures
+        .iter()
+        .map(|f| (f.figure.clone(), f.fitted, f.achieved, f.published))
+        .collect();
+    out.set_item("figures", figures)?;
+    out.set_item("notes", s.notes.clone())?;
+    Ok(out)
+}
+
+/// The BPS reproduction on files (default: the bundled synthetic rounds) or on (label,
+/// Arrow stream) pairs: {estimates, changes, provinces, national, lorenz, summary}.
+#[pyfunction]
+#[pyo3(signature = (spec, files=None, streams=None, progress=None))]
+fn reproduce<'py>(
+    py: Python<'py>,
+    spec: &Bound<'py, PyDict>,
+    files: Option<Vec<String>>,
+    streams: Option<Vec<(String, Bound<'py, PyAny>)>>,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let spec: ReproduceSpec = convert::reproduce_spec(spec)?;
+    let table_spec = spec.table_spec();
+    let mut tables = Vec::new();
+    match streams {
+        Some(streams) => {
+            for (label, stream) in &streams {
+                let df = arrow::frame_from_stream(py, stream)?;
+                tables.push((detached(py, || from_frame(&df, label, &table_spec))?, label.clone()));
+            }
+        }
+        None => {
+            let files: Vec<std::path::PathBuf> = match files {
+                Some(f) => f.into_iter().map(Into::into).collect(),
+                None => bundled_rounds(),
+            };
+            for f in &files {
+                let t = detached(py, || ginikit::table::read_table(f, &table_spec))?;
+                tables.push((t, ginikit::table::trend::file_label(f)));
+            }
+        }
+    }
+    // Replicates run per domain (national, areas, provinces): the total is not known ahead.
+    let total = 0;
+    let r = interruptible(py, total, progress, |tick| {
+        let refs: Vec<(&ginikit::table::Table, &str)> =
+            tables.iter().map(|(t, l)| (t, l.as_str())).collect();
+        reproduce_tables(&refs, &spec, tick)
+    })?;
+    let out = PyDict::new(py);
+    out.set_item("estimates", report_to_dict(py, &tables::tidy_report(&r))?)?;
+    out.set_item("national", report_to_dict(py, &tables::national_table(&r))?)?;
+    out.set_item("changes", report_to_dict(py, &tables::change_table(&r, false))?)?;
+    out.set_item("provinces", report_to_dict(py, &tables::province_table(&r))?)?;
+    out.set_item("summary", r.summary())?;
+    let lorenz = PyDict::new(py);
+    for round in &r.rounds {
+        let (p, l): (Vec<f64>, Vec<f64>) =
+            round.lorenz.iter().map(|x| (x.p, x.lorenz)).unzip();
+        lorenz.set_item(&round.label, (p, l))?;
+    }
+    out.set_item("lorenz", lorenz)?;
+    out.set_item("from_round", r.rounds[r.from].label.clone())?;
+    out.set_item("to_round", r.rounds[r.to].label.clone())?;
+    out.set_item("level", r.level)?;
+    Ok(out)
+}
+
+/// The measure registry: (names, summary) per family.
+#[pyfunction]
+fn known_measures() -> Vec<(&'static str, &'static str)> {
+    FAMILIES.iter().map(|f| (f.syntax, f.summary)).collect()
+}
+
+/// A Rust panic on purpose, to prove that it reaches Python as `GinikitError`.
+#[pyfunction]
+fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
+    detached(py, || -> ginikit::Result<()> { panic!("deliberate test panic") })
+}
+
+/// The extension module.
+#[pymodule]
+fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("GinikitError", m.py().get_type::<GinikitError>())?;
+    m.add_function(wrap_pyfunction!(measures_array, m)?)?;
+    m.add_function(wrap_pyfunction!(lorenz_array, m)?)?;
+    m.add_function(wrap_pyfunction!(compute_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(trend_streams, m)?)?;
+    m.add_function(wrap_pyfunction!(synth, m)?)?;
+    m.add_function(wrap_pyfunction!(reproduce, m)?)?;
+    m.add_function(wrap_pyfunction!(known_measures, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    run::silence_cancel_panics();
+    Ok(())
+}
