@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
             &options,
             0.95,
             Interval::Normal,
-            &|| {},
+            &|| true,
         )
         .unwrap()
     };

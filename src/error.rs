@@ -232,6 +232,10 @@ pub enum Error {
         setting: Option<Setting>,
     },
 
+    /// A replicate run was stopped at the caller's request (an interrupt).
+    #[error("stopped at the caller's request")]
+    Cancelled,
+
     /// Writing output failed.
     #[error("cannot write {target}: {message}")]
     Output { target: String, message: String },

@@ -112,7 +112,7 @@ fn linearized_standard_errors_are_thread_independent_and_tie_symmetric() {
                 &Options::default(),
                 0.95,
                 Interval::Normal,
-                &|| {},
+                &|| true,
             )
             .unwrap()[0]
                 .inference

@@ -96,7 +96,7 @@ fn se(case: &Case, variance: Variance<'_>, convention: GiniConvention) -> f64 {
         &options,
         0.95,
         Interval::Normal,
-        &|| {},
+        &|| true,
     )
     .unwrap()[0]
         .inference

@@ -70,7 +70,7 @@ fn estimate_measure(
         &Options::default(),
         0.95,
         Interval::Normal,
-        &|| {},
+        &|| true,
     )
     .unwrap()[0]
 }

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from . import _frames
+from . import _frames, plot
 from ._progress import Progress
 from . import _rust as _ext
 from ._rust import GinikitError
@@ -62,6 +62,11 @@ __version__ = "0.1.0"
 Table = _frames.Table
 
 DEFAULT_MEASURES = ("gini", "mean", "share_bottom40", "share_middle40", "share_top20")
+
+
+def _progress(progress: Any):
+    """A progress callback: the caller's callable(done, total), or a bar (True) or none."""
+    return progress if callable(progress) else Progress(bool(progress))
 
 
 def _arrays(x: Any, weights: Any, data: Any) -> tuple[np.ndarray, np.ndarray | None]:
@@ -326,7 +331,7 @@ def compute(
     fay_rho: float = 0.5,
     convention: str = "midpoint",
     non_positive: str = "error",
-    progress: bool = True,
+    progress: Any = True,
 ):
     """Measures per group of a household or person table — the rows `gini compute` prints:
     the group columns, `measure`, `estimate`, [`se`, `ci_lower`, `ci_upper`, `deff`], `n`,
@@ -337,7 +342,7 @@ def compute(
     (Rao–Wu, `replicates`, `seed`), "jackknife" (JKn), "brr", "fay", or "replicate-weights"
     (`Design(repweights=...)`). Groups are domains of the whole design. `per_capita` divides
     the value by the household size. Long replicate runs show a progress bar (off with
-    `progress=False`) and stop on KeyboardInterrupt.
+    `progress=False`; a callable gets ``(done, total)``) and stop on KeyboardInterrupt.
 
     >>> import pyarrow as pa
     >>> t = pa.table({"x": [1.0, 2.0, 3.0, 4.0], "g": ["a", "a", "b", "b"]})
@@ -354,7 +359,7 @@ def compute(
         convention,
         non_positive,
         survey,
-        Progress(progress),
+        _progress(progress),
     )
     return _frames.output(result, _frames.kind(df))
 
@@ -404,7 +409,7 @@ def trend(
         non_positive,
         survey,
         [tuple(p) for p in pairs] if pairs else None,
-        Progress(progress),
+        _progress(progress),
     )
     return _frames.output(result, like)
 
@@ -566,7 +571,7 @@ def reproduce(
         streams = [(str(k), _frames.stream(v, cols)) for k, v in data.items()]
     elif data is not None:
         files = [str(p) for p in ([data] if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__") else data)]
-    r = _ext.reproduce(spec, files, streams, Progress(progress))
+    r = _ext.reproduce(spec, files, streams, _progress(progress))
     out = lambda t: _frames.output(t, frame)  # noqa: E731
     return Reproduction(
         estimates=out(r["estimates"]),
@@ -579,11 +584,3 @@ def reproduce(
         to_round=r["to_round"],
         level=r["level"],
     )
-
-
-def __getattr__(name: str):
-    if name == "plot":
-        from . import plot
-
-        return plot
-    raise AttributeError(name)

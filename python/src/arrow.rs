@@ -105,8 +105,8 @@ fn labels<K: DictionaryKey>(dict: Option<&DictionaryArray<K>>) -> PolarsResult<B
     let Some(dict) = dict else {
         polars_bail!(ComputeError: "a dictionary column could not be read");
     };
-    let values = Series::try_from((PlSmallStr::EMPTY, dict.values().clone()))?
-        .cast(&DataType::String)?;
+    let values =
+        Series::try_from((PlSmallStr::EMPTY, dict.values().clone()))?.cast(&DataType::String)?;
     let values = values.str()?;
     let text: Vec<Option<String>> = dict
         .keys_iter()

@@ -130,7 +130,9 @@ fn level(level: f64) -> PyResult<f64> {
     if level > 0.0 && level < 1.0 {
         Ok(level)
     } else {
-        Err(usage(format!("level={level} must be between 0 and 1 (e.g. 0.95)")))
+        Err(usage(format!(
+            "level={level} must be between 0 and 1 (e.g. 0.95)"
+        )))
     }
 }
 
@@ -175,11 +177,20 @@ pub fn survey_spec(d: &Bound<'_, PyDict>, spec: &mut TableSpec) -> PyResult<Surv
     let method = method(d)?;
     let interval = match get!(d, "ci", String).as_deref().unwrap_or("normal") {
         "normal" => Interval::Normal,
-        "percentile" if matches!(method, SeMethod::Replicates(ReplicateMethod::Bootstrap { .. })) => {
+        "percentile"
+            if matches!(
+                method,
+                SeMethod::Replicates(ReplicateMethod::Bootstrap { .. })
+            ) =>
+        {
             Interval::Percentile
         }
         "percentile" => return Err(usage("ci=\"percentile\" needs se=\"bootstrap\"".into())),
-        other => return Err(usage(format!("ci=\"{other}\": use \"normal\" or \"percentile\""))),
+        other => {
+            return Err(usage(format!(
+                "ci=\"{other}\": use \"normal\" or \"percentile\""
+            )))
+        }
     };
     if matches!(method, SeMethod::GivenReplicates { .. }) && spec.replicate_weights.is_empty() {
         return Err(usage(

@@ -255,7 +255,10 @@ fn reproduce<'py>(
         Some(streams) => {
             for (label, stream) in &streams {
                 let df = arrow::frame_from_stream(py, stream)?;
-                tables.push((detached(py, || from_frame(&df, label, &table_spec))?, label.clone()));
+                tables.push((
+                    detached(py, || from_frame(&df, label, &table_spec))?,
+                    label.clone(),
+                ));
             }
         }
         None => {
@@ -279,13 +282,18 @@ fn reproduce<'py>(
     let out = PyDict::new(py);
     out.set_item("estimates", report_to_dict(py, &tables::tidy_report(&r))?)?;
     out.set_item("national", report_to_dict(py, &tables::national_table(&r))?)?;
-    out.set_item("changes", report_to_dict(py, &tables::change_table(&r, false))?)?;
-    out.set_item("provinces", report_to_dict(py, &tables::province_table(&r))?)?;
+    out.set_item(
+        "changes",
+        report_to_dict(py, &tables::change_table(&r, false))?,
+    )?;
+    out.set_item(
+        "provinces",
+        report_to_dict(py, &tables::province_table(&r))?,
+    )?;
     out.set_item("summary", r.summary())?;
     let lorenz = PyDict::new(py);
     for round in &r.rounds {
-        let (p, l): (Vec<f64>, Vec<f64>) =
-            round.lorenz.iter().map(|x| (x.p, x.lorenz)).unzip();
+        let (p, l): (Vec<f64>, Vec<f64>) = round.lorenz.iter().map(|x| (x.p, x.lorenz)).unzip();
         lorenz.set_item(&round.label, (p, l))?;
     }
     out.set_item("lorenz", lorenz)?;
@@ -304,7 +312,9 @@ fn known_measures() -> Vec<(&'static str, &'static str)> {
 /// A Rust panic on purpose, to prove that it reaches Python as `GinikitError`.
 #[pyfunction]
 fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
-    detached(py, || -> ginikit::Result<()> { panic!("deliberate test panic") })
+    detached(py, || -> ginikit::Result<()> {
+        panic!("deliberate test panic")
+    })
 }
 
 /// The extension module.
@@ -319,6 +329,5 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reproduce, m)?)?;
     m.add_function(wrap_pyfunction!(known_measures, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
-    run::silence_cancel_panics();
     Ok(())
 }

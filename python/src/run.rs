@@ -4,33 +4,16 @@
 //! Interruption: the work runs on a scoped thread while the calling thread waits in slices of
 //! 100 ms; after each slice it takes the GIL briefly to let Python handle signals (the
 //! notebook's stop button sends SIGINT) and to report progress. On an interrupt it raises a
-//! flag; the next replicate that finishes sees it and unwinds with a `Cancelled` payload
-//! (rayon carries it to the joining thread), so the run stops within one replicate and no
-//! thread is left behind. The library itself knows nothing of this.
+//! flag; the replicate tick then answers "stop", the library finishes the replicates already
+//! under way and returns, and the scoped thread ends: no thread is left behind.
 
 use crate::convert::error;
 use crate::GinikitError;
+use ginikit::survey::Tick;
 use pyo3::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;
-
-/// The payload of the unwind that stops an interrupted run.
-struct Cancelled;
-
-/// Keeps the default panic message for real panics but not for the deliberate unwinds of an
-/// interrupted run.
-pub fn silence_cancel_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !info.payload().is::<Cancelled>() {
-                default(info);
-            }
-        }));
-    });
-}
 
 /// A panic's message.
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -67,16 +50,14 @@ pub fn interruptible<T: Send>(
     py: Python<'_>,
     total: usize,
     progress: Option<&Bound<'_, PyAny>>,
-    work: impl FnOnce(&(dyn Fn() + Sync)) -> ginikit::Result<T> + Send,
+    work: impl FnOnce(Tick<'_>) -> ginikit::Result<T> + Send,
 ) -> PyResult<T> {
     let progress: Option<Py<PyAny>> = progress.map(|p| p.clone().unbind());
     let done = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let tick = || {
         done.fetch_add(1, Relaxed);
-        if stop.load(Relaxed) {
-            std::panic::panic_any(Cancelled);
-        }
+        !stop.load(Relaxed)
     };
     let (outcome, interrupt) = py.detach(|| {
         std::thread::scope(|scope| {

@@ -161,8 +161,8 @@ impl Progress {
         }
     }
 
-    /// One replicate done.
-    pub fn tick(&self) {
+    /// One replicate done; the command line never stops a run.
+    pub fn tick(&self) -> bool {
         use std::sync::atomic::Ordering::Relaxed;
         self.bar.inc(1);
         if self.show && !self.shown.load(Relaxed) && self.start.elapsed().as_secs_f64() > 1.0 {
@@ -170,6 +170,7 @@ impl Progress {
             self.bar
                 .set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
+        true
     }
 }
 

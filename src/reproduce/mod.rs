@@ -14,7 +14,7 @@ use crate::measure::gini::Gini;
 use crate::measure::lorenz::{lorenz_curve, LorenzPoint};
 use crate::measure::{Measure, Options};
 use crate::survey::design::LonelyPsu;
-use crate::survey::{change, Change, Interval};
+use crate::survey::{change, Change, Interval, Tick};
 use crate::table::survey::{infer, GroupInference, SeMethod, SurveySpec};
 use crate::table::trend::{file_label, split_rounds};
 use crate::table::{read_table, InputFormat, Table, TableSpec};
@@ -268,11 +268,7 @@ impl Reproduction {
 /// # Errors
 /// Unreadable files, missing columns, bad values or designs (naming file, column and row),
 /// a round given twice, `from`/`to` rounds that were not read.
-pub fn reproduce(
-    files: &[PathBuf],
-    spec: &ReproduceSpec,
-    tick: &(dyn Fn() + Sync),
-) -> Result<Reproduction> {
+pub fn reproduce(files: &[PathBuf], spec: &ReproduceSpec, tick: Tick<'_>) -> Result<Reproduction> {
     let table_spec = spec.table_spec();
     let tables: Vec<(Table, String)> = files
         .iter()
@@ -288,7 +284,7 @@ pub fn reproduce(
 pub fn reproduce_tables(
     tables: &[(&Table, &str)],
     spec: &ReproduceSpec,
-    tick: &(dyn Fn() + Sync),
+    tick: Tick<'_>,
 ) -> Result<Reproduction> {
     let survey = spec.survey_spec()?;
     let names = province_names()?;
@@ -391,7 +387,7 @@ fn round_results(
     spec: &ReproduceSpec,
     survey: &SurveySpec,
     names: &[(String, String)],
-    tick: &(dyn Fn() + Sync),
+    tick: Tick<'_>,
 ) -> Result<Vec<RoundResult>> {
     let offset = usize::from(spec.round.is_some());
     let options = Options::default();

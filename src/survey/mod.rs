@@ -16,6 +16,12 @@ use design::Design;
 use rayon::prelude::*;
 use replicate::Replicates;
 
+/// Called once per finished replicate (for a progress display); returning `false` asks the
+/// run to stop, which it does after the replicates already under way ([`Error::Cancelled`]).
+///
+/// [`Error::Cancelled`]: crate::Error::Cancelled
+pub type Tick<'a> = &'a (dyn Fn() -> bool + Sync);
+
 /// How the variance is estimated.
 pub enum Variance<'a> {
     /// Influence values and the stratified with-replacement PSU formula.
@@ -82,7 +88,7 @@ pub struct DesignedSample<'a> {
 /// let psu: Vec<u32> = (0..10).collect();
 /// let d = Design::simple(10);
 /// let ds = DesignedSample { sample: &s, psu: &psu, design: &d, persons: 10.0 };
-/// let r = estimate(&ds, &Variance::Linearization, &[Measure::parse("mean").unwrap()], &Options::default(), 0.95, Interval::Normal, &|| {}).unwrap();
+/// let r = estimate(&ds, &Variance::Linearization, &[Measure::parse("mean").unwrap()], &Options::default(), 0.95, Interval::Normal, &|| true).unwrap();
 /// let sd = (x.iter().map(|v| (v - 5.5) * (v - 5.5)).sum::<f64>() / 9.0).sqrt();
 /// assert!((r[0].inference.se - sd / 10f64.sqrt()).abs() < 1e-12);
 /// ```
@@ -93,7 +99,7 @@ pub fn estimate(
     options: &Options,
     level: f64,
     interval: Interval,
-    tick: &(dyn Fn() + Sync),
+    tick: Tick<'_>,
 ) -> Result<Vec<SurveyEstimate>> {
     let z_crit = normal::quantile(0.5 + level / 2.0);
     let points: Vec<Estimate> = measures
@@ -102,7 +108,7 @@ pub fn estimate(
         .collect::<Result<_>>()?;
     let replicate_values = match variance {
         Variance::Replicates(reps) => {
-            Some(reps.estimates(ds.sample, ds.psu, measures, options, tick))
+            Some(reps.estimates(ds.sample, ds.psu, measures, options, tick)?)
         }
         Variance::Linearization => None,
     };

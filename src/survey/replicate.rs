@@ -4,6 +4,7 @@
 //! replicate reuses the full sample's sort.
 
 use super::design::Design;
+use super::Tick;
 use crate::error::{Error, Location, Result, Setting};
 use crate::kernel::random::SplitMix64;
 use crate::measure::{Measure, Options};
@@ -123,16 +124,19 @@ impl Replicates {
     /// in parallel; each is computed exactly as the full sample is, so results are
     /// bit-identical on any number of threads. A replicate in which a measure is undefined
     /// (e.g. a domain that lost all its weight) gives NaN there. `tick` is called once per
-    /// finished replicate (for a progress display).
+    /// finished replicate (for a progress display); when it returns `false` the run stops.
+    ///
+    /// # Errors
+    /// [`Error::Cancelled`] when `tick` asked to stop.
     pub fn estimates(
         &self,
         sample: &SortedSample,
         psu: &[u32],
         measures: &[Measure],
         options: &Options,
-        tick: &(dyn Fn() + Sync),
-    ) -> Vec<Vec<f64>> {
-        (0..self.count())
+        tick: Tick<'_>,
+    ) -> Result<Vec<Vec<f64>>> {
+        let done: Vec<Vec<f64>> = (0..self.count())
             .into_par_iter()
             .map(|r| {
                 let values = match sample.reweighted(self.weights_for(r, sample, psu)) {
@@ -142,10 +146,14 @@ impl Replicates {
                         .collect(),
                     Err(_) => vec![f64::NAN; measures.len()],
                 };
-                tick();
-                values
+                tick().then_some(values)
             })
-            .collect()
+            .while_some()
+            .collect();
+        if done.len() < self.count() {
+            return Err(Error::Cancelled);
+        }
+        Ok(done)
     }
 
     /// Variance from replicate estimates `thetas` (NaN ones are dropped and counted) and the

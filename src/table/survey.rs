@@ -8,7 +8,7 @@ use crate::measure::{Measure, Options};
 use crate::sample::SortedSample;
 use crate::survey::design::{Design, DesignCodes, LonelyPsu};
 use crate::survey::replicate::{ReplicateMethod, Replicates};
-use crate::survey::{estimate, DesignedSample, Interval, SurveyEstimate, Variance};
+use crate::survey::{estimate, DesignedSample, Interval, SurveyEstimate, Tick, Variance};
 use ndarray::Array2;
 
 /// How standard errors are computed.
@@ -75,7 +75,7 @@ pub fn infer(
     spec: &SurveySpec,
     measures: &[Measure],
     options: &Options,
-    tick: &(dyn Fn() + Sync),
+    tick: Tick<'_>,
 ) -> Result<Vec<GroupInference>> {
     let groups: Vec<&Group> = members.iter().map(|&g| &table.groups[g]).collect();
     let (design, psu_by_group) = build_design(table, &groups, spec)?;

@@ -5,7 +5,7 @@ use super::survey::{infer, GroupInference, SurveySpec};
 use super::Table;
 use crate::error::{Error, Result};
 use crate::measure::{Measure, Options};
-use crate::survey::{change, Change};
+use crate::survey::{change, Change, Tick};
 use std::path::Path;
 
 /// One round's estimates.
@@ -75,7 +75,7 @@ pub fn estimate_rounds(
     spec: &SurveySpec,
     measures: &[Measure],
     options: &Options,
-    tick: &(dyn Fn() + Sync),
+    tick: Tick<'_>,
 ) -> Result<Vec<RoundEstimates>> {
     split_rounds(table, period_first, label)
         .into_iter()
