@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::kernel::sum::{map_blocks, Compensated};
 use sort::{block_terms, sort_observations, sort_weighted_labelled, Sorted};
 use std::sync::Arc;
+#[cfg(feature = "table")]
 pub(crate) use validate::find_bad;
 use validate::validate;
 

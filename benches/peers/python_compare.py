@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""The Python package against the Rust core and the Python peers, side by side, in one run.
+
+Run by hand (not by CI), from the repository root, after building the release wheel:
+
+    (cd python && maturin build --release -o dist)
+    cargo build --release --example time_gini
+    python3.12 -m venv .venv-peers
+    .venv-peers/bin/pip install numpy polars pyarrow pandas inequality ineqpy quantecon python/dist/ginikit-*.whl
+    .venv-peers/bin/python benches/peers/python_compare.py
+
+What it times (best of --repeat, inside one Python process, start-up excluded):
+1. `gk.gini(x)` on n log-normal values (numpy array, default 1e7) against the Rust call on
+   the same values (`examples/time_gini.rs`: SortedSample::new + gini on the slice, read from
+   the same bytes), and against numpy's own sort-based formula, PySAL inequality's `Gini`,
+   ineqpy's `gini` (at --slow-n, default 1e6) and quantecon's `gini_coefficient` (O(n²): at
+   --quadratic-n, default 2e4), each ratio at the same n;
+2. `gk.compute` on the 300,000-household round as a pandas frame with linearized standard
+   errors and with 1,000 bootstrap replicates, against the same `gini compute` run as a
+   whole process (the difference is the conversion from pandas).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+
+
+def best_of(repeat, f):
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        value = f()
+        best = min(best, time.perf_counter() - t0)
+    return best, value
+
+
+def numpy_gini(x):
+    s = np.sort(x)
+    n = s.size
+    i = np.arange(1, n + 1, dtype=np.float64)
+    return float(((2.0 * i - 1.0) * s).sum() / (n * s.sum()) - 1.0)
+
+
+def line(name, t, ref, value=None, want=None):
+    diff = "" if value is None else f"  rel. diff {abs(value - want) / want:.1e}"
+    print(f"  {name:<34} {t:8.4f} s  ratio {t / ref:6.2f}x{diff}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=10_000_000)
+    ap.add_argument("--slow-n", type=int, default=1_000_000)
+    ap.add_argument("--quadratic-n", type=int, default=20_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+
+    import ginikit as gk
+
+    rng = np.random.default_rng(1)
+    x = np.exp(rng.normal(10.0, 1.0, args.n))
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, "x.f64")
+        x.astype("<f8").tofile(raw)
+        exe = os.path.join(TARGET, "release", "examples", "time_gini")
+        out = subprocess.run([exe, raw, str(args.repeat)], capture_output=True, text=True, check=True)
+        rust_t, rust_g = map(float, out.stdout.split())
+    t_gk, g = best_of(args.repeat, lambda: gk.gini(x))
+    print(f"gini of n = {args.n:,} log-normal values (numpy array), best of {args.repeat}")
+    print(f"  {'Rust call on the same slice':<34} {rust_t:8.4f} s")
+    line("gk.gini(x)", t_gk, rust_t, g, rust_g)
+    print(f"  peers, as multiples of gk.gini at the same n:")
+    t, v = best_of(args.repeat, lambda: numpy_gini(x))
+    line("numpy np.sort formula", t, t_gk, v, g)
+    xs = x[: args.slow_n]
+    t_ref, g_ref = best_of(args.repeat, lambda: gk.gini(xs))
+    print(f"  at n = {args.slow_n:,} (gk.gini {t_ref:.4f} s):")
+    try:
+        from inequality.gini import Gini
+
+        t, v = best_of(args.repeat, lambda: Gini(xs).g)
+        line("PySAL inequality Gini", t, t_ref, v, g_ref)
+    except ImportError:
+        print("  PySAL inequality: not installed")
+    try:
+        import ineqpy
+
+        t, v = best_of(args.repeat, lambda: ineqpy.inequality.gini(income=xs))
+        line("ineqpy gini", t, t_ref, v, g_ref)
+    except ImportError:
+        print("  ineqpy: not installed")
+    xq = x[: args.quadratic_n]
+    t_ref, g_ref = best_of(args.repeat, lambda: gk.gini(xq))
+    try:
+        from quantecon import gini_coefficient
+
+        gini_coefficient(xq[:100])  # compile (numba) outside the timing
+        t, v = best_of(args.repeat, lambda: gini_coefficient(xq))
+        print(f"  at n = {args.quadratic_n:,} (gk.gini {t_ref:.5f} s):")
+        line("quantecon gini_coefficient", t, t_ref, v, g_ref)
+    except ImportError:
+        print("  quantecon: not installed")
+
+    import pandas as pd
+
+    path = os.path.join(ROOT, "datasets", "susenas-synthetic", "2018-03.parquet")
+    t_read, df = best_of(1, lambda: pd.read_parquet(path))
+    d = gk.Design(weight="weight", size="household_size", strata="stratum", psu="psu")
+    print(f"\nsurvey: 300,000 households as a pandas frame (read in {t_read:.3f} s, not counted)")
+    t_lin, r = best_of(args.repeat, lambda: gk.compute(df, "expenditure_per_capita", d, measures=["gini"], progress=False))
+    t_boot, rb = best_of(1, lambda: gk.compute(df, "expenditure_per_capita", d, measures=["gini"], se="bootstrap",
+                                               replicates=1000, progress=False))
+    gini_bin = os.path.join(TARGET, "release", "gini")
+    flags = ["compute", path, "--value", "expenditure_per_capita", "--weight", "weight", "--size", "household_size",
+             "--strata", "stratum", "--psu", "psu", "--measures", "gini", "--format", "csv"]
+    t_cli, _ = best_of(args.repeat, lambda: subprocess.run([gini_bin, *flags, "--se", "linearization"],
+                                                           capture_output=True, check=True))
+    t_cli_b, _ = best_of(1, lambda: subprocess.run([gini_bin, *flags, "--se", "bootstrap", "--quiet"],
+                                                   capture_output=True, check=True))
+    print(f"  linearized SE: gk.compute {t_lin:.3f} s (se {r['se'][0]:.6f}); gini compute process {t_cli:.3f} s")
+    print(f"  1,000 bootstrap replicates: gk.compute {t_boot:.3f} s (se {rb['se'][0]:.6f}); gini compute process {t_cli_b:.3f} s")
+    print(f"\nnumpy {np.__version__}, pandas {pd.__version__}, Python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
