@@ -58,7 +58,7 @@ def main():
     ap.add_argument("--n", type=int, default=10_000_000)
     ap.add_argument("--slow-n", type=int, default=1_000_000)
     ap.add_argument("--quadratic-n", type=int, default=20_000)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=10)
     args = ap.parse_args()
 
     import ginikit as gk

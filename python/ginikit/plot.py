@@ -63,12 +63,14 @@ def estimates(frame: Any, label: str = "measure", ax=None, title: str = "Estimat
 
 
 def trend(frame: Any, ax=None, title: str = "Changes between rounds"):
-    """Changes with their intervals from a `trend` result; intervals that exclude zero are
-    drawn solid."""
+    """Changes with their intervals from a `trend` result; changes whose interval excludes
+    zero are drawn with a filled marker."""
     ax = _axes(ax)
     frm, to, measure, change, lo, hi = _columns(frame, "from", "to", "measure", "change", "ci_lower", "ci_upper")
     for i, (c, l, h) in enumerate(zip(change, lo, hi)):
-        ax.errorbar([c], [i], xerr=[[c - l], [h - c]], fmt="o" if (l > 0 or h < 0) else "o", mfc="none" if not (l > 0 or h < 0) else None, capsize=3, color="C0")
+        excludes_zero = l > 0 or h < 0
+        ax.errorbar([c], [i], xerr=[[c - l], [h - c]], fmt="o", capsize=3, color="C0",
+                    mfc="C0" if excludes_zero else "white")
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_yticks(range(len(change)), [f"{m} {a}→{b}" for m, a, b in zip(measure, frm, to)])
     ax.set_xlabel("change")
