@@ -7,19 +7,32 @@
 //! table are generated from that list. The survey code (linearization, replicates, domains,
 //! changes) is written once over [`Estimator`]. ARCHITECTURE.md walks through adding one.
 
-pub mod atkinson;
-pub mod cv;
-pub mod entropy;
-pub mod gini;
-pub mod hoover;
 pub mod lorenz;
-pub mod mean;
 pub mod positive;
-pub mod qsr;
-pub mod quantile;
 pub mod registry;
-pub mod share_ratio;
-pub mod shares;
+
+/// Declares each family's module and lists its families in [`registry::FAMILIES`], in the
+/// order help texts show them. A new measure is a new file and one line here.
+macro_rules! measures {
+    ($($module:ident: $($family:ident),+;)+) => {
+        $(pub mod $module;)+
+        /// Every measure family, in the order help texts list them.
+        pub(crate) const FAMILIES: &[registry::Family] = &[$($($module::$family,)+)+];
+    };
+}
+
+measures! {
+    gini: FAMILY;
+    entropy: THEIL_T, MLD, GE;
+    atkinson: FAMILY;
+    shares: FAMILY;
+    share_ratio: PALMA, S80_S20;
+    qsr: FAMILY;
+    hoover: FAMILY;
+    mean: FAMILY;
+    quantile: MEDIAN, QUANTILE;
+    cv: FAMILY;
+}
 
 use crate::error::Result;
 use crate::sample::SortedSample;
