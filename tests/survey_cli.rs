@@ -600,3 +600,80 @@ fn new_measures_work_with_every_method_and_in_trends() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A pooled file whose rounds have different strata gives the rows that two separate files
+/// give (each round's design holds only its own strata and PSUs).
+#[test]
+fn pooled_trend_with_different_strata_per_round_equals_separate_files() {
+    let first =
+        "x,w,h,p\n10,1,1,1\n20,1,1,1\n35,1,1,2\n50,2,1,2\n8,1,2,3\n9,2,2,3\n12,1,2,4\n15,1,2,4\n";
+    let second =
+        "x,w,h,p\n12,1,3,5\n20,1,3,5\n30,1,3,6\n40,2,3,6\n8,1,4,7\n10,2,4,7\n12,1,4,8\n13,1,4,8\n";
+    let a = common::temp_file("r1.csv", first.as_bytes());
+    let b = a.dir.path().join("r2.csv");
+    std::fs::write(&b, second).unwrap();
+    let mut pooled = String::from("round,x,w,h,p\n");
+    for (label, text) in [("r1", first), ("r2", second)] {
+        for line in text.lines().skip(1) {
+            pooled.push_str(&format!("{label},{line}\n"));
+        }
+    }
+    let c = a.dir.path().join("pooled.csv");
+    std::fs::write(&c, pooled).unwrap();
+    let design = [
+        "--value", "x", "--weight", "w", "--strata", "h", "--psu", "p", "--format", "csv",
+    ];
+    let separate = gini(
+        &[
+            &["trend", a.path.to_str().unwrap(), b.to_str().unwrap()][..],
+            &design[..],
+        ]
+        .concat(),
+        None,
+    );
+    assert!(separate.status.success(), "{}", text(&separate.stderr));
+    let from_period = gini(
+        &[
+            &["trend", c.to_str().unwrap(), "--period", "round"][..],
+            &design[..],
+        ]
+        .concat(),
+        None,
+    );
+    assert!(
+        from_period.status.success(),
+        "{}",
+        text(&from_period.stderr)
+    );
+    assert_eq!(text(&separate.stdout), text(&from_period.stdout));
+}
+
+#[test]
+fn replicate_weight_scale_must_be_positive() {
+    let f = common::temp_file("rw.csv", b"x,w,r1,r2\n1,1,1,2\n2,1,2,1\n3,1,1,1\n");
+    for scale in ["0", "-1"] {
+        let flag = format!("--rep-scale={scale}");
+        let o = gini(
+            &[
+                "compute",
+                f.path.to_str().unwrap(),
+                "--value",
+                "x",
+                "--weight",
+                "w",
+                "--se",
+                "replicate-weights",
+                "--repweights",
+                "r1,r2",
+                &flag,
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(2), "{scale}");
+        assert!(
+            text(&o.stderr).contains("must be a positive number"),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+}

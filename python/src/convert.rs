@@ -150,11 +150,19 @@ fn method(d: &Bound<'_, PyDict>) -> PyResult<SeMethod> {
         "fay" => SeMethod::Replicates(ReplicateMethod::Fay {
             rho: get!(d, "fay_rho", f64).unwrap_or(0.5),
         }),
-        "replicate-weights" | "replicate_weights" => SeMethod::GivenReplicates {
-            scale: get!(d, "rep_scale", f64)
-                .ok_or_else(|| usage("se=\"replicate-weights\" needs rep_scale=".into()))?,
-            mse: get!(d, "rep_mse", bool).unwrap_or(false),
-        },
+        "replicate-weights" | "replicate_weights" => {
+            let scale = get!(d, "rep_scale", f64)
+                .ok_or_else(|| usage("se=\"replicate-weights\" needs rep_scale=".into()))?;
+            if !(scale.is_finite() && scale > 0.0) {
+                return Err(usage(format!(
+                    "rep_scale={scale}: the variance scale of replicate weights must be positive"
+                )));
+            }
+            SeMethod::GivenReplicates {
+                scale,
+                mse: get!(d, "rep_mse", bool).unwrap_or(false),
+            }
+        }
         other => {
             return Err(usage(format!(
                 "se=\"{other}\": use \"linearization\", \"bootstrap\", \"jackknife\", \"brr\", \"fay\" or \"replicate-weights\""

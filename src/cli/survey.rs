@@ -31,6 +31,11 @@ pub fn se_method(
                     "--se replicate-weights needs --repweights COLUMNS and --rep-scale S".into(),
                 ));
             };
+            if !(scale.is_finite() && scale > 0.0) {
+                return Err(Failure::Usage(format!(
+                    "--rep-scale {scale}: the variance scale of replicate weights must be a positive number (e.g. 0.05 for 20 BRR replicates with Fay's rho 0.5: 1/(R(1-rho)^2))"
+                )));
+            }
             spec.replicate_weights = replicate_columns(list, file, spec.format)?;
             SeMethod::GivenReplicates {
                 scale,

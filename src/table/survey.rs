@@ -205,7 +205,10 @@ fn build_design(
                 .collect()
         })
     };
-    let strata = code(spec.strata);
+    // Stratum codes are numbered over the whole table; a round holds only some of them (a
+    // pooled file whose rounds have different strata), so number them again within the round.
+    let strata_in_table = code(spec.strata);
+    let strata = strata_in_table.as_ref().map(|codes| dense_codes(codes));
     let psu = code(spec.psu);
     let fpc: Option<Vec<f64>> = match spec.fpc {
         None => None,
@@ -242,7 +245,7 @@ fn build_design(
         stratum_weight[design.stratum_of(psu_of_obs[i] as usize)] += w;
     }
     if let Some(h) = stratum_weight.iter().position(|&w| w == 0.0) {
-        let label = match (spec.strata, strata.as_ref()) {
+        let label = match (spec.strata, strata_in_table.as_ref()) {
             (Some(e), Some(s)) => {
                 let i = (0..order.len())
                     .find(|&i| design.stratum_of(psu_of_obs[i] as usize) == h)
@@ -264,6 +267,18 @@ fn build_design(
         by_group[g][k] = psu_of_obs[i];
     }
     Ok((design, by_group))
+}
+
+/// Codes renumbered 0, 1, 2, … in order of first appearance.
+fn dense_codes(codes: &[u32]) -> Vec<u32> {
+    let mut map = crate::kernel::hash::FastMap::<u32, u32>::default();
+    codes
+        .iter()
+        .map(|&c| {
+            let next = map.len() as u32;
+            *map.entry(c).or_insert(next)
+        })
+        .collect()
 }
 
 fn design_location(table: &Table, role: &str) -> Location {
