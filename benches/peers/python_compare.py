@@ -28,24 +28,11 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import best_of, numpy_gini_unweighted as numpy_gini  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-
-
-def best_of(repeat, f):
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        value = f()
-        best = min(best, time.perf_counter() - t0)
-    return best, value
-
-
-def numpy_gini(x):
-    s = np.sort(x)
-    n = s.size
-    i = np.arange(1, n + 1, dtype=np.float64)
-    return float(((2.0 * i - 1.0) * s).sum() / (n * s.sum()) - 1.0)
 
 
 def line(name, t, ref, value=None, want=None):
