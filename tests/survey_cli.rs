@@ -677,3 +677,31 @@ fn replicate_weight_scale_must_be_positive() {
         );
     }
 }
+
+/// A group with one observation has no standard error: an error naming the group, exit 1,
+/// rather than SE 0 and the interval [x, x].
+#[test]
+fn one_observation_group_has_no_standard_error() {
+    let f = common::temp_file("one.csv", b"g,x\na,1\na,2\na,3\nb,5\n");
+    let o = gini(
+        &[
+            "compute",
+            f.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--by",
+            "g",
+            "--se",
+            "linearization",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("standard error is undefined")
+            && e.contains("g=b")
+            && e.contains("1 observation"),
+        "{e}"
+    );
+}

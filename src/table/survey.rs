@@ -95,6 +95,19 @@ pub fn infer(
             }
         }
         let context = group.describe(&table.by);
+        if group.values.len() < 2 {
+            // One observation has no spread between PSUs or replicates to speak of: every
+            // method would report 0, which is not an estimate of anything.
+            return Err(Error::Undefined {
+                location: value_location(table),
+                measure: "the standard error".into(),
+                reason: format!(
+                    "the group has {} observation(s); drop it, merge it with another group, or compute it without standard errors",
+                    group.values.len()
+                ),
+                context,
+            });
+        }
         let in_group = |e: Error| e.at_column(&value_location(table)).in_context(&context);
         let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
         let (sample, psu_sorted) =
