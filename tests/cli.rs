@@ -381,3 +381,34 @@ fn bundled_dataset_runs() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o).lines().count(), 1 + 81);
 }
+
+/// Data conditions are data errors (exit 1) naming the group, never usage errors.
+#[test]
+fn undefined_small_sample_corrections_are_data_errors() {
+    let f = common::temp_file("small.csv", b"g,x,w\na,1,0.4\na,2,0.3\nb,5,1\n");
+    let p = f.path.to_str().unwrap();
+    let o = gini(&[
+        "compute",
+        p,
+        "--value",
+        "x",
+        "--by",
+        "g",
+        "--gini-convention",
+        "unbiased-rows",
+    ]);
+    assert_data_error(&o, &["small.csv", "g=b", "at least 2 rows"]);
+    let o = gini(&[
+        "compute",
+        p,
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--by",
+        "g",
+        "--gini-convention",
+        "unbiased-frequency",
+    ]);
+    assert_data_error(&o, &["small.csv", "g=a", "total weight above 1"]);
+}
