@@ -55,13 +55,18 @@ pub fn run() -> ExitCode {
                     ExitCode::SUCCESS
                 };
             }
+            // clap's message up to its usage block, on one line: "the following required
+            // arguments were not provided: --value <VALUE>", not the first line alone.
             let text = e.to_string();
-            let first = text
+            let message: Vec<&str> = text
                 .lines()
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("error: ");
-            eprintln!("gini: error: {first}; see 'gini --help'");
+                .take_while(|l| !l.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+                .collect();
+            let message = message.join(" ");
+            let message = message.trim_start_matches("error: ");
+            eprintln!("gini: error: {message}; see 'gini --help'");
             return ExitCode::from(EXIT_USAGE);
         }
     };
