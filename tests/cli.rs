@@ -412,3 +412,26 @@ fn undefined_small_sample_corrections_are_data_errors() {
     ]);
     assert_data_error(&o, &["small.csv", "g=a", "total weight above 1"]);
 }
+
+/// Group codes come out exactly as written: `01` and `1` are two groups, `1.0` a third.
+#[test]
+fn group_keys_are_kept_as_written() {
+    let f = common::temp_file("keys.csv", b"g,x\n01,1\n01,2\n1,3\n1,5\n1.0,2\n1.0,9\n");
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--by",
+        "g",
+        "--measures",
+        "mean",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "g,measure,estimate,n,population\n01,mean,1.5,2,2\n1,mean,4,2,2\n1.0,mean,5.5,2,2\n"
+    );
+}

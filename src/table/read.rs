@@ -61,6 +61,14 @@ impl Wanted {
             role,
         }
     }
+
+    /// Whether the column holds codes (group keys, strata, PSUs, rounds) rather than numbers.
+    fn is_key(&self) -> bool {
+        !matches!(
+            self.role,
+            "value" | "weight" | "household size" | "replicate weight" | "fpc"
+        )
+    }
 }
 
 /// Checks that every wanted column is among `names`; the error lists the columns there are.
@@ -99,9 +107,17 @@ pub(crate) fn read_columns(
                 .iter()
                 .map(|s| PlSmallStr::from(s.as_str()))
                 .collect();
+            // Key columns (groups, strata, PSUs, rounds) are read as text, exactly as written:
+            // type inference would merge the codes `01` and `1`, or write `1` as `1.0`.
+            let keys: Schema = columns
+                .iter()
+                .filter(|c| c.is_key())
+                .map(|c| Field::new(PlSmallStr::from(c.name.as_str()), DataType::String))
+                .collect();
             let mut options = CsvReadOptions::default()
                 .with_has_header(true)
                 .with_columns(Some(selected))
+                .with_schema_overwrite(Some(Arc::new(keys)))
                 .with_infer_schema_length(Some(10_000));
             if as_text {
                 // Every column as text: no type inference at all.
