@@ -1,7 +1,9 @@
 //! Replicate-weight variance: Rao–Wu rescaling bootstrap, delete-one-PSU jackknife (JKn),
 //! balanced repeated replication (BRR) and Fay's BRR, and replicate weights shipped with a
-//! file. Factors are stored per PSU (R × P), never as an n × R weight matrix; every
-//! replicate reuses the full sample's sort.
+//! file. A replicate's factors per PSU are generated when the replicate is evaluated (the
+//! bootstrap from the replicate's own random stream), so memory does not grow with the
+//! number of replicates; never an n × R weight matrix; every replicate reuses the full
+//! sample's sort.
 
 use super::design::Design;
 use super::Tick;
@@ -33,10 +35,101 @@ pub enum ReplicateMethod {
 }
 
 enum Weights {
-    /// Factor per (replicate, PSU).
-    PsuFactors(Array2<f64>),
+    /// A factor per PSU, made for each replicate when it is evaluated.
+    PsuFactors(Factors),
     /// Weight per (replicate, observation in input order), from the file.
     Observation(Array2<f64>),
+}
+
+/// What a replicate's PSU factors are made from.
+enum Factors {
+    /// Rao–Wu: per stratum its PSUs and `λ = √(1 − f_h)`; replicate r draws from the stream
+    /// `(seed, r)`, so a replicate's factors do not depend on which others run.
+    Bootstrap {
+        seed: u64,
+        psus: usize,
+        members: Vec<Vec<usize>>,
+        lambda: Vec<f64>,
+    },
+    /// JKn: the PSU each replicate deletes, and the PSUs of every stratum.
+    Jackknife {
+        psus: usize,
+        deleted: Vec<usize>,
+        stratum_of: Vec<usize>,
+        members: Vec<Vec<usize>>,
+    },
+    /// BRR / Fay: the two PSUs of every stratum and ρ.
+    Brr {
+        psus: usize,
+        pairs: Vec<[usize; 2]>,
+        rho: f64,
+    },
+}
+
+impl Factors {
+    /// The factor of every PSU in replicate `r`.
+    fn row(&self, r: usize) -> Vec<f64> {
+        match self {
+            Factors::Bootstrap {
+                seed,
+                psus,
+                members,
+                lambda,
+            } => {
+                let mut rng = SplitMix64::for_stream(*seed, r as u64);
+                let mut factors = vec![1.0; *psus];
+                for (h, stratum) in members.iter().enumerate() {
+                    let n_h = stratum.len();
+                    if n_h < 2 {
+                        continue; // a lonely PSU keeps its weight: it contributes no variance
+                    }
+                    let m = n_h - 1;
+                    let mut counts = vec![0u32; n_h];
+                    for _ in 0..m {
+                        counts[rng.below(n_h as u64) as usize] += 1;
+                    }
+                    for (i, &psu) in stratum.iter().enumerate() {
+                        factors[psu] = 1.0 - lambda[h]
+                            + lambda[h] * f64::from(counts[i]) * n_h as f64 / m as f64;
+                    }
+                }
+                factors
+            }
+            Factors::Jackknife {
+                psus,
+                deleted,
+                stratum_of,
+                members,
+            } => {
+                let mut factors = vec![1.0; *psus];
+                let stratum = &members[stratum_of[deleted[r]]];
+                let n_h = stratum.len() as f64;
+                for &psu in stratum {
+                    factors[psu] = if psu == deleted[r] {
+                        0.0
+                    } else {
+                        n_h / (n_h - 1.0)
+                    };
+                }
+                factors
+            }
+            Factors::Brr { psus, pairs, rho } => {
+                let mut factors = vec![1.0; *psus];
+                for (h, pair) in pairs.iter().enumerate() {
+                    // Sylvester–Hadamard entry H[h+1][r] = (−1)^popcount((h+1) & r).
+                    let plus = ((h + 1) & r).count_ones() % 2 == 0;
+                    let (first, second) = if plus {
+                        (2.0 - rho, *rho)
+                    } else {
+                        (*rho, 2.0 - rho)
+                    };
+                    factors[pair[0]] = first;
+                    factors[pair[1]] = second;
+                }
+                factors
+            }
+        }
+    }
 }
 
 /// A set of replicates with the constants of its variance formula.
@@ -184,6 +277,15 @@ impl Replicates {
     }
 }
 
+/// The PSUs of each stratum, in PSU order.
+fn stratum_members(design: &Design) -> Vec<Vec<usize>> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); design.stratum_count()];
+    for psu in 0..design.psu_count() {
+        members[design.stratum_of(psu)].push(psu);
+    }
+    members
+}
+
 fn bootstrap(design: &Design, replicates: usize, seed: u64) -> Result<Replicates> {
     if replicates < 2 {
         return Err(Error::InvalidParameter {
@@ -192,38 +294,16 @@ fn bootstrap(design: &Design, replicates: usize, seed: u64) -> Result<Replicates
             expected: "at least 2".into(),
         });
     }
-    let p = design.psu_count();
-    // PSUs of each stratum, in PSU order.
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); design.stratum_count()];
-    for psu in 0..p {
-        members[design.stratum_of(psu)].push(psu);
-    }
-    let rows: Vec<Vec<f64>> = (0..replicates)
-        .into_par_iter()
-        .map(|r| {
-            let mut rng = SplitMix64::for_stream(seed, r as u64);
-            let mut factors = vec![1.0; p];
-            for (h, psus) in members.iter().enumerate() {
-                let n_h = psus.len();
-                if n_h < 2 {
-                    continue; // a lonely PSU keeps its weight: it contributes no variance
-                }
-                let m = n_h - 1;
-                let mut counts = vec![0u32; n_h];
-                for _ in 0..m {
-                    counts[rng.below(n_h as u64) as usize] += 1;
-                }
-                let lambda = (1.0 - design.fraction(h)).sqrt();
-                for (i, &psu) in psus.iter().enumerate() {
-                    factors[psu] =
-                        1.0 - lambda + lambda * f64::from(counts[i]) * n_h as f64 / m as f64;
-                }
-            }
-            factors
-        })
+    let lambda = (0..design.stratum_count())
+        .map(|h| (1.0 - design.fraction(h)).sqrt())
         .collect();
     Ok(Replicates {
-        weights: Weights::PsuFactors(to_array(rows, p)),
+        weights: Weights::PsuFactors(Factors::Bootstrap {
+            seed,
+            psus: design.psu_count(),
+            members: stratum_members(design),
+            lambda,
+        }),
         rscales: vec![1.0; replicates],
         scale: 1.0 / (replicates as f64 - 1.0),
         mse: false,
@@ -232,32 +312,29 @@ fn bootstrap(design: &Design, replicates: usize, seed: u64) -> Result<Replicates
 }
 
 fn jackknife(design: &Design) -> Replicates {
-    let p = design.psu_count();
-    let mut rows = Vec::new();
+    let members = stratum_members(design);
+    let mut deleted = Vec::new();
     let mut rscales = Vec::new();
-    for deleted in 0..p {
-        let h = design.stratum_of(deleted);
-        let n_h = design.psus_in(h) as f64;
+    for psu in 0..design.psu_count() {
+        let h = design.stratum_of(psu);
+        let n_h = members[h].len() as f64;
         if n_h < 2.0 {
             // Deleting a stratum's only PSU says nothing about variance (such strata exist
             // only under a lonely-PSU policy other than `error`).
             continue;
         }
-        let mut factors = vec![1.0; p];
-        for (psu, f) in factors.iter_mut().enumerate() {
-            if design.stratum_of(psu) == h {
-                *f = if psu == deleted {
-                    0.0
-                } else {
-                    n_h / (n_h - 1.0)
-                };
-            }
-        }
-        rows.push(factors);
+        deleted.push(psu);
         rscales.push((1.0 - design.fraction(h)) * (n_h - 1.0) / n_h);
     }
     Replicates {
-        weights: Weights::PsuFactors(to_array(rows, p)),
+        weights: Weights::PsuFactors(Factors::Jackknife {
+            psus: design.psu_count(),
+            deleted,
+            stratum_of: (0..design.psu_count())
+                .map(|p| design.stratum_of(p))
+                .collect(),
+            members,
+        }),
         rscales,
         scale: 1.0,
         mse: false,
@@ -266,12 +343,8 @@ fn jackknife(design: &Design) -> Replicates {
 }
 
 fn brr(design: &Design, rho: f64) -> Result<Replicates> {
-    let strata = design.stratum_count();
-    let mut pairs: Vec<Vec<usize>> = vec![Vec::new(); strata];
-    for psu in 0..design.psu_count() {
-        pairs[design.stratum_of(psu)].push(psu);
-    }
-    if let Some((h, psus)) = pairs.iter().enumerate().find(|(_, v)| v.len() != 2) {
+    let members = stratum_members(design);
+    if let Some((h, psus)) = members.iter().enumerate().find(|(_, v)| v.len() != 2) {
         return Err(Error::InvalidDesign {
             location: Location::Argument("design"),
             problem: format!("BRR needs exactly two PSUs in every stratum, but stratum {} has {}", h + 1, psus.len()),
@@ -280,35 +353,16 @@ fn brr(design: &Design, rho: f64) -> Result<Replicates> {
         });
     }
     // Smallest power of two with a row for every stratum besides the all-ones row 0.
-    let r = (strata + 1).next_power_of_two();
-    let rows: Vec<Vec<f64>> = (0..r)
-        .map(|rep| {
-            let mut factors = vec![1.0; design.psu_count()];
-            for (h, psus) in pairs.iter().enumerate() {
-                // Sylvester–Hadamard entry H[h+1][rep] = (−1)^popcount((h+1) & rep).
-                let plus = ((h + 1) & rep).count_ones() % 2 == 0;
-                let (first, second) = if plus {
-                    (2.0 - rho, rho)
-                } else {
-                    (rho, 2.0 - rho)
-                };
-                factors[psus[0]] = first;
-                factors[psus[1]] = second;
-            }
-            factors
-        })
-        .collect();
+    let r = (members.len() + 1).next_power_of_two();
     Ok(Replicates {
-        weights: Weights::PsuFactors(to_array(rows, design.psu_count())),
+        weights: Weights::PsuFactors(Factors::Brr {
+            psus: design.psu_count(),
+            pairs: members.iter().map(|m| [m[0], m[1]]).collect(),
+            rho,
+        }),
         rscales: vec![1.0; r],
         scale: 1.0 / (r as f64 * (1.0 - rho) * (1.0 - rho)),
         mse: false,
         percentile_ok: false,
     })
-}
-
-fn to_array(rows: Vec<Vec<f64>>, cols: usize) -> Array2<f64> {
-    let r = rows.len();
-    Array2::from_shape_vec((r, cols), rows.into_iter().flatten().collect())
-        .expect("every replicate row has one factor per PSU")
 }
