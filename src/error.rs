@@ -308,3 +308,12 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    /// Every `Result` carries an `Error`: it stays small (clippy's `result_large_err` limit).
+    #[test]
+    fn errors_stay_small() {
+        assert!(std::mem::size_of::<super::Error>() <= 128);
+    }
+}
