@@ -435,3 +435,31 @@ fn group_keys_are_kept_as_written() {
         "g,measure,estimate,n,population\n01,mean,1.5,2,2\n1,mean,4,2,2\n1.0,mean,5.5,2,2\n"
     );
 }
+
+/// Semicolon- and tab-separated files read as they are; a directory says it is one.
+#[test]
+fn separators_are_detected_and_directories_named() {
+    let comma = common::temp_file("c.csv", b"g,x\na,1\na,3\nb,2\nb,8\n");
+    let semi = common::temp_file("s.csv", b"g;x\na;1\na;3\nb;2\nb;8\n");
+    let tab = common::temp_file("t.tsv", b"g\tx\na\t1\na\t3\nb\t2\nb\t8\n");
+    let run = |p: &std::path::Path| {
+        let o = gini(&[
+            "compute",
+            p.to_str().unwrap(),
+            "--value",
+            "x",
+            "--by",
+            "g",
+            "--format",
+            "csv",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let expected = run(&comma.path);
+    assert_eq!(run(&semi.path), expected);
+    assert_eq!(run(&tab.path), expected);
+    let dir = comma.dir.path().to_str().unwrap().to_string();
+    let o = gini(&["compute", &dir, "--value", "x"]);
+    assert_data_error(&o, &["it is a directory"]);
+}

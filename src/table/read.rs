@@ -115,6 +115,7 @@ pub(crate) fn read_columns(
                 .map(|c| Field::new(PlSmallStr::from(c.name.as_str()), DataType::String))
                 .collect();
             let mut options = CsvReadOptions::default()
+                .map_parse_options(|p| p.with_separator(separator(path)))
                 .with_has_header(true)
                 .with_columns(Some(selected))
                 .with_schema_overwrite(Some(Arc::new(keys)))
@@ -142,14 +143,26 @@ pub(crate) fn read_columns(
 
 /// The file's column names, without reading its data.
 pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
-    if let Err(e) = std::fs::metadata(path) {
-        return Err(Error::Io {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        });
+    match std::fs::metadata(path) {
+        Err(e) => {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })
+        }
+        Ok(m) if m.is_dir() => {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                message: "it is a directory, not a table file; name a CSV or Parquet file in it"
+                    .into(),
+            })
+        }
+        Ok(_) => {}
     }
+    let separator = separator(path);
     let df_or_names = guarded(path, format, || match format {
         InputFormat::Csv => CsvReadOptions::default()
+            .map_parse_options(|p| p.with_separator(separator))
             .with_has_header(true)
             .with_n_rows(Some(1))
             // All columns as text: the reader may parse more than one row in parallel, and a
@@ -170,6 +183,29 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
         }
     })?;
     Ok(df_or_names)
+}
+
+/// The field separator of a CSV file: tab for `.tsv`; otherwise whichever of `,`, `;` and tab
+/// the header line holds most often (`,` when none), so that the semicolon files of
+/// spreadsheets with a decimal comma and tab-separated exports read as they are.
+fn separator(path: &Path) -> u8 {
+    use std::io::BufRead;
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"))
+    {
+        return b'\t';
+    }
+    let mut header = String::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = std::io::BufReader::new(f).read_line(&mut header);
+    }
+    let count = |c: char| header.matches(c).count();
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&c| (count(c as char), c == b','))
+        .filter(|&c| count(c as char) > 0)
+        .unwrap_or(b',')
 }
 
 /// Runs a polars call, turning its errors — and, as a last line of defence, its panics on
