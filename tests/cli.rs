@@ -463,3 +463,30 @@ fn separators_are_detected_and_directories_named() {
     let o = gini(&["compute", &dir, "--value", "x"]);
     assert_data_error(&o, &["it is a directory"]);
 }
+
+/// A result that is not a finite number is an error naming the measure, never a blank cell
+/// with exit status 0 (values near the top of the double range).
+#[test]
+fn results_outside_the_double_range_are_errors_not_blanks() {
+    let f = common::temp_file("big.csv", b"x\n1e306\n2e307\n5e306\n3e307\n");
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--measures",
+        "gini",
+        "--format",
+        "csv",
+    ]);
+    assert_data_error(
+        &o,
+        &[
+            "big.csv",
+            "column 'x'",
+            "gini is undefined",
+            "double precision",
+        ],
+    );
+    assert!(stdout(&o).is_empty());
+}

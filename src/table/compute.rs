@@ -65,6 +65,7 @@ pub fn compute(
                 .iter()
                 .map(|m| {
                     let estimate = m.evaluate(&sample, options).map_err(in_group)?;
+                    super::require_finite(estimate.value, m, "estimate").map_err(in_group)?;
                     Ok(GroupEstimate {
                         key: group.key.clone(),
                         measure: m.clone(),

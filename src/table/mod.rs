@@ -25,6 +25,7 @@ pub use write::{households_frame, write_households};
 pub use read::{column_names, InputFormat, Wanted};
 
 use crate::error::{Error, Location, Position, Result};
+use crate::measure::Measure;
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 
@@ -150,6 +151,30 @@ impl Group {
             }),
         }
     }
+}
+
+/// A result that is not a finite number is an error naming the measure, never a blank cell:
+/// `what` says which number (`estimate`, `standard error`, …).
+pub(crate) fn require_finite(value: f64, measure: &Measure, what: &str) -> Result<()> {
+    if value.is_finite() {
+        return Ok(());
+    }
+    let reason = if what == "estimate" {
+        "the result is not a finite number: the values or weights are too large or too small for \
+         double precision; rescale the column (for instance to thousands)"
+            .to_string()
+    } else {
+        format!(
+            "its {what} is not a finite number: the values or weights are too large or too small \
+             for double precision, or no replicate kept a positive weight in the group"
+        )
+    };
+    Err(Error::Undefined {
+        location: Location::Argument("values"),
+        measure: measure.name(),
+        reason,
+        context: String::new(),
+    })
 }
 
 /// Reads a table file and returns its person-level values per group.

@@ -142,6 +142,15 @@ pub fn infer(
         )
         .map_err(in_group)?;
         for (m, r) in measures.iter().zip(results) {
+            let i = &r.inference;
+            super::require_finite(r.estimate.value, m, "estimate").map_err(in_group)?;
+            for (value, what) in [
+                (i.se, "standard error"),
+                (i.ci_lower, "interval"),
+                (i.ci_upper, "interval"),
+            ] {
+                super::require_finite(value, m, what).map_err(in_group)?;
+            }
             out.push(GroupInference {
                 key: group.key.clone(),
                 measure: m.clone(),
