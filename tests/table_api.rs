@@ -165,3 +165,59 @@ fn tables_from_memory_equal_tables_from_files() {
         "{e}"
     );
 }
+
+/// Parquet columns of every integer width, Float32 and Decimal read as the same numbers as
+/// Float64 (files written here with polars' Parquet writer).
+#[test]
+fn parquet_columns_of_every_numeric_type_are_read() {
+    use polars::prelude::*;
+    let values: Vec<f64> = vec![3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0];
+    let base = Series::new("x".into(), &values);
+    let group = Series::new("g".into(), &[1i8, 1, 2, 2, 1, 2, 1, 2, 1, 2]);
+    let reference = {
+        let s = SortedSample::new(&values, None).unwrap();
+        Measure::parse("gini")
+            .unwrap()
+            .evaluate(&s, &Options::default())
+            .unwrap()
+            .value
+    };
+    let types = [
+        DataType::Int8,
+        DataType::Int16,
+        DataType::Int32,
+        DataType::Int64,
+        DataType::UInt8,
+        DataType::UInt16,
+        DataType::UInt32,
+        DataType::UInt64,
+        DataType::Float32,
+        DataType::Decimal(12, 2),
+    ];
+    for dtype in types {
+        let x = base.cast(&dtype).unwrap();
+        let mut df = DataFrame::new(10, vec![x.into(), group.clone().into()]).unwrap();
+        let f = common::temp_file("types.parquet", b"");
+        let file = std::fs::File::create(&f.path).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+        let spec = TableSpec {
+            value: "x".into(),
+            ..TableSpec::default()
+        };
+        let rows = compute(
+            read_table(&f.path, &spec).unwrap(),
+            &[Measure::parse("gini").unwrap()],
+            &Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{dtype:?}: {e}"));
+        assert_eq!(rows[0].estimate.value, reference, "{dtype:?}");
+        let by_group = TableSpec {
+            value: "x".into(),
+            by: vec!["g".into()],
+            ..TableSpec::default()
+        };
+        let table = read_table(&f.path, &by_group).unwrap();
+        assert_eq!(table.groups.len(), 2, "{dtype:?}: Int8 group keys");
+        assert_eq!(table.groups[0].key, vec!["1".to_string()]);
+    }
+}

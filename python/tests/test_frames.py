@@ -131,3 +131,12 @@ def test_reproduce_from_frames_equals_files(round_2017_09, round_2018_09):
     files = gk.reproduce([ROUNDS / "2017-09.parquet", ROUNDS / "2018-09.parquet"])
     frames = gk.reproduce({"2017-09": round_2017_09, "2018-09": pl.from_pandas(round_2018_09)})
     same(rows_of(frames.estimates), rows_of(files.estimates))
+
+
+def test_narrow_integer_and_float32_columns_read_as_numbers(round_2018_09):
+    narrow = round_2018_09.astype({"household_size": "int8", "stratum": "int16", "psu": "uint32"})
+    narrow = narrow.assign(weight=narrow["weight"].astype("float32"))
+    wide = round_2018_09.assign(weight=narrow["weight"].astype("float64"))
+    args = ("expenditure_per_capita", DESIGN)
+    same(rows_of(gk.compute(pl.from_pandas(narrow), *args, by="area", measures=["gini"])),
+         rows_of(gk.compute(pl.from_pandas(wide), *args, by="area", measures=["gini"])))

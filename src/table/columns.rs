@@ -25,7 +25,9 @@ pub(crate) fn numeric_column(df: &DataFrame, path: &Path, name: &str) -> Result<
     let series = col.as_materialized_series();
     let values: Vec<f64> = match series.dtype() {
         DataType::String => parse_text(series, path, name)?,
-        dt if dt.is_primitive_numeric() => {
+        // Every integer width, Float16/32/64 and Decimal are cast to f64 (Decimal to the
+        // nearest double).
+        dt if dt.is_primitive_numeric() || dt.is_decimal() => {
             reject_nulls(series, path, name)?;
             let cast = series
                 .cast(&DataType::Float64)
