@@ -74,6 +74,7 @@ fn measures_array(
             .iter()
             .map(|m| {
                 let e = m.evaluate(&sample, &options)?;
+                ginikit::table::require_finite(e.value, m, "estimate")?;
                 Ok((m.name(), e.value, e.n, e.population))
             })
             .collect()

@@ -64,3 +64,8 @@ def test_a_rust_panic_becomes_ginikit_error():
     with pytest.raises(GinikitError, match="internal error.*deliberate test panic"):
         _rust._panic_for_test()
     assert gk.gini([1.0, 2.0, 3.0, 4.0]) == 0.25  # the module still works afterwards
+
+
+def test_results_outside_the_double_range_raise_instead_of_nan():
+    with pytest.raises(GinikitError, match="gini is undefined.*double precision"):
+        gk.gini([1e306, 2e307, 5e306, 3e307])

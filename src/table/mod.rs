@@ -155,7 +155,7 @@ impl Group {
 
 /// A result that is not a finite number is an error naming the measure, never a blank cell:
 /// `what` says which number (`estimate`, `standard error`, …).
-pub(crate) fn require_finite(value: f64, measure: &Measure, what: &str) -> Result<()> {
+pub fn require_finite(value: f64, measure: &Measure, what: &str) -> Result<()> {
     if value.is_finite() {
         return Ok(());
     }
