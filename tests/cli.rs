@@ -464,27 +464,68 @@ fn separators_are_detected_and_directories_named() {
     assert_data_error(&o, &["it is a directory"]);
 }
 
-/// A result that is not a finite number is an error naming the measure, never a blank cell
-/// with exit status 0 (values near the top of the double range).
+/// Values near the top of the double range give the results their scaled-down copy gives
+/// (every measure here is scale-invariant or scales exactly); a result truly outside the
+/// range (GE(1000) of ordinary data) is an error naming the measure, never a blank cell with
+/// exit status 0.
 #[test]
-fn results_outside_the_double_range_are_errors_not_blanks() {
-    let f = common::temp_file("big.csv", b"x\n1e306\n2e307\n5e306\n3e307\n");
+fn results_at_the_edge_of_the_double_range() {
+    let big = common::temp_file("big.csv", b"x\n1e306\n2e307\n5e306\n3e307\n");
+    // The same numbers times 2^-1000 (an exact scaling): 1e306 * 2^-1000 etc.
+    let scaled: Vec<String> = [1e306f64, 2e307, 5e306, 3e307]
+        .iter()
+        .map(|v| format!("{:?}", v * 2f64.powi(-1000)))
+        .collect();
+    let small = common::temp_file(
+        "small.csv",
+        format!("x\n{}\n", scaled.join("\n")).as_bytes(),
+    );
+    let run = |f: &common::TempFile, se: bool| {
+        let mut args = vec![
+            "compute",
+            f.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--measures",
+            "gini,theil_t,cv,share_top20",
+            "--format",
+            "csv",
+        ];
+        if se {
+            args.extend(["--se", "linearization"]);
+        }
+        let o = gini(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let (b, s) = (run(&big, false), run(&small, false));
+    assert!(!b.contains(",,"), "a blank cell: {b}");
+    assert_eq!(b, s);
+    // Standard errors: the same to rounding (Theil's influence takes ln x, which a power of
+    // two shifts by k·ln 2).
+    let (b, s) = (run(&big, true), run(&small, true));
+    assert!(!b.contains(",,"), "a blank cell: {b}");
+    for (lb, ls) in b.lines().zip(s.lines()).skip(1) {
+        for (cb, cs) in lb.split(',').zip(ls.split(',')).skip(1) {
+            let (vb, vs): (f64, f64) = (cb.parse().unwrap(), cs.parse().unwrap());
+            assert!((vb - vs).abs() <= 1e-12 * vs.abs(), "{lb} vs {ls}");
+        }
+    }
+    let ordinary = common::temp_file("ord.csv", b"x\n1\n2\n30\n");
     let o = gini(&[
         "compute",
-        f.path.to_str().unwrap(),
+        ordinary.path.to_str().unwrap(),
         "--value",
         "x",
         "--measures",
-        "gini",
-        "--format",
-        "csv",
+        "ge_1000",
     ]);
     assert_data_error(
         &o,
         &[
-            "big.csv",
+            "ord.csv",
             "column 'x'",
-            "gini is undefined",
+            "ge_1000 is undefined",
             "double precision",
         ],
     );

@@ -221,3 +221,50 @@ fn parquet_columns_of_every_numeric_type_are_read() {
         assert_eq!(table.groups[0].key, vec!["1".to_string()]);
     }
 }
+
+/// Weights near the top of the double range and subnormal values give what the same data
+/// give in ordinary units (exact power-of-two scalings); money measures scale back.
+#[test]
+fn weights_and_values_at_the_edges_of_the_double_range() {
+    use ginikit::table::{frame, from_frame, ColumnData};
+    let x: Vec<f64> = (1..=6).map(f64::from).collect();
+    let w = [3.0, 1.0, 2.0, 5.0, 1.0, 4.0];
+    let huge_w: Vec<f64> = w.iter().map(|v| v * 2f64.powi(1000)).collect();
+    // Subnormal values: 2^-1060 in two steps (2f64.powi(-1060) itself would be 1/inf = 0).
+    let tiny = |v: f64| v * 2f64.powi(-530) * 2f64.powi(-530);
+    let tiny_x: Vec<f64> = x.iter().map(|&v| tiny(v)).collect();
+    let measures = Measure::parse_list("gini,cv,theil_t,mean,median").unwrap();
+    let run = |x: &[f64], w: &[f64]| {
+        let df = frame(&[("x", ColumnData::Float(x)), ("w", ColumnData::Float(w))]).unwrap();
+        let spec = TableSpec {
+            value: "x".into(),
+            weight: Some("w".into()),
+            ..TableSpec::default()
+        };
+        compute(
+            from_frame(&df, "df", &spec).unwrap(),
+            &measures,
+            &Options::default(),
+        )
+        .unwrap()
+    };
+    let plain = run(&x, &w);
+    let heavy = run(&x, &huge_w);
+    let subnormal = run(&tiny_x, &w);
+    for i in 0..measures.len() {
+        assert_eq!(
+            heavy[i].estimate.value, plain[i].estimate.value,
+            "{:?}",
+            measures[i]
+        );
+        let expected = if measures[i].is_money() {
+            tiny(plain[i].estimate.value)
+        } else {
+            plain[i].estimate.value
+        };
+        assert_eq!(subnormal[i].estimate.value, expected, "{:?}", measures[i]);
+    }
+    assert_eq!(heavy[0].estimate.population, 16.0 * 2f64.powi(1000));
+    // CV of 1..6 with these weights is far from 0 (it was 0 when the squares underflowed).
+    assert!(subnormal[1].estimate.value > 0.3);
+}

@@ -66,6 +66,11 @@ def test_a_rust_panic_becomes_ginikit_error():
     assert gk.gini([1.0, 2.0, 3.0, 4.0]) == 0.25  # the module still works afterwards
 
 
-def test_results_outside_the_double_range_raise_instead_of_nan():
-    with pytest.raises(GinikitError, match="gini is undefined.*double precision"):
-        gk.gini([1e306, 2e307, 5e306, 3e307])
+def test_the_edges_of_the_double_range():
+    big = np.array([1e306, 2e307, 5e306, 3e307])
+    # Values near 1e308 give what an exact power-of-two rescaling of them gives.
+    assert gk.gini(big) == gk.gini(big * 2.0**-1000)
+    assert gk.mean(big) == gk.mean(big * 2.0**-1000) * 2.0**1000
+    # A result truly outside the range raises instead of returning inf or NaN.
+    with pytest.raises(GinikitError, match="ge_1000 is undefined.*double precision"):
+        gk.ge([1.0, 2.0, 30.0], 1000)

@@ -2,8 +2,11 @@
 //! measure needs precomputed.
 
 mod lookup;
+mod scale;
 mod sort;
 mod validate;
+
+pub use scale::Scale;
 
 use crate::error::{Error, Result};
 use crate::kernel::sum::{map_blocks, Compensated};

@@ -4,7 +4,7 @@ use super::Table;
 use crate::error::{Error, Location, Result};
 use crate::measure::positive::NonPositivePolicy;
 use crate::measure::{Estimate, Measure, Options};
-use crate::sample::SortedSample;
+use crate::sample::{Scale, SortedSample};
 
 /// One measure for one group: the tidy result row of `gini compute`.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,11 +60,16 @@ pub fn compute(
             let context = group.describe(&shell.by);
             let location = Location::column(shell.path.clone(), shell.value_column.clone());
             let in_group = |e: Error| e.at_column(&location).in_context(&context);
-            let sample = SortedSample::from_vecs(group.values, group.weights).map_err(in_group)?;
+            // Values or weights near the ends of the double range are brought into it.
+            let (mut values, mut weights) = (group.values, group.weights);
+            let scale = Scale::of(&values, weights.as_deref());
+            scale.apply(&mut values, weights.as_deref_mut());
+            let sample = SortedSample::from_vecs(values, weights).map_err(in_group)?;
             measures
                 .iter()
                 .map(|m| {
                     let estimate = m.evaluate(&sample, options).map_err(in_group)?;
+                    let estimate = scale.unscale_estimate(m, estimate);
                     super::require_finite(estimate.value, m, "estimate").map_err(in_group)?;
                     Ok(GroupEstimate {
                         key: group.key.clone(),

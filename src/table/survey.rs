@@ -5,7 +5,7 @@ use super::{Group, Table};
 use crate::error::{Error, Location, Result};
 use crate::measure::positive::NonPositivePolicy;
 use crate::measure::{Measure, Options};
-use crate::sample::SortedSample;
+use crate::sample::{Scale, SortedSample};
 use crate::survey::design::{Design, DesignCodes, LonelyPsu};
 use crate::survey::replicate::{ReplicateMethod, Replicates};
 use crate::survey::{estimate, DesignedSample, Interval, SurveyEstimate, Tick, Variance};
@@ -110,7 +110,7 @@ pub fn infer(
         }
         let in_group = |e: Error| e.at_column(&value_location(table)).in_context(&context);
         let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
-        let (sample, psu_sorted) =
+        let (sample, psu_sorted, scale) =
             domain_sample(group, psu_of_obs, given_weights).map_err(in_group)?;
         let given;
         let variance = match spec.method {
@@ -141,7 +141,12 @@ pub fn infer(
             tick,
         )
         .map_err(in_group)?;
-        for (m, r) in measures.iter().zip(results) {
+        for (m, mut r) in measures.iter().zip(results) {
+            r.estimate = scale.unscale_estimate(m, r.estimate);
+            let i = &mut r.inference;
+            for v in [&mut i.se, &mut i.ci_lower, &mut i.ci_upper] {
+                *v = scale.unscale(m, *v);
+            }
             let i = &r.inference;
             super::require_finite(r.estimate.value, m, "estimate").map_err(in_group)?;
             for (value, what) in [
@@ -168,7 +173,7 @@ fn domain_sample(
     group: &Group,
     psu_of_obs: &[u32],
     given_weights: bool,
-) -> Result<(SortedSample, Vec<u32>)> {
+) -> Result<(SortedSample, Vec<u32>, Scale)> {
     let positions: Vec<u32>;
     let labels: &[u32] = if given_weights {
         positions = (0..group.values.len() as u32).collect();
@@ -176,8 +181,15 @@ fn domain_sample(
     } else {
         psu_of_obs
     };
-    let sample =
-        SortedSample::with_labels_from_slices(&group.values, group.weights.as_deref(), labels)?;
+    let scale = Scale::of(&group.values, group.weights.as_deref());
+    let sample = if scale.is_identity() {
+        SortedSample::with_labels_from_slices(&group.values, group.weights.as_deref(), labels)?
+    } else {
+        // Values or weights near the ends of the double range, brought into it (a copy).
+        let (mut values, mut weights) = (group.values.clone(), group.weights.clone());
+        scale.apply(&mut values, weights.as_deref_mut());
+        SortedSample::with_labels(values, weights, labels.to_vec())?
+    };
     let sorted_labels = sample.labels().expect("the sample was built with labels");
     let psu_sorted: Vec<u32> = if given_weights {
         sorted_labels
@@ -187,7 +199,7 @@ fn domain_sample(
     } else {
         sorted_labels.to_vec()
     };
-    Ok((sample, psu_sorted))
+    Ok((sample, psu_sorted, scale))
 }
 
 /// The replicate weights a group's rows carry, as replicates.

@@ -1,0 +1,103 @@
+//! Values and weights near the ends of the double range, brought into it by powers of two.
+//!
+//! The rank sums of the Gini multiply a weight, a value and a cumulative weight; the moments
+//! square values. With values near 1e308 or weights near 1e300 these overflow, and with
+//! subnormal values squares underflow to 0 — finite inputs would give infinite or wrong
+//! results. Every measure is unchanged when all weights are multiplied by the same number, and
+//! indices and shares are unchanged when all values are; money measures (mean, median,
+//! quantiles) scale with the values. So values and weights whose largest magnitude lies outside
+//! [2⁻¹⁰⁰, 2¹⁰⁰] are multiplied by a power of two (exact) that brings it to [1, 2), and money
+//! results are multiplied back. Ordinary data (money below 1.3e30, weights too) are left alone,
+//! so their results do not change by a bit.
+
+use crate::measure::{Estimate, Measure};
+
+/// Largest magnitudes left alone: 2¹⁰⁰ ≈ 1.3e30 and 2⁻¹⁰⁰ ≈ 7.9e-31; with both values and
+/// weights below 2¹⁰⁰, `w·x·C` for 2⁴⁰ rows stays below 2³⁴⁰, far from overflow.
+const LIMIT: i32 = 100;
+
+/// The powers of two applied to values and weights (exponents; 0: unchanged).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scale {
+    value: i32,
+    weight: i32,
+}
+
+/// `x · 2^k` in two steps, so that neither factor leaves the normal range.
+fn times_pow2(x: f64, k: i32) -> f64 {
+    let half = k / 2;
+    x * 2f64.powi(half) * 2f64.powi(k - half)
+}
+
+/// The exponent that brings the largest magnitude of `x` to [1, 2), if it lies outside
+/// [2⁻¹⁰⁰, 2¹⁰⁰]; 0 for ordinary, empty, all-zero or non-finite data (validation reports the
+/// last).
+fn exponent(x: impl Iterator<Item = f64>) -> i32 {
+    let largest = x.fold(0.0f64, |m, v| m.max(v.abs()));
+    if !largest.is_finite() || largest == 0.0 {
+        return 0;
+    }
+    let e = if largest.is_normal() {
+        ((largest.to_bits() >> 52) & 0x7ff) as i32 - 1023
+    } else {
+        // Subnormal: the exponent of its leading bit.
+        -1023 - (largest.to_bits() << 12).leading_zeros() as i32
+    };
+    if (-LIMIT..=LIMIT).contains(&e) {
+        0
+    } else {
+        -e
+    }
+}
+
+impl Scale {
+    /// The scale `values` and `weights` need.
+    ///
+    /// ```
+    /// use ginikit::sample::Scale;
+    /// assert!(Scale::of(&[1.0, 2.5e6], Some(&[120.0, 95.0])).is_identity());
+    /// assert!(!Scale::of(&[1e306, 2e307], None).is_identity());
+    /// ```
+    pub fn of(values: &[f64], weights: Option<&[f64]>) -> Self {
+        Scale {
+            value: exponent(values.iter().copied()),
+            weight: weights.map_or(0, |w| exponent(w.iter().copied())),
+        }
+    }
+
+    /// Whether nothing is rescaled.
+    pub fn is_identity(&self) -> bool {
+        self.value == 0 && self.weight == 0
+    }
+
+    /// Rescales values and weights in place.
+    pub fn apply(&self, values: &mut [f64], weights: Option<&mut [f64]>) {
+        if self.value != 0 {
+            values
+                .iter_mut()
+                .for_each(|x| *x = times_pow2(*x, self.value));
+        }
+        if let (Some(w), true) = (weights, self.weight != 0) {
+            w.iter_mut().for_each(|x| *x = times_pow2(*x, self.weight));
+        }
+    }
+
+    /// A result of `measure` on rescaled data, in the data's own units: money scales back
+    /// with the values; indices and shares need nothing.
+    pub fn unscale(&self, measure: &Measure, v: f64) -> f64 {
+        if measure.is_money() && self.value != 0 {
+            times_pow2(v, -self.value)
+        } else {
+            v
+        }
+    }
+
+    /// An estimate on rescaled data in the data's units (value and population).
+    pub fn unscale_estimate(&self, measure: &Measure, e: Estimate) -> Estimate {
+        Estimate {
+            value: self.unscale(measure, e.value),
+            population: times_pow2(e.population, -self.weight),
+            ..e
+        }
+    }
+}
