@@ -2,6 +2,7 @@
 //! and what to do with a stratum that has a single PSU.
 
 use crate::error::{Error, Location, Result, Setting};
+use crate::kernel::hash::FastMap;
 
 /// Strata with a single PSU contribute no within-stratum variance information. What to do
 /// about them (R survey's `options(survey.lonely.psu = …)`).
@@ -48,6 +49,8 @@ pub struct Design {
     lonely: LonelyPsu,
     /// True when no design was given: every observation is its own PSU in one stratum.
     simple: bool,
+    /// The PSUs of each stratum, for domains that touch few PSUs.
+    members: std::sync::OnceLock<Vec<Vec<u32>>>,
 }
 
 /// Per-observation design codes, as read from a table.
@@ -76,6 +79,7 @@ impl Design {
             fraction: vec![0.0],
             lonely: LonelyPsu::Error,
             simple: true,
+            members: std::sync::OnceLock::new(),
         }
     }
 
@@ -182,6 +186,7 @@ impl Design {
                 fraction,
                 lonely,
                 simple: false,
+                members: std::sync::OnceLock::new(),
             },
             psu_of_obs,
         ))
@@ -225,6 +230,56 @@ impl Design {
     /// The with-replacement variance of a total from its PSU totals:
     /// `v = Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (t_hi − t̄_h)²`, PSUs with no observation in a
     /// domain counting as zeros. Lonely strata follow the [`LonelyPsu`] policy.
+    /// [`Design::variance_of_total`] for a domain that touches few PSUs: `touched` holds the
+    /// totals of the PSUs it touches (the others are 0). Only the strata it touches are
+    /// visited, each PSU in PSU order as the full formula visits them, so the result is the
+    /// full formula's to the bit; the cost is the PSUs of the touched strata, not all PSUs.
+    /// `None` under the `adjust` lonely-PSU policy (single-PSU strata there are centred at the
+    /// mean over all PSUs).
+    pub fn variance_of_sparse_total(&self, touched: &FastMap<u32, f64>) -> Option<f64> {
+        if self.lonely == LonelyPsu::Adjust {
+            return None;
+        }
+        let mut strata: Vec<usize> = touched
+            .keys()
+            .map(|&p| self.stratum_of(p as usize))
+            .collect();
+        strata.sort_unstable();
+        strata.dedup();
+        let members = self.members();
+        let mut v = crate::kernel::sum::Compensated::ZERO;
+        for h in strata {
+            let n_h = self.psus_in(h) as f64;
+            if n_h <= 1.0 {
+                continue; // certainty / error: no variance from a single-PSU stratum
+            }
+            let total = |p: &u32| touched.get(p).copied().unwrap_or(0.0);
+            let mut sum = 0.0;
+            for p in &members[h] {
+                sum += total(p);
+            }
+            let centre = sum / n_h;
+            let mut ss = 0.0;
+            for p in &members[h] {
+                let t = total(p);
+                ss += (t - centre) * (t - centre);
+            }
+            v.add((1.0 - self.fraction[h]) * (n_h / (n_h - 1.0) * ss));
+        }
+        Some(v.value())
+    }
+
+    /// The PSUs of each stratum, in PSU order (made on first use).
+    fn members(&self) -> &[Vec<u32>] {
+        self.members.get_or_init(|| {
+            let mut m: Vec<Vec<u32>> = vec![Vec::new(); self.stratum_count()];
+            for (p, &h) in self.psu_stratum.iter().enumerate() {
+                m[h as usize].push(p as u32);
+            }
+            m
+        })
+    }
+
     pub fn variance_of_total(&self, psu_totals: &[f64]) -> f64 {
         let strata = self.stratum_count();
         let mut sum = vec![0.0; strata];

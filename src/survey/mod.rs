@@ -155,6 +155,18 @@ pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
     // 2^16 observations each fill their own PSU totals in parallel, merged in chunk order, so
     // the result does not depend on the number of threads.
     const CHUNK: usize = 1 << 16;
+    // A domain of one chunk in a stratified design: its PSU totals summed in the same order
+    // into a map, and only the strata it touches visited — the same numbers, at a cost that
+    // does not grow with the PSUs of the whole design.
+    if z.len() <= CHUNK && !ds.design.is_simple() {
+        let mut touched = crate::kernel::hash::FastMap::<u32, f64>::default();
+        for (k, &zk) in z.iter().enumerate() {
+            *touched.entry(ds.psu[k]).or_insert(0.0) += ds.sample.weight(k) * zk;
+        }
+        if let Some(v) = ds.design.variance_of_sparse_total(&touched) {
+            return v;
+        }
+    }
     let p = ds.design.psu_count();
     let partial: Vec<Vec<f64>> = z
         .par_chunks(CHUNK)

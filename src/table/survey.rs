@@ -10,6 +10,7 @@ use crate::survey::design::{Design, DesignCodes, LonelyPsu};
 use crate::survey::replicate::{ReplicateMethod, Replicates};
 use crate::survey::{estimate, DesignedSample, Interval, SurveyEstimate, Tick, Variance};
 use ndarray::Array2;
+use rayon::prelude::*;
 
 /// How standard errors are computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,8 +88,10 @@ pub fn infer(
         .iter()
         .find(|m| m.needs_positive_values())
         .map(Measure::name);
-    let mut out = Vec::new();
-    for (group, psu_of_obs) in groups.iter().zip(&psu_by_group) {
+    // Groups run in parallel (each one's numbers do not depend on the others or on the
+    // threads); the rows, and the first error, come back in group order.
+    let one = |(group, psu_of_obs): (&&Group, &Vec<u32>)| -> Result<Vec<GroupInference>> {
+        let mut out = Vec::with_capacity(measures.len());
         if options.non_positive == NonPositivePolicy::Error {
             if let Some(m) = &needs_positive {
                 group.require_positive(table, m)?;
@@ -162,8 +165,18 @@ pub fn infer(
                 result: r,
             });
         }
+        Ok(out)
+    };
+    let per_group: Vec<Result<Vec<GroupInference>>> = groups
+        .par_iter()
+        .zip(psu_by_group.par_iter())
+        .map(one)
+        .collect();
+    let mut rows = Vec::new();
+    for r in per_group {
+        rows.extend(r?);
     }
-    Ok(out)
+    Ok(rows)
 }
 
 /// A domain's sample, sorted once, and the PSU of each sorted observation. The sort carries
