@@ -369,3 +369,43 @@ fn sampling_fractions(
     }
     Ok(fraction)
 }
+
+#[cfg(test)]
+mod sparse_tests {
+    use super::*;
+
+    /// The sparse variance of a domain equals the full formula to the bit.
+    #[test]
+    fn sparse_variance_of_a_domain_equals_the_full_formula() {
+        // 6 strata of 2 … 7 PSUs; a domain touching PSUs in three of them.
+        let strata: Vec<u32> = (0..6u32).flat_map(|h| vec![h; (h + 2) as usize]).collect();
+        let psu: Vec<u32> = (0..strata.len() as u32).collect();
+        let codes = DesignCodes {
+            strata: Some(&strata),
+            psu: Some(&psu),
+            fpc: None,
+            nested: false,
+            rows: None,
+        };
+        let (design, _) = Design::from_codes(strata.len(), codes, LonelyPsu::Error, &|_| {
+            Location::Argument("test")
+        })
+        .unwrap();
+        let mut totals = vec![0.0; design.psu_count()];
+        let mut touched = FastMap::default();
+        for (p, t) in [
+            (0u32, 0.3),
+            (3, -1.25),
+            (4, 2.5),
+            (16, 0.1),
+            (19, 7.0 / 3.0),
+        ] {
+            totals[p as usize] = t;
+            touched.insert(p, t);
+        }
+        let full = design.variance_of_total(&totals);
+        let sparse = design.variance_of_sparse_total(&touched).unwrap();
+        assert!(full > 0.0);
+        assert_eq!(full.to_bits(), sparse.to_bits());
+    }
+}
