@@ -531,3 +531,43 @@ fn results_at_the_edge_of_the_double_range() {
     );
     assert!(stdout(&o).is_empty());
 }
+
+/// `-` reads CSV from standard input, once (the same rows as the file; messages name it).
+#[test]
+fn standard_input_is_read_once() {
+    use std::io::Write;
+    let text = b"g;x\na;1\na;3\nb;2\nb;8\n";
+    let f = common::temp_file("in.csv", text);
+    let from_file = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--by",
+        "g",
+        "--format",
+        "csv",
+    ]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args([
+            "compute", "-", "--value", "x", "--by", "g", "--format", "csv",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert!(from_stdin.status.success(), "{}", stderr(&from_stdin));
+    assert_eq!(stdout(&from_stdin), stdout(&from_file));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args(["compute", "-", "--value", "y"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_data_error(&o, &["standard input", "no column named 'y'", "g, x"]);
+}

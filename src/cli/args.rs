@@ -353,7 +353,7 @@ pub struct SurveyArgs {
 
 #[derive(Args, Debug)]
 pub struct ComputeArgs {
-    /// The table (CSV or Parquet).
+    /// The table (CSV or Parquet); `-` reads CSV from standard input.
     pub file: PathBuf,
     #[command(flatten)]
     pub table: TableArgs,

@@ -12,7 +12,7 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
     let (measures, options) = measure_settings(&args.measure)?;
     let mut spec = table_spec(&args.table);
     let survey = survey_spec(&args.survey, &mut spec, &args.file, None)?;
-    let table = table::read_table(&args.file, &spec)?;
+    let table = super::read_input(&args.file, &spec)?;
     let by = table.by.clone();
     let report = match survey {
         None => tidy::estimates(&by, &table::compute(table, &measures, &options)?),

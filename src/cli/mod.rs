@@ -122,6 +122,29 @@ fn column_flag(role: &str) -> &'static str {
     }
 }
 
+/// Reads the table a command names: a file, or standard input for `-` (CSV).
+pub fn read_input(
+    file: &std::path::Path,
+    spec: &ginikit::table::TableSpec,
+) -> Result<ginikit::table::Table, Failure> {
+    if file != std::path::Path::new("-") {
+        return Ok(ginikit::table::read_table(file, spec)?);
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Io {
+            path: "standard input".into(),
+            message: e.to_string(),
+        })?;
+    Ok(ginikit::table::read_csv_bytes(
+        &bytes,
+        "standard input",
+        spec,
+    )?)
+}
+
 /// Writes a report to `--output FILE` or standard output. CSV and JSON carry only the rows,
 /// so the report's notes (how standard errors were obtained, rows excluded) go to stderr.
 pub fn emit(

@@ -8,7 +8,6 @@ use super::{emit, Failure};
 use ginikit::report::tidy;
 use ginikit::table::survey::replicate_count;
 use ginikit::table::trend::{changes, estimate_rounds, file_label, Pairs, RoundEstimates};
-use ginikit::table::{self};
 
 pub fn run(args: &TrendArgs) -> Result<(), Failure> {
     let (measures, options) = measure_settings(&args.measure)?;
@@ -28,7 +27,7 @@ pub fn run(args: &TrendArgs) -> Result<(), Failure> {
         }
         let survey = survey_spec(&args.survey, &mut spec, file, Some(Se::Linearization))?
             .expect("trend always has a standard-error method");
-        let table = table::read_table(file, &spec)?;
+        let table = super::read_input(file, &spec)?;
         let progress = Progress::new(
             replicate_count(&table, &survey) * table.groups.len(),
             args.survey.quiet,

@@ -197,6 +197,24 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     build::table_from_frame(&df, path, spec)
 }
 
+/// [`read_table`] for CSV text held in memory (standard input, a download): the separator is
+/// detected from the header as for files; `source` names the table in messages.
+///
+/// ```
+/// use ginikit::table::{read_csv_bytes, TableSpec};
+/// let spec = TableSpec { value: "x".into(), by: vec!["g".into()], ..TableSpec::default() };
+/// let t = read_csv_bytes(b"g;x\n01;1\n1;2\n", "standard input", &spec).unwrap();
+/// assert_eq!(t.groups[0].key, vec!["01".to_string()]);
+/// let missing = TableSpec { value: "y".into(), ..TableSpec::default() };
+/// let e = read_csv_bytes(b"g;x\n01;1\n", "standard input", &missing).unwrap_err();
+/// assert!(e.to_string().starts_with("standard input: no column named 'y'"));
+/// ```
+pub fn read_csv_bytes(bytes: &[u8], source: &str, spec: &TableSpec) -> Result<Table> {
+    let path = Path::new(source);
+    let df = read::read_csv_bytes(bytes, path, &spec.wanted())?;
+    build::table_from_frame(&df, path, spec)
+}
+
 /// The same pipeline as [`read_table`] on a data frame held in memory: the rows that
 /// `gini compute` would give for a file with the same columns. `source` names the frame in
 /// errors (`data frame`, a variable name, …).

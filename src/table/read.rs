@@ -102,36 +102,9 @@ pub(crate) fn read_columns(
         }
     }
     guarded(path, format, || match format {
-        InputFormat::Csv => {
-            let selected: Arc<[PlSmallStr]> = unique
-                .iter()
-                .map(|s| PlSmallStr::from(s.as_str()))
-                .collect();
-            // Key columns (groups, strata, PSUs, rounds) are read as text, exactly as written:
-            // type inference would merge the codes `01` and `1`, or write `1` as `1.0`.
-            let keys: Schema = columns
-                .iter()
-                .filter(|c| c.is_key())
-                .map(|c| Field::new(PlSmallStr::from(c.name.as_str()), DataType::String))
-                .collect();
-            let mut options = CsvReadOptions::default()
-                .map_parse_options(|p| p.with_separator(separator(path)))
-                .with_has_header(true)
-                .with_columns(Some(selected))
-                .with_schema_overwrite(Some(Arc::new(keys)))
-                .with_infer_schema_length(Some(10_000));
-            if as_text {
-                // Every column as text: no type inference at all.
-                let schema: Schema = names
-                    .iter()
-                    .map(|s| Field::new(PlSmallStr::from(s.as_str()), DataType::String))
-                    .collect();
-                options = options.with_schema(Some(Arc::new(schema)));
-            }
-            options
-                .try_into_reader_with_file_path(Some(path.to_path_buf()))
-                .and_then(|r| r.finish())
-        }
+        InputFormat::Csv => csv_options(&names, columns, separator(path), as_text)
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|r| r.finish()),
         InputFormat::Parquet => {
             let file = std::fs::File::open(path)?;
             ParquetReader::new(file)
@@ -139,6 +112,77 @@ pub(crate) fn read_columns(
                 .finish()
         }
     })
+}
+
+/// How a CSV table is read: only the wanted columns; key columns (groups, strata, PSUs,
+/// rounds) as text, exactly as written — type inference would merge the codes `01` and `1`,
+/// or write `1` as `1.0`; with `as_text` every column as text (to name a bad cell exactly).
+fn csv_options(
+    names: &[String],
+    columns: &[Wanted],
+    separator: u8,
+    as_text: bool,
+) -> CsvReadOptions {
+    let mut unique: Vec<PlSmallStr> = Vec::new();
+    for c in columns {
+        let name = PlSmallStr::from(c.name.as_str());
+        if !unique.contains(&name) {
+            unique.push(name);
+        }
+    }
+    let keys: Schema = columns
+        .iter()
+        .filter(|c| c.is_key())
+        .map(|c| Field::new(PlSmallStr::from(c.name.as_str()), DataType::String))
+        .collect();
+    let options = CsvReadOptions::default()
+        .map_parse_options(|p| p.with_separator(separator))
+        .with_has_header(true)
+        .with_columns(Some(unique.into()))
+        .with_schema_overwrite(Some(Arc::new(keys)))
+        .with_infer_schema_length(Some(10_000));
+    if as_text {
+        let schema: Schema = names
+            .iter()
+            .map(|s| Field::new(PlSmallStr::from(s.as_str()), DataType::String))
+            .collect();
+        options.with_schema(Some(Arc::new(schema)))
+    } else {
+        options
+    }
+}
+
+/// A CSV table held in memory (standard input, say), read as a CSV file is read; `source`
+/// names it in messages.
+pub(crate) fn read_csv_bytes(bytes: &[u8], source: &Path, columns: &[Wanted]) -> Result<DataFrame> {
+    let header = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or(&[]))
+        .trim_end_matches('\r')
+        .trim_start_matches('\u{feff}')
+        .to_string();
+    if header.is_empty() {
+        return Err(Error::Malformed {
+            path: source.to_path_buf(),
+            format: "CSV".into(),
+            message: "there is no header line".into(),
+        });
+    }
+    let sep = separator_of(&header);
+    let names: Vec<String> = header
+        .split(sep as char)
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .collect();
+    check_columns(source, &names, columns)?;
+    let read = |as_text: bool| {
+        guarded(source, InputFormat::Csv, || {
+            csv_options(&names, columns, sep, as_text)
+                .into_reader_with_file_handle(std::io::Cursor::new(bytes.to_vec()))
+                .finish()
+        })
+    };
+    match read(false) {
+        Err(Error::Malformed { .. }) => read(true),
+        other => other,
+    }
 }
 
 /// The file's column names, without reading its data.
@@ -200,6 +244,11 @@ fn separator(path: &Path) -> u8 {
     if let Ok(f) = std::fs::File::open(path) {
         let _ = std::io::BufReader::new(f).read_line(&mut header);
     }
+    separator_of(&header)
+}
+
+/// Whichever of `,`, `;` and tab the header line holds most often (`,` when none).
+fn separator_of(header: &str) -> u8 {
     let count = |c: char| header.matches(c).count();
     [b',', b';', b'\t']
         .into_iter()
