@@ -186,6 +186,14 @@ pub enum Error {
         message: String,
     },
 
+    /// A table whose layout is wrong: a column named twice, a row with too many fields.
+    #[error("{}: {problem}; {fix}", .path.display())]
+    Layout {
+        path: PathBuf,
+        problem: String,
+        fix: String,
+    },
+
     /// A column named by the caller is not in the table.
     #[error("{}: no column named '{column}' (the {role} column); the file has: {available}; pass the right name", .path.display())]
     MissingColumn {

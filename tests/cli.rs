@@ -571,3 +571,41 @@ fn standard_input_is_read_once() {
     let o = child.wait_with_output().unwrap();
     assert_data_error(&o, &["standard input", "no column named 'y'", "g, x"]);
 }
+
+/// A header naming a column twice, and a row with more fields than the header, are named.
+#[test]
+fn duplicated_headers_and_ragged_rows_are_named() {
+    let dup = common::temp_file("dup.csv", b"x,g,x\n1,a,5\n2,b,6\n");
+    let o = gini(&["compute", dup.path.to_str().unwrap(), "--value", "x"]);
+    assert_data_error(
+        &o,
+        &["dup.csv", "names the column 'x' twice", "fields 1 and 3"],
+    );
+    let ragged = common::temp_file("rag.csv", b"g,x\na,1\nb,2,3\nc,4\n");
+    let o = gini(&[
+        "compute",
+        ragged.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--by",
+        "g",
+    ]);
+    assert_data_error(
+        &o,
+        &["rag.csv", "data row 2 has 3 field(s)", "header has 2"],
+    );
+    // A separator inside a quoted value is not a field of its own.
+    let quoted = common::temp_file("q.csv", b"g,x\na,1\n\"b,c\",2\n");
+    let o = gini(&[
+        "compute",
+        quoted.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--by",
+        "g",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"b,c\",gini"));
+}

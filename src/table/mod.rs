@@ -11,6 +11,7 @@
 mod build;
 mod columns;
 mod compute;
+mod csv_shape;
 mod memory;
 mod read;
 pub mod survey;

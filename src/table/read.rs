@@ -95,6 +95,16 @@ pub(crate) fn read_columns(
 ) -> Result<DataFrame> {
     let names = column_names(path, format)?;
     check_columns(path, &names, columns)?;
+    if as_text && format == InputFormat::Csv {
+        // The typed read failed: a record with the wrong number of fields gets a message
+        // naming its row before the text read tries again.
+        if let Ok(f) = std::fs::File::open(path) {
+            let reader = std::io::BufReader::new(f);
+            if let Some(e) = super::csv_shape::ragged_row(path, reader, separator(path)) {
+                return Err(e);
+            }
+        }
+    }
     let mut unique: Vec<String> = Vec::new();
     for c in columns {
         if !unique.contains(&c.name) {
@@ -171,6 +181,7 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], source: &Path, columns: &[Wanted]) ->
         .split(sep as char)
         .map(|s| s.trim().trim_matches('"').to_string())
         .collect();
+    super::csv_shape::check_header(source, &header, sep)?;
     check_columns(source, &names, columns)?;
     let read = |as_text: bool| {
         guarded(source, InputFormat::Csv, || {
@@ -180,7 +191,12 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], source: &Path, columns: &[Wanted]) ->
         })
     };
     match read(false) {
-        Err(Error::Malformed { .. }) => read(true),
+        Err(Error::Malformed { .. }) => {
+            if let Some(e) = super::csv_shape::ragged_row(source, bytes, sep) {
+                return Err(e);
+            }
+            read(true)
+        }
         other => other,
     }
 }
@@ -204,6 +220,13 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
         Ok(_) => {}
     }
     let separator = separator(path);
+    if format == InputFormat::Csv {
+        if let Ok(f) = std::fs::File::open(path) {
+            let mut header = String::new();
+            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(f), &mut header);
+            super::csv_shape::check_header(path, &header, separator)?;
+        }
+    }
     let df_or_names = guarded(path, format, || match format {
         InputFormat::Csv => CsvReadOptions::default()
             .map_parse_options(|p| p.with_separator(separator))
@@ -225,8 +248,17 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
             let schema = ParquetReader::new(file).schema()?;
             Ok(schema.iter_names().map(|s| s.to_string()).collect())
         }
-    })?;
-    Ok(df_or_names)
+    });
+    if let (Err(Error::Malformed { .. }), InputFormat::Csv) = (&df_or_names, format) {
+        // Say which record has the wrong number of fields, if one does.
+        if let Ok(f) = std::fs::File::open(path) {
+            let reader = std::io::BufReader::new(f);
+            if let Some(e) = super::csv_shape::ragged_row(path, reader, separator) {
+                return Err(e);
+            }
+        }
+    }
+    df_or_names
 }
 
 /// The field separator of a CSV file: tab for `.tsv`; otherwise whichever of `,`, `;` and tab

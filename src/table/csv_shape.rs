@@ -1,0 +1,80 @@
+//! The shape of a CSV file, checked where polars' own message would not point at the fix: a
+//! header naming a column twice, and records with more or fewer fields than the header.
+
+use crate::error::{Error, Result};
+use std::io::BufRead;
+use std::path::Path;
+
+/// The fields of one line, with quotes removed; `in_quotes` carries an open quoted field into
+/// the next line (a field holding a line break).
+fn fields(line: &str, sep: char, in_quotes: &mut bool) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for c in line.chars() {
+        match c {
+            '"' => *in_quotes = !*in_quotes,
+            c if c == sep && !*in_quotes => out.push(String::new()),
+            c => out.last_mut().expect("at least one field").push(c),
+        }
+    }
+    out
+}
+
+/// A header naming a column twice is an error naming both positions.
+pub(crate) fn check_header(path: &Path, header: &str, sep: u8) -> Result<()> {
+    let names = fields(
+        header
+            .trim_end_matches(['\r', '\n'])
+            .trim_start_matches('\u{feff}'),
+        sep as char,
+        &mut false,
+    );
+    for (j, name) in names.iter().enumerate() {
+        if let Some(i) = names[..j].iter().position(|n| n.trim() == name.trim()) {
+            return Err(Error::Layout {
+                path: path.to_path_buf(),
+                problem: format!(
+                    "the header names the column '{}' twice (fields {} and {})",
+                    name.trim(),
+                    i + 1,
+                    j + 1
+                ),
+                fix: "rename one of them".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The first record whose number of fields differs from the header's, as an error naming its
+/// data row (counted from 1 after the header) and both counts; `None` when all agree.
+pub(crate) fn ragged_row(path: &Path, text: impl BufRead, sep: u8) -> Option<Error> {
+    let mut lines = text.lines().map_while(|l| l.ok());
+    let mut in_quotes = false;
+    let expected = fields(&lines.next()?, sep as char, &mut in_quotes).len();
+    let (mut row, mut count) = (0usize, 0usize);
+    for line in lines {
+        let line = line.trim_end_matches('\r');
+        let continued = in_quotes;
+        let n = fields(line, sep as char, &mut in_quotes).len();
+        if continued {
+            count += n - 1;
+        } else {
+            if line.is_empty() {
+                continue;
+            }
+            row += 1;
+            count = n;
+        }
+        if !in_quotes && count != expected {
+            return Some(Error::Layout {
+                path: path.to_path_buf(),
+                problem: format!(
+                    "data row {row} has {count} field(s) but the header has {expected}"
+                ),
+                fix: "fix that row (a separator inside an unquoted value, or a missing value)"
+                    .into(),
+            });
+        }
+    }
+    None
+}
