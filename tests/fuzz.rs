@@ -1,0 +1,116 @@
+//! Generated CSV files and settings through the reader and the compute path: nothing panics,
+//! and every result is either an error or a row of finite numbers — never a blank number.
+//! A short run is part of the test suite; a long one:
+//! `PROPTEST_CASES=200000 cargo test --release --test fuzz`.
+
+use ginikit::measure::gini::GiniConvention;
+use ginikit::measure::positive::NonPositivePolicy;
+use ginikit::measure::{Measure, Options};
+use ginikit::table::survey::{infer, SeMethod, SurveySpec};
+use ginikit::table::{compute, read_csv_bytes, TableSpec};
+use proptest::prelude::*;
+
+/// A cell: a number of any size, an edge value, text, or nothing.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (-1e6f64..1e9).prop_map(|v| format!("{v}")),
+        (0u32..50).prop_map(|v| v.to_string()),
+        prop::sample::select(vec![
+            "0", "-0", "1e308", "-1e308", "5e-324", "1e-310", "NaN", "inf", "-inf", "", "NA",
+            " 7 ", "01", "1.0", "\"3\"", "\"a,b\"", "abc", "١٢", "1,5",
+        ])
+        .prop_map(String::from),
+    ]
+}
+
+/// Mostly ordinary numbers, sometimes an edge case.
+fn number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => (-1e3f64..1e7).prop_map(|v| format!("{v}")),
+        2 => (0u32..1000).prop_map(|v| v.to_string()),
+        1 => cell(),
+    ]
+}
+
+/// A group or stratum code.
+fn code() -> impl Strategy<Value = String> {
+    prop_oneof![9 => (0u32..4).prop_map(|v| v.to_string()), 1 => cell()]
+}
+
+/// A table of 1–60 rows (x, w, g, h) with a header, as CSV text.
+fn table() -> impl Strategy<Value = String> {
+    prop::collection::vec((number(), number(), code(), code()), 1..60).prop_map(|rows| {
+        let mut text = String::from("x,w,g,h\n");
+        for (x, w, g, h) in rows {
+            text.push_str(&format!("{x},{w},{g},{h}\n"));
+        }
+        text
+    })
+}
+
+fn settings() -> impl Strategy<Value = (bool, bool, usize, bool, bool)> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        0..4usize,
+        any::<bool>(),
+        any::<bool>(),
+    )
+}
+
+const MEASURES: &str =
+    "gini,theil_t,mld,ge_2,atkinson_1,share_bottom40,palma,qsr,hoover,mean,median,cv";
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_tables_never_panic_nor_give_blank_numbers(text in table(), s in settings()) {
+        let (weighted, grouped, convention, exclude, se) = s;
+        let spec = TableSpec {
+            value: "x".into(),
+            weight: weighted.then(|| "w".to_string()),
+            by: if grouped { vec!["g".into()] } else { Vec::new() },
+            extra: if se { vec![("h".into(), "strata")] } else { Vec::new() },
+            ..TableSpec::default()
+        };
+        let options = Options {
+            gini: [
+                GiniConvention::Midpoint,
+                GiniConvention::ConveyCumulative,
+                GiniConvention::SmallSampleRows,
+                GiniConvention::SmallSampleFrequency,
+            ][convention],
+            non_positive: if exclude { NonPositivePolicy::Exclude } else { NonPositivePolicy::Error },
+        };
+        let measures = Measure::parse_list(MEASURES).unwrap();
+        let Ok(table) = read_csv_bytes(text.as_bytes(), "generated", &spec) else {
+            return Ok(());
+        };
+        if se {
+            let survey = SurveySpec {
+                method: SeMethod::Linearization,
+                strata: Some(0),
+                psu: None,
+                fpc: None,
+                nested: false,
+                lonely: Default::default(),
+                level: 0.95,
+                interval: Default::default(),
+            };
+            let members: Vec<usize> = (0..table.groups.len()).collect();
+            if let Ok(rows) = infer(&table, &members, &survey, &measures, &options, &|| true) {
+                for r in rows {
+                    let i = r.result.inference;
+                    for v in [r.result.estimate.value, i.se, i.ci_lower, i.ci_upper] {
+                        prop_assert!(v.is_finite(), "{} blank in\n{text}", r.measure.name());
+                    }
+                }
+            }
+        } else if let Ok(rows) = compute(table, &measures, &options) {
+            for r in rows {
+                prop_assert!(r.estimate.value.is_finite(), "{} blank in\n{text}", r.measure.name());
+            }
+        }
+    }
+}
