@@ -260,12 +260,12 @@ fn reproduce<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let spec: ReproduceSpec = convert::reproduce_spec(spec)?;
     let table_spec = spec.table_spec();
-    let mut tables = Vec::new();
+    let mut inputs = Vec::new();
     match streams {
         Some(streams) => {
             for (label, stream) in &streams {
                 let df = arrow::frame_from_stream(py, stream)?;
-                tables.push((
+                inputs.push((
                     detached(py, || from_frame(&df, label, &table_spec))?,
                     label.clone(),
                 ));
@@ -278,7 +278,7 @@ fn reproduce<'py>(
             };
             for f in &files {
                 let t = detached(py, || ginikit::table::read_table(f, &table_spec))?;
-                tables.push((t, ginikit::table::trend::file_label(f)));
+                inputs.push((t, ginikit::table::trend::file_label(f)));
             }
         }
     }
@@ -286,7 +286,7 @@ fn reproduce<'py>(
     let total = 0;
     let r = interruptible(py, total, progress, |tick| {
         let refs: Vec<(&ginikit::table::Table, &str)> =
-            tables.iter().map(|(t, l)| (t, l.as_str())).collect();
+            inputs.iter().map(|(t, l)| (t, l.as_str())).collect();
         reproduce_tables(&refs, &spec, tick)
     })?;
     let out = PyDict::new(py);

@@ -2,7 +2,7 @@
 //! tables or tidy rows, with charts.
 
 use super::args::{Format, ReproduceArgs, Se};
-use super::survey::Progress;
+use super::survey::{design_method, Progress};
 use super::{emit, Failure};
 use clap::ValueEnum;
 use ginikit::reproduce::{bundled_rounds, charts, reproduce, tables, ReproduceSpec};
@@ -17,14 +17,12 @@ pub fn run(args: &ReproduceArgs) -> Result<(), Failure> {
     } else {
         args.data.clone()
     };
-    let method = match args.se {
-        Se::Linearization => SeMethod::Linearization,
-        Se::Bootstrap => SeMethod::Replicates(ReplicateMethod::Bootstrap {
-            replicates: args.replicates,
-            seed: args.seed,
-        }),
-        Se::Jackknife => SeMethod::Replicates(ReplicateMethod::Jackknife),
-        other => {
+    let method = match (
+        args.se,
+        design_method(args.se, args.replicates, args.seed, 0.5),
+    ) {
+        (Se::Linearization | Se::Bootstrap | Se::Jackknife, Some(method)) => method,
+        (other, _) => {
             let name = other
                 .to_possible_value()
                 .map_or_else(String::new, |v| v.get_name().to_string());

@@ -9,6 +9,19 @@ use ginikit::table::survey::{SeMethod, SurveySpec};
 use ginikit::table::{column_names, InputFormat, TableSpec};
 use std::path::Path;
 
+/// The method of `--se` for the methods that need no columns besides the design's (`None`
+/// for replicate weights shipped with the file).
+pub fn design_method(se: Se, replicates: usize, seed: u64, fay_rho: f64) -> Option<SeMethod> {
+    Some(match se {
+        Se::Linearization => SeMethod::Linearization,
+        Se::Bootstrap => SeMethod::Replicates(ReplicateMethod::Bootstrap { replicates, seed }),
+        Se::Jackknife => SeMethod::Replicates(ReplicateMethod::Jackknife),
+        Se::Brr => SeMethod::Replicates(ReplicateMethod::Brr),
+        Se::Fay => SeMethod::Replicates(ReplicateMethod::Fay { rho: fay_rho }),
+        Se::ReplicateWeights => return None,
+    })
+}
+
 /// The method of `--se` and its companion flags.
 pub fn se_method(
     se: Se,
@@ -16,32 +29,24 @@ pub fn se_method(
     spec: &mut TableSpec,
     file: &Path,
 ) -> Result<SeMethod, Failure> {
-    Ok(match se {
-        Se::Linearization => SeMethod::Linearization,
-        Se::Bootstrap => SeMethod::Replicates(ReplicateMethod::Bootstrap {
-            replicates: args.replicates,
-            seed: args.seed,
-        }),
-        Se::Jackknife => SeMethod::Replicates(ReplicateMethod::Jackknife),
-        Se::Brr => SeMethod::Replicates(ReplicateMethod::Brr),
-        Se::Fay => SeMethod::Replicates(ReplicateMethod::Fay { rho: args.fay_rho }),
-        Se::ReplicateWeights => {
-            let (Some(list), Some(scale)) = (&args.repweights, args.rep_scale) else {
-                return Err(Failure::Usage(
-                    "--se replicate-weights needs --repweights COLUMNS and --rep-scale S".into(),
-                ));
-            };
-            if !(scale.is_finite() && scale > 0.0) {
-                return Err(Failure::Usage(format!(
-                    "--rep-scale {scale}: the variance scale of replicate weights must be a positive number (e.g. 0.05 for 20 BRR replicates with Fay's rho 0.5: 1/(R(1-rho)^2))"
-                )));
-            }
-            spec.replicate_weights = replicate_columns(list, file, spec.format)?;
-            SeMethod::GivenReplicates {
-                scale,
-                mse: args.rep_mse,
-            }
-        }
+    if let Some(method) = design_method(se, args.replicates, args.seed, args.fay_rho) {
+        return Ok(method);
+    }
+    // Replicate weights shipped with the file.
+    let (Some(list), Some(scale)) = (&args.repweights, args.rep_scale) else {
+        return Err(Failure::Usage(
+            "--se replicate-weights needs --repweights COLUMNS and --rep-scale S".into(),
+        ));
+    };
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(Failure::Usage(format!(
+            "--rep-scale {scale}: the variance scale of replicate weights must be a positive number (e.g. 0.05 for 20 BRR replicates with Fay's rho 0.5: 1/(R(1-rho)^2))"
+        )));
+    }
+    spec.replicate_weights = replicate_columns(list, file, spec.format)?;
+    Ok(SeMethod::GivenReplicates {
+        scale,
+        mse: args.rep_mse,
     })
 }
 

@@ -390,7 +390,7 @@ mod sparse_tests {
         let (design, _) = Design::from_codes(strata.len(), codes, LonelyPsu::Error, &|_| {
             Location::Argument("test")
         })
-        .unwrap();
+        .expect("a valid two-or-more-PSU design");
         let mut totals = vec![0.0; design.psu_count()];
         let mut touched = FastMap::default();
         for (p, t) in [
@@ -404,7 +404,9 @@ mod sparse_tests {
             touched.insert(p, t);
         }
         let full = design.variance_of_total(&totals);
-        let sparse = design.variance_of_sparse_total(&touched).unwrap();
+        let sparse = design
+            .variance_of_sparse_total(&touched)
+            .expect("the sparse form applies under the error policy");
         assert!(full > 0.0);
         assert_eq!(full.to_bits(), sparse.to_bits());
     }

@@ -186,7 +186,7 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], source: &Path, columns: &[Wanted]) ->
     let read = |as_text: bool| {
         guarded(source, InputFormat::Csv, || {
             csv_options(&names, columns, sep, as_text)
-                .into_reader_with_file_handle(std::io::Cursor::new(bytes.to_vec()))
+                .into_reader_with_file_handle(std::io::Cursor::new(bytes))
                 .finish()
         })
     };

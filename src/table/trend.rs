@@ -6,7 +6,11 @@ use super::Table;
 use crate::error::{Error, Result};
 use crate::measure::{Measure, Options};
 use crate::survey::{change, Change, Tick};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+
+/// A round's (estimate, se) by (group key, measure name).
+type RoundIndex<'a> = HashMap<(&'a [String], String), (f64, f64)>;
 
 /// One round's estimates.
 #[derive(Debug, Clone)]
@@ -134,30 +138,39 @@ pub fn changes(rounds: &[RoundEstimates], pairs: &Pairs, level: f64) -> Result<V
             .map(|(a, b)| Ok((index(a)?, index(b)?)))
             .collect::<Result<_>>()?,
     };
+    // Groups and measures in order of first appearance; each round's rows by (group, measure)
+    // name, so that many groups cost a look-up each, not a scan of every row.
     let mut groups: Vec<&Vec<String>> = Vec::new();
+    let mut seen_groups: HashSet<&Vec<String>> = HashSet::new();
     let mut measures: Vec<&Measure> = Vec::new();
     for r in rounds.iter().flat_map(|r| &r.rows) {
-        if !groups.contains(&&r.key) {
+        if seen_groups.insert(&r.key) {
             groups.push(&r.key);
         }
         if !measures.contains(&&r.measure) {
             measures.push(&r.measure);
         }
     }
-    let find = |round: &RoundEstimates, key: &[String], m: &Measure| {
-        round
-            .rows
-            .iter()
-            .find(|r| r.key == key && r.measure == *m)
-            .map(|r| (r.result.estimate.value, r.result.inference.se))
-    };
+    let indexed: Vec<RoundIndex<'_>> = rounds
+        .iter()
+        .map(|round| {
+            round
+                .rows
+                .iter()
+                .map(|r| {
+                    let key = (r.key.as_slice(), r.measure.name());
+                    (key, (r.result.estimate.value, r.result.inference.se))
+                })
+                .collect()
+        })
+        .collect();
+    let find =
+        |round: usize, key: &[String], m: &Measure| indexed[round].get(&(key, m.name())).copied();
     let mut out = Vec::new();
     for key in groups {
         for m in &measures {
             for &(a, b) in &pairs {
-                let (Some((ea, sa)), Some((eb, sb))) =
-                    (find(&rounds[a], key, m), find(&rounds[b], key, m))
-                else {
+                let (Some((ea, sa)), Some((eb, sb))) = (find(a, key, m), find(b, key, m)) else {
                     continue;
                 };
                 out.push(TrendRow {
