@@ -61,6 +61,8 @@ pub enum Setting {
     LonelyPsu,
     /// Another standard-error method.
     SeMethod,
+    /// The poverty line (a number, or a column of per-row lines).
+    PovertyLine,
 }
 
 /// A position in the input: an index into a slice, or a 1-based data row of a file.
@@ -169,6 +171,10 @@ pub enum Error {
         value: String,
         expected: String,
     },
+
+    /// A poverty measure asked for without a poverty line.
+    #[error("{measure} needs a poverty line: give one amount for everybody or a column of per-row lines")]
+    NoPovertyLine { measure: String },
 
     /// A measure name that is not known.
     #[error("unknown measure '{name}'; known measures: {known}")]
@@ -289,6 +295,7 @@ impl Error {
             Error::NonPositiveValue { .. } => Some(Setting::NonPositivePolicy),
             Error::Malformed { .. } => Some(Setting::InputFormat),
             Error::InvalidDesign { setting, .. } => *setting,
+            Error::NoPovertyLine { .. } => Some(Setting::PovertyLine),
             _ => None,
         }
     }

@@ -26,6 +26,7 @@ pub fn error(e: &ginikit::Error) -> PyErr {
             format!("{e} (Design(..., lonely_psu=\"certainty\" or \"adjust\"))")
         }
         Some(Setting::SeMethod) => format!("{e} (se=\"jackknife\" or \"bootstrap\")"),
+        Some(Setting::PovertyLine) => format!("{e} (poverty_line=AMOUNT or \"column\")"),
         _ => e.to_string(),
     };
     GinikitError::new_err(message)
@@ -75,7 +76,11 @@ pub fn options(convention: &str, non_positive: &str) -> PyResult<Options> {
             )))
         }
     };
-    Ok(Options { gini, non_positive })
+    Ok(Options {
+        gini,
+        non_positive,
+        threshold: Default::default(),
+    })
 }
 
 /// A comma-separated measure list.

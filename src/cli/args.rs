@@ -121,6 +121,24 @@ impl From<NonPositive> for NonPositivePolicy {
     }
 }
 
+/// Where a group's at-risk-of-poverty threshold is estimated.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threshold {
+    /// From the whole table or survey round (laeken breakdown, convey domains, Eurostat).
+    Population,
+    /// From each group's own values.
+    Group,
+}
+
+impl From<Threshold> for ginikit::measure::ThresholdScope {
+    fn from(t: Threshold) -> Self {
+        match t {
+            Threshold::Population => Self::Population,
+            Threshold::Group => Self::Group,
+        }
+    }
+}
+
 /// Strata with a single PSU.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lonely {
@@ -272,6 +290,11 @@ pub struct TableArgs {
     /// Input format; by default from the file extension (.parquet/.pq: parquet, else csv).
     #[arg(long, value_enum)]
     pub input_format: Option<FileFormat>,
+    /// Poverty line of fgt0/fgt1/fgt2/watts/poor: one amount per person (a number, in the
+    /// units of the value), or the name of a column holding each row's line (e.g. BPS lines by
+    /// province × area).
+    #[arg(long, value_name = "AMOUNT|COLUMN", allow_hyphen_values = true)]
+    pub poverty_line: Option<String>,
 }
 
 /// Options for the measures and the output.
@@ -289,6 +312,11 @@ pub struct MeasureArgs {
     /// atkinson_*): error, or exclude them and report the count.
     #[arg(long, value_enum, default_value_t = NonPositive::Error)]
     pub non_positive: NonPositive,
+    /// Per group, the at-risk-of-poverty threshold of arpt/arpr/rmpg: the whole population's
+    /// (all groups of the file or round, as laeken's breakdown and Eurostat's regional rates)
+    /// or each group's own.
+    #[arg(long, value_enum, default_value_t = Threshold::Population)]
+    pub threshold: Threshold,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

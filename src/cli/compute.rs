@@ -6,7 +6,7 @@ use super::{emit, Failure};
 use ginikit::measure::{Measure, Options};
 use ginikit::report::tidy;
 use ginikit::table::survey::{infer, replicate_count};
-use ginikit::table::{self, TableSpec};
+use ginikit::table::{self, PovertyLineSpec, TableSpec};
 
 pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
     let (measures, options) = measure_settings(&args.measure)?;
@@ -46,6 +46,7 @@ pub fn measure_settings(m: &MeasureArgs) -> Result<(Vec<Measure>, Options), Fail
     let options = Options {
         gini: m.gini_convention.into(),
         non_positive: m.non_positive.into(),
+        threshold: m.threshold.into(),
     };
     Ok((measures, options))
 }
@@ -59,6 +60,15 @@ pub fn table_spec(t: &TableArgs) -> TableSpec {
         per_capita: t.per_capita,
         by: t.by.clone(),
         format: t.input_format.map(Into::into),
+        poverty_line: t.poverty_line.as_deref().map(poverty_line),
         ..TableSpec::default()
+    }
+}
+
+/// `--poverty-line`: a number is one amount for everybody; anything else names a column.
+fn poverty_line(text: &str) -> PovertyLineSpec {
+    match text.trim().parse::<f64>() {
+        Ok(z) => PovertyLineSpec::Amount(z),
+        Err(_) => PovertyLineSpec::Column(text.to_string()),
     }
 }

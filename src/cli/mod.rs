@@ -100,6 +100,7 @@ fn with_flag(e: &Error) -> String {
         Some(Setting::NestedPsu) => format!("{e} (--nest)"),
         Some(Setting::LonelyPsu) => format!("{e} (--lonely-psu certainty|adjust)"),
         Some(Setting::SeMethod) => format!("{e} (--se jackknife|bootstrap)"),
+        Some(Setting::PovertyLine) => format!("{e} (--poverty-line AMOUNT|COLUMN)"),
         _ => e.to_string(),
     }
 }
@@ -118,6 +119,7 @@ fn column_flag(role: &str) -> &'static str {
         "province" => "--province",
         "area" => "--area",
         "round" => "--round",
+        "poverty line" => "--poverty-line",
         _ => "--by",
     }
 }

@@ -32,6 +32,8 @@ measures! {
     mean: FAMILY;
     quantile: MEDIAN, QUANTILE;
     cv: FAMILY;
+    poverty: FGT, WATTS, POOR;
+    relative_poverty: ARPT, ARPR, RMPG;
 }
 
 use crate::error::Result;
@@ -49,6 +51,8 @@ pub enum Unit {
     Index,
     /// An amount of money in the units of the value column (mean, median, quantiles).
     Money,
+    /// A number of persons (a weighted total, such as the number of poor).
+    Persons,
 }
 
 /// One estimator: what a new measure implements (see ARCHITECTURE.md, "How to add a measure").
@@ -67,6 +71,13 @@ pub trait Estimator: Send + Sync + std::fmt::Debug {
 
     /// Whether the measure is defined only for strictly positive values (GE family, Atkinson).
     fn needs_positive_values(&self) -> bool {
+        false
+    }
+
+    /// Whether a group's value takes a quantity (a threshold) from the whole population:
+    /// such measures are evaluated on the pooled sample restricted to the group's
+    /// [`crate::sample::Domain`] (see `relative_poverty.rs`).
+    fn uses_population_threshold(&self) -> bool {
         false
     }
 
@@ -109,6 +120,19 @@ pub struct Options {
     pub gini: GiniConvention,
     /// Zero and negative values in measures that need positive values.
     pub non_positive: NonPositivePolicy,
+    /// Where a group's at-risk-of-poverty threshold comes from (`arpt`, `arpr`, `rmpg`).
+    pub threshold: ThresholdScope,
+}
+
+/// Where a group's relative-poverty threshold (60 % of the median) is estimated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ThresholdScope {
+    /// From the whole population (all groups of the table or survey round): laeken's
+    /// `breakdown`, convey's domains, Eurostat's regional rates.
+    #[default]
+    Population,
+    /// From each group's own values (a separate population per group).
+    Group,
 }
 
 /// A point estimate with the rows and population it stands on.
@@ -176,6 +200,12 @@ impl Measure {
     /// or share.
     pub fn is_money(&self) -> bool {
         self.unit() == Unit::Money
+    }
+
+    /// Whether a group's value takes its threshold from the whole population
+    /// ([`Estimator::uses_population_threshold`]).
+    pub fn uses_population_threshold(&self) -> bool {
+        self.0.uses_population_threshold()
     }
 
     /// The estimator behind the handle.

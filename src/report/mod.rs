@@ -56,10 +56,10 @@ pub enum Style {
 impl Style {
     /// Money for amounts (mean, median, quantiles), 4-decimal index otherwise.
     pub fn of(measure: &crate::measure::Measure) -> Style {
-        if measure.is_money() {
-            Style::Money
-        } else {
-            Style::Index
+        match measure.unit() {
+            crate::measure::Unit::Money => Style::Money,
+            crate::measure::Unit::Persons => Style::Count,
+            crate::measure::Unit::Index => Style::Index,
         }
     }
 }

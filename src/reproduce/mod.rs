@@ -112,6 +112,7 @@ impl ReproduceSpec {
             extra: vec![(self.strata.clone(), "strata"), (self.psu.clone(), "psu")],
             replicate_weights: Vec::new(),
             format: self.format,
+            poverty_line: None,
         }
     }
 

@@ -85,3 +85,20 @@ impl SortedSample {
         })
     }
 }
+
+impl SortedSample {
+    /// Sums of `K` quantities over every observation, `f(i, x, w)` giving the terms of sorted
+    /// observation `i` (for terms that also read a per-observation column, such as poverty
+    /// lines). Same fixed blocks as [`SortedSample::sums_over`].
+    pub(crate) fn sums_indexed<const K: usize, F>(&self, f: F) -> [f64; K]
+    where
+        F: Fn(usize, f64, f64) -> [f64; K] + Sync + Send,
+    {
+        let values = &self.values[..];
+        let weights = self.weights.as_deref();
+        block_sums(values.len(), |r| match weights {
+            None => lane_sums(r, |i| f(i, values[i], 1.0)),
+            Some(w) => lane_sums(r, |i| f(i, values[i], w[i])),
+        })
+    }
+}

@@ -1,11 +1,13 @@
 //! [`SortedSample`]: validated values and weights, sorted once, with the block totals every
 //! measure needs precomputed.
 
+mod lines;
 mod lookup;
 mod scale;
 mod sort;
 mod validate;
 
+pub use lines::{Domain, PovertyLines};
 pub use scale::Scale;
 
 use crate::error::{Error, Result};
@@ -39,6 +41,10 @@ pub struct SortedSample {
     values: Arc<Vec<f64>>,
     weights: Option<Vec<f64>>,
     labels: Option<Arc<Vec<u32>>>,
+    /// Poverty lines in sorted order, when the sample carries them.
+    lines: Option<PovertyLines>,
+    /// The domain of a pooled sample that domain-aware measures restrict themselves to.
+    domain: Option<Domain>,
     total_weight: f64,
     total_value: f64,
     /// `C` (sum of weights) of all observations before block b.
@@ -156,6 +162,8 @@ impl SortedSample {
             values,
             weights,
             labels,
+            lines: None,
+            domain: None,
             total_weight: 0.0,
             total_value: 0.0,
             weight_before_block: Vec::new(),
@@ -229,11 +237,11 @@ impl SortedSample {
     /// ```
     pub fn reweighted(&self, weights: Vec<f64>) -> Result<Self> {
         validate(&self.values, Some(&weights))?;
-        Ok(Self::from_sorted(
-            Arc::clone(&self.values),
-            Some(weights),
-            self.labels.clone(),
-        ))
+        let mut sample =
+            Self::from_sorted(Arc::clone(&self.values), Some(weights), self.labels.clone());
+        sample.lines = self.lines.clone();
+        sample.domain = self.domain.clone();
+        Ok(sample)
     }
 
     /// Number of observations (rows), zero-weight ones included.

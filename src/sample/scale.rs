@@ -10,7 +10,8 @@
 //! results are multiplied back. Ordinary data (money below 1.3e30, weights too) are left alone,
 //! so their results do not change by a bit.
 
-use crate::measure::{Estimate, Measure};
+use super::PovertyLines;
+use crate::measure::{Estimate, Measure, Unit};
 
 /// Largest magnitudes left alone: 2¹⁰⁰ ≈ 1.3e30 and 2⁻¹⁰⁰ ≈ 7.9e-31; with both values and
 /// weights below 2¹⁰⁰, `w·x·C` for 2⁴⁰ rows stays below 2³⁴⁰, far from overflow.
@@ -70,6 +71,14 @@ impl Scale {
         self.value == 0 && self.weight == 0
     }
 
+    /// Rescales poverty lines like the values they are compared with.
+    pub fn apply_to_lines(&self, lines: &PovertyLines) -> PovertyLines {
+        if self.value == 0 {
+            return lines.clone();
+        }
+        lines.scaled(|z| times_pow2(z, self.value))
+    }
+
     /// Rescales values and weights in place.
     pub fn apply(&self, values: &mut [f64], weights: Option<&mut [f64]>) {
         if self.value != 0 {
@@ -85,10 +94,10 @@ impl Scale {
     /// A result of `measure` on rescaled data, in the data's own units: money scales back
     /// with the values; indices and shares need nothing.
     pub fn unscale(&self, measure: &Measure, v: f64) -> f64 {
-        if measure.is_money() && self.value != 0 {
-            times_pow2(v, -self.value)
-        } else {
-            v
+        match measure.unit() {
+            Unit::Money if self.value != 0 => times_pow2(v, -self.value),
+            Unit::Persons if self.weight != 0 => times_pow2(v, -self.weight),
+            _ => v,
         }
     }
 

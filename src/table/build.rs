@@ -2,7 +2,7 @@
 //! split into groups.
 
 use super::columns::{key_codes, numeric_column};
-use super::{Group, Table, TableSpec};
+use super::{Group, PovertyLineSpec, Table, TableSpec};
 use crate::error::{Error, Location, Position, Result};
 use polars::prelude::DataFrame;
 use std::path::Path;
@@ -23,6 +23,7 @@ pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) ->
         sizes,
         replicate_weights,
     } = person_columns(df, path, spec)?;
+    let (lines, poverty_line) = poverty_lines(df, path, spec)?;
     let by_codes: Vec<(Vec<u32>, Vec<String>)> = spec
         .by
         .iter()
@@ -45,6 +46,7 @@ pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) ->
             rows: Vec::new(),
             extra: extra_codes,
             replicate_weights,
+            lines,
         };
         return Ok(Table {
             path: path.to_path_buf(),
@@ -53,6 +55,7 @@ pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) ->
             value_column: spec.value.clone(),
             extra_labels,
             extra_columns: spec.extra.clone(),
+            poverty_line,
         });
     }
     let (group_of_row, keys) = combine_keys(&by_codes, n);
@@ -62,6 +65,7 @@ pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) ->
         sizes: sizes.as_deref(),
         replicate_weights: &replicate_weights,
         extra: &extra,
+        lines: lines.as_deref(),
     };
     let groups = split(&columns, &group_of_row, keys);
     Ok(Table {
@@ -71,7 +75,47 @@ pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) ->
         value_column: spec.value.clone(),
         extra_labels: extra.into_iter().map(|(_, labels)| labels).collect(),
         extra_columns: spec.extra.clone(),
+        poverty_line,
     })
+}
+
+/// The poverty line setting: per-row lines from a column (each a positive, finite amount,
+/// the first bad row named), or one amount (checked the same way).
+fn poverty_lines(
+    df: &DataFrame,
+    path: &Path,
+    spec: &TableSpec,
+) -> Result<(Option<Vec<f64>>, Option<f64>)> {
+    let bad = |z: f64| !(z.is_finite() && z > 0.0);
+    match &spec.poverty_line {
+        None => Ok((None, None)),
+        Some(PovertyLineSpec::Amount(z)) => {
+            if bad(*z) {
+                return Err(Error::InvalidParameter {
+                    name: "poverty line",
+                    value: z.to_string(),
+                    expected: "an amount above zero, per person, in the units of the value column"
+                        .into(),
+                });
+            }
+            Ok((None, Some(*z)))
+        }
+        Some(PovertyLineSpec::Column(name)) => {
+            let lines = numeric_column(df, path, name)?;
+            if let Some(i) = lines.iter().position(|&z| bad(z)) {
+                return Err(Error::OutOfRange {
+                    location: Location::column(path.to_path_buf(), name.clone()),
+                    count: lines.iter().filter(|&&z| bad(z)).count(),
+                    first: Position::Row(i + 1),
+                    value: lines[i],
+                    problem: "are poverty lines that are zero, negative or not finite".into(),
+                    fix: "every row needs its poverty line, an amount above zero per person: fix or remove those rows"
+                        .into(),
+                });
+            }
+            Ok((Some(lines), None))
+        }
+    }
 }
 
 /// The numeric columns, validated and expanded from households to persons.
@@ -192,6 +236,7 @@ struct RowColumns<'a> {
     sizes: Option<&'a [f64]>,
     replicate_weights: &'a [Vec<f64>],
     extra: &'a [(Vec<u32>, Vec<String>)],
+    lines: Option<&'a [f64]>,
 }
 
 fn split(columns: &RowColumns<'_>, group_of_row: &[u32], keys: Vec<Vec<String>>) -> Vec<Group> {
@@ -218,6 +263,7 @@ fn split(columns: &RowColumns<'_>, group_of_row: &[u32], keys: Vec<Vec<String>>)
                 .iter()
                 .map(|_| Vec::with_capacity(c))
                 .collect(),
+            lines: columns.lines.map(|_| Vec::with_capacity(c)),
         })
         .collect();
     for (row, &g) in group_of_row.iter().enumerate() {
@@ -225,6 +271,9 @@ fn split(columns: &RowColumns<'_>, group_of_row: &[u32], keys: Vec<Vec<String>>)
         group.values.push(columns.values[row]);
         if let (Some(gw), Some(w)) = (group.weights.as_mut(), columns.weights) {
             gw.push(w[row]);
+        }
+        if let (Some(gl), Some(l)) = (group.lines.as_mut(), columns.lines) {
+            gl.push(l[row]);
         }
         group.rows.push(row as u32 + 1);
         group.persons += columns.sizes.map_or(1.0, |s| s[row]);

@@ -3,8 +3,9 @@
 use super::Table;
 use crate::error::{Error, Location, Result};
 use crate::measure::positive::NonPositivePolicy;
-use crate::measure::{Estimate, Measure, Options};
+use crate::measure::{Estimate, Measure, Options, ThresholdScope};
 use crate::sample::{Scale, SortedSample};
+use std::sync::Arc;
 
 /// One measure for one group: the tidy result row of `gini compute`.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +34,13 @@ pub fn compute(
         .filter(|m| m.needs_positive_values())
         .map(Measure::name)
         .collect();
+    // Relative-poverty measures of a grouped table take the threshold from every group
+    // together: one pooled sample, sorted once, each group a domain of it.
+    let pooled = if pools(&table, measures, options) {
+        Some(pooled_sample(&table)?)
+    } else {
+        None
+    };
     let Table {
         path,
         by,
@@ -40,6 +48,7 @@ pub fn compute(
         value_column,
         extra_labels,
         extra_columns,
+        poverty_line,
     } = table;
     let shell = Table {
         path,
@@ -48,10 +57,12 @@ pub fn compute(
         value_column,
         extra_labels,
         extra_columns,
+        poverty_line,
     };
     let per_group: Vec<Result<Vec<GroupEstimate>>> = groups
         .into_par_iter()
-        .map(|group| {
+        .enumerate()
+        .map(|(g, group)| {
             if options.non_positive == NonPositivePolicy::Error {
                 if let Some(m) = needs_positive.first() {
                     group.require_positive(&shell, m)?;
@@ -64,12 +75,44 @@ pub fn compute(
             let (mut values, mut weights) = (group.values, group.weights);
             let scale = Scale::of(&values, weights.as_deref());
             scale.apply(&mut values, weights.as_deref_mut());
-            let sample = SortedSample::from_vecs(values, weights).map_err(in_group)?;
+            let sample = match (&group.lines, poverty_line) {
+                (Some(lines), _) => {
+                    let mut lines = lines.clone();
+                    scale.apply(&mut lines, None);
+                    SortedSample::with_poverty_lines(values, weights, &lines)
+                }
+                (None, Some(z)) => SortedSample::from_vecs(values, weights).and_then(|s| {
+                    let mut z = [z];
+                    scale.apply(&mut z, None);
+                    s.with_poverty_line(z[0])
+                }),
+                (None, None) => SortedSample::from_vecs(values, weights),
+            }
+            .map_err(in_group)?;
             measures
                 .iter()
                 .map(|m| {
-                    let estimate = m.evaluate(&sample, options).map_err(in_group)?;
-                    let estimate = scale.unscale_estimate(m, estimate);
+                    let estimate = match &pooled {
+                        Some((all, ids, all_scale)) if m.uses_population_threshold() => {
+                            let domain = all.in_domain(ids.clone(), g as u32);
+                            let e = m.evaluate(&domain, options).map_err(in_group)?;
+                            // The rows and population are the group's, not the pool's.
+                            let own = Estimate {
+                                value: all_scale.unscale(m, e.value),
+                                n: sample.len(),
+                                population: sample.total_weight(),
+                                excluded: 0,
+                            };
+                            Estimate {
+                                value: own.value,
+                                ..scale.unscale_estimate(m, own)
+                            }
+                        }
+                        _ => {
+                            let e = m.evaluate(&sample, options).map_err(in_group)?;
+                            scale.unscale_estimate(m, e)
+                        }
+                    };
                     super::require_finite(estimate.value, m, "estimate").map_err(in_group)?;
                     Ok(GroupEstimate {
                         key: group.key.clone(),
@@ -85,4 +128,39 @@ pub fn compute(
         rows.extend(r?);
     }
     Ok(rows)
+}
+
+/// Whether relative-poverty measures must be evaluated on the pooled groups.
+pub(crate) fn pools(table: &Table, measures: &[Measure], options: &Options) -> bool {
+    table.groups.len() > 1
+        && options.threshold == ThresholdScope::Population
+        && measures.iter().any(Measure::uses_population_threshold)
+}
+
+/// Every group's observations in one sample, sorted once, with each sorted observation's
+/// group index (for [`SortedSample::in_domain`]) and the scale applied to the pool.
+fn pooled_sample(table: &Table) -> Result<(SortedSample, Arc<Vec<u32>>, Scale)> {
+    let n: usize = table.groups.iter().map(|g| g.values.len()).sum();
+    let weighted = table.groups.iter().any(|g| g.weights.is_some());
+    let mut values = Vec::with_capacity(n);
+    let mut weights = Vec::with_capacity(if weighted { n } else { 0 });
+    let mut ids = Vec::with_capacity(n);
+    for (g, group) in table.groups.iter().enumerate() {
+        values.extend_from_slice(&group.values);
+        if weighted {
+            match &group.weights {
+                Some(w) => weights.extend_from_slice(w),
+                None => weights.extend(std::iter::repeat_n(1.0, group.values.len())),
+            }
+        }
+        ids.extend(std::iter::repeat_n(g as u32, group.values.len()));
+    }
+    let mut weights = weighted.then_some(weights);
+    let scale = Scale::of(&values, weights.as_deref());
+    scale.apply(&mut values, weights.as_deref_mut());
+    let location = Location::column(table.path.clone(), table.value_column.clone());
+    let sample =
+        SortedSample::with_labels(values, weights, ids).map_err(|e| e.at_column(&location))?;
+    let ids = Arc::new(sample.labels().expect("sorted with labels").to_vec());
+    Ok((sample, ids, scale))
 }

@@ -54,6 +54,18 @@ pub struct TableSpec {
     pub replicate_weights: Vec<String>,
     /// File format; `None`: from the extension.
     pub format: Option<InputFormat>,
+    /// The poverty line of the poverty measures (`fgt0`, `watts`, `poor`, …): one amount, or
+    /// a column of per-row lines (in the units of the value column, per person).
+    pub poverty_line: Option<PovertyLineSpec>,
+}
+
+/// Where a table's poverty line comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PovertyLineSpec {
+    /// One amount for every row.
+    Amount(f64),
+    /// A column of per-row lines (BPS lines differ by province × area × round).
+    Column(String),
 }
 
 /// One group's person-level data, in file order.
@@ -74,6 +86,8 @@ pub struct Group {
     pub persons: f64,
     /// Replicate person weights, one vector per replicate column, aligned with `values`.
     pub replicate_weights: Vec<Vec<f64>>,
+    /// Per-row poverty lines, aligned with `values`, when they come from a column.
+    pub lines: Option<Vec<f64>>,
 }
 
 /// A table split into groups.
@@ -89,6 +103,8 @@ pub struct Table {
     pub extra_labels: Vec<Vec<String>>,
     /// For each extra column, its name and role (see [`TableSpec::extra`]).
     pub extra_columns: Vec<(String, &'static str)>,
+    /// One poverty line for every row (per-row lines live in [`Group::lines`]).
+    pub poverty_line: Option<f64>,
 }
 
 impl TableSpec {
@@ -112,6 +128,9 @@ impl TableSpec {
         }
         for (name, role) in &self.extra {
             wanted.push(Wanted::new(name, role));
+        }
+        if let Some(PovertyLineSpec::Column(name)) = &self.poverty_line {
+            wanted.push(Wanted::new(name, "poverty line"));
         }
         wanted
     }
@@ -265,6 +284,7 @@ impl Table {
                         extra: vec![Vec::new(); g.extra.len()],
                         persons: 0.0,
                         replicate_weights: vec![Vec::new(); g.replicate_weights.len()],
+                        lines: g.lines.as_ref().map(|_| Vec::new()),
                     });
                     groups.len() - 1
                 }
@@ -282,6 +302,9 @@ impl Table {
             for (tr, gr) in t.replicate_weights.iter_mut().zip(&g.replicate_weights) {
                 tr.extend_from_slice(gr);
             }
+            if let (Some(tl), Some(gl)) = (t.lines.as_mut(), g.lines.as_ref()) {
+                tl.extend_from_slice(gl);
+            }
         }
         Table {
             path: self.path.clone(),
@@ -290,6 +313,7 @@ impl Table {
             value_column: self.value_column.clone(),
             extra_labels: self.extra_labels.clone(),
             extra_columns: self.extra_columns.clone(),
+            poverty_line: self.poverty_line,
         }
     }
 }

@@ -4,8 +4,8 @@
 use super::{Group, Table};
 use crate::error::{Error, Location, Result};
 use crate::measure::positive::NonPositivePolicy;
-use crate::measure::{Measure, Options};
-use crate::sample::{Scale, SortedSample};
+use crate::measure::{Estimate, Measure, Options};
+use crate::sample::{PovertyLines, Scale, SortedSample};
 use crate::survey::design::{Design, DesignCodes, LonelyPsu};
 use crate::survey::replicate::{ReplicateMethod, Replicates};
 use crate::survey::{estimate, DesignedSample, Interval, SurveyEstimate, Tick, Variance};
@@ -88,20 +88,51 @@ pub fn infer(
         .iter()
         .find(|m| m.needs_positive_values())
         .map(Measure::name);
+    // Relative-poverty measures take the threshold from the whole round: they are estimated
+    // on the round's pooled sample, each group a domain of it (convey's domain linearization;
+    // replicates re-estimate the threshold from the whole round).
+    let pooled_measures: Vec<Measure> =
+        if groups.len() > 1 && options.threshold == crate::measure::ThresholdScope::Population {
+            measures
+                .iter()
+                .filter(|m| m.uses_population_threshold())
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+    let own_measures: Vec<Measure> = measures
+        .iter()
+        .filter(|m| !pooled_measures.contains(m))
+        .cloned()
+        .collect();
+    let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
+    let pool = if pooled_measures.is_empty() {
+        None
+    } else {
+        Some(Pool::new(table, &groups, &psu_by_group, given_weights)?)
+    };
+    let pool_given = match (&pool, spec.method) {
+        (Some(p), SeMethod::GivenReplicates { scale, mse }) => {
+            Some(given_replicates(&p.group, scale, mse))
+        }
+        _ => None,
+    };
     // Groups run in parallel (each one's numbers do not depend on the others or on the
     // threads); the rows, and the first error, come back in group order.
-    let one = |(group, psu_of_obs): (&&Group, &Vec<u32>)| -> Result<Vec<GroupInference>> {
-        let mut out = Vec::with_capacity(measures.len());
-        if options.non_positive == NonPositivePolicy::Error {
-            if let Some(m) = &needs_positive {
-                group.require_positive(table, m)?;
+    let one =
+        |(g, (group, psu_of_obs)): (usize, (&&Group, &Vec<u32>))| -> Result<Vec<GroupInference>> {
+            let mut out = Vec::with_capacity(measures.len());
+            if options.non_positive == NonPositivePolicy::Error {
+                if let Some(m) = &needs_positive {
+                    group.require_positive(table, m)?;
+                }
             }
-        }
-        let context = group.describe(&table.by);
-        if group.values.len() < 2 {
-            // One observation has no spread between PSUs or replicates to speak of: every
-            // method would report 0, which is not an estimate of anything.
-            return Err(Error::Undefined {
+            let context = group.describe(&table.by);
+            if group.values.len() < 2 {
+                // One observation has no spread between PSUs or replicates to speak of: every
+                // method would report 0, which is not an estimate of anything.
+                return Err(Error::Undefined {
                 location: value_location(table),
                 measure: "the standard error".into(),
                 reason: format!(
@@ -110,66 +141,122 @@ pub fn infer(
                 ),
                 context,
             });
-        }
-        let in_group = |e: Error| e.at_column(&value_location(table)).in_context(&context);
-        let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
-        let (sample, psu_sorted, scale) =
-            domain_sample(group, psu_of_obs, given_weights).map_err(in_group)?;
-        let given;
-        let variance = match spec.method {
-            SeMethod::Linearization => Variance::Linearization,
-            SeMethod::Replicates(_) => Variance::Replicates(
-                shared
-                    .as_ref()
-                    .expect("replicates were built for this method"),
-            ),
-            SeMethod::GivenReplicates { scale, mse } => {
-                given = given_replicates(group, scale, mse);
-                Variance::Replicates(&given)
             }
+            let in_group = |e: Error| e.at_column(&value_location(table)).in_context(&context);
+            let (sample, psu_sorted, scale) =
+                domain_sample(table, group, psu_of_obs, given_weights, false).map_err(in_group)?;
+            let given;
+            let variance = match spec.method {
+                SeMethod::Linearization => Variance::Linearization,
+                SeMethod::Replicates(_) => Variance::Replicates(
+                    shared
+                        .as_ref()
+                        .expect("replicates were built for this method"),
+                ),
+                SeMethod::GivenReplicates { scale, mse } => {
+                    given = given_replicates(group, scale, mse);
+                    Variance::Replicates(&given)
+                }
+            };
+            let ds = DesignedSample {
+                sample: &sample,
+                psu: &psu_sorted,
+                design: &design,
+                persons: group.persons,
+            };
+            let mut results = estimate(
+                &ds,
+                &variance,
+                &own_measures,
+                options,
+                spec.level,
+                spec.interval,
+                tick,
+            )
+            .map_err(in_group)?
+            .into_iter()
+            .map(|r| (r, scale, None));
+            let mut from_pool = match &pool {
+                None => Vec::new().into_iter(),
+                Some(p) => {
+                    let domain = p.sample.in_domain(p.ids.clone(), g as u32);
+                    let pool_variance = match (&variance, &pool_given) {
+                        (Variance::Replicates(_), Some(given)) => Variance::Replicates(given),
+                        (Variance::Replicates(shared), None) => Variance::Replicates(shared),
+                        (Variance::Linearization, _) => Variance::Linearization,
+                    };
+                    let ds = DesignedSample {
+                        sample: &domain,
+                        psu: &p.psu_sorted,
+                        design: &design,
+                        persons: group.persons,
+                    };
+                    // The group's own rows and population, in the data's units.
+                    let own = Estimate {
+                        value: 0.0,
+                        n: sample.len(),
+                        population: sample.total_weight(),
+                        excluded: 0,
+                    };
+                    let population = scale.unscale_estimate(&pooled_measures[0], own).population;
+                    estimate(
+                        &ds,
+                        &pool_variance,
+                        &pooled_measures,
+                        options,
+                        spec.level,
+                        spec.interval,
+                        tick,
+                    )
+                    .map_err(in_group)?
+                    .into_iter()
+                    .map(|mut r| {
+                        // No design effect: the influence spans the whole round, not the group.
+                        r.estimate.n = own.n;
+                        r.estimate.excluded = 0;
+                        r.inference.deff = None;
+                        (r, p.scale, Some(population))
+                    })
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                }
+            };
+            for m in measures {
+                let (mut r, scale, population) = if pooled_measures.contains(m) {
+                    from_pool.next()
+                } else {
+                    results.next()
+                }
+                .expect("one result per measure");
+                r.estimate = scale.unscale_estimate(m, r.estimate);
+                if let Some(p) = population {
+                    r.estimate.population = p;
+                }
+                let i = &mut r.inference;
+                for v in [&mut i.se, &mut i.ci_lower, &mut i.ci_upper] {
+                    *v = scale.unscale(m, *v);
+                }
+                let i = &r.inference;
+                super::require_finite(r.estimate.value, m, "estimate").map_err(in_group)?;
+                for (value, what) in [
+                    (i.se, "standard error"),
+                    (i.ci_lower, "interval"),
+                    (i.ci_upper, "interval"),
+                ] {
+                    super::require_finite(value, m, what).map_err(in_group)?;
+                }
+                out.push(GroupInference {
+                    key: group.key.clone(),
+                    measure: m.clone(),
+                    result: r,
+                });
+            }
+            Ok(out)
         };
-        let ds = DesignedSample {
-            sample: &sample,
-            psu: &psu_sorted,
-            design: &design,
-            persons: group.persons,
-        };
-        let results = estimate(
-            &ds,
-            &variance,
-            measures,
-            options,
-            spec.level,
-            spec.interval,
-            tick,
-        )
-        .map_err(in_group)?;
-        for (m, mut r) in measures.iter().zip(results) {
-            r.estimate = scale.unscale_estimate(m, r.estimate);
-            let i = &mut r.inference;
-            for v in [&mut i.se, &mut i.ci_lower, &mut i.ci_upper] {
-                *v = scale.unscale(m, *v);
-            }
-            let i = &r.inference;
-            super::require_finite(r.estimate.value, m, "estimate").map_err(in_group)?;
-            for (value, what) in [
-                (i.se, "standard error"),
-                (i.ci_lower, "interval"),
-                (i.ci_upper, "interval"),
-            ] {
-                super::require_finite(value, m, what).map_err(in_group)?;
-            }
-            out.push(GroupInference {
-                key: group.key.clone(),
-                measure: m.clone(),
-                result: r,
-            });
-        }
-        Ok(out)
-    };
     let per_group: Vec<Result<Vec<GroupInference>>> = groups
         .par_iter()
         .zip(psu_by_group.par_iter())
+        .enumerate()
         .map(one)
         .collect();
     let mut rows = Vec::new();
@@ -180,22 +267,26 @@ pub fn infer(
 }
 
 /// A domain's sample, sorted once, and the PSU of each sorted observation. The sort carries
-/// each observation's PSU, or, for replicate weights from the file, its position in the group
-/// (to find its replicate weights).
+/// each observation's PSU, or, when replicate weights from the file or per-row poverty lines
+/// must follow the observations, its position in the group (to find its replicate weights and
+/// its line). The table's poverty line, one amount or per row, is attached to the sample.
 fn domain_sample(
+    table: &Table,
     group: &Group,
     psu_of_obs: &[u32],
     given_weights: bool,
+    keep_positions: bool,
 ) -> Result<(SortedSample, Vec<u32>, Scale)> {
+    let by_position = given_weights || group.lines.is_some() || keep_positions;
     let positions: Vec<u32>;
-    let labels: &[u32] = if given_weights {
+    let labels: &[u32] = if by_position {
         positions = (0..group.values.len() as u32).collect();
         &positions
     } else {
         psu_of_obs
     };
     let scale = Scale::of(&group.values, group.weights.as_deref());
-    let sample = if scale.is_identity() {
+    let mut sample = if scale.is_identity() {
         SortedSample::with_labels_from_slices(&group.values, group.weights.as_deref(), labels)?
     } else {
         // Values or weights near the ends of the double range, brought into it (a copy).
@@ -204,7 +295,7 @@ fn domain_sample(
         SortedSample::with_labels(values, weights, labels.to_vec())?
     };
     let sorted_labels = sample.labels().expect("the sample was built with labels");
-    let psu_sorted: Vec<u32> = if given_weights {
+    let psu_sorted: Vec<u32> = if by_position {
         sorted_labels
             .iter()
             .map(|&i| psu_of_obs[i as usize])
@@ -212,7 +303,88 @@ fn domain_sample(
     } else {
         sorted_labels.to_vec()
     };
+    let lines = match (&group.lines, table.poverty_line) {
+        (Some(lines), _) => Some(PovertyLines::PerObservation(std::sync::Arc::new(
+            sorted_labels.iter().map(|&i| lines[i as usize]).collect(),
+        ))),
+        (None, Some(z)) => Some(PovertyLines::Constant(z)),
+        (None, None) => None,
+    };
+    if let Some(lines) = lines {
+        sample.set_poverty_lines(scale.apply_to_lines(&lines));
+    }
     Ok((sample, psu_sorted, scale))
+}
+
+/// A survey round's groups pooled into one sample, sorted once, with the group index and PSU
+/// of each sorted observation: the population that relative-poverty thresholds come from.
+struct Pool {
+    /// The pooled rows as one group (for replicate weights from the file).
+    group: Group,
+    sample: SortedSample,
+    psu_sorted: Vec<u32>,
+    ids: std::sync::Arc<Vec<u32>>,
+    scale: Scale,
+}
+
+impl Pool {
+    fn new(
+        table: &Table,
+        groups: &[&Group],
+        psu_by_group: &[Vec<u32>],
+        given: bool,
+    ) -> Result<Pool> {
+        let mut pooled = Group {
+            key: Vec::new(),
+            values: Vec::new(),
+            weights: groups.iter().any(|g| g.weights.is_some()).then(Vec::new),
+            rows: Vec::new(),
+            extra: Vec::new(),
+            persons: 0.0,
+            replicate_weights: vec![Vec::new(); groups[0].replicate_weights.len()],
+            lines: groups[0].lines.as_ref().map(|_| Vec::new()),
+        };
+        let mut psu = Vec::new();
+        let mut id_of_position = Vec::new();
+        for (g, (group, group_psu)) in groups.iter().zip(psu_by_group).enumerate() {
+            let n = group.values.len();
+            pooled.values.extend_from_slice(&group.values);
+            if let Some(w) = pooled.weights.as_mut() {
+                match &group.weights {
+                    Some(gw) => w.extend_from_slice(gw),
+                    None => w.extend(std::iter::repeat_n(1.0, n)),
+                }
+            }
+            for (t, r) in pooled
+                .replicate_weights
+                .iter_mut()
+                .zip(&group.replicate_weights)
+            {
+                t.extend_from_slice(r);
+            }
+            if let (Some(t), Some(l)) = (pooled.lines.as_mut(), group.lines.as_ref()) {
+                t.extend_from_slice(l);
+            }
+            pooled.persons += group.persons;
+            psu.extend_from_slice(group_psu);
+            id_of_position.extend(std::iter::repeat_n(g as u32, n));
+        }
+        let (sample, psu_sorted, scale) = domain_sample(table, &pooled, &psu, given, true)
+            .map_err(|e| e.at_column(&value_location(table)))?;
+        let ids = sample
+            .labels()
+            .expect("sorted with positions")
+            .iter()
+            .map(|&i| id_of_position[i as usize])
+            .collect();
+        Ok(Pool {
+            group: pooled,
+            sample,
+            psu_sorted,
+            ids: std::sync::Arc::new(ids),
+            scale,
+        })
+    }
 }
 
 /// The replicate weights a group's rows carry, as replicates.
