@@ -59,7 +59,7 @@ fn settings() -> impl Strategy<Value = (bool, bool, usize, bool, bool)> {
 }
 
 const MEASURES: &str =
-    "gini,theil_t,mld,ge_2,atkinson_1,share_bottom40,palma,qsr,hoover,mean,median,cv";
+    "gini,theil_t,mld,ge_2,atkinson_1,share_bottom40,palma,qsr,hoover,mean,median,cv,fgt0,fgt2,watts,poor,arpt,arpr,rmpg";
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
@@ -72,6 +72,7 @@ proptest! {
             weight: weighted.then(|| "w".to_string()),
             by: if grouped { vec!["g".into()] } else { Vec::new() },
             extra: if se { vec![("h".into(), "strata")] } else { Vec::new() },
+            poverty_line: Some(ginikit::table::PovertyLineSpec::Amount(1.0)),
             ..TableSpec::default()
         };
         let options = Options {
@@ -82,6 +83,7 @@ proptest! {
                 GiniConvention::SmallSampleFrequency,
             ][convention],
             non_positive: if exclude { NonPositivePolicy::Exclude } else { NonPositivePolicy::Error },
+            ..Options::default()
         };
         let measures = Measure::parse_list(MEASURES).unwrap();
         let Ok(table) = read_csv_bytes(text.as_bytes(), "generated", &spec) else {

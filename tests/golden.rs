@@ -105,6 +105,7 @@ fn reference_values_from_peers() {
                 let options = Options {
                     gini,
                     non_positive: NonPositivePolicy::Error,
+                    ..Options::default()
                 };
                 let got = m.evaluate(&sample, &options).unwrap().value;
                 let expected: f64 = r["expected"].parse().unwrap();

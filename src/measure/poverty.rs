@@ -62,11 +62,14 @@ pub struct Fgt {
 
 impl Estimator for Fgt {
     fn name(&self) -> String {
-        match self.alpha {
-            a if a == 0.0 => "fgt0".into(),
-            a if a == 1.0 => "fgt1".into(),
-            a if a == 2.0 => "fgt2".into(),
-            a => format!("fgt_{a}"),
+        if self.alpha == 0.0 {
+            "fgt0".into()
+        } else if self.alpha == 1.0 {
+            "fgt1".into()
+        } else if self.alpha == 2.0 {
+            "fgt2".into()
+        } else {
+            format!("fgt_{}", self.alpha)
         }
     }
     fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
