@@ -9,6 +9,7 @@ pub mod cells;
 const PROVINCE_CELLS: &str = include_str!("../../datasets/bps/province_cells.csv");
 const GINI_NATIONAL: &str = include_str!("../../datasets/bps/gini_national.csv");
 const SHARES_NATIONAL: &str = include_str!("../../datasets/bps/shares_national.csv");
+const POVERTY_NATIONAL: &str = include_str!("../../datasets/bps/poverty_national.csv");
 
 /// One province × area × round row of the published tables.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +26,8 @@ pub struct CellFact {
     pub p0_pct: Option<f64>,
     /// Poor persons, thousands.
     pub poor_thousand: Option<f64>,
+    /// Poverty gap index P1 (BPS "indeks kedalaman kemiskinan"), in index points (×100).
+    pub p1: Option<f64>,
     pub gini: Option<f64>,
     pub status: String,
 }
@@ -108,6 +111,7 @@ pub fn province_cells() -> Result<Vec<CellFact>> {
                 poverty_line: number(r.get("poverty_line")),
                 p0_pct: number(r.get("p0_pct")),
                 poor_thousand: number(r.get("poor_thousand")),
+                p1: number(r.get("p1")),
                 gini: number(r.get("gini")),
                 status: r.get("status").cloned().unwrap_or_default(),
             })
@@ -156,4 +160,54 @@ pub fn lookup(facts: &[NationalFact], period: &str, area: &str) -> Option<f64> {
         .iter()
         .find(|f| f.period == period && f.area == area)
         .map(|f| f.value)
+}
+
+/// Published national poverty headcounts P0 (fractions) by period and area
+/// (`datasets/bps/poverty_national.csv`).
+///
+/// ```
+/// let p0 = ginikit::bps::national_p0();
+/// assert_eq!(ginikit::bps::lookup(&p0, "2018-09", "total"), Some(0.0966));
+/// ```
+pub fn national_p0() -> Vec<NationalFact> {
+    national(POVERTY_NATIONAL, "p0_pct")
+        .into_iter()
+        .map(|f| NationalFact {
+            value: f.value / 100.0,
+            ..f
+        })
+        .collect()
+}
+
+/// A national or area figure aggregated from the published province × area cells of
+/// `period`, weighting each cell by its population (poor persons / P0): P0 as Σpoor/Σpop and
+/// P1 as the population-weighted mean of the cells' P1 (both fractions). `area` is `total`,
+/// `urban` or `rural`; `None` when a cell lacks a figure. Derived, not published.
+pub fn aggregate_cells(period: &str, area: &str, what: &str) -> Option<f64> {
+    let cells = province_cells().ok()?;
+    let (mut pop, mut poor, mut p1) = (0.0, 0.0, 0.0);
+    let mut seen: Vec<u32> = Vec::new();
+    // One row per province (a suspect duplicate is skipped); `total` uses the provinces'
+    // total rows.
+    for c in cells
+        .iter()
+        .filter(|c| c.period == period && c.area == area)
+    {
+        if seen.contains(&c.province_code) {
+            continue;
+        }
+        seen.push(c.province_code);
+        let population = c.poor_thousand? * 1000.0 / (c.p0_pct? / 100.0);
+        pop += population;
+        poor += c.poor_thousand? * 1000.0;
+        p1 += population * c.p1? / 100.0;
+    }
+    if seen.is_empty() || pop <= 0.0 {
+        return None;
+    }
+    match what {
+        "p0" => Some(poor / pop),
+        "p1" => Some(p1 / pop),
+        _ => None,
+    }
 }

@@ -160,6 +160,9 @@ pub struct DomainEstimate {
     pub ci_upper: f64,
     /// BPS's published figure for the same round, domain and measure.
     pub published: Option<f64>,
+    /// True when `published` is aggregated from BPS's province × area figures (population-
+    /// weighted) rather than a published national figure.
+    pub published_derived: bool,
 }
 
 /// Everything estimated for one round.
@@ -169,6 +172,9 @@ pub struct RoundResult {
     pub rows: Vec<DomainEstimate>,
     /// The national Lorenz curve at 201 points.
     pub lorenz: Vec<LorenzPoint>,
+    /// Why there is no poverty table for the round (no published poverty line for one of its
+    /// province × area cells), if there is none.
+    pub poverty_missing: Option<String>,
 }
 
 impl RoundResult {
@@ -222,6 +228,12 @@ pub fn gini() -> Measure {
 /// The bottom-40 % share measure.
 pub fn bottom40() -> Measure {
     Measure::parse("share_bottom40").expect("share_bottom40 is a registered measure")
+}
+
+/// The poverty measures of the reproduction: headcount P0, gap P1, severity P2 against each
+/// province × area × round's published poverty line.
+pub fn poverty_measures() -> [Measure; 3] {
+    ["fgt0", "fgt1", "fgt2"].map(|n| Measure::parse(n).expect("registered poverty measure"))
 }
 
 impl Reproduction {
@@ -292,6 +304,7 @@ pub fn reproduce_tables(
     let cells = bps::province_cells()?;
     let published_series = bps::national_gini();
     let published_b40 = bps::national_bottom40();
+    let published_p0 = bps::national_p0();
     let published = |round: &str, d: &DomainEstimate| -> Option<f64> {
         match (&d.province, d.measure.name().as_str()) {
             (Some(p), "gini") => cells
@@ -304,6 +317,7 @@ pub fn reproduce_tables(
                 .and_then(|c| c.gini),
             (None, "gini") => bps::lookup(&published_series, round, &d.area),
             (None, "share_bottom40") => bps::lookup(&published_b40, round, &d.area),
+            (None, "fgt0") => bps::lookup(&published_p0, round, &d.area),
             _ => None,
         }
     };
@@ -318,6 +332,19 @@ pub fn reproduce_tables(
             }
             for d in &mut r.rows {
                 d.published = published(&r.label, d);
+                // Aggregated from the province cells where no national figure is at hand
+                // (P0 by area in 2017-09; P1 always): derived, and marked so.
+                if d.published.is_none() && d.province.is_none() {
+                    let what = match d.measure.name().as_str() {
+                        "fgt0" => Some("p0"),
+                        "fgt1" => Some("p1"),
+                        _ => None,
+                    };
+                    if let Some(what) = what {
+                        d.published = bps::aggregate_cells(&r.label, &d.area, what);
+                        d.published_derived = d.published.is_some();
+                    }
+                }
             }
             rounds.push(r);
         }
@@ -332,7 +359,8 @@ pub fn reproduce_tables(
         });
     };
     let mut changes = Vec::new();
-    for measure in [gini(), bottom40()] {
+    let [p0, p1, p2] = poverty_measures();
+    for measure in [gini(), bottom40(), p0, p1, p2] {
         for area in ["total", "urban", "rural"] {
             if let (Some(x), Some(y)) = (
                 rounds[from].find(area, &measure),
@@ -401,12 +429,20 @@ fn round_results(
         .into_iter()
         .map(|(label, members)| {
             let mut rows = Vec::new();
-            let national = table.regroup(&members, &[]);
-            rows.extend(domain_rows(domains(&national, &national_measures)?, |_| {
+            // Each province × area cell carries BPS's poverty line of the round.
+            let mut cells = table.regroup(&members, &[offset, offset + 1]);
+            let poverty_missing = attach_poverty_lines(&mut cells, &label, names).err();
+            let all: Vec<usize> = (0..cells.groups.len()).collect();
+            let mut measures = national_measures.to_vec();
+            if poverty_missing.is_none() {
+                measures.extend(poverty_measures());
+            }
+            let national = cells.regroup(&all, &[]);
+            rows.extend(domain_rows(domains(&national, &measures)?, |_| {
                 ("total".into(), None)
             }));
-            let by_area = table.regroup(&members, &[offset + 1]);
-            rows.extend(domain_rows(domains(&by_area, &national_measures)?, |k| {
+            let by_area = cells.regroup(&all, &[1]);
+            rows.extend(domain_rows(domains(&by_area, &measures)?, |k| {
                 (area_name(&k[0]), None)
             }));
             let by_province = table.regroup(&members, &[offset]);
@@ -425,9 +461,38 @@ fn round_results(
                 label,
                 rows,
                 lorenz,
+                poverty_missing,
             })
         })
         .collect()
+}
+
+/// Sets every province × area group's rows to the round's published poverty line of that
+/// cell (`bps::cells`: missing published rows derived as stated there). `Err` says which cell
+/// has no line (a round BPS did not publish, a province or area code not known).
+fn attach_poverty_lines(
+    cells: &mut Table,
+    round: &str,
+    names: &[(String, String)],
+) -> std::result::Result<(), String> {
+    let published = bps::cells::cells(round)
+        .map_err(|_| format!("round {round} has no published poverty lines"))?;
+    for g in &mut cells.groups {
+        let (province, area) = (&g.key[0], area_name(&g.key[1]));
+        let code = names
+            .iter()
+            .find(|(c, n)| c == province || n.eq_ignore_ascii_case(province))
+            .map(|(c, _)| c.clone());
+        let line = published
+            .iter()
+            .find(|c| Some(c.province_code.to_string()) == code && c.area.name() == area)
+            .map(|c| c.poverty_line)
+            .ok_or_else(|| {
+                format!("no published poverty line for province {province}, area {area} in {round}")
+            })?;
+        g.lines = Some(vec![line; g.values.len()]);
+    }
+    Ok(())
 }
 
 fn domain_rows(
@@ -447,6 +512,7 @@ fn domain_rows(
                 ci_lower: r.result.inference.ci_lower,
                 ci_upper: r.result.inference.ci_upper,
                 published: None,
+                published_derived: false,
             }
         })
         .collect()

@@ -1,7 +1,7 @@
 //! The reproduction as tables: national, change and province tables for people, all of it as
 //! tidy rows for programs, and the whole text report.
 
-use super::{bottom40, gini, DomainEstimate, Reproduction, RoundResult};
+use super::{bottom40, gini, poverty_measures, DomainEstimate, Reproduction, RoundResult};
 use crate::report::tidy::method_description;
 use crate::report::{Cell, OutputFormat, Report, Style};
 use std::path::PathBuf;
@@ -47,6 +47,58 @@ pub fn national_table(r: &Reproduction) -> Report {
         }
     }
     report
+}
+
+/// Round × area poverty: headcount P0 (the synthetic rounds are calibrated to it), gap P1 and
+/// severity P2 (not fitted), beside BPS's figures; `source` says whether the figure is
+/// BPS's national one or aggregated from its province × area cells.
+pub fn poverty_table(r: &Reproduction) -> Report {
+    let mut report = Report {
+        columns: [
+            "round",
+            "area",
+            "measure",
+            "estimate",
+            "se",
+            "ci_lower",
+            "ci_upper",
+            "published",
+            "source",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..Report::default()
+    };
+    for round in &r.rounds {
+        for measure in poverty_measures() {
+            for area in ["total", "urban", "rural"] {
+                if let Some(d) = round.find(area, &measure) {
+                    let s = Style::of(&measure);
+                    report.rows.push(vec![
+                        Cell::Text(round.label.clone()),
+                        Cell::Text(area.into()),
+                        Cell::Text(measure.name()),
+                        Cell::Number(d.estimate, s),
+                        Cell::Number(d.se, s),
+                        Cell::Number(d.ci_lower, s),
+                        Cell::Number(d.ci_upper, s),
+                        opt(d.published, s),
+                        Cell::Text(published_source(d).into()),
+                    ]);
+                }
+            }
+        }
+    }
+    report
+}
+
+/// Where a published figure comes from.
+fn published_source(d: &DomainEstimate) -> &'static str {
+    match (d.published, d.published_derived) {
+        (None, _) => "not available",
+        (Some(_), true) => "aggregated from BPS province cells",
+        (Some(_), false) => "BPS",
+    }
 }
 
 /// The tested changes; with `marks`, a `sig` column (`*` where the interval excludes zero).
@@ -132,6 +184,7 @@ pub fn tidy_report(r: &Reproduction) -> Report {
             "to",
             "change",
             "p_value",
+            "published_source",
         ]
         .map(String::from)
         .to_vec(),
@@ -159,6 +212,7 @@ pub fn tidy_report(r: &Reproduction) -> Report {
             Cell::Text(to.clone()),
             Cell::Number(c.change, s),
             Cell::Number(c.p_value, Style::PValue),
+            Cell::Empty,
         ]);
     }
     report
@@ -182,6 +236,8 @@ fn estimate_row(round: &str, d: &DomainEstimate) -> Vec<Cell> {
         Cell::Empty,
         Cell::Empty,
         Cell::Empty,
+        d.published
+            .map_or(Cell::Empty, |_| Cell::Text(published_source(d).into())),
     ]
 }
 
@@ -206,6 +262,14 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
     );
     change_table(r, true).render(format, &mut out)?;
     out.extend_from_slice(format!("\n{}\n", r.summary()).as_bytes());
+    let poverty = poverty_table(r);
+    if !poverty.rows.is_empty() {
+        heading(
+            &mut out,
+            "Poverty: headcount P0 (the synthetic rounds are fitted to it), gap P1 and severity P2 (not fitted)",
+        );
+        poverty.render(format, &mut out)?;
+    }
     heading(&mut out, "Gini ratio by province");
     province_table(r).render(format, &mut out)?;
     let mut tail = vec![
@@ -220,6 +284,17 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
         "note: se of a change = sqrt(se_from^2 + se_to^2): the rounds are independent samples."
             .into(),
     ];
+    if !poverty.rows.is_empty() {
+        tail.push("note: poverty against BPS's poverty line of each province x area x round (datasets/bps/province_cells.csv); poor = below the line. Published P1 is aggregated from BPS's province x area P1 (population-weighted); BPS's national P2 is not in the bundled sources.".into());
+    }
+    for round in &r.rounds {
+        if let Some(why) = &round.poverty_missing {
+            tail.push(format!(
+                "note: no poverty table for {}: {why}.",
+                round.label
+            ));
+        }
+    }
     if synthetic {
         tail.push("note: data: SYNTHETIC Susenas-shaped household tables calibrated to BPS figures (datasets/susenas-synthetic/CARD.md); published: BPS (datasets/bps).".into());
     }
