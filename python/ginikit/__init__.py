@@ -279,7 +279,7 @@ class Design:
         return bool(self.strata or self.psu or self.fpc or self.repweights)
 
 
-def _specs(value, design, by, per_capita, se, replicates, seed, level, ci, fay_rho):
+def _specs(value, design, by, per_capita, se, replicates, seed, level, ci, fay_rho, poverty_line=None):
     design = design or Design()
     by = [by] if isinstance(by, str) else list(by or [])
     spec = {
@@ -289,6 +289,7 @@ def _specs(value, design, by, per_capita, se, replicates, seed, level, ci, fay_r
         "per_capita": per_capita,
         "by": by,
         "repweights": list(design.repweights),
+        "poverty_line": poverty_line,
     }
     if se is None and design.has_design():
         se = "replicate-weights" if design.repweights else "linearization"
@@ -310,6 +311,8 @@ def _specs(value, design, by, per_capita, se, replicates, seed, level, ci, fay_r
             "rep_mse": design.rep_mse,
         }
     columns = [value, design.weight, design.size, *by, *design.repweights]
+    if isinstance(poverty_line, str):
+        columns.append(poverty_line)
     if survey is not None:
         columns += [design.strata, design.psu, design.fpc]
     return spec, survey, columns
@@ -331,6 +334,7 @@ def compute(
     fay_rho: float = 0.5,
     convention: str = "midpoint",
     non_positive: str = "error",
+    poverty_line: float | str | None = None,
     progress: Any = True,
 ):
     """Measures per group of a household or person table — the rows `gini compute` prints:
@@ -341,7 +345,9 @@ def compute(
     standard errors are design-based: "linearization" (influence values), "bootstrap"
     (Rao–Wu, `replicates`, `seed`), "jackknife" (JKn), "brr", "fay", or "replicate-weights"
     (`Design(repweights=...)`). Groups are domains of the whole design. `per_capita` divides
-    the value by the household size. Long replicate runs show a progress bar (off with
+    the value by the household size. `poverty_line` (an amount, or the name of a column of
+    per-row lines) is the line of the poverty measures `fgt0`, `fgt1`, `fgt2`, `watts`,
+    `poor`. Long replicate runs show a progress bar (off with
     `progress=False`; a callable gets ``(done, total)``) and stop on KeyboardInterrupt.
 
     >>> import pyarrow as pa
@@ -349,7 +355,9 @@ def compute(
     >>> [round(v, 12) for v in compute(t, "x", by="g", measures=["gini"])["estimate"].to_pylist()]
     [0.166666666667, 0.071428571429]
     """
-    spec, survey, columns = _specs(value, design, by, per_capita, se, replicates, seed, level, ci, fay_rho)
+    spec, survey, columns = _specs(
+        value, design, by, per_capita, se, replicates, seed, level, ci, fay_rho, poverty_line
+    )
     capsule = _frames.stream(df, columns)
     result = _ext.compute_stream(
         capsule,
@@ -381,6 +389,7 @@ def trend(
     fay_rho: float = 0.5,
     convention: str = "midpoint",
     non_positive: str = "error",
+    poverty_line: float | str | None = None,
     progress: bool = True,
 ):
     """Changes of measures between survey rounds — the rows `gini trend` prints: group
@@ -389,7 +398,9 @@ def trend(
     round), or one frame with a `period` column. Each round is estimated against its own
     design; ``se(change) = √(se₁² + se₂²)`` (independent samples). `pairs` picks (from, to)
     rounds; by default consecutive rounds."""
-    spec, survey, columns = _specs(value, design, by, per_capita, se, replicates, seed, level, "normal", fay_rho)
+    spec, survey, columns = _specs(
+        value, design, by, per_capita, se, replicates, seed, level, "normal", fay_rho, poverty_line
+    )
     if isinstance(rounds, Mapping):
         items = list(rounds.items())
     else:

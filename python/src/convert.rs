@@ -12,7 +12,7 @@ use ginikit::survey::design::LonelyPsu;
 use ginikit::survey::replicate::ReplicateMethod;
 use ginikit::survey::Interval;
 use ginikit::table::survey::{SeMethod, SurveySpec};
-use ginikit::table::TableSpec;
+use ginikit::table::{PovertyLineSpec, TableSpec};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -116,8 +116,25 @@ pub fn table_spec(d: &Bound<'_, PyDict>) -> PyResult<TableSpec> {
         per_capita: get!(d, "per_capita", bool).unwrap_or(false),
         by: get!(d, "by", Vec<String>).unwrap_or_default(),
         replicate_weights: get!(d, "repweights", Vec<String>).unwrap_or_default(),
+        poverty_line: poverty_line(d)?,
         ..TableSpec::default()
     })
+}
+
+/// `poverty_line=`: a number is one amount for everybody, a string names a column.
+fn poverty_line(d: &Bound<'_, PyDict>) -> PyResult<Option<PovertyLineSpec>> {
+    let Some(v) = given(d, "poverty_line")? else {
+        return Ok(None);
+    };
+    if let Ok(name) = v.extract::<String>() {
+        return Ok(Some(PovertyLineSpec::Column(name)));
+    }
+    match v.extract::<f64>() {
+        Ok(z) => Ok(Some(PovertyLineSpec::Amount(z))),
+        Err(_) => Err(usage(
+            "poverty_line= takes an amount (a number) or a column name (a string)".into(),
+        )),
+    }
 }
 
 fn lonely(name: Option<String>) -> PyResult<LonelyPsu> {
