@@ -66,6 +66,7 @@
 
 pub mod bps;
 pub mod error;
+pub mod grouped;
 mod kernel;
 pub mod measure;
 pub mod report;
