@@ -30,6 +30,55 @@ pub enum Command {
     /// household tables, with standard errors, the test of the change, areas, provinces and
     /// charts. Without --data it runs on the bundled synthetic rounds.
     Reproduce(ReproduceArgs),
+    /// Inequality and poverty from grouped data (class shares or cumulative shares and the
+    /// mean): the World Bank's General Quadratic and Beta Lorenz fits, PIP's choice between
+    /// them, and the polygon Gini of the class table.
+    Grouped(GroupedArgs),
+}
+
+/// What the welfare column of a class table holds.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WelfareIs {
+    /// Each class's share of total welfare (percent or fraction).
+    Share,
+    /// Each class's mean welfare per person (Datt's table).
+    Mean,
+}
+
+#[derive(Args, Debug)]
+pub struct GroupedArgs {
+    /// The class table (CSV or Parquet), classes ordered from the poorest.
+    pub file: PathBuf,
+    /// Column with each class's share of the population (percent or fraction); with
+    /// --cumulative, the cumulative share.
+    #[arg(long)]
+    pub population: String,
+    /// Column with each class's share of welfare, or its mean (--welfare-is mean); with
+    /// --cumulative, the cumulative welfare share.
+    #[arg(long)]
+    pub welfare: String,
+    /// What the welfare column holds.
+    #[arg(long, value_enum, default_value_t = WelfareIs::Share)]
+    pub welfare_is: WelfareIs,
+    /// The columns hold cumulative shares (Lorenz points) rather than class shares.
+    #[arg(long, conflicts_with = "welfare_is")]
+    pub cumulative: bool,
+    /// Mean welfare per person of the whole distribution (needed for the median and poverty;
+    /// with --welfare-is mean it defaults to the population-weighted class mean).
+    #[arg(long)]
+    pub mean: Option<f64>,
+    /// Poverty line per person, in the units of the mean.
+    #[arg(long, allow_hyphen_values = true)]
+    pub poverty_line: Option<f64>,
+    /// Input format; by default from the file extension.
+    #[arg(long, value_enum)]
+    pub input_format: Option<FileFormat>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -2,6 +2,7 @@
 
 mod args;
 mod compute;
+mod grouped;
 mod measures;
 mod reproduce;
 mod survey;
@@ -76,6 +77,7 @@ pub fn run() -> ExitCode {
         args::Command::Synth(a) => synth::run(&a),
         args::Command::Measures(a) => measures::run(&a),
         args::Command::Reproduce(a) => reproduce::run(&a),
+        args::Command::Grouped(a) => grouped::run(&a),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -120,6 +122,8 @@ fn column_flag(role: &str) -> &'static str {
         "area" => "--area",
         "round" => "--round",
         "poverty line" => "--poverty-line",
+        "class population" => "--population",
+        "class welfare" => "--welfare",
         _ => "--by",
     }
 }

@@ -23,7 +23,11 @@ pub(crate) fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
         let w = pi2 * t.cosh() / (cosh_u * cosh_u);
         // 1 − tanh(|u|) = 2/(e^{2|u|} + 1)
         let gap = 2.0 / ((2.0 * u.abs()).exp() + 1.0);
-        let x = if u < 0.0 { a + half * gap } else { b - half * gap };
+        let x = if u < 0.0 {
+            a + half * gap
+        } else {
+            b - half * gap
+        };
         if x <= a || x >= b || w == 0.0 {
             return 0.0;
         }

@@ -19,19 +19,22 @@ pub enum Form {
 /// Least squares `y ≈ X β` by modified Gram–Schmidt QR (the columns of `x` are the
 /// regressors); `None` when the columns are linearly dependent.
 fn least_squares<const K: usize>(x: &[[f64; K]], y: &[f64]) -> Option<[f64; K]> {
-    let n = y.len();
-    let mut q: Vec<Vec<f64>> = (0..K).map(|j| x.iter().map(|row| row[j]).collect()).collect();
+    let mut q: Vec<Vec<f64>> = (0..K)
+        .map(|j| x.iter().map(|row| row[j]).collect())
+        .collect();
     let mut r = [[0.0; K]; K];
     for j in 0..K {
         for i in 0..j {
-            let dot: f64 = (0..n).map(|k| q[i][k] * q[j][k]).sum();
+            let (done, rest) = q.split_at_mut(j);
+            let (qi, qj) = (&done[i], &mut rest[0]);
+            let dot: f64 = qi.iter().zip(qj.iter()).map(|(a, b)| a * b).sum();
             r[i][j] = dot;
-            for k in 0..n {
-                q[j][k] -= dot * q[i][k];
+            for (v, u) in qj.iter_mut().zip(qi) {
+                *v -= dot * u;
             }
         }
-        let norm = (0..n).map(|k| q[j][k] * q[j][k]).sum::<f64>().sqrt();
-        if !(norm > 1e-14) {
+        let norm = q[j].iter().map(|v| v * v).sum::<f64>().sqrt();
+        if norm.is_nan() || norm <= 1e-14 {
             return None;
         }
         r[j][j] = norm;
@@ -39,8 +42,9 @@ fn least_squares<const K: usize>(x: &[[f64; K]], y: &[f64]) -> Option<[f64; K]> 
             *v /= norm;
         }
     }
-    let qty: Vec<f64> = (0..K)
-        .map(|j| (0..n).map(|k| q[j][k] * y[k]).sum())
+    let qty: Vec<f64> = q
+        .iter()
+        .map(|qj| qj.iter().zip(y).map(|(a, b)| a * b).sum())
         .collect();
     let mut beta = [0.0; K];
     for j in (0..K).rev() {

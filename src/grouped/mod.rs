@@ -34,7 +34,14 @@ impl Source {
     }
 }
 
-fn invalid(source: &Source, column: &str, row: usize, value: f64, problem: &str, fix: &str) -> Error {
+fn invalid(
+    source: &Source,
+    column: &str,
+    row: usize,
+    value: f64,
+    problem: &str,
+    fix: &str,
+) -> Error {
     Error::OutOfRange {
         location: source.location(column),
         count: 1,
@@ -266,7 +273,11 @@ fn fit(form: Form, pts: &LorenzPoints, mean: f64, line: Option<f64>) -> FitResul
     let mut deciles = [0.0; 10];
     let mut last = 0.0;
     for (k, d) in deciles.iter_mut().enumerate() {
-        let q = if k == 9 { 1.0 } else { form.value((k + 1) as f64 / 10.0) };
+        let q = if k == 9 {
+            1.0
+        } else {
+            form.value((k + 1) as f64 / 10.0)
+        };
         *d = q - last;
         last = q;
     }
@@ -301,7 +312,12 @@ fn fit(form: Form, pts: &LorenzPoints, mean: f64, line: Option<f64>) -> FitResul
 ///
 /// # Errors
 /// Neither curve can be fitted, or neither fit is valid (the message says what to check).
-pub fn analyse(pts: &LorenzPoints, mean: f64, line: Option<f64>, source: &Source) -> Result<GroupedResult> {
+pub fn analyse(
+    pts: &LorenzPoints,
+    mean: f64,
+    line: Option<f64>,
+    source: &Source,
+) -> Result<GroupedResult> {
     if !(mean.is_finite() && mean > 0.0) {
         return Err(Error::InvalidParameter {
             name: "mean",
@@ -340,7 +356,10 @@ pub fn analyse(pts: &LorenzPoints, mean: f64, line: Option<f64>, source: &Source
         (true, false) => true,
         _ => false,
     };
-    let flag = 8 * u8::from(qv) + 4 * u8::from(bv) + 2 * u8::from(normal(&quadratic)) + u8::from(normal(&beta));
+    let flag = 8 * u8::from(qv)
+        + 4 * u8::from(bv)
+        + 2 * u8::from(normal(&quadratic))
+        + u8::from(normal(&beta));
     let use_quadratic_for_poverty = match flag {
         13 | 9 | 7 | 5 | 4 | 1 => false,
         15 | 3 => sse(&quadratic, true) <= sse(&beta, true),

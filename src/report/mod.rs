@@ -51,6 +51,8 @@ pub enum Style {
     Count,
     /// A probability: 4 decimals, or `<0.0001`.
     PValue,
+    /// A fitted parameter or error sum of any magnitude: 6 significant digits.
+    General,
 }
 
 impl Style {
@@ -204,6 +206,9 @@ fn format_for_people(cell: &Cell) -> String {
             }
         }
         Cell::Number(v, Style::Count) => thousands(*v, 0),
+        Cell::Number(v, Style::General) => format!("{v:.6e}")
+            .parse::<f64>()
+            .map_or_else(|_| v.to_string(), |r| r.to_string()),
         Cell::Number(v, Style::Money) => thousands(*v, if v.abs() >= 100.0 { 0 } else { 2 }),
     }
 }

@@ -217,6 +217,38 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     build::table_from_frame(&df, path, spec)
 }
 
+/// Reads numeric columns of a small table as they are (a grouped-data class table): each
+/// `(name, role)` checked to exist, every cell a finite number (the first bad one named).
+pub fn read_numeric_columns(
+    path: &Path,
+    columns: &[(&str, &'static str)],
+    format: Option<InputFormat>,
+) -> Result<Vec<Vec<f64>>> {
+    let format = format.unwrap_or_else(|| InputFormat::from_path(path));
+    let wanted: Vec<Wanted> = columns.iter().map(|(n, r)| Wanted::new(n, r)).collect();
+    let df = match read::read_columns(path, format, &wanted, false) {
+        Err(Error::Malformed { .. }) if format == InputFormat::Csv => {
+            read::read_columns(path, format, &wanted, true)?
+        }
+        other => other?,
+    };
+    columns
+        .iter()
+        .map(|(name, _)| {
+            let v = columns::numeric_column(&df, path, name)?;
+            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                return Err(Error::NonFinite {
+                    location: Location::column(path.to_path_buf(), name.to_string()),
+                    count: v.iter().filter(|x| !x.is_finite()).count(),
+                    first: Position::Row(i + 1),
+                    value: v[i],
+                });
+            }
+            Ok(v)
+        })
+        .collect()
+}
+
 /// [`read_table`] for CSV text held in memory (standard input, a download): the separator is
 /// detected from the header as for files; `source` names the table in messages.
 ///

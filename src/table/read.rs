@@ -66,7 +66,14 @@ impl Wanted {
     fn is_key(&self) -> bool {
         !matches!(
             self.role,
-            "value" | "weight" | "household size" | "replicate weight" | "fpc"
+            "value"
+                | "weight"
+                | "household size"
+                | "replicate weight"
+                | "fpc"
+                | "poverty line"
+                | "class population"
+                | "class welfare"
         )
     }
 }
