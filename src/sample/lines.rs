@@ -110,6 +110,7 @@ impl SortedSample {
 
     /// Attaches lines already in the sample's sorted order (the survey layer gathers them
     /// through the positions it sorted with).
+    #[cfg_attr(not(feature = "table"), allow(dead_code))]
     pub(crate) fn set_poverty_lines(&mut self, lines: PovertyLines) {
         self.lines = Some(lines);
     }
