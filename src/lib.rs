@@ -3,7 +3,9 @@
 //! ginikit turns household survey tables into inequality statistics: the Gini ratio, Lorenz
 //! curves, generalized entropy (Theil, MLD), Atkinson, quantile shares (bottom 40 % / middle
 //! 40 % / top 20 %, deciles, Palma, S80/S20), mean, median, quantiles and the coefficient of
-//! variation — weighted, per group, bit-identical on any number of threads.
+//! variation; poverty (FGT, Watts, poor persons) and Eurostat's at-risk-of-poverty indicators;
+//! and, from class tables, the World Bank's grouped-data Lorenz fits ([`grouped`]) — weighted,
+//! per group, bit-identical on any number of threads.
 //!
 //! ```
 //! use ginikit::{Measure, SortedSample, measure::Options};
@@ -34,6 +36,10 @@
 //! | Atkinson(ε) | `1 − [Σ(wᵢ/W)(xᵢ/μ)^(1−ε)]^(1/(1−ε))`; ε = 1 geometric mean | ineq, PySAL, IneqPy |
 //! | quantile(p) | smallest xᵢ with `Cᵢ/W ≥ p`, averaged with the next at equality | R type 2; laeken `weightedQuantile` except at exact steps |
 //! | CV | population sd / mean | ineq `var.coeff` |
+//! | FGT(α) (`fgt0`, `fgt1`, `fgt2`) | `Σ wᵢ (1 − xᵢ/zᵢ)^α · 1(xᵢ < zᵢ) / W`, line zᵢ one amount or per row | BPS, World Bank; P0 = laeken's rate at a fixed threshold |
+//! | Watts | `Σ wᵢ ln(zᵢ/xᵢ) · 1(xᵢ < zᵢ) / W` | PIP |
+//! | poor | `Σ wᵢ · 1(xᵢ < zᵢ)` (persons) | BPS "jumlah penduduk miskin" |
+//! | ARPT / ARPR / RMPG (`arpt`, `arpr`, `rmpg`) | `0.6 · Q(0.5)` (laeken's quantile); share below it; `(t − median of the poor)/t` | laeken `arpt`/`arpr`/`rmpg`; SEs as convey `svyarpr`/`svyrmpg` |
 //!
 //! Values are fractions (0.391, not 39.1). Entropy measures and Atkinson need strictly
 //! positive values: zero and negative values are an error by default, or excluded (and

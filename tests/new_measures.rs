@@ -111,6 +111,17 @@ fn every_registered_name_parses_back_and_is_documented() {
         "median",
         "quantile_0.9",
         "cv",
+        "fgt0",
+        "fgt1",
+        "fgt2",
+        "fgt_0.5",
+        "watts",
+        "poor",
+        "arpt",
+        "arpr",
+        "rmpg",
+        "arpt_0.5",
+        "arpr_0.5_0.6",
     ];
     for name in examples {
         let m = Measure::parse(name).unwrap();

@@ -499,3 +499,44 @@ fn bad_poverty_lines_are_named() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("watts"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_line_in_other_units_is_warned_about() {
+    // A yearly line against monthly values puts everybody below it: a warning on stderr,
+    // the numbers still printed.
+    let out = gini(&[
+        "compute",
+        DATA,
+        "--value",
+        "income",
+        "--by",
+        "region",
+        "--measures",
+        "fgt0",
+        "--poverty-line",
+        "5000000",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success());
+    let e = text(&out.stderr);
+    assert!(
+        e.contains("warning: fgt0 in north is 100 %") && e.contains("units"),
+        "{e}"
+    );
+    let out = gini(&[
+        "compute",
+        DATA,
+        "--value",
+        "income",
+        "--measures",
+        "fgt0",
+        "--poverty-line",
+        "5000",
+    ]);
+    assert!(
+        !text(&out.stderr).contains("warning"),
+        "{}",
+        text(&out.stderr)
+    );
+}

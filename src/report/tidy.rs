@@ -36,7 +36,36 @@ pub fn estimates(by: &[String], rows: &[GroupEstimate]) -> Report {
             ));
         }
     }
+    report.notes.extend(headcount_notes(
+        rows.iter()
+            .map(|r| (&r.key[..], &r.measure, r.estimate.value)),
+    ));
     report
+}
+
+/// A warning for every group whose poverty headcount is 0 % or 100 %: nearly always a poverty
+/// line in other units than the values (a yearly line against monthly values, thousands
+/// against units).
+pub fn headcount_notes<'a>(
+    rows: impl Iterator<Item = (&'a [String], &'a crate::measure::Measure, f64)>,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (key, measure, value) in rows {
+        if measure.name() != "fgt0" || (value != 0.0 && value != 1.0) {
+            continue;
+        }
+        let group = if key.is_empty() {
+            String::new()
+        } else {
+            format!(" in {}", key.join("/"))
+        };
+        notes.push(format!(
+            "warning: fgt0{group} is {} %: {} is below the poverty line; check that the line is in the units of the values (per person, per month or per year, thousands or units)",
+            if value == 0.0 { 0 } else { 100 },
+            if value == 0.0 { "nobody" } else { "everybody" }
+        ));
+    }
+    notes
 }
 
 /// Estimates with standard errors, intervals and design effects, and notes on how they were
@@ -55,6 +84,10 @@ pub fn inferences(by: &[String], rows: &[GroupInference], spec: &SurveySpec) -> 
             Some(inference_cells(r)),
         ));
     }
+    report.notes.extend(headcount_notes(
+        rows.iter()
+            .map(|r| (&r.key[..], &r.measure, r.result.estimate.value)),
+    ));
     report
 }
 
