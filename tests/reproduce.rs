@@ -70,8 +70,22 @@ fn reproduce_json_has_tidy_estimate_and_change_rows() {
         .lines()
         .filter(|l| l.trim_start().starts_with('{'))
         .collect();
-    // 3 rounds × (3 areas × 2 measures + 34 provinces) + 6 changes.
-    assert_eq!(rows.len(), 3 * (6 + 34) + 6, "{out}");
+    // 3 rounds × (3 areas × 5 measures (gini, share_bottom40, fgt0, fgt1, fgt2) + 34
+    // provinces) + 15 changes.
+    assert_eq!(rows.len(), 3 * (15 + 34) + 15, "{out}");
+    // Poverty against BPS's lines, beside BPS's published P0 (press release: 9.66 % in
+    // 2018-09) and P1 aggregated from the province cells, each marked with its source.
+    assert!(rows.iter().any(|r| r.contains(
+        "\"round\": \"2018-09\", \"area\": \"total\", \"province\": null, \"measure\": \"fgt0\""
+    ) && r.contains("\"published\": 0.0966")
+        && r.contains("\"published_source\": \"BPS\"")));
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("\"measure\": \"fgt1\"")
+            && r.contains("aggregated from BPS province cells")));
+    assert!(rows.iter().any(|r| r
+        .contains("\"area\": \"total\", \"province\": null, \"measure\": \"fgt0\"")
+        && r.contains("\"from\": \"2017-09\"")));
     assert!(rows.iter().any(|r| r.contains(
         "\"round\": \"2017-09\", \"area\": \"total\", \"province\": null, \"measure\": \"gini\""
     ) && r.contains("\"published\": 0.391")));
@@ -159,7 +173,7 @@ fn reproduce_reads_susenas_named_columns() {
     };
     let mine = keep(&text(&o.stdout));
     let theirs: Vec<String> = keep(&text(&bundled.stdout));
-    assert_eq!(mine.len(), 2 * 40 + 6);
+    assert_eq!(mine.len(), 2 * (15 + 34) + 15);
     for row in &mine {
         assert!(theirs.contains(row), "row not in bundled output: {row}");
     }

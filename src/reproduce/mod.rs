@@ -476,7 +476,11 @@ fn attach_poverty_lines(
     names: &[(String, String)],
 ) -> std::result::Result<(), String> {
     let published = bps::cells::cells(round)
-        .map_err(|_| format!("round {round} has no published poverty lines"))?;
+        .map_err(|_| {
+            format!(
+                "BPS's poverty lines are looked up by round, and '{round}' is not a published round (2016-03 … 2021-09); name the files or the round column's values YYYY-MM"
+            )
+        })?;
     for g in &mut cells.groups {
         let (province, area) = (&g.key[0], area_name(&g.key[1]));
         let code = names
