@@ -163,14 +163,14 @@ impl LorenzPoints {
 
     fn from_fractions(pop: &[f64], wel: &[f64], source: &Source) -> Result<Self> {
         if pop.len() < 4 {
-            return Err(Error::OutOfRange {
+            return Err(Error::Undefined {
                 location: source.location(&source.population),
-                count: pop.len(),
-                first: Position::Row(1),
-                value: pop.len() as f64,
-                problem: "are all the classes there are: three parameters need at least 4 classes"
-                    .into(),
-                fix: "give at least 4 classes (deciles or quintiles are usual)".into(),
+                measure: "the grouped-data Lorenz fit".into(),
+                reason: format!(
+                    "the table has {} class(es) and the curves have three parameters: give at least 4 classes (deciles or quintiles are usual)",
+                    pop.len()
+                ),
+                context: String::new(),
             });
         }
         let (mut p, mut l) = (Vec::new(), Vec::new());

@@ -10,9 +10,10 @@
 //! [`SortedSample::with_poverty_line`] or [`SortedSample::with_poverty_lines`]; the table layer
 //! attaches it from the poverty-line setting.
 
+use super::positive::{positive_part, NonPositivePolicy, PositivePart};
 use super::registry::{parameter, Family};
 use super::{Estimator, Measure, Options, Unit};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::sample::{PovertyLines, SortedSample};
 
 /// `fgt0`, `fgt1`, `fgt2`, `fgt_<alpha>`.
@@ -151,11 +152,16 @@ impl Estimator for Watts {
     fn name(&self) -> String {
         "watts".into()
     }
-    fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
-        watts(sample)
+    fn needs_positive_values(&self) -> bool {
+        true
     }
-    fn influence(&self, sample: &SortedSample, _: &Options) -> Result<Vec<f64>> {
-        watts_influence(sample)
+    fn value(&self, sample: &SortedSample, options: &Options) -> Result<f64> {
+        let part = positive_part(sample, options.non_positive, "watts")?;
+        watts_over(sample, &part)
+    }
+    fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
+        let part = positive_part(sample, options.non_positive, "watts")?;
+        watts_influence_over(sample, &part)
     }
 }
 
@@ -169,28 +175,13 @@ fn watts_term(x: f64, z: f64) -> f64 {
     }
 }
 
-fn check_watts(sample: &SortedSample) -> Result<()> {
-    let x = sample.values();
-    if x[0] <= 0.0 {
-        let count = sample.first_positive();
-        return Err(Error::NonPositiveValue {
-            location: Location::Argument("values"),
-            measure: "watts".into(),
-            count,
-            first: crate::error::Position::Sorted(0),
-            value: x[0],
-            context: String::new(),
-        });
-    }
-    Ok(())
-}
-
 /// Watts index `W = Σᵢ wᵢ ln(zᵢ/xᵢ) · 1(xᵢ < zᵢ) / Σᵢ wᵢ` (Watts 1968): distribution-
 /// sensitive and decomposable; the World Bank's PIP reports it beside the FGT indices.
 ///
 /// # Errors
 /// [`Error::NoPovertyLine`]; [`Error::NonPositiveValue`] when a value is zero or negative
-/// (the logarithm is undefined there).
+/// (the logarithm is undefined there; under the `exclude` policy of `Options` those rows are
+/// left out of the measure, numerator and population alike, and counted).
 ///
 /// By hand: 1, 2, 3, 4, 10 at line 4: (ln 4 + ln 2 + ln(4/3))/5:
 /// ```
@@ -200,10 +191,17 @@ fn check_watts(sample: &SortedSample) -> Result<()> {
 /// assert!((watts(&s).unwrap() - by_hand).abs() < 1e-15);
 /// ```
 pub fn watts(sample: &SortedSample) -> Result<f64> {
+    let part = positive_part(sample, NonPositivePolicy::Error, "watts")?;
+    watts_over(sample, &part)
+}
+
+fn watts_over(sample: &SortedSample, part: &PositivePart) -> Result<f64> {
     let z = lines(sample, "watts")?;
-    check_watts(sample)?;
-    let [s] = sample.sums_indexed(|i, x, w| [w * watts_term(x, z.at(i))]);
-    Ok(s / sample.total_weight())
+    let start = part.start;
+    let [s] = sample.sums_indexed(|i, x, w| {
+        [if i >= start { w * watts_term(x, z.at(i)) } else { 0.0 }]
+    });
+    Ok(s / part.total_weight)
 }
 
 /// Influence values of the Watts index with the line fixed:
@@ -216,14 +214,25 @@ pub fn watts(sample: &SortedSample) -> Result<f64> {
 /// assert!((z[4] + w / 5.0).abs() < 1e-15);
 /// ```
 pub fn watts_influence(sample: &SortedSample) -> Result<Vec<f64>> {
-    let w = watts(sample)?;
+    let part = positive_part(sample, NonPositivePolicy::Error, "watts")?;
+    watts_influence_over(sample, &part)
+}
+
+fn watts_influence_over(sample: &SortedSample, part: &PositivePart) -> Result<Vec<f64>> {
+    let w = watts_over(sample, part)?;
     let z = lines(sample, "watts")?;
-    let n = sample.total_weight();
+    let n = part.total_weight;
     Ok(sample
         .values()
         .iter()
         .enumerate()
-        .map(|(i, &x)| (watts_term(x, z.at(i)) - w) / n)
+        .map(|(i, &x)| {
+            if i < part.start {
+                0.0
+            } else {
+                (watts_term(x, z.at(i)) - w) / n
+            }
+        })
         .collect())
 }
 

@@ -141,6 +141,7 @@ impl Estimator for RelativePoverty {
         let (rate, n_domain) = rate_below(sample, t)?;
         let h = bandwidth(sample);
         let f_t = domain_density(sample, t, h, n_domain);
+        no_spread(f_t)?;
         // The rate with the threshold fixed, plus the threshold's influence through the
         // domain's density at it (convey svyarpr).
         let in_domain = |i: usize| sample.domain().is_none_or(|d| d.contains(i));
@@ -162,6 +163,7 @@ impl Estimator for RelativePoverty {
         // ∂m = (½·∂rate − ∂F(m)) / f(m) (convey svyrmpg).
         let m = poor_median(sample, t)?;
         let f_m = domain_density(sample, m, h, n_domain);
+        no_spread(f_m)?;
         Ok((0..x.len())
             .map(|i| {
                 let own_m = if in_domain(i) {
@@ -174,6 +176,20 @@ impl Estimator for RelativePoverty {
             })
             .collect())
     }
+}
+
+/// A kernel density the linearization divides by must be a positive number: without spread
+/// in the values (an interquartile range or standard deviation of 0) it is not.
+fn no_spread(f: f64) -> Result<()> {
+    if f.is_finite() && f > 0.0 {
+        return Ok(());
+    }
+    Err(Error::Undefined {
+        location: Location::Argument("values"),
+        measure: "the linearized standard error of the at-risk-of-poverty indicators".into(),
+        reason: "the kernel density at the median or the threshold is zero or undefined (the values have no spread there); use a replicate method (bootstrap or jackknife)".into(),
+        context: String::new(),
+    })
 }
 
 /// The threshold `percent × Q(quantile)` over every observation of the sample (the whole
@@ -196,6 +212,7 @@ pub fn threshold(sample: &SortedSample, percent: f64, quantile: f64) -> Result<f
 fn threshold_influence(sample: &SortedSample, percent: f64, p: f64) -> Result<Vec<f64>> {
     let q = laeken_quantile(sample, p)?;
     let f = density_at(sample, q)?;
+    no_spread(f)?;
     let n = sample.total_weight();
     Ok(sample
         .values()
