@@ -47,6 +47,7 @@ __all__ = [
     "median",
     "mean",
     "cv",
+    "grouped",
     "measures",
     "measure_names",
     "lorenz",
@@ -247,6 +248,30 @@ def measures(
     columns = ["measure", "estimate", "n", "population"]
     data_ = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
     return Table(columns, data_)
+
+
+def grouped(
+    population: Sequence[float],
+    welfare: Sequence[float],
+    *,
+    welfare_is: str = "share",
+    mean: float | None = None,
+    poverty_line: float | None = None,
+) -> Table:
+    """Inequality and poverty from a class table, as the World Bank computes them without
+    microdata (`gini grouped`): the General Quadratic and Beta Lorenz fits, PIP's choice
+    (`selected`) and the class table's polygon Gini. `welfare_is` says what `welfare` holds:
+    class shares ("share"), class means ("mean", Datt's table) or cumulative shares with
+    `population` cumulative too ("cumulative"); shares in percent or fractions.
+
+    >>> t = grouped([25, 25, 25, 25], [10, 20, 30, 40])
+    >>> t["statistic"].index("gini_polygon") > 0, round(t["selected"][t["statistic"].index("gini_polygon")], 4)
+    (True, 0.25)
+    """
+    r = _ext.grouped_arrays(
+        [float(v) for v in population], [float(v) for v in welfare], welfare_is, mean, poverty_line
+    )
+    return Table(r["columns"], r["data"])
 
 
 def measure_names() -> list[tuple[str, str]]:

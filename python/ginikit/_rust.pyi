@@ -21,6 +21,13 @@ def measures_array(
 def lorenz_array(
     x: npt.NDArray[np.float64], weights: npt.NDArray[np.float64] | None, points: int
 ) -> tuple[list[float], list[float]]: ...
+def grouped_arrays(
+    population: Sequence[float],
+    welfare: Sequence[float],
+    kind: str,
+    mean: float | None = None,
+    poverty_line: float | None = None,
+) -> dict[str, Any]: ...
 def compute_stream(
     stream: Any,
     source: str,

@@ -50,7 +50,7 @@ fn keyword(role: &str) -> &'static str {
     }
 }
 
-fn usage(message: String) -> PyErr {
+pub fn usage(message: String) -> PyErr {
     GinikitError::new_err(message)
 }
 

@@ -107,6 +107,64 @@ fn lorenz_array(
     })
 }
 
+/// `gini grouped` on arrays: `kind` is "share", "mean" or "cumulative"; the report as
+/// {columns, data, notes}.
+#[pyfunction]
+#[pyo3(signature = (population, welfare, kind, mean=None, poverty_line=None))]
+fn grouped_arrays<'py>(
+    py: Python<'py>,
+    population: Vec<f64>,
+    welfare: Vec<f64>,
+    kind: &str,
+    mean: Option<f64>,
+    poverty_line: Option<f64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    use ginikit::grouped::{analyse, report, LorenzPoints, Source};
+    if population.len() != welfare.len() {
+        return Err(convert::usage(format!(
+            "population and welfare have {} and {} classes",
+            population.len(),
+            welfare.len()
+        )));
+    }
+    let source = Source {
+        name: "class table".into(),
+        population: "population".into(),
+        welfare: "welfare".into(),
+    };
+    let (points, class_mean) = match kind {
+        "share" => (
+            LorenzPoints::from_class_shares(&population, &welfare, &source),
+            None,
+        ),
+        "cumulative" => (
+            LorenzPoints::from_cumulative(&population, &welfare, &source),
+            None,
+        ),
+        "mean" => match LorenzPoints::from_class_means(&population, &welfare, &source) {
+            Ok((p, m)) => (Ok(p), Some(m)),
+            Err(e) => (Err(e), None),
+        },
+        other => {
+            return Err(convert::usage(format!(
+                "welfare_is=\"{other}\": use \"share\", \"mean\" or \"cumulative\""
+            )))
+        }
+    };
+    let points = points.map_err(|e| error(&e))?;
+    let mean = match (mean, class_mean) {
+        (Some(m), _) | (None, Some(m)) => m,
+        (None, None) if poverty_line.is_some() => {
+            return Err(convert::usage(
+                "a poverty line needs the mean of the distribution: mean=".into(),
+            ))
+        }
+        (None, None) => 1.0,
+    };
+    let result = analyse(&points, mean, poverty_line, &source).map_err(|e| error(&e))?;
+    report_to_dict(py, &report(&result))
+}
+
 /// `gini compute` on an Arrow stream: the tidy rows as {columns, data, notes}.
 #[pyfunction]
 #[pyo3(signature = (stream, source, spec, measures, convention, non_positive, survey=None, progress=None))]
@@ -333,6 +391,7 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("GinikitError", m.py().get_type::<GinikitError>())?;
     m.add_function(wrap_pyfunction!(measures_array, m)?)?;
     m.add_function(wrap_pyfunction!(lorenz_array, m)?)?;
+    m.add_function(wrap_pyfunction!(grouped_arrays, m)?)?;
     m.add_function(wrap_pyfunction!(compute_stream, m)?)?;
     m.add_function(wrap_pyfunction!(trend_streams, m)?)?;
     m.add_function(wrap_pyfunction!(synth, m)?)?;

@@ -39,3 +39,26 @@ def test_a_line_column_gives_the_weighted_share_below_each_rows_line(round_2018_
 def test_a_missing_poverty_line_names_the_keyword(round_2018_09):
     with pytest.raises(gk.GinikitError, match="poverty_line="):
         gk.compute(round_2018_09, VALUE, measures=["fgt0"])
+
+
+def test_grouped_equals_the_cli_on_datts_table(cli, tmp_path):
+    # Datt (1998)'s rural India classes: percent of persons and mean expenditure.
+    share = [0.92, 2.47, 5.11, 7.9, 9.69, 15.24, 13.64, 16.99, 10.00, 9.78, 3.96, 1.81, 2.49]
+    means = [24.84, 35.8, 45.36, 55.1, 64.92, 77.08, 91.75, 110.64, 134.9, 167.76, 215.48, 261.66, 384.97]
+    got = gk.grouped(share, means, welfare_is="mean", poverty_line=89)
+    path = tmp_path / "datt.csv"
+    path.write_text("share,m\n" + "".join(f"{s},{m}\n" for s, m in zip(share, means)))
+    want = cli("grouped", path, "--population", "share", "--welfare", "m", "--welfare-is", "mean",
+               "--poverty-line", "89", "--format", "json")
+    assert [r["statistic"] for r in want] == got["statistic"]
+    for r, q, s in zip(want, got["quadratic"], got["selected"]):
+        assert r["quadratic"] == q and r["selected"] == s, r["statistic"]
+    # The headcount of the selected fit is Datt's 45 %.
+    assert abs(got["selected"][got["statistic"].index("fgt0")] - 0.45) < 0.01
+
+
+def test_grouped_names_bad_class_tables():
+    with pytest.raises(gk.GinikitError, match="neither 100"):
+        gk.grouped([20, 20, 20, 20], [10, 20, 30, 40])
+    with pytest.raises(gk.GinikitError, match="welfare_is"):
+        gk.grouped([25] * 4, [10, 20, 30, 40], welfare_is="nonsense")

@@ -5,7 +5,7 @@
 /// `∫ₐᵇ f(x) dx` by the tanh-sinh rule, halving the step until two levels agree to `1e-13`
 /// relative (at most 8 levels). `f` is never evaluated at the ends.
 ///
-/// ```ignore
+/// ```text
 /// // ∫₀¹ ln x dx = −1
 /// assert!((integrate(|x| x.ln(), 0.0, 1.0) + 1.0).abs() < 1e-12);
 /// ```

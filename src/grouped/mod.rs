@@ -7,6 +7,9 @@
 
 mod integrate;
 mod lorenz_forms;
+mod table;
+
+pub use table::report;
 
 pub use lorenz_forms::Form;
 
