@@ -34,6 +34,47 @@ pub enum Command {
     /// mean): the World Bank's General Quadratic and Beta Lorenz fits, PIP's choice between
     /// them, and the polygon Gini of the class table.
     Grouped(GroupedArgs),
+    /// Growth incidence curve between two rounds: real growth of every percentile, of the
+    /// mean and of the bottom-40 % mean, and the shared-prosperity premium, with standard
+    /// errors.
+    Gic(GicArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GicArgs {
+    /// One file per round, or one file with a --period column.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Column naming the round; without it each file is a round named after the file.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// The earlier round (default: the first read).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The later round (default: the last read).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Population fractions of the curve, comma-separated (e.g. 0.1,0.5,0.9); default the
+    /// percentiles 0.01 … 0.99.
+    #[arg(long, value_delimiter = ',')]
+    pub points: Vec<f64>,
+    /// Price level of the later round over the earlier one's (1.0288 for 2.88 % inflation):
+    /// growth is real, `x₂/(D·x₁) − 1`. Default 1 (nominal growth).
+    #[arg(long, default_value_t = 1.0)]
+    pub deflator: f64,
+    /// Draw the curve to PATH.svg and PATH.png (one chart per group).
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub table: TableArgs,
+    #[command(flatten)]
+    pub survey: SurveyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 /// What the welfare column of a class table holds.

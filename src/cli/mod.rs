@@ -2,6 +2,7 @@
 
 mod args;
 mod compute;
+mod gic;
 mod grouped;
 mod measures;
 mod reproduce;
@@ -78,6 +79,7 @@ pub fn run() -> ExitCode {
         args::Command::Measures(a) => measures::run(&a),
         args::Command::Reproduce(a) => reproduce::run(&a),
         args::Command::Grouped(a) => grouped::run(&a),
+        args::Command::Gic(a) => gic::run(&a),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

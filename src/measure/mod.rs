@@ -30,6 +30,7 @@ measures! {
     qsr: FAMILY;
     hoover: FAMILY;
     mean: FAMILY;
+    band_mean: FAMILY;
     quantile: MEDIAN, QUANTILE;
     cv: FAMILY;
     poverty: FGT, WATTS, POOR;

@@ -354,3 +354,91 @@ pub fn category_chart(
     }
     render_both!(stem, (900, height), draw)
 }
+
+/// A growth incidence curve: growth (percent) by percentile with its interval band, the mean's
+/// growth as a dashed line and zero as a grey line. `points` are (p, growth, lower, upper) in
+/// fractions. (One drawing closure, as in [`series_chart`].)
+pub fn gic_chart(
+    stem: &Path,
+    title: &str,
+    source: &str,
+    points: &[(f64, f64, f64, f64)],
+    mean_growth: f64,
+    level: f64,
+) -> Result<Vec<PathBuf>> {
+    let pct = |v: f64| v * 100.0;
+    let ys = points
+        .iter()
+        .flat_map(|&(_, g, lo, hi)| [g, lo, hi])
+        .chain([mean_growth, 0.0])
+        .map(pct);
+    let (y0, y1) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+        (a.min(y), b.max(y))
+    });
+    let pad = (y1 - y0).max(0.5) * 0.1;
+    let band_label = format!("{:.0} % pointwise interval", level * 100.0);
+    macro_rules! draw {
+        ($db:ty) => {
+            |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
+                let (main, foot) = with_footer(root)?;
+                let mut chart = ChartBuilder::on(&main)
+                    .caption(title, (FAMILY, 22))
+                    .margin(14)
+                    .x_label_area_size(44)
+                    .y_label_area_size(64)
+                    .build_cartesian_2d(0.0..100.0, (y0 - pad)..(y1 + pad))
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .configure_mesh()
+                    .x_desc("percentile of per-capita expenditure")
+                    .y_desc("real growth, %")
+                    .y_label_formatter(&|y| format!("{y:.1}"))
+                    .label_style((FAMILY, 14))
+                    .axis_desc_style((FAMILY, 15))
+                    .draw()
+                    .map_err(|e| e.to_string())?;
+                let colour = PALETTE[0];
+                let band: Vec<(f64, f64)> = points
+                    .iter()
+                    .map(|&(p, _, _, hi)| (pct(p), pct(hi)))
+                    .chain(points.iter().rev().map(|&(p, _, lo, _)| (pct(p), pct(lo))))
+                    .collect();
+                chart
+                    .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2).filled())))
+                    .map_err(|e| e.to_string())?
+                    .label(band_label.as_str())
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 5), (x + 20, y + 5)], colour.mix(0.2).filled())
+                    });
+                chart
+                    .draw_series(LineSeries::new(
+                        points.iter().map(|&(p, g, _, _)| (pct(p), pct(g))),
+                        colour.stroke_width(2),
+                    ))
+                    .map_err(|e| e.to_string())?
+                    .label("growth of the quantile")
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2)));
+                let mean_colour = PALETTE[1];
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(0.0, pct(mean_growth)), (100.0, pct(mean_growth))],
+                        8,
+                        5,
+                        mean_colour.stroke_width(2),
+                    ))
+                    .map_err(|e| e.to_string())?
+                    .label("growth of the mean")
+                    .legend(move |(x, y)| {
+                        PathElement::new([(x, y), (x + 20, y)], mean_colour.stroke_width(2))
+                    });
+                chart
+                    .draw_series(LineSeries::new([(0.0, 0.0), (100.0, 0.0)], GREY.stroke_width(1)))
+                    .map_err(|e| e.to_string())?;
+                legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+                footnote(&foot, source)?;
+                Ok(())
+            }
+        };
+    }
+    render_both!(stem, (900, 560), draw)
+}

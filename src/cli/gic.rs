@@ -1,0 +1,151 @@
+//! `gini gic`: the growth incidence curve between two rounds, per group.
+
+use super::args::{GicArgs, Se};
+use super::compute::table_spec;
+use super::survey::{survey_spec, Progress};
+use super::{emit, Failure};
+use ginikit::measure::Options;
+use ginikit::report::{Cell, Report, Style};
+use ginikit::table::gic::{gic, gic_measures, percentiles, Gic, Growth};
+use ginikit::table::survey::replicate_count;
+use ginikit::table::trend::{estimate_rounds, file_label, RoundEstimates};
+
+pub fn run(args: &GicArgs) -> Result<(), Failure> {
+    if args.files.len() < 2 && args.period.is_none() {
+        return Err(Failure::Usage(
+            "give two files (one per round) or one file with --period COLUMN".into(),
+        ));
+    }
+    let points = if args.points.is_empty() {
+        percentiles()
+    } else {
+        args.points.clone()
+    };
+    if let Some(p) = points.iter().find(|p| !(**p > 0.0 && **p < 1.0)) {
+        return Err(Failure::Usage(format!(
+            "--points {p}: give population fractions between 0 and 1, e.g. 0.1,0.5,0.9"
+        )));
+    }
+    let measures = gic_measures(&points)?;
+    let options = Options::default();
+    let mut rounds: Vec<RoundEstimates> = Vec::new();
+    let mut level = 0.95;
+    for file in &args.files {
+        let mut spec = table_spec(&args.table);
+        if let Some(p) = &args.period {
+            spec.by.insert(0, p.clone());
+            spec.group_roles = vec!["period"];
+        }
+        let survey = survey_spec(&args.survey, &mut spec, file, Some(Se::Linearization))?
+            .expect("gic always has a standard-error method");
+        level = survey.level;
+        let table = super::read_input(file, &spec)?;
+        let progress = Progress::new(
+            replicate_count(&table, &survey) * table.groups.len(),
+            args.survey.quiet,
+        );
+        rounds.extend(estimate_rounds(
+            &table,
+            args.period.is_some(),
+            &file_label(file),
+            &survey,
+            &measures,
+            &options,
+            &|| progress.tick(),
+        )?);
+    }
+    let pick = |name: &Option<String>, default: usize| -> Result<&RoundEstimates, Failure> {
+        match name {
+            None => Ok(&rounds[default]),
+            Some(n) => rounds.iter().find(|r| &r.label == n).ok_or_else(|| {
+                let known: Vec<&str> = rounds.iter().map(|r| r.label.as_str()).collect();
+                Failure::Usage(format!(
+                    "round '{n}' was not read; the rounds are: {}",
+                    known.join(", ")
+                ))
+            }),
+        }
+    };
+    if rounds.len() < 2 {
+        return Err(Failure::Data(ginikit::Error::Rounds {
+            problem: format!("only one round found ({})", rounds[0].label),
+            fix: "a growth incidence curve needs two rounds".into(),
+        }));
+    }
+    let (from, to) = (pick(&args.from, 0)?, pick(&args.to, rounds.len() - 1)?);
+    let curves = gic(from, to, &points, args.deflator, level)?;
+    if let Some(stem) = &args.plot {
+        for (i, c) in curves.iter().enumerate() {
+            let stem = if curves.len() == 1 {
+                stem.clone()
+            } else {
+                let name = stem.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                stem.with_file_name(format!("{name}_{}", i + 1))
+            };
+            let pts: Vec<(f64, f64, f64, f64)> = c
+                .points
+                .iter()
+                .map(|g| (g.p.unwrap_or(0.0), g.growth.change, g.growth.ci_lower, g.growth.ci_upper))
+                .collect();
+            let group = if c.key.is_empty() { String::new() } else { format!(", {}", c.key.join("/")) };
+            let written = ginikit::report::plot::gic_chart(
+                &stem,
+                &format!("Growth incidence {} → {}{group}", c.from, c.to),
+                &format!("deflator {}; premium (bottom 40 % − mean) {:+.2} points", c.deflator, c.premium.growth.change * 100.0),
+                &pts,
+                c.mean.growth.change,
+                level,
+            )?;
+            for w in written {
+                eprintln!("gini: chart: {}", w.display());
+            }
+        }
+    }
+    emit(&report(&args.table.by, &curves), args.format.into(), args.output.as_deref())
+}
+
+fn report(by: &[String], curves: &[Gic]) -> Report {
+    let mut columns: Vec<String> = by.to_vec();
+    columns.extend(
+        ["statistic", "p", "from", "to", "value_from", "value_to", "growth", "se", "ci_lower", "ci_upper", "p_value"]
+            .map(String::from),
+    );
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for c in curves {
+        let row = |g: &Growth| -> Vec<Cell> {
+            let money = if g.statistic == "premium" { Style::Index } else { Style::Money };
+            let mut r: Vec<Cell> = c.key.iter().map(|k| Cell::Text(k.clone())).collect();
+            r.extend([
+                Cell::Text(g.statistic.clone()),
+                g.p.map_or(Cell::Empty, |p| Cell::Number(p, Style::Index)),
+                Cell::Text(c.from.clone()),
+                Cell::Text(c.to.clone()),
+                Cell::Number(g.from_value, money),
+                Cell::Number(g.to_value, money),
+                Cell::Number(g.growth.change, Style::Index),
+                Cell::Number(g.growth.se, Style::Index),
+                Cell::Number(g.growth.ci_lower, Style::Index),
+                Cell::Number(g.growth.ci_upper, Style::Index),
+                Cell::Number(g.growth.p_value, Style::PValue),
+            ]);
+            r
+        };
+        for g in c.points.iter().chain([&c.mean, &c.bottom40, &c.premium]) {
+            rows.push(row(g));
+        }
+        let group = if c.key.is_empty() { String::new() } else { format!(" ({})", c.key.join("/")) };
+        let p = &c.premium.growth;
+        notes.push(format!(
+            "note{group}: the bottom 40 % mean grew {:+.2} %, the mean {:+.2} %: shared-prosperity premium {:+.2} points (se {:.2}, p = {:.3}){}.",
+            c.bottom40.growth.change * 100.0,
+            c.mean.growth.change * 100.0,
+            p.change * 100.0,
+            p.se * 100.0,
+            p.p_value,
+            if p.excludes_zero() { "" } else { ": not distinguishable from zero" }
+        ));
+    }
+    notes.push("note: growth = value_to / (deflator × value_from) − 1, as fractions; premium = growth(mean_bottom40) − growth(mean) (value_from/value_to: the bottom-40 % mean over the mean); rounds are independent samples.".into());
+    Report { columns, rows, notes }
+}

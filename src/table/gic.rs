@@ -1,0 +1,189 @@
+//! The growth incidence curve (Ravallion & Chen 2003) between two survey rounds: the real
+//! growth of each quantile of per-capita welfare, of the mean and of the mean of the poorest
+//! 40 %, and the World Bank's shared-prosperity premium (bottom-40 growth − mean growth), each
+//! with a standard error from the rounds' own designs (independent samples).
+
+use super::trend::RoundEstimates;
+use crate::error::{Error, Result};
+use crate::measure::{Estimator, Measure, Options, Unit};
+use crate::sample::SortedSample;
+use crate::survey::{change, Change};
+
+/// Growth `x₂/(D·x₁) − 1` of one statistic, D the price ratio between the rounds.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Growth {
+    /// What grew: `quantile_0.1`, `mean`, `mean_bottom40`, `premium`.
+    pub statistic: String,
+    /// The population fraction of a quantile.
+    pub p: Option<f64>,
+    pub from_value: f64,
+    pub to_value: f64,
+    /// Growth as a fraction (0.05 = 5 %), its standard error, interval and two-sided p-value
+    /// against no growth.
+    pub growth: Change,
+}
+
+/// One group's growth incidence curve.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Gic {
+    pub key: Vec<String>,
+    pub from: String,
+    pub to: String,
+    pub deflator: f64,
+    /// The quantiles' growth, in the order of the points.
+    pub points: Vec<Growth>,
+    pub mean: Growth,
+    pub bottom40: Growth,
+    /// `growth(mean_bottom40) − growth(mean)`: positive when the poorest 40 % gained more.
+    pub premium: Growth,
+}
+
+/// The sum of two measures: its variance gives their covariance (polarization identity),
+/// for linearization and replicates alike.
+#[derive(Debug, Clone)]
+struct Sum(Measure, Measure);
+
+impl Estimator for Sum {
+    fn name(&self) -> String {
+        format!("{}+{}", self.0.name(), self.1.name())
+    }
+    fn unit(&self) -> Unit {
+        self.0.unit()
+    }
+    fn value(&self, s: &SortedSample, o: &Options) -> Result<f64> {
+        Ok(self.0.evaluate(s, o)?.value + self.1.evaluate(s, o)?.value)
+    }
+    fn influence(&self, s: &SortedSample, o: &Options) -> Result<Vec<f64>> {
+        let (a, b) = (self.0.influence(s, o)?, self.1.influence(s, o)?);
+        Ok(a.iter().zip(&b).map(|(x, y)| x + y).collect())
+    }
+}
+
+/// The percentiles 1 … 99 as fractions.
+pub fn percentiles() -> Vec<f64> {
+    (1..100).map(|k| f64::from(k) / 100.0).collect()
+}
+
+/// The measures each round is estimated with for [`gic`]: the quantiles at `points`, the
+/// mean, the bottom-40 % mean and their sum (for their covariance).
+pub fn gic_measures(points: &[f64]) -> Result<Vec<Measure>> {
+    let mut m: Vec<Measure> = points
+        .iter()
+        .map(|p| Measure::parse(&format!("quantile_{p}")))
+        .collect::<Result<_>>()?;
+    let (b40, mean) = (Measure::parse("mean_bottom40")?, Measure::parse("mean")?);
+    m.push(mean.clone());
+    m.push(b40.clone());
+    m.push(Measure::new(Sum(b40, mean)));
+    Ok(m)
+}
+
+/// The growth incidence curve of every group present in both rounds, from rounds estimated
+/// with [`gic_measures`]`(points)`. Quantile growth `g(p) = Q₂(p)/(D·Q₁(p)) − 1` with the
+/// delta-method variance `(1/(D Q₁))² V₂ + (Q₂/(D Q₁²))² V₁`; the premium
+/// `(m₂/m₁ − μ₂/μ₁)/D` (m the bottom-40 % mean, μ the mean) with each round's covariance of m
+/// and μ. `deflator` D is the price level of the later round over the earlier one's.
+///
+/// # Errors
+/// A deflator that is not a positive number; a group with a zero statistic in the earlier
+/// round.
+pub fn gic(
+    from: &RoundEstimates,
+    to: &RoundEstimates,
+    points: &[f64],
+    deflator: f64,
+    level: f64,
+) -> Result<Vec<Gic>> {
+    if !(deflator.is_finite() && deflator > 0.0) {
+        return Err(Error::InvalidParameter {
+            name: "deflator",
+            value: deflator.to_string(),
+            expected: "the price level of the later round over the earlier one's, above zero (1.03 for 3 % inflation)".into(),
+        });
+    }
+    let names: Vec<String> = gic_measures(points)?.iter().map(Measure::name).collect();
+    let find = |r: &RoundEstimates, key: &[String], name: &str| -> Option<(f64, f64)> {
+        r.rows
+            .iter()
+            .find(|x| x.key == key && x.measure.name() == name)
+            .map(|x| (x.result.estimate.value, x.result.inference.se))
+    };
+    let mut keys: Vec<&Vec<String>> = Vec::new();
+    for r in &from.rows {
+        if !keys.contains(&&r.key) && to.rows.iter().any(|x| x.key == r.key) {
+            keys.push(&r.key);
+        }
+    }
+    let d = deflator;
+    let mut out = Vec::new();
+    for key in keys {
+        let stat = |round: &RoundEstimates, name: &str| {
+            find(round, key, name).ok_or_else(|| Error::Rounds {
+                problem: format!("{name} is missing for {} in round {}", key.join("/"), round.label),
+                fix: "estimate both rounds with the growth-incidence measures".into(),
+            })
+        };
+        let growth = |name: &str, p: Option<f64>| -> Result<Growth> {
+            let ((x1, s1), (x2, s2)) = (stat(from, name)?, stat(to, name)?);
+            if x1 == 0.0 {
+                return Err(Error::Undefined {
+                    location: crate::error::Location::Argument("values"),
+                    measure: format!("the growth of {name}"),
+                    reason: format!("it is 0 in round {}", from.label),
+                    context: key.join("/"),
+                });
+            }
+            let g = x2 / (d * x1) - 1.0;
+            // change(0, a, g, b) gives the interval and test of g with se √(a² + b²).
+            let (a, b) = (x2 / (d * x1 * x1) * s1, s2 / (d * x1));
+            Ok(Growth {
+                statistic: name.to_string(),
+                p,
+                from_value: x1,
+                to_value: x2,
+                growth: change(0.0, a, g, b, level),
+            })
+        };
+        let pts: Vec<Growth> = points
+            .iter()
+            .zip(&names)
+            .map(|(&p, n)| growth(n, Some(p)))
+            .collect::<Result<_>>()?;
+        let mean = growth("mean", None)?;
+        let bottom40 = growth("mean_bottom40", None)?;
+        let sum_name = &names[names.len() - 1];
+        // Per round: Var(m), Var(μ) and Cov(m, μ) = (Var(m + μ) − Var(m) − Var(μ)) / 2.
+        let part = |round: &RoundEstimates, cm: f64, cmu: f64| -> Result<f64> {
+            let (_, sm) = stat(round, "mean_bottom40")?;
+            let (_, smu) = stat(round, "mean")?;
+            let (_, ssum) = stat(round, sum_name)?;
+            let cov = (ssum * ssum - sm * sm - smu * smu) / 2.0;
+            Ok((cm * cm * sm * sm + cmu * cmu * smu * smu + 2.0 * cm * cmu * cov).max(0.0))
+        };
+        let (m1, m2) = (bottom40.from_value, bottom40.to_value);
+        let (u1, u2) = (mean.from_value, mean.to_value);
+        let premium_value = (m2 / m1 - u2 / u1) / d;
+        let v1 = part(from, -m2 / (d * m1 * m1), u2 / (d * u1 * u1))?;
+        let v2 = part(to, 1.0 / (d * m1), -1.0 / (d * u1))?;
+        let premium = Growth {
+            statistic: "premium".into(),
+            p: None,
+            from_value: m1 / u1,
+            to_value: m2 / u2,
+            growth: change(0.0, v1.sqrt(), premium_value, v2.sqrt(), level),
+        };
+        out.push(Gic {
+            key: key.clone(),
+            from: from.label.clone(),
+            to: to.label.clone(),
+            deflator,
+            points: pts,
+            mean,
+            bottom40,
+            premium,
+        });
+    }
+    Ok(out)
+}
