@@ -79,19 +79,37 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
             let stem = if curves.len() == 1 {
                 stem.clone()
             } else {
-                let name = stem.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let name = stem
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
                 stem.with_file_name(format!("{name}_{}", i + 1))
             };
             let pts: Vec<(f64, f64, f64, f64)> = c
                 .points
                 .iter()
-                .map(|g| (g.p.unwrap_or(0.0), g.growth.change, g.growth.ci_lower, g.growth.ci_upper))
+                .map(|g| {
+                    (
+                        g.p.unwrap_or(0.0),
+                        g.growth.change,
+                        g.growth.ci_lower,
+                        g.growth.ci_upper,
+                    )
+                })
                 .collect();
-            let group = if c.key.is_empty() { String::new() } else { format!(", {}", c.key.join("/")) };
+            let group = if c.key.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", c.key.join("/"))
+            };
             let written = ginikit::report::plot::gic_chart(
                 &stem,
                 &format!("Growth incidence {} → {}{group}", c.from, c.to),
-                &format!("deflator {}; premium (bottom 40 % − mean) {:+.2} points", c.deflator, c.premium.growth.change * 100.0),
+                &format!(
+                    "deflator {}; premium (bottom 40 % − mean) {:+.2} points",
+                    c.deflator,
+                    c.premium.growth.change * 100.0
+                ),
                 &pts,
                 c.mean.growth.change,
                 level,
@@ -101,20 +119,40 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
             }
         }
     }
-    emit(&report(&args.table.by, &curves), args.format.into(), args.output.as_deref())
+    emit(
+        &report(&args.table.by, &curves),
+        args.format.into(),
+        args.output.as_deref(),
+    )
 }
 
 fn report(by: &[String], curves: &[Gic]) -> Report {
     let mut columns: Vec<String> = by.to_vec();
     columns.extend(
-        ["statistic", "p", "from", "to", "value_from", "value_to", "growth", "se", "ci_lower", "ci_upper", "p_value"]
-            .map(String::from),
+        [
+            "statistic",
+            "p",
+            "from",
+            "to",
+            "value_from",
+            "value_to",
+            "growth",
+            "se",
+            "ci_lower",
+            "ci_upper",
+            "p_value",
+        ]
+        .map(String::from),
     );
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     for c in curves {
         let row = |g: &Growth| -> Vec<Cell> {
-            let money = if g.statistic == "premium" { Style::Index } else { Style::Money };
+            let money = if g.statistic == "premium" {
+                Style::Index
+            } else {
+                Style::Money
+            };
             let mut r: Vec<Cell> = c.key.iter().map(|k| Cell::Text(k.clone())).collect();
             r.extend([
                 Cell::Text(g.statistic.clone()),
@@ -134,7 +172,11 @@ fn report(by: &[String], curves: &[Gic]) -> Report {
         for g in c.points.iter().chain([&c.mean, &c.bottom40, &c.premium]) {
             rows.push(row(g));
         }
-        let group = if c.key.is_empty() { String::new() } else { format!(" ({})", c.key.join("/")) };
+        let group = if c.key.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", c.key.join("/"))
+        };
         let p = &c.premium.growth;
         notes.push(format!(
             "note{group}: the bottom 40 % mean grew {:+.2} %, the mean {:+.2} %: shared-prosperity premium {:+.2} points (se {:.2}, p = {:.3}){}.",
@@ -147,5 +189,9 @@ fn report(by: &[String], curves: &[Gic]) -> Report {
         ));
     }
     notes.push("note: growth = value_to / (deflator × value_from) − 1, as fractions; premium = growth(mean_bottom40) − growth(mean) (value_from/value_to: the bottom-40 % mean over the mean); rounds are independent samples.".into());
-    Report { columns, rows, notes }
+    Report {
+        columns,
+        rows,
+        notes,
+    }
 }

@@ -404,7 +404,10 @@ pub fn gic_chart(
                     .chain(points.iter().rev().map(|&(p, _, lo, _)| (pct(p), pct(lo))))
                     .collect();
                 chart
-                    .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2).filled())))
+                    .draw_series(std::iter::once(Polygon::new(
+                        band,
+                        colour.mix(0.2).filled(),
+                    )))
                     .map_err(|e| e.to_string())?
                     .label(band_label.as_str())
                     .legend(move |(x, y)| {
@@ -417,7 +420,9 @@ pub fn gic_chart(
                     ))
                     .map_err(|e| e.to_string())?
                     .label("growth of the quantile")
-                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2)));
+                    .legend(move |(x, y)| {
+                        PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2))
+                    });
                 let mean_colour = PALETTE[1];
                 chart
                     .draw_series(DashedLineSeries::new(
@@ -432,7 +437,10 @@ pub fn gic_chart(
                         PathElement::new([(x, y), (x + 20, y)], mean_colour.stroke_width(2))
                     });
                 chart
-                    .draw_series(LineSeries::new([(0.0, 0.0), (100.0, 0.0)], GREY.stroke_width(1)))
+                    .draw_series(LineSeries::new(
+                        [(0.0, 0.0), (100.0, 0.0)],
+                        GREY.stroke_width(1),
+                    ))
                     .map_err(|e| e.to_string())?;
                 legend(&mut chart, SeriesLabelPosition::UpperRight)?;
                 footnote(&foot, source)?;

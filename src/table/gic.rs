@@ -121,7 +121,11 @@ pub fn gic(
     for key in keys {
         let stat = |round: &RoundEstimates, name: &str| {
             find(round, key, name).ok_or_else(|| Error::Rounds {
-                problem: format!("{name} is missing for {} in round {}", key.join("/"), round.label),
+                problem: format!(
+                    "{name} is missing for {} in round {}",
+                    key.join("/"),
+                    round.label
+                ),
                 fix: "estimate both rounds with the growth-incidence measures".into(),
             })
         };
