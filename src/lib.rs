@@ -71,6 +71,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod bps;
+pub mod decompose;
 pub mod error;
 pub mod grouped;
 mod kernel;

@@ -38,6 +38,32 @@ pub enum Command {
     /// mean and of the bottom-40 % mean, and the shared-prosperity premium, with standard
     /// errors.
     Gic(GicArgs),
+    /// Decompose inequality by groups: GE within/between and Dagum's Gini split per round,
+    /// and the change between rounds (Mookherjee–Shorrocks), with replicate standard errors.
+    Decompose(DecomposeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DecomposeArgs {
+    /// One file per round, or one file with a --period column.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Column naming the round; without it each file is a round named after the file.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Indices to decompose: theil_t, mld, ge_<alpha>, gini.
+    #[arg(long, value_delimiter = ',', default_value = "theil_t,mld,gini")]
+    pub measures: Vec<String>,
+    #[command(flatten)]
+    pub table: TableArgs,
+    #[command(flatten)]
+    pub survey: SurveyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -2,6 +2,7 @@
 
 mod args;
 mod compute;
+mod decompose;
 mod gic;
 mod grouped;
 mod measures;
@@ -80,6 +81,7 @@ pub fn run() -> ExitCode {
         args::Command::Reproduce(a) => reproduce::run(&a),
         args::Command::Grouped(a) => grouped::run(&a),
         args::Command::Gic(a) => gic::run(&a),
+        args::Command::Decompose(a) => decompose::run(&a),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

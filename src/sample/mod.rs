@@ -18,6 +18,37 @@ use std::sync::Arc;
 pub(crate) use validate::find_bad;
 use validate::validate;
 
+/// Derived results of one sample, shared by its clones (same values and weights).
+type Memo = Arc<std::sync::Mutex<Vec<(MemoKey, Arc<dyn std::any::Any + Send + Sync>)>>>;
+
+/// What a memoized result is: a name, a parameter's bits and the address of the group ids
+/// it was computed with.
+pub(crate) type MemoKey = (&'static str, u64, usize);
+
+impl SortedSample {
+    /// The result `make` computes from this sample, computed once per key: terms of one
+    /// decomposition evaluated on the same replicate share one split. Errors are not kept.
+    pub(crate) fn memo<T: std::any::Any + Send + Sync>(
+        &self,
+        key: MemoKey,
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<Arc<T>> {
+        let found = {
+            let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            memo.iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, v)| Arc::clone(v).downcast::<T>().ok())
+        };
+        if let Some(v) = found {
+            return Ok(v);
+        }
+        let v = Arc::new(make()?);
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        memo.push((key, Arc::clone(&v) as Arc<dyn std::any::Any + Send + Sync>));
+        Ok(v)
+    }
+}
+
 /// Values sorted ascending (by [`f64::total_cmp`]) with their weights, plus the cumulative
 /// weight `C` and cumulative weighted value `S` at the start of every summation block.
 ///
@@ -45,6 +76,9 @@ pub struct SortedSample {
     lines: Option<PovertyLines>,
     /// The domain of a pooled sample that domain-aware measures restrict themselves to.
     domain: Option<Domain>,
+    /// Results derived from these exact values and weights (a decomposition's split, shared
+    /// by all its terms), keyed by what was computed; a re-weighted sample starts empty.
+    memo: Memo,
     total_weight: f64,
     total_value: f64,
     /// `C` (sum of weights) of all observations before block b.
@@ -164,6 +198,7 @@ impl SortedSample {
             labels,
             lines: None,
             domain: None,
+            memo: Memo::default(),
             total_weight: 0.0,
             total_value: 0.0,
             weight_before_block: Vec::new(),

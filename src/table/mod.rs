@@ -12,6 +12,7 @@ mod build;
 mod columns;
 mod compute;
 mod csv_shape;
+pub mod decompose;
 pub mod gic;
 mod memory;
 mod read;

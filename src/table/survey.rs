@@ -266,6 +266,52 @@ pub fn infer(
     Ok(rows)
 }
 
+/// Estimates measures that read the groups of one pooled sample (the terms of a
+/// decomposition, [`crate::decompose::Component`]) for the survey round formed by the groups
+/// `members`: all their rows sorted once, each observation carrying its group's index
+/// (position in `members`) as the sample's domain ids; one result per measure.
+pub fn infer_pooled(
+    table: &Table,
+    members: &[usize],
+    spec: &SurveySpec,
+    measures: &[Measure],
+    options: &Options,
+    tick: Tick<'_>,
+) -> Result<Vec<SurveyEstimate>> {
+    let groups: Vec<&Group> = members.iter().map(|&g| &table.groups[g]).collect();
+    let (design, psu_by_group) = build_design(table, &groups, spec)?;
+    let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
+    let pool = Pool::new(table, &groups, &psu_by_group, given_weights)?;
+    let built;
+    let variance = match spec.method {
+        SeMethod::Linearization => Variance::Linearization,
+        SeMethod::Replicates(method) => {
+            built = Replicates::new(method, &design)?;
+            Variance::Replicates(&built)
+        }
+        SeMethod::GivenReplicates { scale, mse } => {
+            built = given_replicates(&pool.group, scale, mse);
+            Variance::Replicates(&built)
+        }
+    };
+    let sample = pool.sample.in_domain(pool.ids.clone(), 0);
+    let ds = DesignedSample {
+        sample: &sample,
+        psu: &pool.psu_sorted,
+        design: &design,
+        persons: pool.group.persons,
+    };
+    let location = value_location(table);
+    let mut out = estimate(&ds, &variance, measures, options, spec.level, spec.interval, tick)
+        .map_err(|e| e.at_column(&location))?;
+    for (m, r) in measures.iter().zip(out.iter_mut()) {
+        r.estimate = pool.scale.unscale_estimate(m, r.estimate);
+        super::require_finite(r.estimate.value, m, "estimate").map_err(|e| e.at_column(&location))?;
+        super::require_finite(r.inference.se, m, "standard error").map_err(|e| e.at_column(&location))?;
+    }
+    Ok(out)
+}
+
 /// A domain's sample, sorted once, and the PSU of each sorted observation. The sort carries
 /// each observation's PSU, or, when replicate weights from the file or per-row poverty lines
 /// must follow the observations, its position in the group (to find its replicate weights and

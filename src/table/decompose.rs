@@ -1,0 +1,298 @@
+//! Decompositions of survey rounds by groups, with replicate standard errors: the GE(α)
+//! within/between split and Dagum's Gini split per round, and between two rounds the
+//! Mookherjee–Shorrocks terms of the change of MLD and Theil T and the change of each Dagum
+//! term. The groups of a round are pooled into one sample (sorted once) whose replicates
+//! re-estimate every term.
+
+use super::survey::{infer_pooled, SurveySpec};
+use super::trend::split_rounds;
+use super::Table;
+use crate::decompose::{dagum, ge_split, Component, GeSplit, Part};
+use crate::error::{Error, Result};
+use crate::measure::{Measure, Options};
+use crate::survey::{change, Tick};
+use std::sync::Arc;
+
+/// Which inequality index to decompose.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Index {
+    /// GE(α): MLD is α = 0, Theil T α = 1 (the change is decomposed for those two).
+    Ge(f64),
+    /// The Gini ratio (Dagum).
+    Gini,
+}
+
+impl Index {
+    /// `mld`, `theil_t`, `ge_<α>` or `gini`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "mld" => Ok(Index::Ge(0.0)),
+            "theil_t" | "theil" => Ok(Index::Ge(1.0)),
+            "gini" => Ok(Index::Gini),
+            other => match other.strip_prefix("ge_").and_then(|a| a.parse::<f64>().ok()) {
+                Some(a) if a.is_finite() => Ok(Index::Ge(a)),
+                _ => Err(Error::InvalidParameter {
+                    name: "decomposed measure",
+                    value: other.into(),
+                    expected: "theil_t, mld, ge_<alpha> or gini".into(),
+                }),
+            },
+        }
+    }
+
+    /// The canonical name.
+    pub fn name(&self) -> String {
+        match *self {
+            Index::Ge(a) if a == 0.0 => "mld".into(),
+            Index::Ge(a) if a == 1.0 => "theil_t".into(),
+            Index::Ge(a) => format!("ge_{a}"),
+            Index::Gini => "gini".into(),
+        }
+    }
+}
+
+/// One term: of a round (`round` = its label) or of the change between two
+/// (`round` = `from→to`), for the whole population or one group.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DecompositionRow {
+    pub round: String,
+    pub measure: String,
+    pub component: String,
+    /// The group, for a group's term.
+    pub group: Option<String>,
+    pub estimate: f64,
+    pub se: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    /// Two-sided p-value against zero (change terms).
+    pub p_value: Option<f64>,
+}
+
+/// A round's pooled groups in a fixed group order.
+struct Round {
+    label: String,
+    members: Vec<usize>,
+}
+
+/// The rounds of `table` with their groups (the `by` key without the period) in the order of
+/// the first round; every round must have the same groups.
+fn rounds(table: &Table, period_first: bool, label: &str) -> Result<(Vec<Round>, Vec<String>)> {
+    let skip = usize::from(period_first);
+    let key = |g: usize| table.groups[g].key[skip..].join("/");
+    let split = split_rounds(table, period_first, label);
+    let names: Vec<String> = split[0].1.iter().map(|&g| key(g)).collect();
+    let mut out = Vec::new();
+    for (label, members) in split {
+        let mut ordered = Vec::with_capacity(names.len());
+        for n in &names {
+            let g = members.iter().copied().find(|&g| key(g) == *n).ok_or_else(|| Error::Rounds {
+                problem: format!("group '{n}' is missing in round {label}"),
+                fix: "a decomposition compares the same groups in every round".into(),
+            })?;
+            ordered.push(g);
+        }
+        if members.len() != names.len() {
+            return Err(Error::Rounds {
+                problem: format!("round {label} has groups the first round does not have"),
+                fix: "a decomposition compares the same groups in every round".into(),
+            });
+        }
+        out.push(Round { label, members: ordered });
+    }
+    Ok((out, names))
+}
+
+/// The decomposition of every round in `tables` (each a file, or split by a period column
+/// with `period_first`) and of the change between consecutive rounds.
+///
+/// # Errors
+/// Fewer than two groups; rounds with different groups; non-positive values for GE; a
+/// linearization method (the terms take their standard errors from replicates).
+pub fn decompose(
+    tables: &[(&Table, &str)],
+    period_first: bool,
+    spec: &SurveySpec,
+    indices: &[Index],
+    tick: Tick<'_>,
+) -> Result<Vec<DecompositionRow>> {
+    let options = Options::default();
+    let mut rows = Vec::new();
+    // (label, table, members, splits by index) of every round, in order.
+    let mut done: Vec<(String, &Table, Vec<usize>, Vec<Option<Arc<GeSplit>>>)> = Vec::new();
+    let mut group_names: Option<Vec<String>> = None;
+    for (table, label) in tables {
+        let (rs, names) = rounds(table, period_first, label)?;
+        if names.len() < 2 {
+            return Err(Error::Rounds {
+                problem: "only one group".into(),
+                fix: "a decomposition needs two or more groups".into(),
+            });
+        }
+        match &group_names {
+            Some(g) if *g != names => {
+                return Err(Error::Rounds {
+                    problem: format!("the rounds of {label} have other groups than the first table's"),
+                    fix: "a decomposition compares the same groups in every round".into(),
+                })
+            }
+            _ => group_names = Some(names.clone()),
+        }
+        for r in rs {
+            let mut splits = Vec::new();
+            for index in indices {
+                let parts: Vec<(Part, &str, Option<String>)> = match index {
+                    Index::Ge(_) => [(Part::GeTotal, "total"), (Part::GeWithin, "within"), (Part::GeBetween, "between")]
+                        .into_iter()
+                        .map(|(p, n)| (p, n, None))
+                        .chain(names.iter().enumerate().map(|(g, n)| (Part::GeGroup(g), "group_within", Some(n.clone()))))
+                        .collect(),
+                    Index::Gini => [
+                        (Part::Gini, "total"),
+                        (Part::DagumWithin, "within"),
+                        (Part::DagumNetBetween, "net_between"),
+                        (Part::DagumTransvariation, "transvariation"),
+                    ]
+                    .into_iter()
+                    .map(|(p, n)| (p, n, None))
+                    .chain(names.iter().enumerate().map(|(g, n)| (Part::DagumGroup(g), "group_within", Some(n.clone()))))
+                    .collect(),
+                };
+                let alpha = match index {
+                    Index::Ge(a) => *a,
+                    Index::Gini => 0.0,
+                };
+                let measures: Vec<Measure> = parts
+                    .iter()
+                    .map(|(p, _, _)| Measure::new(Component { part: *p, alpha, other: None }))
+                    .collect();
+                let est = infer_pooled(table, &r.members, spec, &measures, &options, tick)?;
+                for ((_, component, group), e) in parts.iter().zip(est) {
+                    rows.push(DecompositionRow {
+                        round: r.label.clone(),
+                        measure: index.name(),
+                        component: component.to_string(),
+                        group: group.clone(),
+                        estimate: e.estimate.value,
+                        se: e.inference.se,
+                        ci_lower: e.inference.ci_lower,
+                        ci_upper: e.inference.ci_upper,
+                        p_value: None,
+                    });
+                }
+                splits.push(match index {
+                    Index::Ge(a) if *a == 0.0 || *a == 1.0 => Some(Arc::new(split_of(table, &r.members, *a)?)),
+                    _ => None,
+                });
+            }
+            done.push((r.label, *table, r.members, splits));
+        }
+    }
+    let names = group_names.unwrap_or_default();
+    for pair in done.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let label = format!("{}→{}", a.0, b.0);
+        for (i, index) in indices.iter().enumerate() {
+            match (index, &a.3[i], &b.3[i]) {
+                (Index::Ge(alpha), Some(sa), Some(sb)) => {
+                    let parts: Vec<(Part, &str, Option<String>)> = [
+                        (Part::ChangeTotal, "change"),
+                        (Part::ChangeWithin, "change_within"),
+                        (Part::ChangePopulationShares, "change_population_shares"),
+                        (Part::ChangeRelativeMeans, "change_relative_means"),
+                        (Part::ChangeResidual, "change_residual"),
+                    ]
+                    .into_iter()
+                    .map(|(p, n)| (p, n, None))
+                    .chain(names.iter().enumerate().map(|(g, n)| (Part::ChangeGroup(g), "change_group", Some(n.clone()))))
+                    .collect();
+                    let make = |other: &Arc<GeSplit>, later: bool| -> Vec<Measure> {
+                        parts
+                            .iter()
+                            .map(|(p, _, _)| {
+                                Measure::new(Component {
+                                    part: *p,
+                                    alpha: *alpha,
+                                    other: Some((other.clone(), later)),
+                                })
+                            })
+                            .collect()
+                    };
+                    // The term with the earlier round's replicates (later round fixed), and with
+                    // the later round's (earlier fixed): independent samples, variances add.
+                    let ea = infer_pooled(a.1, &a.2, spec, &make(sb, false), &options, tick)?;
+                    let eb = infer_pooled(b.1, &b.2, spec, &make(sa, true), &options, tick)?;
+                    for ((_, component, group), (x, y)) in parts.iter().zip(ea.iter().zip(&eb)) {
+                        let c = change(0.0, x.inference.se, y.estimate.value, y.inference.se, spec.level);
+                        rows.push(DecompositionRow {
+                            round: label.clone(),
+                            measure: index.name(),
+                            component: component.to_string(),
+                            group: group.clone(),
+                            estimate: c.change,
+                            se: c.se,
+                            ci_lower: c.ci_lower,
+                            ci_upper: c.ci_upper,
+                            p_value: Some(c.p_value),
+                        });
+                    }
+                }
+                (Index::Gini, _, _) | (Index::Ge(_), _, _) => {
+                    // The change of each per-round term, with independent standard errors.
+                    let of = |round: &str| {
+                        rows.iter()
+                            .filter(|r| r.round == round && r.measure == index.name())
+                            .cloned()
+                            .collect::<Vec<_>>()
+                    };
+                    let (ra, rb) = (of(&a.0), of(&b.0));
+                    for (x, y) in ra.iter().zip(&rb) {
+                        let c = change(x.estimate, x.se, y.estimate, y.se, spec.level);
+                        rows.push(DecompositionRow {
+                            round: label.clone(),
+                            measure: index.name(),
+                            component: format!("change_{}", x.component),
+                            group: x.group.clone(),
+                            estimate: c.change,
+                            se: c.se,
+                            ci_lower: c.ci_lower,
+                            ci_upper: c.ci_upper,
+                            p_value: Some(c.p_value),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// The GE split of a round's pooled groups (point estimate).
+fn split_of(table: &Table, members: &[usize], alpha: f64) -> Result<GeSplit> {
+    let (sample, ids) = pooled(table, members)?;
+    ge_split(&sample, &ids, alpha)
+}
+
+/// Dagum's split of a round's pooled groups (point estimate).
+pub fn dagum_of(table: &Table, members: &[usize]) -> Result<crate::decompose::DagumSplit> {
+    let (sample, ids) = pooled(table, members)?;
+    dagum(&sample, &ids)
+}
+
+fn pooled(table: &Table, members: &[usize]) -> Result<(crate::SortedSample, Vec<u32>)> {
+    let mut values = Vec::new();
+    let mut weights = Vec::new();
+    let mut ids = Vec::new();
+    for (g, &m) in members.iter().enumerate() {
+        let grp = &table.groups[m];
+        values.extend_from_slice(&grp.values);
+        match &grp.weights {
+            Some(w) => weights.extend_from_slice(w),
+            None => weights.extend(std::iter::repeat_n(1.0, grp.values.len())),
+        }
+        ids.extend(std::iter::repeat_n(g as u32, grp.values.len()));
+    }
+    let sample = crate::SortedSample::with_labels(values, Some(weights), ids)?;
+    let ids = sample.labels().expect("sorted with labels").to_vec();
+    Ok((sample, ids))
+}
