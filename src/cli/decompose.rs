@@ -13,7 +13,9 @@ use ginikit::table::Table;
 
 pub fn run(args: &DecomposeArgs) -> Result<(), Failure> {
     if args.table.by.is_empty() {
-        return Err(Failure::Usage("name the groups with --by (e.g. --by area)".into()));
+        return Err(Failure::Usage(
+            "name the groups with --by (e.g. --by area)".into(),
+        ));
     }
     let indices: Vec<Index> = args
         .measures
@@ -45,7 +47,9 @@ pub fn run(args: &DecomposeArgs) -> Result<(), Failure> {
         .sum();
     let progress = Progress::new(per_round * indices.len() * 3, args.survey.quiet);
     let refs: Vec<(&Table, &str)> = tables.iter().map(|(t, l)| (t, l.as_str())).collect();
-    let rows = decompose(&refs, args.period.is_some(), &survey, &indices, &|| progress.tick())?;
+    let rows = decompose(&refs, args.period.is_some(), &survey, &indices, &|| {
+        progress.tick()
+    })?;
     let mut report = table(&rows, args.format == Format::Table);
     report.notes.push(format!(
         "note: standard errors by {}; {:.0} % intervals; a change's terms are evaluated with each round's replicates, the other round held at its estimate (independent samples).",
@@ -57,9 +61,19 @@ pub fn run(args: &DecomposeArgs) -> Result<(), Failure> {
 }
 
 fn table(rows: &[DecompositionRow], marks: bool) -> Report {
-    let mut columns: Vec<String> = ["round", "measure", "component", "group", "estimate", "se", "ci_lower", "ci_upper", "p_value"]
-        .map(String::from)
-        .to_vec();
+    let mut columns: Vec<String> = [
+        "round",
+        "measure",
+        "component",
+        "group",
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "p_value",
+    ]
+    .map(String::from)
+    .to_vec();
     if marks {
         columns.push("sig".into());
     }
@@ -70,12 +84,15 @@ fn table(rows: &[DecompositionRow], marks: bool) -> Report {
                 Cell::Text(r.round.clone()),
                 Cell::Text(r.measure.clone()),
                 Cell::Text(r.component.clone()),
-                r.group.as_ref().map_or(Cell::Empty, |g| Cell::Text(g.clone())),
+                r.group
+                    .as_ref()
+                    .map_or(Cell::Empty, |g| Cell::Text(g.clone())),
                 Cell::Number(r.estimate, Style::Index),
                 Cell::Number(r.se, Style::Index),
                 Cell::Number(r.ci_lower, Style::Index),
                 Cell::Number(r.ci_upper, Style::Index),
-                r.p_value.map_or(Cell::Empty, |p| Cell::Number(p, Style::PValue)),
+                r.p_value
+                    .map_or(Cell::Empty, |p| Cell::Number(p, Style::PValue)),
             ];
             if marks {
                 let sig = r.p_value.is_some() && (r.ci_lower > 0.0 || r.ci_upper < 0.0);

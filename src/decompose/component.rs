@@ -88,7 +88,10 @@ impl Estimator for Component {
     fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
         let ids = self.ids(sample)?;
         match self.part {
-            Part::Gini | Part::DagumWithin | Part::DagumNetBetween | Part::DagumTransvariation
+            Part::Gini
+            | Part::DagumWithin
+            | Part::DagumNetBetween
+            | Part::DagumTransvariation
             | Part::DagumGroup(_) => {
                 let key = ("dagum", 0, ids.as_ptr() as usize);
                 let d = sample.memo(key, || dagum(sample, ids))?;

@@ -239,7 +239,8 @@ pub fn dagum(sample: &SortedSample, ids: &[u32]) -> Result<DagumSplit> {
     let p: Vec<f64> = n.iter().map(|v| v / n_all).collect();
     let sh: Vec<f64> = s.iter().map(|v| v / s_all).collect();
     let mut groups = Vec::with_capacity(k);
-    let (mut within, mut net, mut trans) = (Compensated::ZERO, Compensated::ZERO, Compensated::ZERO);
+    let (mut within, mut net, mut trans) =
+        (Compensated::ZERO, Compensated::ZERO, Compensated::ZERO);
     for j in 0..k {
         let delta = 2.0 * d(j, j) / (n[j] * n[j]);
         let g_jj = delta / (2.0 * mu[j]);
@@ -319,16 +320,15 @@ pub fn ms_change(from: &GeSplit, to: &GeSplit) -> Result<MsChange> {
     if (alpha != 0.0 && alpha != 1.0) || to.alpha != alpha || from.groups.len() != to.groups.len() {
         return Err(Error::InvalidParameter {
             name: "Mookherjee–Shorrocks decomposition",
-            value: format!("GE({alpha}) with {} and {} groups", from.groups.len(), to.groups.len()),
+            value: format!(
+                "GE({alpha}) with {} and {} groups",
+                from.groups.len(),
+                to.groups.len()
+            ),
             expected: "MLD (GE(0)) or Theil T (GE(1)) with the same groups in both rounds".into(),
         });
     }
-    let mu = |s: &GeSplit| {
-        s.groups
-            .iter()
-            .map(|g| g.pop_share * g.mean)
-            .sum::<f64>()
-    };
+    let mu = |s: &GeSplit| s.groups.iter().map(|g| g.pop_share * g.mean).sum::<f64>();
     let (mu1, mu2) = (mu(from), mu(to));
     let mut groups = Vec::with_capacity(from.groups.len());
     let (mut w, mut p, mut r) = (0.0, 0.0, 0.0);

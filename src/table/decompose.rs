@@ -29,7 +29,10 @@ impl Index {
             "mld" => Ok(Index::Ge(0.0)),
             "theil_t" | "theil" => Ok(Index::Ge(1.0)),
             "gini" => Ok(Index::Gini),
-            other => match other.strip_prefix("ge_").and_then(|a| a.parse::<f64>().ok()) {
+            other => match other
+                .strip_prefix("ge_")
+                .and_then(|a| a.parse::<f64>().ok())
+            {
                 Some(a) if a.is_finite() => Ok(Index::Ge(a)),
                 _ => Err(Error::InvalidParameter {
                     name: "decomposed measure",
@@ -86,10 +89,14 @@ fn rounds(table: &Table, period_first: bool, label: &str) -> Result<(Vec<Round>,
     for (label, members) in split {
         let mut ordered = Vec::with_capacity(names.len());
         for n in &names {
-            let g = members.iter().copied().find(|&g| key(g) == *n).ok_or_else(|| Error::Rounds {
-                problem: format!("group '{n}' is missing in round {label}"),
-                fix: "a decomposition compares the same groups in every round".into(),
-            })?;
+            let g = members
+                .iter()
+                .copied()
+                .find(|&g| key(g) == *n)
+                .ok_or_else(|| Error::Rounds {
+                    problem: format!("group '{n}' is missing in round {label}"),
+                    fix: "a decomposition compares the same groups in every round".into(),
+                })?;
             ordered.push(g);
         }
         if members.len() != names.len() {
@@ -98,7 +105,10 @@ fn rounds(table: &Table, period_first: bool, label: &str) -> Result<(Vec<Round>,
                 fix: "a decomposition compares the same groups in every round".into(),
             });
         }
-        out.push(Round { label, members: ordered });
+        out.push(Round {
+            label,
+            members: ordered,
+        });
     }
     Ok((out, names))
 }
@@ -132,7 +142,9 @@ pub fn decompose(
         match &group_names {
             Some(g) if *g != names => {
                 return Err(Error::Rounds {
-                    problem: format!("the rounds of {label} have other groups than the first table's"),
+                    problem: format!(
+                        "the rounds of {label} have other groups than the first table's"
+                    ),
                     fix: "a decomposition compares the same groups in every round".into(),
                 })
             }
@@ -142,11 +154,20 @@ pub fn decompose(
             let mut splits = Vec::new();
             for index in indices {
                 let parts: Vec<(Part, &str, Option<String>)> = match index {
-                    Index::Ge(_) => [(Part::GeTotal, "total"), (Part::GeWithin, "within"), (Part::GeBetween, "between")]
-                        .into_iter()
-                        .map(|(p, n)| (p, n, None))
-                        .chain(names.iter().enumerate().map(|(g, n)| (Part::GeGroup(g), "group_within", Some(n.clone()))))
-                        .collect(),
+                    Index::Ge(_) => [
+                        (Part::GeTotal, "total"),
+                        (Part::GeWithin, "within"),
+                        (Part::GeBetween, "between"),
+                    ]
+                    .into_iter()
+                    .map(|(p, n)| (p, n, None))
+                    .chain(
+                        names
+                            .iter()
+                            .enumerate()
+                            .map(|(g, n)| (Part::GeGroup(g), "group_within", Some(n.clone()))),
+                    )
+                    .collect(),
                     Index::Gini => [
                         (Part::Gini, "total"),
                         (Part::DagumWithin, "within"),
@@ -155,7 +176,12 @@ pub fn decompose(
                     ]
                     .into_iter()
                     .map(|(p, n)| (p, n, None))
-                    .chain(names.iter().enumerate().map(|(g, n)| (Part::DagumGroup(g), "group_within", Some(n.clone()))))
+                    .chain(
+                        names
+                            .iter()
+                            .enumerate()
+                            .map(|(g, n)| (Part::DagumGroup(g), "group_within", Some(n.clone()))),
+                    )
                     .collect(),
                 };
                 let alpha = match index {
@@ -164,7 +190,13 @@ pub fn decompose(
                 };
                 let measures: Vec<Measure> = parts
                     .iter()
-                    .map(|(p, _, _)| Measure::new(Component { part: *p, alpha, other: None }))
+                    .map(|(p, _, _)| {
+                        Measure::new(Component {
+                            part: *p,
+                            alpha,
+                            other: None,
+                        })
+                    })
                     .collect();
                 let est = infer_pooled(table, &r.members, spec, &measures, &options, tick)?;
                 for ((_, component, group), e) in parts.iter().zip(est) {
@@ -181,7 +213,9 @@ pub fn decompose(
                     });
                 }
                 splits.push(match index {
-                    Index::Ge(a) if *a == 0.0 || *a == 1.0 => Some(Arc::new(split_of(table, &r.members, *a)?)),
+                    Index::Ge(a) if *a == 0.0 || *a == 1.0 => {
+                        Some(Arc::new(split_of(table, &r.members, *a)?))
+                    }
                     _ => None,
                 });
             }
@@ -204,7 +238,12 @@ pub fn decompose(
                     ]
                     .into_iter()
                     .map(|(p, n)| (p, n, None))
-                    .chain(names.iter().enumerate().map(|(g, n)| (Part::ChangeGroup(g), "change_group", Some(n.clone()))))
+                    .chain(
+                        names
+                            .iter()
+                            .enumerate()
+                            .map(|(g, n)| (Part::ChangeGroup(g), "change_group", Some(n.clone()))),
+                    )
                     .collect();
                     let make = |other: &Arc<GeSplit>, later: bool| -> Vec<Measure> {
                         parts
@@ -223,7 +262,13 @@ pub fn decompose(
                     let ea = infer_pooled(a.1, &a.2, spec, &make(sb, false), &options, tick)?;
                     let eb = infer_pooled(b.1, &b.2, spec, &make(sa, true), &options, tick)?;
                     for ((_, component, group), (x, y)) in parts.iter().zip(ea.iter().zip(&eb)) {
-                        let c = change(0.0, x.inference.se, y.estimate.value, y.inference.se, spec.level);
+                        let c = change(
+                            0.0,
+                            x.inference.se,
+                            y.estimate.value,
+                            y.inference.se,
+                            spec.level,
+                        );
                         rows.push(DecompositionRow {
                             round: label.clone(),
                             measure: index.name(),

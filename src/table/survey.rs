@@ -302,12 +302,22 @@ pub fn infer_pooled(
         persons: pool.group.persons,
     };
     let location = value_location(table);
-    let mut out = estimate(&ds, &variance, measures, options, spec.level, spec.interval, tick)
-        .map_err(|e| e.at_column(&location))?;
+    let mut out = estimate(
+        &ds,
+        &variance,
+        measures,
+        options,
+        spec.level,
+        spec.interval,
+        tick,
+    )
+    .map_err(|e| e.at_column(&location))?;
     for (m, r) in measures.iter().zip(out.iter_mut()) {
         r.estimate = pool.scale.unscale_estimate(m, r.estimate);
-        super::require_finite(r.estimate.value, m, "estimate").map_err(|e| e.at_column(&location))?;
-        super::require_finite(r.inference.se, m, "standard error").map_err(|e| e.at_column(&location))?;
+        super::require_finite(r.estimate.value, m, "estimate")
+            .map_err(|e| e.at_column(&location))?;
+        super::require_finite(r.inference.se, m, "standard error")
+            .map_err(|e| e.at_column(&location))?;
     }
     Ok(out)
 }
