@@ -75,7 +75,7 @@ fn totals(sample: &SortedSample, ids: &[u32], k: usize) -> (Vec<f64>, Vec<f64>) 
 }
 
 fn check_groups(n: &[f64], s: &[f64], positive_means: bool) -> Result<()> {
-    if let Some(g) = n.iter().position(|&w| !(w > 0.0)) {
+    if let Some(g) = n.iter().position(|&w| w.is_nan() || w <= 0.0) {
         return Err(Error::Undefined {
             location: Location::Argument("weights"),
             measure: "the decomposition".into(),
@@ -83,7 +83,7 @@ fn check_groups(n: &[f64], s: &[f64], positive_means: bool) -> Result<()> {
             context: String::new(),
         });
     }
-    if positive_means && s.iter().any(|&v| !(v > 0.0)) {
+    if positive_means && s.iter().any(|&v| v.is_nan() || v <= 0.0) {
         return Err(Error::Undefined {
             location: Location::Argument("values"),
             measure: "the decomposition".into(),

@@ -46,10 +46,16 @@ impl Index {
     /// The canonical name.
     pub fn name(&self) -> String {
         match *self {
-            Index::Ge(a) if a == 0.0 => "mld".into(),
-            Index::Ge(a) if a == 1.0 => "theil_t".into(),
-            Index::Ge(a) => format!("ge_{a}"),
             Index::Gini => "gini".into(),
+            Index::Ge(a) => {
+                if a == 0.0 {
+                    "mld".into()
+                } else if a == 1.0 {
+                    "theil_t".into()
+                } else {
+                    format!("ge_{a}")
+                }
+            }
         }
     }
 }
@@ -71,6 +77,9 @@ pub struct DecompositionRow {
     /// Two-sided p-value against zero (change terms).
     pub p_value: Option<f64>,
 }
+
+/// A decomposed round: label, table, members in group order, GE splits by index.
+type Done<'a> = (String, &'a Table, Vec<usize>, Vec<Option<Arc<GeSplit>>>);
 
 /// A round's pooled groups in a fixed group order.
 struct Round {
@@ -128,8 +137,8 @@ pub fn decompose(
 ) -> Result<Vec<DecompositionRow>> {
     let options = Options::default();
     let mut rows = Vec::new();
-    // (label, table, members, splits by index) of every round, in order.
-    let mut done: Vec<(String, &Table, Vec<usize>, Vec<Option<Arc<GeSplit>>>)> = Vec::new();
+    // Every round, in order, with its GE splits by index (MLD and Theil T only).
+    let mut done: Vec<Done<'_>> = Vec::new();
     let mut group_names: Option<Vec<String>> = None;
     for (table, label) in tables {
         let (rs, names) = rounds(table, period_first, label)?;
