@@ -71,8 +71,26 @@ fn reproduce_json_has_tidy_estimate_and_change_rows() {
         .filter(|l| l.trim_start().starts_with('{'))
         .collect();
     // 3 rounds × (3 areas × 5 measures (gini, share_bottom40, fgt0, fgt1, fgt2) + 34
-    // provinces) + 15 changes.
-    assert_eq!(rows.len(), 3 * (15 + 34) + 15, "{out}");
+    // provinces) + 15 changes; then the analysis of 2017-09 → 2018-09: 99 percentiles + mean,
+    // bottom-40 mean and premium; urban/rural decomposition (per round 16 terms of Theil T, MLD
+    // and Dagum, × 2 rounds, + 20 change terms); provinces (34 within terms × 2 rounds + 34
+    // contributions).
+    assert_eq!(
+        rows.len(),
+        3 * (15 + 34) + 15 + 102 + (2 * 16 + 20) + (2 * 34 + 34),
+        "{out}"
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("\"measure\": \"growth:premium\"")));
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("\"measure\": \"theil_t:change_population_shares\"")));
+    assert!(
+        rows.iter()
+            .any(|r| r
+                .contains("\"province\": \"Jawa Timur\", \"measure\": \"theil_t:change_group\""))
+    );
     // Poverty against BPS's lines, beside BPS's published P0 (press release: 9.66 % in
     // 2018-09) and P1 aggregated from the province cells, each marked with its source.
     assert!(rows.iter().any(|r| r.contains(
@@ -173,7 +191,9 @@ fn reproduce_reads_susenas_named_columns() {
     };
     let mine = keep(&text(&o.stdout));
     let theirs: Vec<String> = keep(&text(&bundled.stdout));
-    assert_eq!(mine.len(), 2 * (15 + 34) + 15);
+    // Rows of the rounds, the changes and the analysis (which starts with the round or an
+    // empty round cell).
+    assert_eq!(mine.len(), 369);
     for row in &mine {
         assert!(theirs.contains(row), "row not in bundled output: {row}");
     }

@@ -10,6 +10,7 @@ const PROVINCE_CELLS: &str = include_str!("../../datasets/bps/province_cells.csv
 const GINI_NATIONAL: &str = include_str!("../../datasets/bps/gini_national.csv");
 const SHARES_NATIONAL: &str = include_str!("../../datasets/bps/shares_national.csv");
 const POVERTY_NATIONAL: &str = include_str!("../../datasets/bps/poverty_national.csv");
+const CPI_CHANGE: &str = include_str!("../../datasets/bps/cpi_change.csv");
 
 /// One province × area × round row of the published tables.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,4 +211,24 @@ pub fn aggregate_cells(period: &str, area: &str, what: &str) -> Option<f64> {
         "p1" => Some(p1 / pop),
         _ => None,
     }
+}
+
+/// The published consumer-price change between two rounds as a price ratio (1.0288 for
+/// 2.88 %), with its source (`datasets/bps/cpi_change.csv`); `None` when the pair is not
+/// there.
+///
+/// ```
+/// let (ratio, _) = ginikit::bps::cpi_ratio("2017-09", "2018-09").unwrap();
+/// assert!((ratio - 1.0288).abs() < 1e-12);
+/// ```
+pub fn cpi_ratio(from: &str, to: &str) -> Option<(f64, String)> {
+    table(CPI_CHANGE).into_iter().find_map(|r| {
+        (r.get("from")? == from && r.get("to")? == to).then(|| {
+            let pct = number(r.get("cpi_change_pct"))?;
+            Some((
+                1.0 + pct / 100.0,
+                r.get("source").cloned().unwrap_or_default(),
+            ))
+        })?
+    })
 }

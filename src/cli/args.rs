@@ -336,6 +336,10 @@ pub struct ReproduceArgs {
     /// Bootstrap seed.
     #[arg(long, default_value_t = 20181)]
     pub seed: u64,
+    /// Bootstrap replicates for the standard errors of the decompositions of the change
+    /// (under --se linearization; with --se bootstrap or jackknife those are used).
+    #[arg(long, default_value_t = 200)]
+    pub decomposition_replicates: usize,
     /// Confidence level.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,

@@ -48,6 +48,8 @@ pub fn run(args: &ReproduceArgs) -> Result<(), Failure> {
         from: args.from.clone(),
         to: args.to.clone(),
         format: args.input_format.map(Into::into),
+        decomposition_replicates: args.decomposition_replicates,
+        seed: args.seed,
     };
     let progress = Progress::new(
         match method {

@@ -133,8 +133,17 @@ pub fn ge_split(sample: &SortedSample, ids: &[u32], alpha: f64) -> Result<GeSpli
         }
     };
     let mut acc = vec![Compensated::ZERO; k];
-    for (i, (&x, &g)) in sample.values().iter().zip(ids).enumerate() {
-        acc[g as usize].add(sample.weight(i) * f(x));
+    if alpha == 0.0 || alpha == 1.0 {
+        // ln x once for the sample and all its replicates.
+        let logs = sample.log_values();
+        for (i, ((&x, &l), &g)) in sample.values().iter().zip(logs).zip(ids).enumerate() {
+            let t = if alpha == 0.0 { l } else { x * l };
+            acc[g as usize].add(sample.weight(i) * t);
+        }
+    } else {
+        for (i, (&x, &g)) in sample.values().iter().zip(ids).enumerate() {
+            acc[g as usize].add(sample.weight(i) * f(x));
+        }
     }
     let (n_all, s_all): (f64, f64) = (kahan(&n), kahan(&s));
     let mu = s_all / n_all;

@@ -339,13 +339,17 @@ pub fn category_chart(
                     )
                     .map_err(|e| e.to_string())?;
                 let pub_colour = PALETTE[1];
-                chart
-                    .draw_series(rows.iter().enumerate().filter_map(|(i, (_, p))| {
-                        p.map(|p| Cross::new((p, y_of(i)), 5, pub_colour.stroke_width(2)))
-                    }))
-                    .map_err(|e| e.to_string())?
-                    .label("published (BPS)")
-                    .legend(move |(x, y)| Cross::new((x + 10, y), 5, pub_colour.stroke_width(2)));
+                if rows.iter().any(|(_, p)| p.is_some()) {
+                    chart
+                        .draw_series(rows.iter().enumerate().filter_map(|(i, (_, p))| {
+                            p.map(|p| Cross::new((p, y_of(i)), 5, pub_colour.stroke_width(2)))
+                        }))
+                        .map_err(|e| e.to_string())?
+                        .label("published (BPS)")
+                        .legend(move |(x, y)| {
+                            Cross::new((x + 10, y), 5, pub_colour.stroke_width(2))
+                        });
+                }
                 legend(&mut chart, SeriesLabelPosition::LowerRight)?;
                 footnote(&foot, source)?;
                 Ok(())

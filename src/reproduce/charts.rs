@@ -30,6 +30,66 @@ pub fn charts(r: &Reproduction, dir: &Path, synthetic: bool) -> Result<Vec<PathB
     for i in [r.from, r.to] {
         written.extend(provinces(r, i, dir, &source)?);
     }
+    if let Some(a) = &r.analysis {
+        let c = &a.gic;
+        let pts: Vec<(f64, f64, f64, f64)> = c
+            .points
+            .iter()
+            .map(|g| {
+                (
+                    g.p.unwrap_or(0.0),
+                    g.growth.change,
+                    g.growth.ci_lower,
+                    g.growth.ci_upper,
+                )
+            })
+            .collect();
+        written.extend(plot::gic_chart(
+            &dir.join("growth_incidence"),
+            &format!(
+                "Growth incidence of per-capita expenditure, {} → {}",
+                c.from, c.to
+            ),
+            &format!("{source} Real growth: {}.", a.deflator_source),
+            &pts,
+            c.mean.growth.change,
+            r.level,
+        )?);
+        let bars: Vec<(Bar, Option<f64>)> = a
+            .by_area
+            .iter()
+            .filter(|d| d.round.contains('→') && d.component != "change_residual")
+            .map(|d| {
+                let label = match &d.group {
+                    Some(g) => {
+                        format!("{} {} {}", d.measure, d.component.replace("change_", ""), g)
+                    }
+                    None => format!("{} {}", d.measure, d.component.replace("change_", "")),
+                };
+                (
+                    Bar {
+                        x: 0.0,
+                        label,
+                        estimate: d.estimate,
+                        lower: d.ci_lower,
+                        upper: d.ci_upper,
+                    },
+                    None,
+                )
+            })
+            .collect();
+        written.extend(plot::category_chart(
+            &dir.join("decomposition"),
+            &format!(
+                "Where the change {} → {} came from (urban/rural)",
+                c.from, c.to
+            ),
+            "change of the index and its terms",
+            &source,
+            &bars,
+            r.level,
+        )?);
+    }
     Ok(written)
 }
 

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "plot")]
 pub mod charts;
+pub mod incidence;
 pub mod tables;
 
 use crate::bps::{self, NationalFact};
@@ -67,6 +68,11 @@ pub struct ReproduceSpec {
     pub to: String,
     /// File format; `None`: from each file's extension.
     pub format: Option<InputFormat>,
+    /// Bootstrap replicates for the decompositions' standard errors when `method` is
+    /// linearization (decomposition terms take theirs from replicates).
+    pub decomposition_replicates: usize,
+    /// Seed of those replicates.
+    pub seed: u64,
 }
 
 impl Default for ReproduceSpec {
@@ -88,6 +94,8 @@ impl Default for ReproduceSpec {
             from: "2017-09".into(),
             to: "2018-09".into(),
             format: None,
+            decomposition_replicates: 200,
+            seed: 20181,
         }
     }
 }
@@ -218,6 +226,8 @@ pub struct Reproduction {
     pub psu: String,
     /// BPS's published national Gini series.
     pub published_series: Vec<NationalFact>,
+    /// Growth incidence and decompositions of the tested change.
+    pub analysis: Option<incidence::ChangeAnalysis>,
 }
 
 /// The national Gini measure.
@@ -374,6 +384,7 @@ pub fn reproduce_tables(
             }
         }
     }
+    let analysis = incidence::analyse(tables, spec, &survey, &names, tick)?;
     Ok(Reproduction {
         rounds,
         from,
@@ -384,11 +395,12 @@ pub fn reproduce_tables(
         strata: spec.strata.clone(),
         psu: spec.psu.clone(),
         published_series,
+        analysis,
     })
 }
 
 /// Susenas `r105` codes 1 and 2, or text.
-fn area_name(raw: &str) -> String {
+pub(crate) fn area_name(raw: &str) -> String {
     match raw.trim() {
         "1" => "urban".into(),
         "2" => "rural".into(),

@@ -92,6 +92,128 @@ pub fn poverty_table(r: &Reproduction) -> Report {
     report
 }
 
+/// The growth incidence of the tested change at the deciles, the mean, the bottom-40 % mean
+/// and the premium (all 99 percentiles are in [`tidy_report`]).
+pub fn gic_table(r: &Reproduction) -> Report {
+    let mut report = Report {
+        columns: [
+            "statistic",
+            "value_from",
+            "value_to",
+            "growth",
+            "se",
+            "ci_lower",
+            "ci_upper",
+            "p_value",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..Report::default()
+    };
+    let Some(a) = &r.analysis else {
+        return report;
+    };
+    let c = &a.gic;
+    let deciles = c.points.iter().filter(|g| {
+        g.p.is_some_and(|p| ((p * 10.0).round() - p * 10.0).abs() < 1e-9)
+    });
+    for g in deciles.chain([&c.mean, &c.bottom40, &c.premium]) {
+        let money = if g.statistic == "premium" {
+            Style::Index
+        } else {
+            Style::Money
+        };
+        report.rows.push(vec![
+            Cell::Text(g.statistic.clone()),
+            Cell::Number(g.from_value, money),
+            Cell::Number(g.to_value, money),
+            Cell::Number(g.growth.change, Style::Index),
+            Cell::Number(g.growth.se, Style::Index),
+            Cell::Number(g.growth.ci_lower, Style::Index),
+            Cell::Number(g.growth.ci_upper, Style::Index),
+            Cell::Number(g.growth.p_value, Style::PValue),
+        ]);
+    }
+    report
+}
+
+/// Decomposition rows as a table (`marks`: a `sig` column).
+fn decomposition_report(
+    rows: &[&crate::table::decompose::DecompositionRow],
+    marks: bool,
+) -> Report {
+    let mut columns: Vec<String> = [
+        "round",
+        "measure",
+        "component",
+        "group",
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "p_value",
+    ]
+    .map(String::from)
+    .to_vec();
+    if marks {
+        columns.push("sig".into());
+    }
+    let rows = rows
+        .iter()
+        .map(|d| {
+            let mut cells = vec![
+                Cell::Text(d.round.clone()),
+                Cell::Text(d.measure.clone()),
+                Cell::Text(d.component.clone()),
+                d.group
+                    .as_ref()
+                    .map_or(Cell::Empty, |g| Cell::Text(g.clone())),
+                Cell::Number(d.estimate, Style::Index),
+                Cell::Number(d.se, Style::Index),
+                Cell::Number(d.ci_lower, Style::Index),
+                Cell::Number(d.ci_upper, Style::Index),
+                d.p_value
+                    .map_or(Cell::Empty, |p| Cell::Number(p, Style::PValue)),
+            ];
+            if marks {
+                let sig = d.p_value.is_some() && (d.ci_lower > 0.0 || d.ci_upper < 0.0);
+                cells.push(Cell::Text(if sig { "*" } else { "" }.into()));
+            }
+            cells
+        })
+        .collect();
+    Report {
+        columns,
+        rows,
+        notes: Vec::new(),
+    }
+}
+
+/// The decomposition of the tested change by urban/rural: Mookherjee–Shorrocks terms of Theil
+/// T and MLD, the change of Dagum's Gini terms.
+pub fn area_decomposition_table(r: &Reproduction, marks: bool) -> Report {
+    let Some(a) = &r.analysis else {
+        return Report::default();
+    };
+    let rows: Vec<_> = a.by_area.iter().filter(|d| d.round.contains('→')).collect();
+    decomposition_report(&rows, marks)
+}
+
+/// Each province's contribution to the change of Theil T (its Mookherjee–Shorrocks terms
+/// summed), largest falls first.
+pub fn province_contribution_table(r: &Reproduction, marks: bool) -> Report {
+    let Some(a) = &r.analysis else {
+        return Report::default();
+    };
+    let mut rows: Vec<_> = a
+        .by_province
+        .iter()
+        .filter(|d| d.component == "change_group")
+        .collect();
+    rows.sort_by(|x, y| x.estimate.total_cmp(&y.estimate));
+    decomposition_report(&rows, marks)
+}
+
 /// Where a published figure comes from.
 fn published_source(d: &DomainEstimate) -> &'static str {
     match (d.published, d.published_derived) {
@@ -215,6 +337,70 @@ pub fn tidy_report(r: &Reproduction) -> Report {
             Cell::Empty,
         ]);
     }
+    if let Some(a) = &r.analysis {
+        let g = &a.gic;
+        for x in g.points.iter().chain([&g.mean, &g.bottom40, &g.premium]) {
+            report.rows.push(vec![
+                Cell::Empty,
+                Cell::Text("total".into()),
+                Cell::Empty,
+                Cell::Text(format!("growth:{}", x.statistic)),
+                Cell::Empty,
+                Cell::Number(x.growth.se, Style::Index),
+                Cell::Number(x.growth.ci_lower, Style::Index),
+                Cell::Number(x.growth.ci_upper, Style::Index),
+                Cell::Empty,
+                Cell::Text(from.clone()),
+                Cell::Text(to.clone()),
+                Cell::Number(x.growth.change, Style::Index),
+                Cell::Number(x.growth.p_value, Style::PValue),
+                Cell::Empty,
+            ]);
+        }
+        for (d, by_province) in a
+            .by_area
+            .iter()
+            .map(|d| (d, false))
+            .chain(a.by_province.iter().map(|d| (d, true)))
+        {
+            let change = d.round.contains('→');
+            let (area, province) = match (&d.group, by_province) {
+                (Some(g), true) => ("total".to_string(), Cell::Text(g.clone())),
+                (Some(g), false) => (g.clone(), Cell::Empty),
+                (None, _) => ("total".to_string(), Cell::Empty),
+            };
+            let est = Cell::Number(d.estimate, Style::Index);
+            report.rows.push(vec![
+                if change {
+                    Cell::Empty
+                } else {
+                    Cell::Text(d.round.clone())
+                },
+                Cell::Text(area),
+                province,
+                Cell::Text(format!("{}:{}", d.measure, d.component)),
+                if change { Cell::Empty } else { est.clone() },
+                Cell::Number(d.se, Style::Index),
+                Cell::Number(d.ci_lower, Style::Index),
+                Cell::Number(d.ci_upper, Style::Index),
+                Cell::Empty,
+                if change {
+                    Cell::Text(from.clone())
+                } else {
+                    Cell::Empty
+                },
+                if change {
+                    Cell::Text(to.clone())
+                } else {
+                    Cell::Empty
+                },
+                if change { est } else { Cell::Empty },
+                d.p_value
+                    .map_or(Cell::Empty, |p| Cell::Number(p, Style::PValue)),
+                Cell::Empty,
+            ]);
+        }
+    }
     report
 }
 
@@ -270,6 +456,38 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
         );
         poverty.render(format, &mut out)?;
     }
+    if let Some(a) = &r.analysis {
+        let c = &a.gic;
+        heading(
+            &mut out,
+            &format!(
+                "Who gained: growth incidence {} -> {} (real; {})",
+                c.from, c.to, a.deflator_source
+            ),
+        );
+        gic_table(r).render(format, &mut out)?;
+        let p = &c.premium.growth;
+        out.extend_from_slice(
+            format!(
+                "\nThe bottom 40 % mean grew {:+.2} % and the mean {:+.2} %: a shared-prosperity premium of {:+.2} points (standard error {:.2}, p = {:.3}); the poorest 40 % {} gain more than the average at the {:.0} % level.\n",
+                c.bottom40.growth.change * 100.0,
+                c.mean.growth.change * 100.0,
+                p.change * 100.0,
+                p.se * 100.0,
+                p.p_value,
+                if p.excludes_zero() && p.change > 0.0 { "did" } else { "did NOT demonstrably" },
+                r.level * 100.0
+            )
+            .as_bytes(),
+        );
+        heading(
+            &mut out,
+            "Where the change came from: urban/rural (Mookherjee-Shorrocks for Theil T and MLD; Dagum for the Gini)",
+        );
+        area_decomposition_table(r, true).render(format, &mut out)?;
+        heading(&mut out, "Province contributions to the change of Theil T (within, population share and relative mean terms summed)");
+        province_contribution_table(r, true).render(format, &mut out)?;
+    }
     heading(&mut out, "Gini ratio by province");
     province_table(r).render(format, &mut out)?;
     let mut tail = vec![
@@ -286,6 +504,13 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
     ];
     if !poverty.rows.is_empty() {
         tail.push("note: poverty against BPS's poverty line of each province x area x round (datasets/bps/province_cells.csv); poor = below the line. Published P1 is aggregated from BPS's province x area P1 (population-weighted); BPS's national P2 is not in the bundled sources.".into());
+    }
+    if let Some(a) = &r.analysis {
+        tail.push(format!(
+            "note: decompositions: standard errors by {} (terms of a change: each round's replicates with the other round at its estimate); growth incidence: {} intervals.",
+            method_description(&a.decomposition_method),
+            method_description(&r.method)
+        ));
     }
     for round in &r.rounds {
         if let Some(why) = &round.poverty_missing {

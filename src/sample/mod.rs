@@ -26,6 +26,13 @@ type Memo = Arc<std::sync::Mutex<Vec<(MemoKey, Arc<dyn std::any::Any + Send + Sy
 pub(crate) type MemoKey = (&'static str, u64, usize);
 
 impl SortedSample {
+    /// `ln x` of every value (NaN for values that are not positive), computed once for the
+    /// sample and its re-weighted copies.
+    pub(crate) fn log_values(&self) -> &[f64] {
+        self.logs
+            .get_or_init(|| self.values.iter().map(|x| x.ln()).collect())
+    }
+
     /// The result `make` computes from this sample, computed once per key: terms of one
     /// decomposition evaluated on the same replicate share one split. Errors are not kept.
     pub(crate) fn memo<T: std::any::Any + Send + Sync>(
@@ -79,6 +86,9 @@ pub struct SortedSample {
     /// Results derived from these exact values and weights (a decomposition's split, shared
     /// by all its terms), keyed by what was computed; a re-weighted sample starts empty.
     memo: Memo,
+    /// `ln x` of every value, made on first use and shared by re-weighted copies (the values
+    /// are the same).
+    logs: Arc<std::sync::OnceLock<Vec<f64>>>,
     total_weight: f64,
     total_value: f64,
     /// `C` (sum of weights) of all observations before block b.
@@ -199,6 +209,7 @@ impl SortedSample {
             lines: None,
             domain: None,
             memo: Memo::default(),
+            logs: Arc::default(),
             total_weight: 0.0,
             total_value: 0.0,
             weight_before_block: Vec::new(),
@@ -276,6 +287,7 @@ impl SortedSample {
             Self::from_sorted(Arc::clone(&self.values), Some(weights), self.labels.clone());
         sample.lines = self.lines.clone();
         sample.domain = self.domain.clone();
+        sample.logs = Arc::clone(&self.logs);
         Ok(sample)
     }
 

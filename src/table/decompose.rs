@@ -122,8 +122,73 @@ fn rounds(table: &Table, period_first: bool, label: &str) -> Result<(Vec<Round>,
     Ok((out, names))
 }
 
+/// The terms of a round for one index: (part, component name, group).
+fn round_parts(index: &Index, names: &[String]) -> Vec<(Part, &'static str, Option<String>)> {
+    let whole: &[(Part, &'static str)] = match index {
+        Index::Ge(_) => &[
+            (Part::GeTotal, "total"),
+            (Part::GeWithin, "within"),
+            (Part::GeBetween, "between"),
+        ],
+        Index::Gini => &[
+            (Part::Gini, "total"),
+            (Part::DagumWithin, "within"),
+            (Part::DagumNetBetween, "net_between"),
+            (Part::DagumTransvariation, "transvariation"),
+        ],
+    };
+    let group = |g: usize| match index {
+        Index::Ge(_) => Part::GeGroup(g),
+        Index::Gini => Part::DagumGroup(g),
+    };
+    whole
+        .iter()
+        .map(|&(p, n)| (p, n, None))
+        .chain(
+            names
+                .iter()
+                .enumerate()
+                .map(|(g, n)| (group(g), "group_within", Some(n.clone()))),
+        )
+        .collect()
+}
+
+/// The Mookherjee–Shorrocks terms of a change: (part, component name, group).
+fn change_parts(names: &[String]) -> Vec<(Part, &'static str, Option<String>)> {
+    [
+        (Part::ChangeTotal, "change"),
+        (Part::ChangeWithin, "change_within"),
+        (Part::ChangePopulationShares, "change_population_shares"),
+        (Part::ChangeRelativeMeans, "change_relative_means"),
+        (Part::ChangeResidual, "change_residual"),
+    ]
+    .into_iter()
+    .map(|(p, n)| (p, n, None))
+    .chain(
+        names
+            .iter()
+            .enumerate()
+            .map(|(g, n)| (Part::ChangeGroup(g), "change_group", Some(n.clone()))),
+    )
+    .collect()
+}
+
+fn alpha_of(index: &Index) -> f64 {
+    match index {
+        Index::Ge(a) => *a,
+        Index::Gini => 0.0,
+    }
+}
+
+/// Whether the change of this index is decomposed by Mookherjee–Shorrocks (MLD, Theil T).
+fn has_ms(index: &Index) -> bool {
+    matches!(index, Index::Ge(a) if *a == 0.0 || *a == 1.0)
+}
+
 /// The decomposition of every round in `tables` (each a file, or split by a period column
-/// with `period_first`) and of the change between consecutive rounds.
+/// with `period_first`) and of the change between consecutive rounds. Each round is pooled
+/// and replicated once: every term of every index, and the change terms against the rounds
+/// before and after it (the other round held at its estimate), come from the same replicates.
 ///
 /// # Errors
 /// Fewer than two groups; rounds with different groups; non-positive values for GE; a
@@ -136,7 +201,6 @@ pub fn decompose(
     tick: Tick<'_>,
 ) -> Result<Vec<DecompositionRow>> {
     let options = Options::default();
-    let mut rows = Vec::new();
     // Every round, in order, with its GE splits by index (MLD and Theil T only).
     let mut done: Vec<Done<'_>> = Vec::new();
     let mut group_names: Option<Vec<String>> = None;
@@ -160,160 +224,147 @@ pub fn decompose(
             _ => group_names = Some(names.clone()),
         }
         for r in rs {
-            let mut splits = Vec::new();
-            for index in indices {
-                let parts: Vec<(Part, &str, Option<String>)> = match index {
-                    Index::Ge(_) => [
-                        (Part::GeTotal, "total"),
-                        (Part::GeWithin, "within"),
-                        (Part::GeBetween, "between"),
-                    ]
-                    .into_iter()
-                    .map(|(p, n)| (p, n, None))
-                    .chain(
-                        names
-                            .iter()
-                            .enumerate()
-                            .map(|(g, n)| (Part::GeGroup(g), "group_within", Some(n.clone()))),
-                    )
-                    .collect(),
-                    Index::Gini => [
-                        (Part::Gini, "total"),
-                        (Part::DagumWithin, "within"),
-                        (Part::DagumNetBetween, "net_between"),
-                        (Part::DagumTransvariation, "transvariation"),
-                    ]
-                    .into_iter()
-                    .map(|(p, n)| (p, n, None))
-                    .chain(
-                        names
-                            .iter()
-                            .enumerate()
-                            .map(|(g, n)| (Part::DagumGroup(g), "group_within", Some(n.clone()))),
-                    )
-                    .collect(),
-                };
-                let alpha = match index {
-                    Index::Ge(a) => *a,
-                    Index::Gini => 0.0,
-                };
-                let measures: Vec<Measure> = parts
-                    .iter()
-                    .map(|(p, _, _)| {
-                        Measure::new(Component {
-                            part: *p,
-                            alpha,
-                            other: None,
-                        })
-                    })
-                    .collect();
-                let est = infer_pooled(table, &r.members, spec, &measures, &options, tick)?;
-                for ((_, component, group), e) in parts.iter().zip(est) {
-                    rows.push(DecompositionRow {
-                        round: r.label.clone(),
-                        measure: index.name(),
-                        component: component.to_string(),
-                        group: group.clone(),
-                        estimate: e.estimate.value,
-                        se: e.inference.se,
-                        ci_lower: e.inference.ci_lower,
-                        ci_upper: e.inference.ci_upper,
-                        p_value: None,
-                    });
-                }
-                splits.push(match index {
-                    Index::Ge(a) if *a == 0.0 || *a == 1.0 => {
-                        Some(Arc::new(split_of(table, &r.members, *a)?))
+            let splits = indices
+                .iter()
+                .map(|i| {
+                    if has_ms(i) {
+                        split_of(table, &r.members, alpha_of(i)).map(|s| Some(Arc::new(s)))
+                    } else {
+                        Ok(None)
                     }
-                    _ => None,
-                });
-            }
+                })
+                .collect::<Result<Vec<_>>>()?;
             done.push((r.label, *table, r.members, splits));
         }
     }
     let names = group_names.unwrap_or_default();
-    for pair in done.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        let label = format!("{}→{}", a.0, b.0);
+    let round_terms: Vec<_> = indices.iter().map(|i| round_parts(i, &names)).collect();
+    let change_terms = change_parts(&names);
+    // Per round: the estimates of its own terms, and of the change terms against the round
+    // before (this one later) and after (this one earlier), by index.
+    type Estimates = Vec<crate::survey::SurveyEstimate>;
+    let mut own: Vec<Vec<Estimates>> = Vec::new();
+    let mut as_later: Vec<Vec<Option<Estimates>>> = Vec::new();
+    let mut as_earlier: Vec<Vec<Option<Estimates>>> = Vec::new();
+    for (r, round) in done.iter().enumerate() {
+        let mut measures: Vec<Measure> = Vec::new();
+        let mut spans = Vec::new(); // (own, later, earlier) ranges per index
         for (i, index) in indices.iter().enumerate() {
-            match (index, &a.3[i], &b.3[i]) {
-                (Index::Ge(alpha), Some(sa), Some(sb)) => {
-                    let parts: Vec<(Part, &str, Option<String>)> = [
-                        (Part::ChangeTotal, "change"),
-                        (Part::ChangeWithin, "change_within"),
-                        (Part::ChangePopulationShares, "change_population_shares"),
-                        (Part::ChangeRelativeMeans, "change_relative_means"),
-                        (Part::ChangeResidual, "change_residual"),
-                    ]
-                    .into_iter()
-                    .map(|(p, n)| (p, n, None))
-                    .chain(
-                        names
-                            .iter()
-                            .enumerate()
-                            .map(|(g, n)| (Part::ChangeGroup(g), "change_group", Some(n.clone()))),
-                    )
-                    .collect();
-                    let make = |other: &Arc<GeSplit>, later: bool| -> Vec<Measure> {
-                        parts
-                            .iter()
-                            .map(|(p, _, _)| {
-                                Measure::new(Component {
-                                    part: *p,
-                                    alpha: *alpha,
-                                    other: Some((other.clone(), later)),
-                                })
-                            })
-                            .collect()
-                    };
-                    // The term with the earlier round's replicates (later round fixed), and with
-                    // the later round's (earlier fixed): independent samples, variances add.
-                    let ea = infer_pooled(a.1, &a.2, spec, &make(sb, false), &options, tick)?;
-                    let eb = infer_pooled(b.1, &b.2, spec, &make(sa, true), &options, tick)?;
-                    for ((_, component, group), (x, y)) in parts.iter().zip(ea.iter().zip(&eb)) {
-                        let c = change(
-                            0.0,
-                            x.inference.se,
-                            y.estimate.value,
-                            y.inference.se,
-                            spec.level,
-                        );
-                        rows.push(DecompositionRow {
-                            round: label.clone(),
-                            measure: index.name(),
-                            component: component.to_string(),
-                            group: group.clone(),
-                            estimate: c.change,
-                            se: c.se,
-                            ci_lower: c.ci_lower,
-                            ci_upper: c.ci_upper,
-                            p_value: Some(c.p_value),
-                        });
-                    }
+            let alpha = alpha_of(index);
+            let start = measures.len();
+            measures.extend(round_terms[i].iter().map(|(p, _, _)| {
+                Measure::new(Component {
+                    part: *p,
+                    alpha,
+                    other: None,
+                })
+            }));
+            let own_range = start..measures.len();
+            let mut ranges = [None, None];
+            for (slot, neighbour, later) in [
+                (0, r.checked_sub(1), true),
+                (1, (r + 1 < done.len()).then_some(r + 1), false),
+            ] {
+                if let (Some(n), true) = (neighbour, has_ms(index)) {
+                    let other = done[n].3[i]
+                        .clone()
+                        .expect("MLD and Theil T rounds are split");
+                    let start = measures.len();
+                    measures.extend(change_terms.iter().map(|(p, _, _)| {
+                        Measure::new(Component {
+                            part: *p,
+                            alpha,
+                            other: Some((other.clone(), later)),
+                        })
+                    }));
+                    ranges[slot] = Some(start..measures.len());
                 }
-                (Index::Gini, _, _) | (Index::Ge(_), _, _) => {
-                    // The change of each per-round term, with independent standard errors.
-                    let of = |round: &str| {
-                        rows.iter()
-                            .filter(|r| r.round == round && r.measure == index.name())
-                            .cloned()
-                            .collect::<Vec<_>>()
-                    };
-                    let (ra, rb) = (of(&a.0), of(&b.0));
-                    for (x, y) in ra.iter().zip(&rb) {
-                        let c = change(x.estimate, x.se, y.estimate, y.se, spec.level);
-                        rows.push(DecompositionRow {
-                            round: label.clone(),
-                            measure: index.name(),
-                            component: format!("change_{}", x.component),
-                            group: x.group.clone(),
-                            estimate: c.change,
-                            se: c.se,
-                            ci_lower: c.ci_lower,
-                            ci_upper: c.ci_upper,
-                            p_value: Some(c.p_value),
-                        });
-                    }
+            }
+            spans.push((own_range, ranges));
+        }
+        let est = infer_pooled(round.1, &round.2, spec, &measures, &options, tick)?;
+        own.push(spans.iter().map(|(o, _)| est[o.clone()].to_vec()).collect());
+        as_later.push(
+            spans
+                .iter()
+                .map(|(_, [l, _])| l.clone().map(|l| est[l].to_vec()))
+                .collect(),
+        );
+        as_earlier.push(
+            spans
+                .iter()
+                .map(|(_, [_, e])| e.clone().map(|e| est[e].to_vec()))
+                .collect(),
+        );
+    }
+    let mut rows = Vec::new();
+    for (r, round) in done.iter().enumerate() {
+        for (i, index) in indices.iter().enumerate() {
+            for ((_, component, group), e) in round_terms[i].iter().zip(&own[r][i]) {
+                rows.push(DecompositionRow {
+                    round: round.0.clone(),
+                    measure: index.name(),
+                    component: component.to_string(),
+                    group: group.clone(),
+                    estimate: e.estimate.value,
+                    se: e.inference.se,
+                    ci_lower: e.inference.ci_lower,
+                    ci_upper: e.inference.ci_upper,
+                    p_value: None,
+                });
+            }
+        }
+    }
+    for b in 1..done.len() {
+        let a = b - 1;
+        let label = format!("{}→{}", done[a].0, done[b].0);
+        for (i, index) in indices.iter().enumerate() {
+            if let (Some(ea), Some(eb)) = (&as_earlier[a][i], &as_later[b][i]) {
+                // The earlier round's replicates (later fixed) and the later round's (earlier
+                // fixed): independent samples, so the variances add.
+                for ((_, component, group), (x, y)) in change_terms.iter().zip(ea.iter().zip(eb)) {
+                    let c = change(
+                        0.0,
+                        x.inference.se,
+                        y.estimate.value,
+                        y.inference.se,
+                        spec.level,
+                    );
+                    rows.push(DecompositionRow {
+                        round: label.clone(),
+                        measure: index.name(),
+                        component: component.to_string(),
+                        group: group.clone(),
+                        estimate: c.change,
+                        se: c.se,
+                        ci_lower: c.ci_lower,
+                        ci_upper: c.ci_upper,
+                        p_value: Some(c.p_value),
+                    });
+                }
+            } else {
+                // The change of each term, with independent standard errors.
+                for ((_, component, group), (x, y)) in
+                    round_terms[i].iter().zip(own[a][i].iter().zip(&own[b][i]))
+                {
+                    let c = change(
+                        x.estimate.value,
+                        x.inference.se,
+                        y.estimate.value,
+                        y.inference.se,
+                        spec.level,
+                    );
+                    rows.push(DecompositionRow {
+                        round: label.clone(),
+                        measure: index.name(),
+                        component: format!("change_{component}"),
+                        group: group.clone(),
+                        estimate: c.change,
+                        se: c.se,
+                        ci_lower: c.ci_lower,
+                        ci_upper: c.ci_upper,
+                        p_value: Some(c.p_value),
+                    });
                 }
             }
         }
