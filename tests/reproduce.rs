@@ -213,3 +213,110 @@ fn reproduce_reads_susenas_named_columns() {
         "{e}"
     );
 }
+
+#[test]
+fn the_full_series_reports_every_round_its_changes_and_trends() {
+    let o = gini(&[
+        "reproduce",
+        "--rounds",
+        "all",
+        "--no-plots",
+        "--format",
+        "csv",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let lines: Vec<Vec<String>> = out
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    let header = &lines[0];
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let (round, area, measure, estimate, se) = (
+        col("round"),
+        col("area"),
+        col("measure"),
+        col("estimate"),
+        col("se"),
+    );
+    // Twelve published rounds 2016-03 … 2021-09, each with its national Gini.
+    let national: Vec<(f64, f64, f64)> = lines[1..]
+        .iter()
+        .filter(|l| {
+            l[area] == "total"
+                && l[measure] == "gini"
+                && !l[round].is_empty()
+                && l[col("province")].is_empty()
+        })
+        .map(|l| {
+            let (y, m) = l[round].split_once('-').unwrap();
+            let t = y.parse::<f64>().unwrap() + (m.parse::<f64>().unwrap() - 1.0) / 12.0;
+            (t, l[estimate].parse().unwrap(), l[se].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(national.len(), 12, "{out}");
+    // The trend per year is the least-squares slope on the rounds' dates; its standard error
+    // √(Σ (t − t̄)² se²) / Σ (t − t̄)², recomputed here from the printed rows.
+    let n = national.len() as f64;
+    let t_bar = national.iter().map(|p| p.0).sum::<f64>() / n;
+    let y_bar = national.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = national.iter().map(|p| (p.0 - t_bar).powi(2)).sum();
+    let slope = national
+        .iter()
+        .map(|p| (p.0 - t_bar) * (p.1 - y_bar))
+        .sum::<f64>()
+        / sxx;
+    let slope_se = national
+        .iter()
+        .map(|p| (p.0 - t_bar).powi(2) * p.2 * p.2)
+        .sum::<f64>()
+        .sqrt()
+        / sxx;
+    let trend = lines[1..]
+        .iter()
+        .find(|l| l[measure] == "gini:trend_per_year" && l[area] == "total")
+        .unwrap();
+    let got: f64 = trend[col("change")].parse().unwrap();
+    let got_se: f64 = trend[se].parse().unwrap();
+    assert!(
+        (got - slope).abs() < 1e-12 && (got_se - slope_se).abs() < 1e-12,
+        "{got} {got_se} vs {slope} {slope_se}"
+    );
+    assert!(slope < 0.0);
+    assert_eq!(
+        lines[1..]
+            .iter()
+            .filter(|l| l[measure] == "gini:consecutive_change")
+            .count(),
+        3 * 11
+    );
+    assert_eq!(
+        lines[1..]
+            .iter()
+            .filter(|l| l[measure] == "gini:window_change")
+            .count(),
+        3
+    );
+    // The bundled rounds give the same numbers inside the series as alone.
+    let alone = text(&gini(&["reproduce", "--no-plots", "--format", "csv", "--quiet"]).stdout);
+    for l in alone
+        .lines()
+        .filter(|l| l.starts_with("2017-09,total,,gini,") || l.starts_with("2018-09,urban,,gini,"))
+    {
+        assert!(out.lines().any(|x| x == l), "{l} differs in the series");
+    }
+    // Settings that cannot work are usage errors.
+    let o = gini(&["reproduce", "--rounds", "2015-03..2016-09", "--no-plots"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("2016-03"));
+    let o = gini(&[
+        "reproduce",
+        "--rounds",
+        "all",
+        "--data",
+        "x.parquet",
+        "--no-plots",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

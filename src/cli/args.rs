@@ -336,6 +336,11 @@ pub struct ReproduceArgs {
     /// Bootstrap seed.
     #[arg(long, default_value_t = 20181)]
     pub seed: u64,
+    /// The full series: `all`, `FROM..TO` or a list of published rounds (2016-03 … 2021-09);
+    /// rounds not bundled are generated like the bundled ones (seed 1), and every round's
+    /// Gini, the consecutive changes, the window's change and linear trends are reported.
+    #[arg(long)]
+    pub rounds: Option<String>,
     /// Bootstrap replicates for the standard errors of the decompositions of the change
     /// (under --se linearization; with --se bootstrap or jackknife those are used).
     #[arg(long, default_value_t = 200)]

@@ -12,11 +12,30 @@ use std::path::Path;
 
 pub fn run(args: &ReproduceArgs) -> Result<(), Failure> {
     let synthetic = args.data.is_empty();
-    let files = if synthetic {
+    let mut files = if synthetic {
         bundled_rounds()
     } else {
         args.data.clone()
     };
+    let mut synthetic_rounds = Vec::new();
+    if let Some(setting) = &args.rounds {
+        if !synthetic {
+            return Err(Failure::Usage(
+                "--rounds generates synthetic rounds; with --data the rounds are the files given"
+                    .into(),
+            ));
+        }
+        let published: Vec<String> = ginikit::synth::rounds()?
+            .into_iter()
+            .filter(|r| ginikit::bps::lookup(&ginikit::bps::national_gini(), r, "total").is_some())
+            .collect();
+        synthetic_rounds = ginikit::reproduce::series::select_rounds(setting, &published)?;
+        files.retain(|f| {
+            ginikit::table::trend::file_label(f)
+                .parse::<String>()
+                .is_ok_and(|l| synthetic_rounds.contains(&l))
+        });
+    }
     let method = match (
         args.se,
         design_method(args.se, args.replicates, args.seed, 0.5),
@@ -50,6 +69,7 @@ pub fn run(args: &ReproduceArgs) -> Result<(), Failure> {
         format: args.input_format.map(Into::into),
         decomposition_replicates: args.decomposition_replicates,
         seed: args.seed,
+        synthetic_rounds,
     };
     let progress = Progress::new(
         match method {

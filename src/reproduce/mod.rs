@@ -7,6 +7,7 @@
 #[cfg(feature = "plot")]
 pub mod charts;
 pub mod incidence;
+pub mod series;
 pub mod tables;
 
 use crate::bps::{self, NationalFact};
@@ -73,6 +74,10 @@ pub struct ReproduceSpec {
     pub decomposition_replicates: usize,
     /// Seed of those replicates.
     pub seed: u64,
+    /// Published rounds to generate with the synthetic generator in addition to the tables
+    /// read (the full series): seed 1, 300,000 households for a March round and 75,000 for a
+    /// September round, as the bundled ones.
+    pub synthetic_rounds: Vec<String>,
 }
 
 impl Default for ReproduceSpec {
@@ -96,6 +101,7 @@ impl Default for ReproduceSpec {
             format: None,
             decomposition_replicates: 200,
             seed: 20181,
+            synthetic_rounds: Vec::new(),
         }
     }
 }
@@ -228,6 +234,9 @@ pub struct Reproduction {
     pub published_series: Vec<NationalFact>,
     /// Growth incidence and decompositions of the tested change.
     pub analysis: Option<incidence::ChangeAnalysis>,
+    /// Consecutive changes, the window's change and linear trends, with more than the
+    /// tested rounds.
+    pub series: Option<series::Series>,
 }
 
 /// The national Gini measure.
@@ -293,10 +302,27 @@ impl Reproduction {
 /// a round given twice, `from`/`to` rounds that were not read.
 pub fn reproduce(files: &[PathBuf], spec: &ReproduceSpec, tick: Tick<'_>) -> Result<Reproduction> {
     let table_spec = spec.table_spec();
-    let tables: Vec<(Table, String)> = files
+    let mut tables: Vec<(Table, String)> = files
         .iter()
         .map(|f| Ok((read_table(f, &table_spec)?, file_label(f))))
         .collect::<Result<_>>()?;
+    for round in &spec.synthetic_rounds {
+        if tables.iter().any(|(_, l)| l == round) {
+            continue;
+        }
+        let households = if round.ends_with("-03") {
+            300_000
+        } else {
+            75_000
+        };
+        let synthesis = crate::synth::synthesize(round, households, 1)?;
+        let df = crate::table::households_frame(&synthesis.households)?;
+        let source = format!("synthetic {round}");
+        tables.push((
+            crate::table::from_frame(&df, &source, &table_spec)?,
+            round.clone(),
+        ));
+    }
     let refs: Vec<(&Table, &str)> = tables.iter().map(|(t, l)| (t, l.as_str())).collect();
     reproduce_tables(&refs, spec, tick)
 }
@@ -385,7 +411,18 @@ pub fn reproduce_tables(
         }
     }
     let analysis = incidence::analyse(tables, spec, &survey, &names, tick)?;
-    Ok(Reproduction {
+    // Rounds in time order (a series read from several files need not come sorted).
+    let (from_label, to_label) = (rounds[from].label.clone(), rounds[to].label.clone());
+    rounds.sort_by(|a, b| a.label.cmp(&b.label));
+    let from = rounds
+        .iter()
+        .position(|r| r.label == from_label)
+        .unwrap_or(from);
+    let to = rounds
+        .iter()
+        .position(|r| r.label == to_label)
+        .unwrap_or(to);
+    let mut r = Reproduction {
         rounds,
         from,
         to,
@@ -396,7 +433,12 @@ pub fn reproduce_tables(
         psu: spec.psu.clone(),
         published_series,
         analysis,
-    })
+        series: None,
+    };
+    if r.rounds.len() > 3 {
+        r.series = Some(series::analyse(&r));
+    }
+    Ok(r)
 }
 
 /// Susenas `r105` codes 1 and 2, or text.

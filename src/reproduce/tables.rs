@@ -214,6 +214,55 @@ pub fn province_contribution_table(r: &Reproduction, marks: bool) -> Report {
     decomposition_report(&rows, marks)
 }
 
+/// The series of the Gini by area: changes between consecutive rounds, over the whole window,
+/// and the linear trend per year (`kind`: consecutive, window, trend per year).
+pub fn series_table(r: &Reproduction, marks: bool) -> Report {
+    let mut columns: Vec<String> = [
+        "kind", "area", "from", "to", "change", "se", "ci_lower", "ci_upper", "p_value",
+    ]
+    .map(String::from)
+    .to_vec();
+    if marks {
+        columns.push("sig".into());
+    }
+    let mut report = Report {
+        columns,
+        ..Report::default()
+    };
+    let Some(series) = &r.series else {
+        return report;
+    };
+    let mut push = |kind: &str, area: &str, from: &str, to: &str, c: &crate::survey::Change| {
+        let mut row = vec![
+            Cell::Text(kind.into()),
+            Cell::Text(area.into()),
+            Cell::Text(from.into()),
+            Cell::Text(to.into()),
+            Cell::Number(c.change, Style::Index),
+            Cell::Number(c.se, Style::Index),
+            Cell::Number(c.ci_lower, Style::Index),
+            Cell::Number(c.ci_upper, Style::Index),
+            Cell::Number(c.p_value, Style::PValue),
+        ];
+        if marks {
+            row.push(Cell::Text(c.mark().into()));
+        }
+        report.rows.push(row);
+    };
+    for (area, a, b, c) in &series.consecutive {
+        push("consecutive", area, a, b, c);
+    }
+    for (area, a, b, c) in &series.window {
+        push("window", area, a, b, c);
+    }
+    let first = r.rounds.first().map_or("", |x| x.label.as_str());
+    let last = r.rounds.last().map_or("", |x| x.label.as_str());
+    for t in &series.trends {
+        push("trend per year", &t.area, first, last, &t.slope);
+    }
+    report
+}
+
 /// Where a published figure comes from.
 fn published_source(d: &DomainEstimate) -> &'static str {
     match (d.published, d.published_derived) {
@@ -337,6 +386,45 @@ pub fn tidy_report(r: &Reproduction) -> Report {
             Cell::Empty,
         ]);
     }
+    if let Some(series) = &r.series {
+        let rows = series
+            .consecutive
+            .iter()
+            .map(|(a, f, t, c)| ("gini:consecutive_change", a, f.clone(), t.clone(), c))
+            .chain(
+                series
+                    .window
+                    .iter()
+                    .map(|(a, f, t, c)| ("gini:window_change", a, f.clone(), t.clone(), c)),
+            )
+            .chain(series.trends.iter().map(|t| {
+                (
+                    "gini:trend_per_year",
+                    &t.area,
+                    r.rounds.first().map_or(String::new(), |x| x.label.clone()),
+                    r.rounds.last().map_or(String::new(), |x| x.label.clone()),
+                    &t.slope,
+                )
+            }));
+        for (measure, area, f, t, c) in rows {
+            report.rows.push(vec![
+                Cell::Empty,
+                Cell::Text(area.clone()),
+                Cell::Empty,
+                Cell::Text(measure.into()),
+                Cell::Empty,
+                Cell::Number(c.se, Style::Index),
+                Cell::Number(c.ci_lower, Style::Index),
+                Cell::Number(c.ci_upper, Style::Index),
+                Cell::Empty,
+                Cell::Text(f),
+                Cell::Text(t),
+                Cell::Number(c.change, Style::Index),
+                Cell::Number(c.p_value, Style::PValue),
+                Cell::Empty,
+            ]);
+        }
+    }
     if let Some(a) = &r.analysis {
         let g = &a.gic;
         for x in g.points.iter().chain([&g.mean, &g.bottom40, &g.premium]) {
@@ -448,6 +536,39 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
     );
     change_table(r, true).render(format, &mut out)?;
     out.extend_from_slice(format!("\n{}\n", r.summary()).as_bytes());
+    if let Some(series) = &r.series {
+        heading(
+            &mut out,
+            "The series: Gini changes between consecutive rounds, over the window, and the linear trend",
+        );
+        series_table(r, true).render(format, &mut out)?;
+        for t in &series.trends {
+            let typical = r
+                .rounds
+                .iter()
+                .filter_map(|x| x.find(&t.area, &super::gini()).map(|d| d.se))
+                .sum::<f64>()
+                / t.rounds as f64;
+            out.extend_from_slice(
+                format!(
+                    "{}: trend {:+.4} per year (se {:.4}) over {} rounds; the rounds scatter {:.4} around the line (root mean square), {:.1} times their typical standard error {:.4}{}.\n",
+                    t.area,
+                    t.slope.change,
+                    t.slope.se,
+                    t.rounds,
+                    t.scatter,
+                    t.scatter / typical,
+                    typical,
+                    if t.scatter > 1.5 * typical {
+                        ": the rounds depart from a straight line by more than sampling error, and the trend's standard error covers sampling only"
+                    } else {
+                        ""
+                    }
+                )
+                .as_bytes(),
+            );
+        }
+    }
     let poverty = poverty_table(r);
     if !poverty.rows.is_empty() {
         heading(
