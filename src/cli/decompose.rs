@@ -5,7 +5,6 @@ use super::compute::table_spec;
 use super::survey::{survey_spec, Progress};
 use super::{emit, Failure};
 use ginikit::report::tidy::method_description;
-use ginikit::report::{Cell, Report, Style};
 use ginikit::table::decompose::{decompose, DecompositionRow, Index};
 use ginikit::table::survey::replicate_count;
 use ginikit::table::trend::file_label;
@@ -50,7 +49,8 @@ pub fn run(args: &DecomposeArgs) -> Result<(), Failure> {
     let rows = decompose(&refs, args.period.is_some(), &survey, &indices, &|| {
         progress.tick()
     })?;
-    let mut report = table(&rows, args.format == Format::Table);
+    let refs: Vec<&DecompositionRow> = rows.iter().collect();
+    let mut report = ginikit::table::decompose::report(&refs, args.format == Format::Table);
     report.notes.push(format!(
         "note: standard errors by {}; {:.0} % intervals; a change's terms are evaluated with each round's replicates, the other round held at its estimate (independent samples).",
         method_description(&survey.method),
@@ -58,52 +58,4 @@ pub fn run(args: &DecomposeArgs) -> Result<(), Failure> {
     ));
     report.notes.push("note: GE: total = within + between exactly; Gini (Dagum): total = within + net_between + transvariation; change (Mookherjee–Shorrocks, MLD and Theil T) = change_within + change_population_shares + change_relative_means + change_residual.".into());
     emit(&report, args.format.into(), args.output.as_deref())
-}
-
-fn table(rows: &[DecompositionRow], marks: bool) -> Report {
-    let mut columns: Vec<String> = [
-        "round",
-        "measure",
-        "component",
-        "group",
-        "estimate",
-        "se",
-        "ci_lower",
-        "ci_upper",
-        "p_value",
-    ]
-    .map(String::from)
-    .to_vec();
-    if marks {
-        columns.push("sig".into());
-    }
-    let rows = rows
-        .iter()
-        .map(|r| {
-            let mut cells = vec![
-                Cell::Text(r.round.clone()),
-                Cell::Text(r.measure.clone()),
-                Cell::Text(r.component.clone()),
-                r.group
-                    .as_ref()
-                    .map_or(Cell::Empty, |g| Cell::Text(g.clone())),
-                Cell::Number(r.estimate, Style::Index),
-                Cell::Number(r.se, Style::Index),
-                Cell::Number(r.ci_lower, Style::Index),
-                Cell::Number(r.ci_upper, Style::Index),
-                r.p_value
-                    .map_or(Cell::Empty, |p| Cell::Number(p, Style::PValue)),
-            ];
-            if marks {
-                let sig = r.p_value.is_some() && (r.ci_lower > 0.0 || r.ci_upper < 0.0);
-                cells.push(Cell::Text(if sig { "*" } else { "" }.into()));
-            }
-            cells
-        })
-        .collect();
-    Report {
-        columns,
-        rows,
-        notes: Vec::new(),
-    }
 }

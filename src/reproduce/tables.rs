@@ -137,58 +137,6 @@ pub fn gic_table(r: &Reproduction) -> Report {
     report
 }
 
-/// Decomposition rows as a table (`marks`: a `sig` column).
-fn decomposition_report(
-    rows: &[&crate::table::decompose::DecompositionRow],
-    marks: bool,
-) -> Report {
-    let mut columns: Vec<String> = [
-        "round",
-        "measure",
-        "component",
-        "group",
-        "estimate",
-        "se",
-        "ci_lower",
-        "ci_upper",
-        "p_value",
-    ]
-    .map(String::from)
-    .to_vec();
-    if marks {
-        columns.push("sig".into());
-    }
-    let rows = rows
-        .iter()
-        .map(|d| {
-            let mut cells = vec![
-                Cell::Text(d.round.clone()),
-                Cell::Text(d.measure.clone()),
-                Cell::Text(d.component.clone()),
-                d.group
-                    .as_ref()
-                    .map_or(Cell::Empty, |g| Cell::Text(g.clone())),
-                Cell::Number(d.estimate, Style::Index),
-                Cell::Number(d.se, Style::Index),
-                Cell::Number(d.ci_lower, Style::Index),
-                Cell::Number(d.ci_upper, Style::Index),
-                d.p_value
-                    .map_or(Cell::Empty, |p| Cell::Number(p, Style::PValue)),
-            ];
-            if marks {
-                let sig = d.p_value.is_some() && (d.ci_lower > 0.0 || d.ci_upper < 0.0);
-                cells.push(Cell::Text(if sig { "*" } else { "" }.into()));
-            }
-            cells
-        })
-        .collect();
-    Report {
-        columns,
-        rows,
-        notes: Vec::new(),
-    }
-}
-
 /// The decomposition of the tested change by urban/rural: Mookherjee–Shorrocks terms of Theil
 /// T and MLD, the change of Dagum's Gini terms.
 pub fn area_decomposition_table(r: &Reproduction, marks: bool) -> Report {
@@ -196,7 +144,7 @@ pub fn area_decomposition_table(r: &Reproduction, marks: bool) -> Report {
         return Report::default();
     };
     let rows: Vec<_> = a.by_area.iter().filter(|d| d.round.contains('→')).collect();
-    decomposition_report(&rows, marks)
+    crate::table::decompose::report(&rows, marks)
 }
 
 /// Each province's contribution to the change of Theil T (its Mookherjee–Shorrocks terms
@@ -211,7 +159,7 @@ pub fn province_contribution_table(r: &Reproduction, marks: bool) -> Report {
         .filter(|d| d.component == "change_group")
         .collect();
     rows.sort_by(|x, y| x.estimate.total_cmp(&y.estimate));
-    decomposition_report(&rows, marks)
+    crate::table::decompose::report(&rows, marks)
 }
 
 /// The series of the Gini by area: changes between consecutive rounds, over the whole window,

@@ -401,3 +401,54 @@ fn pooled(table: &Table, members: &[usize]) -> Result<(crate::SortedSample, Vec<
     let ids = sample.labels().expect("sorted with labels").to_vec();
     Ok((sample, ids))
 }
+
+/// Decomposition rows as a table (`marks`: a `sig` column marking change terms whose interval
+/// excludes zero).
+pub fn report(rows: &[&DecompositionRow], marks: bool) -> crate::report::Report {
+    let mut columns: Vec<String> = [
+        "round",
+        "measure",
+        "component",
+        "group",
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "p_value",
+    ]
+    .map(String::from)
+    .to_vec();
+    if marks {
+        columns.push("sig".into());
+    }
+    let rows = rows
+        .iter()
+        .map(|d| {
+            let mut cells = vec![
+                crate::report::Cell::Text(d.round.clone()),
+                crate::report::Cell::Text(d.measure.clone()),
+                crate::report::Cell::Text(d.component.clone()),
+                d.group.as_ref().map_or(crate::report::Cell::Empty, |g| {
+                    crate::report::Cell::Text(g.clone())
+                }),
+                crate::report::Cell::Number(d.estimate, crate::report::Style::Index),
+                crate::report::Cell::Number(d.se, crate::report::Style::Index),
+                crate::report::Cell::Number(d.ci_lower, crate::report::Style::Index),
+                crate::report::Cell::Number(d.ci_upper, crate::report::Style::Index),
+                d.p_value.map_or(crate::report::Cell::Empty, |p| {
+                    crate::report::Cell::Number(p, crate::report::Style::PValue)
+                }),
+            ];
+            if marks {
+                let sig = d.p_value.is_some() && (d.ci_lower > 0.0 || d.ci_upper < 0.0);
+                cells.push(crate::report::Cell::Text(if sig { "*" } else { "" }.into()));
+            }
+            cells
+        })
+        .collect();
+    crate::report::Report {
+        columns,
+        rows,
+        notes: Vec::new(),
+    }
+}
