@@ -211,14 +211,16 @@ fn kahan(v: &[f64]) -> f64 {
 /// `(d − p)/(d + p)` with the richer group first), `p_j = N_j/N`, `s_j = S_j/S`. The terms sum
 /// to the midpoint Gini `Σᵢ Σⱼ wᵢwⱼ|xᵢ − xⱼ| / (2N²μ)` exactly (up to rounding).
 ///
-/// Groups {1, 3} and {2, 6}: all pairs' mean absolute difference 2.25 / (2·3) = 0.375, and
-/// G_w + G_nb + G_t gives the same:
+/// Groups {1, 3} and {2, 6}: the absolute differences of the 16 ordered pairs sum to 32, so
+/// the Gini is 32 / (2 · 16 · 3) = 1/3, and G_w + G_nb + G_t gives the same; both groups'
+/// own Ginis are ¼, so the within term is Σ p s G_jj = ½·⅓·¼ + ½·⅔·¼ = 1/24 + 1/12:
 /// ```
 /// use ginikit::{SortedSample, decompose::dagum};
 /// let s = SortedSample::new(&[1.0, 2.0, 3.0, 6.0], None).unwrap();
 /// let d = dagum(&s, &[0, 1, 0, 1]).unwrap();
-/// assert!((d.within + d.net_between + d.transvariation - 0.375).abs() < 1e-15);
-/// assert!((d.gini - 0.375).abs() < 1e-15);
+/// assert!((d.gini - 1.0 / 3.0).abs() < 1e-15);
+/// assert!((d.within + d.net_between + d.transvariation - 1.0 / 3.0).abs() < 1e-15);
+/// assert!((d.within - (1.0 / 24.0 + 1.0 / 12.0)).abs() < 1e-15);
 /// ```
 pub fn dagum(sample: &SortedSample, ids: &[u32]) -> Result<DagumSplit> {
     let k = group_count(ids);
