@@ -609,3 +609,45 @@ fn duplicated_headers_and_ragged_rows_are_named() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("\"b,c\",gini"));
 }
+
+#[test]
+fn gzip_compressed_csv_reads_like_the_plain_file() {
+    use std::io::Write;
+    let csv = "province;value\n01;100\n01;250\n1;90\n1;400\n";
+    let plain = common::temp_file("t.csv", csv.as_bytes());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(csv.as_bytes()).unwrap();
+    let zipped = common::temp_file("t.csv.gz", &gz.finish().unwrap());
+    let args = |p: &str| {
+        vec![
+            "compute", p, "--value", "value", "--by", "province", "--format", "csv",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let a = gini(
+        &args(plain.path.to_str().unwrap())
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let b = gini(
+        &args(zipped.path.to_str().unwrap())
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    assert_eq!(a.stdout, b.stdout);
+    // Codes 01 and 1 stay two groups, as in the plain file.
+    assert!(
+        String::from_utf8_lossy(&b.stdout).contains("\n01,")
+            && String::from_utf8_lossy(&b.stdout).contains("\n1,")
+    );
+    // A damaged archive is named, exit 1.
+    let broken = common::temp_file("broken.csv.gz", &[0x1f, 0x8b, 8, 0, 0, 0]);
+    let c = gini(&["compute", broken.path.to_str().unwrap(), "--value", "value"]);
+    assert_eq!(c.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&c.stderr).contains("gzip"));
+}

@@ -207,6 +207,13 @@ pub fn require_finite(value: f64, measure: &Measure, what: &str) -> Result<()> {
 /// empty cells in a grouping column.
 pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     let format = spec.format.unwrap_or_else(|| InputFormat::from_path(path));
+    if format == InputFormat::Csv && is_gzip(path) {
+        // A gzip-compressed CSV file (`.csv.gz`): decompressed in memory, then read as CSV
+        // text, the separator detected from the header as for files.
+        let bytes = gunzip(path)?;
+        let df = read::read_csv_bytes(&bytes, path, &spec.wanted())?;
+        return build::table_from_frame(&df, path, spec);
+    }
     let wanted = spec.wanted();
     let df = match read::read_columns(path, format, &wanted, false) {
         // polars infers a column's type from the first rows and fails on a later cell that
@@ -249,6 +256,34 @@ pub fn read_numeric_columns(
             Ok(v)
         })
         .collect()
+}
+
+/// Whether the file starts with the gzip magic bytes.
+fn is_gzip(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == [0x1f, 0x8b]
+}
+
+/// The decompressed bytes of a gzip file; a damaged file is named.
+fn gunzip(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file))
+        .read_to_end(&mut out)
+        .map_err(|e| Error::Malformed {
+            path: path.to_path_buf(),
+            format: "gzip-compressed CSV".into(),
+            message: format!("cannot be decompressed ({e})"),
+        })?;
+    Ok(out)
 }
 
 /// [`read_table`] for CSV text held in memory (standard input, a download): the separator is
