@@ -705,3 +705,51 @@ fn one_observation_group_has_no_standard_error() {
         "{e}"
     );
 }
+
+#[test]
+fn domains_without_design_columns_equal_each_row_named_as_its_own_psu() {
+    // With no design columns every row is its own PSU in one stratum. The same design spelled
+    // out (a PSU column holding the row number) goes through the general stratified formula:
+    // the standard errors agree to rounding, per group.
+    let mut rng = common::Rng(99);
+    let mut csv = String::from("g,x,w,row\n");
+    for i in 0..3000 {
+        csv.push_str(&format!(
+            "{},{},{},{i}\n",
+            i % 7,
+            rng.income(),
+            1 + rng.next_u64() % 20
+        ));
+    }
+    let f = common::temp_file("srs.csv", csv.as_bytes());
+    let path = f.path.to_str().unwrap();
+    let base = [
+        "compute",
+        path,
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--by",
+        "g",
+        "--measures",
+        "gini,mean,share_bottom40",
+        "--se",
+        "linearization",
+        "--format",
+        "csv",
+    ];
+    let simple = text(&gini(&base, None).stdout);
+    let spelled = text(&gini(&[&base[..], &["--psu", "row"]].concat(), None).stdout);
+    let se = |t: &str| -> Vec<f64> {
+        t.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+            .collect()
+    };
+    let (a, b) = (se(&simple), se(&spelled));
+    assert_eq!(a.len(), 21);
+    for (x, y) in a.iter().zip(&b) {
+        assert!(((x - y) / y).abs() < 1e-12, "{x} vs {y}");
+    }
+}

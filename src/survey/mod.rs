@@ -151,6 +151,9 @@ pub fn estimate(
 
 /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (t_hi − t̄_h)²` with PSU totals `t = Σ wₖ zₖ`.
 pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
+    if ds.design.is_simple() {
+        return simple_variance(ds, z);
+    }
     // A PSU holds a handful of observations: plain sums are exact enough. Fixed chunks of
     // 2^16 observations each fill their own PSU totals in parallel, merged in chunk order, so
     // the result does not depend on the number of threads.
@@ -187,6 +190,30 @@ pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
         }
     }
     ds.design.variance_of_total(&totals)
+}
+
+/// The variance of a total when every row of the round is its own PSU in one stratum (no
+/// design columns): with `n` rows in the round and `tₖ = wₖzₖ` (zero outside a domain),
+/// `v = (1 − f) n/(n − 1) (Σ tₖ² − (Σ tₖ)²/n)` — the stratified formula with one stratum,
+/// summed over the domain's own rows only, so a domain costs its rows, not the round's.
+fn simple_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
+    let n = ds.design.psu_count() as f64;
+    if n <= 1.0 {
+        return 0.0;
+    }
+    let [s, ss] = crate::kernel::sum::block_sums(z.len(), |r| {
+        let (mut s, mut ss) = (
+            crate::kernel::sum::Compensated::ZERO,
+            crate::kernel::sum::Compensated::ZERO,
+        );
+        for k in r {
+            let t = ds.sample.weight(k) * z[k];
+            s.add(t);
+            ss.add(t * t);
+        }
+        [s, ss]
+    });
+    (1.0 - ds.design.fraction(0)) * n / (n - 1.0) * (ss - s * s / n).max(0.0)
 }
 
 /// Variance under simple random sampling with replacement of `persons` persons:
