@@ -520,12 +520,20 @@ class Reproduction:
     """The BPS reproduction: `estimates` (tidy rows: round, area, province, measure, estimate,
     se, ci_lower, ci_upper, published; and the change rows), `national` (round × area table),
     `changes` (the tested change per area and measure), `provinces` (province Gini with SEs
-    beside BPS's), `lorenz` ({round: (p, share)}), and `summary`, the sentence."""
+    beside BPS's), `poverty` (P0, P1, P2 by area beside BPS's), `growth_incidence` (deciles,
+    mean, bottom-40 % mean and the shared-prosperity premium of the tested change),
+    `decomposition` (the change by urban/rural: Mookherjee–Shorrocks and Dagum terms with SEs),
+    `province_contributions` (each province's part of the change of Theil T), `lorenz`
+    ({round: (p, share)}), and `summary`, the sentence."""
 
     estimates: Any
     national: Any
     changes: Any
     provinces: Any
+    poverty: Any
+    growth_incidence: Any
+    decomposition: Any
+    province_contributions: Any
     lorenz: dict
     summary: str
     from_round: str
@@ -614,6 +622,10 @@ def reproduce(
         national=out(r["national"]),
         changes=out(r["changes"]),
         provinces=out(r["provinces"]),
+        poverty=out(r["poverty"]),
+        growth_incidence=out(r["growth_incidence"]),
+        decomposition=out(r["decomposition"]),
+        province_contributions=out(r["province_contributions"]),
         lorenz={k: (list(p), list(s)) for k, (p, s) in r["lorenz"].items()},
         summary=r["summary"],
         from_round=r["from_round"],

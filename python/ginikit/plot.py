@@ -84,9 +84,13 @@ def provinces(result: Any, round: str | None = None, ax=None):
     ax = _axes(ax)
     round = round or result.to_round
     rows = result.estimates
-    r, prov, est, lo, hi, pub = _columns(rows, "round", "province", "estimate", "ci_lower", "ci_upper", "published")
+    r, prov, m, est, lo, hi, pub = _columns(rows, "round", "province", "measure", "estimate", "ci_lower", "ci_upper", "published")
     pts = sorted(
-        [(e, l, h, p, n) for rr, n, e, l, h, p in zip(r, prov, est, lo, hi, pub) if rr == round and n is not None and n == n],
+        [
+            (e, l, h, p, n)
+            for rr, n, mm, e, l, h, p in zip(r, prov, m, est, lo, hi, pub)
+            if rr == round and mm == "gini" and n is not None and n == n
+        ],
         reverse=True,
     )
     y = list(range(len(pts)))[::-1]

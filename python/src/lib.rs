@@ -358,6 +358,19 @@ fn reproduce<'py>(
         "provinces",
         report_to_dict(py, &tables::province_table(&r))?,
     )?;
+    out.set_item("poverty", report_to_dict(py, &tables::poverty_table(&r))?)?;
+    out.set_item(
+        "growth_incidence",
+        report_to_dict(py, &tables::gic_table(&r))?,
+    )?;
+    out.set_item(
+        "decomposition",
+        report_to_dict(py, &tables::area_decomposition_table(&r, false))?,
+    )?;
+    out.set_item(
+        "province_contributions",
+        report_to_dict(py, &tables::province_contribution_table(&r, false))?,
+    )?;
     out.set_item("summary", r.summary())?;
     let lorenz = PyDict::new(py);
     for round in &r.rounds {

@@ -23,7 +23,7 @@ def survey(n=4000, psus=40):
 
 
 def test_a_thread_makes_progress_during_a_long_call():
-    df = survey()
+    df = survey(n=40000, psus=400)
     counter = {"n": 0, "stop": False}
 
     def count():
@@ -35,7 +35,7 @@ def test_a_thread_makes_progress_during_a_long_call():
     t.start()
     before = counter["n"]
     start = time.monotonic()
-    gk.compute(df, "x", gk.Design(strata="h", psu="p"), measures=["gini"], se="bootstrap", replicates=400,
+    gk.compute(df, "x", gk.Design(strata="h", psu="p"), measures=["gini"], se="bootstrap", replicates=2000,
                progress=False)
     elapsed = time.monotonic() - start
     during = counter["n"] - before

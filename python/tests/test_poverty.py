@@ -62,3 +62,15 @@ def test_grouped_names_bad_class_tables():
         gk.grouped([20, 20, 20, 20], [10, 20, 30, 40])
     with pytest.raises(gk.GinikitError, match="welfare_is"):
         gk.grouped([25] * 4, [10, 20, 30, 40], welfare_is="nonsense")
+
+
+def test_reproduce_returns_poverty_incidence_and_decomposition_tables(cli):
+    r = gk.reproduce(frame="pyarrow")
+    want = {row["measure"]: row for row in cli("reproduce", "--format", "json", "--no-plots", "--quiet")
+            if row["measure"] == "growth:premium"}
+    premium = [row for row in r.growth_incidence.to_pylist() if row["statistic"] == "premium"][0]
+    assert premium["growth"] == want["growth:premium"]["change"]
+    components = set(r.decomposition.column("component").to_pylist())
+    assert {"change_within", "change_population_shares", "change_relative_means", "change_residual"} <= components
+    assert len(r.province_contributions) == 34
+    assert set(r.poverty.column("measure").to_pylist()) == {"fgt0", "fgt1", "fgt2"}
