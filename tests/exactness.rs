@@ -62,7 +62,9 @@ fn gini_equals_the_exact_rational_value_and_does_not_depend_on_threads() {
             ((u / (1.0 - u)).powf(0.7) * 3000.0).min((1 << 20) as f64 - 2.0) as u32 + 1
         })
         .collect();
-    let w: Vec<u32> = (0..n).map(|_| (next(&mut state) % 100) as u32 + 1).collect();
+    let w: Vec<u32> = (0..n)
+        .map(|_| (next(&mut state) % 100) as u32 + 1)
+        .collect();
     for weighted in [false, true] {
         let ones = vec![1u32; n];
         let wref: &[u32] = if weighted { &w } else { &ones };
@@ -77,13 +79,24 @@ fn gini_equals_the_exact_rational_value_and_does_not_depend_on_threads() {
                 .unwrap()
                 .install(|| {
                     let s = SortedSample::new(&xs, ws.as_deref()).unwrap();
-                    Measure::parse("gini").unwrap().evaluate(&s, &Options::default()).unwrap().value
+                    Measure::parse("gini")
+                        .unwrap()
+                        .evaluate(&s, &Options::default())
+                        .unwrap()
+                        .value
                 })
         };
         let (one, two) = (gini(1), gini(2));
-        assert_eq!(one.to_bits(), two.to_bits(), "weighted {weighted}: 1 vs 2 threads");
+        assert_eq!(
+            one.to_bits(),
+            two.to_bits(),
+            "weighted {weighted}: 1 vs 2 threads"
+        );
         let rel = ((one - truth) / truth).abs();
         println!("n = {n}, weighted {weighted}: gini {one:.17} exact {truth:.17} relative error {rel:.2e}");
-        assert!(rel < 1e-12, "weighted {weighted}: {one} vs exact {truth} ({rel:e})");
+        assert!(
+            rel < 1e-12,
+            "weighted {weighted}: {one} vs exact {truth} ({rel:e})"
+        );
     }
 }

@@ -179,6 +179,12 @@ pub enum FileFormat {
     Csv,
     #[value(alias = "pq")]
     Parquet,
+    /// Stata .dta
+    #[value(alias = "dta")]
+    Stata,
+    /// SPSS .sav
+    #[value(alias = "sav")]
+    Spss,
 }
 
 impl From<FileFormat> for InputFormat {
@@ -186,6 +192,8 @@ impl From<FileFormat> for InputFormat {
         match f {
             FileFormat::Csv => InputFormat::Csv,
             FileFormat::Parquet => InputFormat::Parquet,
+            FileFormat::Stata => InputFormat::Stata,
+            FileFormat::Spss => InputFormat::Spss,
         }
     }
 }

@@ -348,7 +348,8 @@ pub fn reproduce_tables(
                 .find(|c| {
                     c.period == round
                         && c.area == "total"
-                        && (c.province_code.to_string() == p.code || c.province == p.name)
+                        && (c.province_code.to_string() == p.code
+                            || c.province.eq_ignore_ascii_case(&p.name))
                 })
                 .and_then(|c| c.gini),
             (None, "gini") => bps::lookup(&published_series, round, &d.area),
@@ -443,10 +444,12 @@ pub fn reproduce_tables(
 
 /// Susenas `r105` codes 1 and 2, or text.
 pub(crate) fn area_name(raw: &str) -> String {
-    match raw.trim() {
-        "1" => "urban".into(),
-        "2" => "rural".into(),
-        other => other.to_ascii_lowercase(),
+    let lower = raw.trim().to_lowercase();
+    match lower.as_str() {
+        // Codes, or Susenas value labels (Indonesian) as a Stata or SPSS file carries them.
+        "1" | "perkotaan" | "kota" => "urban".into(),
+        "2" | "perdesaan" | "pedesaan" | "desa" => "rural".into(),
+        _ => lower,
     }
 }
 
@@ -502,9 +505,10 @@ fn round_results(
             let by_province = table.regroup(&members, &[offset]);
             rows.extend(domain_rows(domains(&by_province, &[gini()])?, |k| {
                 let code = k[0].clone();
+                // A code (11) or a value label ("ACEH") as the file writes it.
                 let name = names
                     .iter()
-                    .find(|(c, _)| *c == code)
+                    .find(|(c, n)| *c == code || n.eq_ignore_ascii_case(&code))
                     .map_or_else(|| code.clone(), |(_, n)| n.clone());
                 ("total".into(), Some(Province { code, name }))
             }));
@@ -535,7 +539,10 @@ fn attach_poverty_lines(
                 "BPS's poverty lines are looked up by round, and '{round}' is not a published round (2016-03 … 2021-09); name the files or the round column's values YYYY-MM"
             )
         })?;
-    for g in &mut cells.groups {
+    // All lines first: a cell without one leaves every group without lines (no half-lined
+    // table, whose merged groups would hold fewer lines than rows).
+    let mut found = Vec::with_capacity(cells.groups.len());
+    for g in &cells.groups {
         let (province, area) = (&g.key[0], area_name(&g.key[1]));
         let code = names
             .iter()
@@ -548,6 +555,9 @@ fn attach_poverty_lines(
             .ok_or_else(|| {
                 format!("no published poverty line for province {province}, area {area} in {round}")
             })?;
+        found.push(line);
+    }
+    for (g, line) in cells.groups.iter_mut().zip(found) {
         g.lines = Some(vec![line; g.values.len()]);
     }
     Ok(())

@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 pub enum InputFormat {
     Csv,
     Parquet,
+    /// Stata `.dta` (value labels read as the group names).
+    Stata,
+    /// SPSS `.sav` / `.zsav` (value labels read as the group names).
+    Spss,
 }
 
 impl InputFormat {
@@ -18,10 +22,12 @@ impl InputFormat {
         match name.to_ascii_lowercase().as_str() {
             "csv" => Ok(InputFormat::Csv),
             "parquet" | "pq" => Ok(InputFormat::Parquet),
+            "stata" | "dta" => Ok(InputFormat::Stata),
+            "spss" | "sav" => Ok(InputFormat::Spss),
             _ => Err(Error::InvalidParameter {
                 name: "input format",
                 value: name.into(),
-                expected: "csv or parquet".into(),
+                expected: "csv, parquet, stata or spss".into(),
             }),
         }
     }
@@ -35,6 +41,8 @@ impl InputFormat {
             .as_deref()
         {
             Some("parquet") | Some("pq") => InputFormat::Parquet,
+            Some("dta") => InputFormat::Stata,
+            Some("sav") | Some("zsav") => InputFormat::Spss,
             _ => InputFormat::Csv,
         }
     }
@@ -43,6 +51,8 @@ impl InputFormat {
         match self {
             InputFormat::Csv => "CSV",
             InputFormat::Parquet => "Parquet",
+            InputFormat::Stata => "Stata",
+            InputFormat::Spss => "SPSS",
         }
     }
 }
@@ -118,7 +128,11 @@ pub(crate) fn read_columns(
             unique.push(c.name.clone());
         }
     }
+    if matches!(format, InputFormat::Stata | InputFormat::Spss) {
+        return readstat_frame(path, format, unique);
+    }
     guarded(path, format, || match format {
+        InputFormat::Stata | InputFormat::Spss => unreachable!("read above"),
         InputFormat::Csv => csv_options(&names, columns, separator(path), as_text)
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(|r| r.finish()),
@@ -234,7 +248,11 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
             super::csv_shape::check_header(path, &header, separator)?;
         }
     }
+    if matches!(format, InputFormat::Stata | InputFormat::Spss) {
+        return readstat_names(path, format);
+    }
     let df_or_names = guarded(path, format, || match format {
+        InputFormat::Stata | InputFormat::Spss => unreachable!("read above"),
         InputFormat::Csv => CsvReadOptions::default()
             .map_parse_options(|p| p.with_separator(separator))
             .with_has_header(true)
@@ -266,6 +284,68 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
         }
     }
     df_or_names
+}
+
+/// A Stata or SPSS reader's failure, naming the file.
+fn readstat_error(path: &Path, format: InputFormat, e: impl std::fmt::Display) -> Error {
+    Error::Malformed {
+        path: path.to_path_buf(),
+        format: format.name().into(),
+        message: first_line(&e.to_string()),
+    }
+}
+
+/// The variable names of a Stata or SPSS file.
+fn readstat_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
+    use polars_readstat_rs::{SpssReader, StataReader};
+    let fail = |e: &dyn std::fmt::Display| readstat_error(path, format, e);
+    match format {
+        InputFormat::Stata => {
+            let r = StataReader::open(path).map_err(|e| fail(&e))?;
+            Ok(r.metadata()
+                .variables
+                .iter()
+                .map(|v| v.name.clone())
+                .collect())
+        }
+        _ => {
+            let r = SpssReader::open(path).map_err(|e| fail(&e))?;
+            Ok(r.metadata()
+                .variables
+                .iter()
+                .map(|v| v.name.clone())
+                .collect())
+        }
+    }
+}
+
+/// The named columns of a Stata or SPSS file, in file order (read sequentially, so row
+/// numbers in messages are the file's), value labels decoded to their text: a province coded
+/// 11 with the label "Aceh" is the group "Aceh".
+fn readstat_frame(path: &Path, format: InputFormat, columns: Vec<String>) -> Result<DataFrame> {
+    use polars_readstat_rs::{SpssReader, StataReader};
+    let fail = |e: &dyn std::fmt::Display| readstat_error(path, format, e);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        InputFormat::Stata => {
+            let r = StataReader::open(path).map_err(|e| fail(&e))?;
+            r.read()
+                .with_columns(columns.clone())
+                .value_labels_as_strings(true)
+                .sequential()
+                .finish()
+                .map_err(|e| fail(&e))
+        }
+        _ => {
+            let r = SpssReader::open(path).map_err(|e| fail(&e))?;
+            r.read()
+                .with_columns(columns.clone())
+                .value_labels_as_strings(true)
+                .sequential()
+                .finish()
+                .map_err(|e| fail(&e))
+        }
+    }));
+    outcome.unwrap_or_else(|_| Err(fail(&"the reader failed on this file")))
 }
 
 /// The field separator of a CSV file: tab for `.tsv`; otherwise whichever of `,`, `;` and tab

@@ -359,6 +359,18 @@ fn domain_sample(
     } else {
         sorted_labels.to_vec()
     };
+    if group
+        .lines
+        .as_ref()
+        .is_some_and(|l| l.len() != group.values.len())
+    {
+        return Err(Error::LengthMismatch {
+            left: "values",
+            left_len: group.values.len(),
+            right: "poverty lines",
+            right_len: group.lines.as_ref().map_or(0, Vec::len),
+        });
+    }
     let lines = match (&group.lines, table.poverty_line) {
         (Some(lines), _) => Some(PovertyLines::PerObservation(std::sync::Arc::new(
             sorted_labels.iter().map(|&i| lines[i as usize]).collect(),

@@ -44,5 +44,6 @@ pub fn write_households(h: &Households, path: &Path, format: InputFormat) -> Res
             .map(|_| ())
             .map_err(|e| fail(&e)),
         InputFormat::Csv => CsvWriter::new(file).finish(&mut df).map_err(|e| fail(&e)),
+        InputFormat::Stata | InputFormat::Spss => Err(fail(&"writes CSV or Parquet only")),
     }
 }

@@ -1,0 +1,178 @@
+//! Stata and SPSS files written by independent tools (pandas `to_stata`, pyreadstat
+//! `write_sav`; `tests/golden/readstat_files.py`) read like the same table as CSV, value
+//! labels as the group names; `gini reproduce --data` takes them with Susenas column names.
+
+mod common;
+
+use std::process::Command;
+
+fn gini(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn rows(file: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "compute",
+        file,
+        "--value",
+        "kapita",
+        "--weight",
+        "wert",
+        "--size",
+        "r301",
+        "--by",
+        "r101,r105",
+        "--measures",
+        "gini,mean,share_bottom40",
+        "--format",
+        "csv",
+    ];
+    args.extend(extra);
+    let out = gini(&args);
+    assert!(
+        out.status.success(),
+        "{file}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn stata_and_spss_files_equal_the_csv_with_labels_as_groups() {
+    let csv = rows("tests/golden/households_labels.csv", &[]);
+    let dta = rows("tests/golden/households.dta", &[]);
+    let sav = rows("tests/golden/households.sav", &[]);
+    assert!(csv.contains("ACEH,Perkotaan,gini,"), "{csv}");
+    assert_eq!(dta, csv, "Stata");
+    assert_eq!(sav, csv, "SPSS");
+    // With standard errors over the design columns too.
+    // The generated PSU numbers repeat across strata: nested in them.
+    let design = [
+        "--strata",
+        "strata",
+        "--psu",
+        "psu",
+        "--nest",
+        "--se",
+        "linearization",
+    ];
+    assert_eq!(
+        rows("tests/golden/households.dta", &design),
+        rows("tests/golden/households_labels.csv", &design)
+    );
+}
+
+#[test]
+fn a_missing_variable_and_a_damaged_file_are_named() {
+    let out = gini(&[
+        "compute",
+        "tests/golden/households.dta",
+        "--value",
+        "expenditure",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("no column named 'expenditure'") && e.contains("kapita"),
+        "{e}"
+    );
+    let bad = common::temp_file("broken.dta", b"not a stata file at all");
+    let out = gini(&["compute", bad.path.to_str().unwrap(), "--value", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Stata"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn reproduce_reads_stata_rounds_with_susenas_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        dir.path().join("2017-09.dta"),
+        dir.path().join("2018-09.dta"),
+    );
+    std::fs::copy("tests/golden/households.dta", &a).unwrap();
+    std::fs::copy("tests/golden/households.dta", &b).unwrap();
+    let out = gini(&[
+        "reproduce",
+        "--data",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--value",
+        "kapita",
+        "--weight",
+        "wert",
+        "--size",
+        "r301",
+        "--area",
+        "r105",
+        "--province",
+        "r101",
+        "--strata",
+        "strata",
+        "--psu",
+        "psu",
+        "--nest",
+        "--no-plots",
+        "--format",
+        "csv",
+        "--quiet",
+        "--decomposition-replicates",
+        "20",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Labels map to areas and provinces: urban rows, Aceh with its published Gini and the
+    // poverty rows against BPS's lines.
+    assert!(
+        text.lines().any(|l| l.starts_with("2017-09,urban,,gini,")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("2017-09,total,Aceh,gini,") && l.contains(",0.333,")),
+        "{text}"
+    );
+    // The generated file has rural households in DKI Jakarta, which has no rural area and so
+    // no published rural poverty line: no poverty rows, and the text report says why.
+    assert!(!text.contains(",fgt0,"), "{text}");
+    let out = gini(&[
+        "reproduce",
+        "--data",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--value",
+        "kapita",
+        "--weight",
+        "wert",
+        "--size",
+        "r301",
+        "--area",
+        "r105",
+        "--province",
+        "r101",
+        "--strata",
+        "strata",
+        "--psu",
+        "psu",
+        "--nest",
+        "--no-plots",
+        "--quiet",
+        "--decomposition-replicates",
+        "20",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no poverty table for 2017-09: no published poverty line for province DKI JAKARTA, area rural"),
+        "{text}"
+    );
+}
