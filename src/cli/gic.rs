@@ -1,14 +1,11 @@
 //! `gini gic`: the growth incidence curve between two rounds, per group.
 
-use super::args::{GicArgs, Se};
-use super::compute::table_spec;
-use super::survey::{survey_spec, Progress};
+use super::args::GicArgs;
 use super::{emit, Failure};
 use ginikit::measure::Options;
 use ginikit::report::{Cell, Report, Style};
 use ginikit::table::gic::{gic, gic_measures, percentiles, Gic, Growth};
-use ginikit::table::survey::replicate_count;
-use ginikit::table::trend::{estimate_rounds, file_label, RoundEstimates};
+use ginikit::table::trend::RoundEstimates;
 
 pub fn run(args: &GicArgs) -> Result<(), Failure> {
     if args.files.len() < 2 && args.period.is_none() {
@@ -28,32 +25,15 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
     }
     let measures = gic_measures(&points)?;
     let options = Options::default();
-    let mut rounds: Vec<RoundEstimates> = Vec::new();
-    let mut level = 0.95;
-    for file in &args.files {
-        let mut spec = table_spec(&args.table);
-        if let Some(p) = &args.period {
-            spec.by.insert(0, p.clone());
-            spec.group_roles = vec!["period"];
-        }
-        let survey = survey_spec(&args.survey, &mut spec, file, Some(Se::Linearization))?
-            .expect("gic always has a standard-error method");
-        level = survey.level;
-        let table = super::read_input(file, &spec)?;
-        let progress = Progress::new(
-            replicate_count(&table, &survey) * table.groups.len(),
-            args.survey.quiet,
-        );
-        rounds.extend(estimate_rounds(
-            &table,
-            args.period.is_some(),
-            &file_label(file),
-            &survey,
-            &measures,
-            &options,
-            &|| progress.tick(),
-        )?);
-    }
+    let (rounds, survey) = super::trend::read_rounds(
+        &args.files,
+        args.period.as_deref(),
+        &args.table,
+        &args.survey,
+        &measures,
+        &options,
+    )?;
+    let level = survey.level;
     let pick = |name: &Option<String>, default: usize| -> Result<&RoundEstimates, Failure> {
         match name {
             None => Ok(&rounds[default]),

@@ -1,12 +1,14 @@
 //! `gini trend`: the change of each measure between survey rounds, per group, with standard
 //! errors, intervals and p-values.
 
-use super::args::{Format, Se, TrendArgs};
+use super::args::{Format, Se, SurveyArgs, TableArgs, TrendArgs};
 use super::compute::{measure_settings, table_spec};
 use super::survey::{survey_spec, Progress};
 use super::{emit, Failure};
+use ginikit::measure::{Measure, Options};
 use ginikit::report::tidy;
 use ginikit::table::survey::replicate_count;
+use ginikit::table::survey::SurveySpec;
 use ginikit::table::trend::{changes, estimate_rounds, file_label, Pairs, RoundEstimates};
 
 pub fn run(args: &TrendArgs) -> Result<(), Failure> {
@@ -17,37 +19,18 @@ pub fn run(args: &TrendArgs) -> Result<(), Failure> {
         ));
     }
     let pairs = pairs(args.pairs.as_deref())?;
-    let mut rounds: Vec<RoundEstimates> = Vec::new();
-    let mut notes = Vec::new();
-    for file in &args.files {
-        let mut spec = table_spec(&args.table);
-        if let Some(p) = &args.period {
-            spec.by.insert(0, p.clone());
-            spec.group_roles = vec!["period"];
-        }
-        let survey = survey_spec(&args.survey, &mut spec, file, Some(Se::Linearization))?
-            .expect("trend always has a standard-error method");
-        let table = super::read_input(file, &spec)?;
-        let progress = Progress::new(
-            replicate_count(&table, &survey) * table.groups.len(),
-            args.survey.quiet,
-        );
-        let read = estimate_rounds(
-            &table,
-            args.period.is_some(),
-            &file_label(file),
-            &survey,
-            &measures,
-            &options,
-            &|| progress.tick(),
-        )?;
-        if notes.is_empty() {
-            if let Some(first) = read.first() {
-                notes = tidy::survey_notes(&survey, &first.rows);
-            }
-        }
-        rounds.extend(read);
-    }
+    let (rounds, survey) = read_rounds(
+        &args.files,
+        args.period.as_deref(),
+        &args.table,
+        &args.survey,
+        &measures,
+        &options,
+    )?;
+    let notes = match rounds.first() {
+        Some(first) => tidy::survey_notes(&survey, &first.rows),
+        None => Vec::new(),
+    };
     let rows = changes(&rounds, &pairs, args.survey.level)?;
     let marks = args.measure.format == Format::Table;
     let report = tidy::changes(&args.table.by, &rows, notes, args.survey.level, marks);
@@ -56,6 +39,44 @@ pub fn run(args: &TrendArgs) -> Result<(), Failure> {
         args.measure.format.into(),
         args.measure.output.as_deref(),
     )
+}
+
+/// Every round of `files` (one per file, or several per file split by the `period` column),
+/// each estimated against its own design with `measures`, and the survey settings used (the
+/// standard errors default to linearization).
+pub fn read_rounds(
+    files: &[std::path::PathBuf],
+    period: Option<&str>,
+    table: &TableArgs,
+    survey: &SurveyArgs,
+    measures: &[Measure],
+    options: &Options,
+) -> Result<(Vec<RoundEstimates>, SurveySpec), Failure> {
+    let mut rounds: Vec<RoundEstimates> = Vec::new();
+    let mut used = None;
+    for file in files {
+        let mut spec = table_spec(table);
+        if let Some(p) = period {
+            spec.by.insert(0, p.to_string());
+            spec.group_roles = vec!["period"];
+        }
+        let s = survey_spec(survey, &mut spec, file, Some(Se::Linearization))?
+            .expect("a standard-error method is always set");
+        let t = super::read_input(file, &spec)?;
+        let progress = Progress::new(replicate_count(&t, &s) * t.groups.len(), survey.quiet);
+        rounds.extend(estimate_rounds(
+            &t,
+            period.is_some(),
+            &file_label(file),
+            &s,
+            measures,
+            options,
+            &|| progress.tick(),
+        )?);
+        used = Some(s);
+    }
+    let used = used.ok_or_else(|| Failure::Usage("give at least one file".into()))?;
+    Ok((rounds, used))
 }
 
 /// `--pairs A:B,…`, or consecutive rounds.

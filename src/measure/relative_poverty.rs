@@ -133,9 +133,12 @@ impl Estimator for RelativePoverty {
         }
     }
     fn influence(&self, sample: &SortedSample, _: &Options) -> Result<Vec<f64>> {
-        let lin_t = threshold_influence(sample, self.percent, self.quantile)?;
+        // The threshold's influence spans the whole pooled sample and is the same for every
+        // group (domain) of it: computed once per sample (its domain copies share the memo).
+        let key = ("arpt_influence", self.percent.to_bits(), self.quantile.to_bits() as usize);
+        let lin_t = sample.memo(key, || threshold_influence(sample, self.percent, self.quantile))?;
         if self.kind == Kind::Threshold {
-            return Ok(lin_t);
+            return Ok(lin_t.to_vec());
         }
         let t = threshold(sample, self.percent, self.quantile)?;
         let (rate, n_domain) = rate_below(sample, t)?;
@@ -144,7 +147,7 @@ impl Estimator for RelativePoverty {
         no_spread(f_t)?;
         // The rate with the threshold fixed, plus the threshold's influence through the
         // domain's density at it (convey svyarpr).
-        let in_domain = |i: usize| sample.domain().is_none_or(|d| d.contains(i));
+        let in_domain = |i: usize| in_domain(sample, i);
         let x = sample.values();
         let lin_rate: Vec<f64> = (0..x.len())
             .map(|i| {
@@ -250,7 +253,7 @@ fn rate_below(sample: &SortedSample, t: f64) -> Result<(f64, f64)> {
 /// smallest value whose cumulative weight share exceeds one half).
 fn poor_median(sample: &SortedSample, t: f64) -> Result<f64> {
     let x = sample.values();
-    let in_domain = |i: usize| sample.domain().is_none_or(|d| d.contains(i));
+    let in_domain = |i: usize| in_domain(sample, i);
     let poor: Vec<usize> = (0..x.partition_point(|&v| v < t))
         .filter(|&i| in_domain(i) && sample.weight(i) > 0.0)
         .collect();
@@ -273,9 +276,15 @@ fn poor_median(sample: &SortedSample, t: f64) -> Result<f64> {
     Ok(x[*poor.last().expect("not empty")])
 }
 
+/// Whether sorted observation `i` counts for the rate or gap: in the sample's domain, or any
+/// observation of a sample without one.
+fn in_domain(sample: &SortedSample, i: usize) -> bool {
+    sample.domain().is_none_or(|d| d.contains(i))
+}
+
 /// convey's `h_fun`: the weighted standard deviation of the domain over `N^{1/5}`.
 fn bandwidth(sample: &SortedSample) -> f64 {
-    let in_domain = |i: usize| sample.domain().is_none_or(|d| d.contains(i));
+    let in_domain = |i: usize| in_domain(sample, i);
     let [n, s, ss] = sample.sums_indexed(|i, x, w| {
         if in_domain(i) {
             [w, w * x, w * x * x]
@@ -290,7 +299,7 @@ fn bandwidth(sample: &SortedSample) -> f64 {
 /// convey's `densfun(…, FUN = "F")`: the Gaussian-kernel density of the domain at `at`,
 /// `Σ_D w φ((x − at)/h) / (N_D h)`.
 fn domain_density(sample: &SortedSample, at: f64, h: f64, n_domain: f64) -> f64 {
-    let in_domain = |i: usize| sample.domain().is_none_or(|d| d.contains(i));
+    let in_domain = |i: usize| in_domain(sample, i);
     let [s] = sample.sums_indexed(|i, x, w| {
         if in_domain(i) {
             [w * pdf((x - at) / h)]

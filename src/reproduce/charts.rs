@@ -1,16 +1,11 @@
 //! The reproduction's charts (SVG and PNG): Lorenz curves of the tested rounds, the published
 //! national series with the reproduced rounds, and the provinces of each tested round.
 
+use super::series::period_year;
 use super::{gini, Reproduction};
 use crate::error::{Error, Result};
 use crate::report::plot::{self, Interval as Bar, LorenzSeries};
 use std::path::{Path, PathBuf};
-
-/// `2017-09` → 2017.667 (the month's position in the year), for time axes.
-fn period_x(period: &str) -> Option<f64> {
-    let (y, m) = period.split_once('-')?;
-    Some(y.parse::<f64>().ok()? + (m.parse::<f64>().ok()? - 1.0) / 12.0)
-}
 
 /// Draws every chart into `dir` (created if needed); `synthetic` says so in the source note.
 /// Returns the files written.
@@ -122,7 +117,7 @@ fn series(r: &Reproduction, dir: &Path, source: &str) -> Result<Vec<PathBuf>> {
         .published_series
         .iter()
         .filter(|f| f.area == "total" && f.period.as_str() >= "2015-03")
-        .filter_map(|f| Some((period_x(&f.period)?, f.value)))
+        .filter_map(|f| Some((period_year(&f.period)?, f.value)))
         .collect();
     line.sort_by(|a, b| a.0.total_cmp(&b.0));
     let points: Vec<Bar> = r
@@ -131,7 +126,7 @@ fn series(r: &Reproduction, dir: &Path, source: &str) -> Result<Vec<PathBuf>> {
         .filter_map(|round| {
             let d = round.find("total", &gini())?;
             Some(Bar {
-                x: period_x(&round.label)?,
+                x: period_year(&round.label)?,
                 label: round.label.clone(),
                 estimate: d.estimate,
                 lower: d.ci_lower,

@@ -2,6 +2,7 @@
 //! tidy rows for programs, and the whole text report.
 
 use super::{bottom40, gini, poverty_measures, DomainEstimate, Reproduction, RoundResult};
+use crate::measure::Measure;
 use crate::report::tidy::method_description;
 use crate::report::{Cell, OutputFormat, Report, Style};
 use std::path::PathBuf;
@@ -10,29 +11,34 @@ fn opt(v: Option<f64>, s: Style) -> Cell {
     v.map_or(Cell::Empty, |v| Cell::Number(v, s))
 }
 
-/// Round × area estimates of the Gini and the bottom-40 % share beside the published values.
-pub fn national_table(r: &Reproduction) -> Report {
+/// Round × area rows of `measures` beside the published values; with `source`, a column
+/// saying where each published figure comes from.
+fn area_table(r: &Reproduction, measures: &[Measure], source: bool) -> Report {
+    let mut columns: Vec<String> = [
+        "round",
+        "area",
+        "measure",
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "published",
+    ]
+    .map(String::from)
+    .to_vec();
+    if source {
+        columns.push("source".into());
+    }
     let mut report = Report {
-        columns: [
-            "round",
-            "area",
-            "measure",
-            "estimate",
-            "se",
-            "ci_lower",
-            "ci_upper",
-            "published",
-        ]
-        .map(String::from)
-        .to_vec(),
+        columns,
         ..Report::default()
     };
     for round in &r.rounds {
-        for measure in [gini(), bottom40()] {
+        for measure in measures {
             for area in ["total", "urban", "rural"] {
-                if let Some(d) = round.find(area, &measure) {
-                    let s = Style::of(&measure);
-                    report.rows.push(vec![
+                if let Some(d) = round.find(area, measure) {
+                    let s = Style::of(measure);
+                    let mut row = vec![
                         Cell::Text(round.label.clone()),
                         Cell::Text(area.into()),
                         Cell::Text(measure.name()),
@@ -41,7 +47,11 @@ pub fn national_table(r: &Reproduction) -> Report {
                         Cell::Number(d.ci_lower, s),
                         Cell::Number(d.ci_upper, s),
                         opt(d.published, s),
-                    ]);
+                    ];
+                    if source {
+                        row.push(Cell::Text(published_source(d).into()));
+                    }
+                    report.rows.push(row);
                 }
             }
         }
@@ -49,47 +59,16 @@ pub fn national_table(r: &Reproduction) -> Report {
     report
 }
 
+/// Round × area estimates of the Gini and the bottom-40 % share beside the published values.
+pub fn national_table(r: &Reproduction) -> Report {
+    area_table(r, &[gini(), bottom40()], false)
+}
+
 /// Round × area poverty: headcount P0 (the synthetic rounds are calibrated to it), gap P1 and
 /// severity P2 (not fitted), beside BPS's figures; `source` says whether the figure is
 /// BPS's national one or aggregated from its province × area cells.
 pub fn poverty_table(r: &Reproduction) -> Report {
-    let mut report = Report {
-        columns: [
-            "round",
-            "area",
-            "measure",
-            "estimate",
-            "se",
-            "ci_lower",
-            "ci_upper",
-            "published",
-            "source",
-        ]
-        .map(String::from)
-        .to_vec(),
-        ..Report::default()
-    };
-    for round in &r.rounds {
-        for measure in poverty_measures() {
-            for area in ["total", "urban", "rural"] {
-                if let Some(d) = round.find(area, &measure) {
-                    let s = Style::of(&measure);
-                    report.rows.push(vec![
-                        Cell::Text(round.label.clone()),
-                        Cell::Text(area.into()),
-                        Cell::Text(measure.name()),
-                        Cell::Number(d.estimate, s),
-                        Cell::Number(d.se, s),
-                        Cell::Number(d.ci_lower, s),
-                        Cell::Number(d.ci_upper, s),
-                        opt(d.published, s),
-                        Cell::Text(published_source(d).into()),
-                    ]);
-                }
-            }
-        }
-    }
-    report
+    area_table(r, &poverty_measures(), true)
 }
 
 /// The growth incidence of the tested change at the deciles, the mean, the bottom-40 % mean

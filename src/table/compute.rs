@@ -36,10 +36,12 @@ pub fn compute(
         .collect();
     // Relative-poverty measures of a grouped table take the threshold from every group
     // together: one pooled sample, sorted once, each group a domain of it.
-    let pooled = if pools(&table, measures, options) {
-        Some(pooled_sample(&table)?)
-    } else {
+    let pooled = if population_threshold_measures(table.groups.len(), measures, options).is_empty()
+    {
         None
+    } else {
+        let all: Vec<usize> = (0..table.groups.len()).collect();
+        Some(pooled_sample(&table, &all)?)
     };
     let Table {
         path,
@@ -130,22 +132,38 @@ pub fn compute(
     Ok(rows)
 }
 
-/// Whether relative-poverty measures must be evaluated on the pooled groups.
-pub(crate) fn pools(table: &Table, measures: &[Measure], options: &Options) -> bool {
-    table.groups.len() > 1
-        && options.threshold == ThresholdScope::Population
-        && measures.iter().any(Measure::uses_population_threshold)
+/// The measures of `measures` that take their threshold from the whole population of
+/// `groups` groups (evaluated on the pooled groups): none for one group or with
+/// [`ThresholdScope::Group`].
+pub(crate) fn population_threshold_measures(
+    groups: usize,
+    measures: &[Measure],
+    options: &Options,
+) -> Vec<Measure> {
+    if groups < 2 || options.threshold != ThresholdScope::Population {
+        return Vec::new();
+    }
+    measures
+        .iter()
+        .filter(|m| m.uses_population_threshold())
+        .cloned()
+        .collect()
 }
 
-/// Every group's observations in one sample, sorted once, with each sorted observation's
-/// group index (for [`SortedSample::in_domain`]) and the scale applied to the pool.
-fn pooled_sample(table: &Table) -> Result<(SortedSample, Arc<Vec<u32>>, Scale)> {
-    let n: usize = table.groups.iter().map(|g| g.values.len()).sum();
-    let weighted = table.groups.iter().any(|g| g.weights.is_some());
+/// The observations of the groups `members` in one sample, sorted once, with each sorted
+/// observation's group index (its position in `members`, for [`SortedSample::in_domain`]) and
+/// the scale applied to the pool.
+pub(crate) fn pooled_sample(
+    table: &Table,
+    members: &[usize],
+) -> Result<(SortedSample, Arc<Vec<u32>>, Scale)> {
+    let groups: Vec<&super::Group> = members.iter().map(|&m| &table.groups[m]).collect();
+    let n: usize = groups.iter().map(|g| g.values.len()).sum();
+    let weighted = groups.iter().any(|g| g.weights.is_some());
     let mut values = Vec::with_capacity(n);
     let mut weights = Vec::with_capacity(if weighted { n } else { 0 });
     let mut ids = Vec::with_capacity(n);
-    for (g, group) in table.groups.iter().enumerate() {
+    for (g, group) in groups.iter().enumerate() {
         values.extend_from_slice(&group.values);
         if weighted {
             match &group.weights {

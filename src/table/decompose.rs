@@ -7,7 +7,7 @@
 use super::survey::{infer_pooled, SurveySpec};
 use super::trend::split_rounds;
 use super::Table;
-use crate::decompose::{dagum, ge_split, Component, GeSplit, Part};
+use crate::decompose::{ge_split, Component, GeSplit, Part};
 use crate::error::{Error, Result};
 use crate::measure::{Measure, Options};
 use crate::survey::{change, Tick};
@@ -224,14 +224,20 @@ pub fn decompose(
             _ => group_names = Some(names.clone()),
         }
         for r in rs {
+            // Point splits of MLD and Theil T (the other round of a change term), from one
+            // pooled sample of the round.
+            let pooled = if indices.iter().any(has_ms) {
+                Some(super::compute::pooled_sample(table, &r.members)?)
+            } else {
+                None
+            };
             let splits = indices
                 .iter()
-                .map(|i| {
-                    if has_ms(i) {
-                        split_of(table, &r.members, alpha_of(i)).map(|s| Some(Arc::new(s)))
-                    } else {
-                        Ok(None)
+                .map(|i| match (&pooled, has_ms(i)) {
+                    (Some((sample, ids, _)), true) => {
+                        ge_split(sample, ids, alpha_of(i)).map(|s| Some(Arc::new(s)))
                     }
+                    _ => Ok(None),
                 })
                 .collect::<Result<Vec<_>>>()?;
             done.push((r.label, *table, r.members, splits));
@@ -370,36 +376,6 @@ pub fn decompose(
         }
     }
     Ok(rows)
-}
-
-/// The GE split of a round's pooled groups (point estimate).
-fn split_of(table: &Table, members: &[usize], alpha: f64) -> Result<GeSplit> {
-    let (sample, ids) = pooled(table, members)?;
-    ge_split(&sample, &ids, alpha)
-}
-
-/// Dagum's split of a round's pooled groups (point estimate).
-pub fn dagum_of(table: &Table, members: &[usize]) -> Result<crate::decompose::DagumSplit> {
-    let (sample, ids) = pooled(table, members)?;
-    dagum(&sample, &ids)
-}
-
-fn pooled(table: &Table, members: &[usize]) -> Result<(crate::SortedSample, Vec<u32>)> {
-    let mut values = Vec::new();
-    let mut weights = Vec::new();
-    let mut ids = Vec::new();
-    for (g, &m) in members.iter().enumerate() {
-        let grp = &table.groups[m];
-        values.extend_from_slice(&grp.values);
-        match &grp.weights {
-            Some(w) => weights.extend_from_slice(w),
-            None => weights.extend(std::iter::repeat_n(1.0, grp.values.len())),
-        }
-        ids.extend(std::iter::repeat_n(g as u32, grp.values.len()));
-    }
-    let sample = crate::SortedSample::with_labels(values, Some(weights), ids)?;
-    let ids = sample.labels().expect("sorted with labels").to_vec();
-    Ok((sample, ids))
 }
 
 /// Decomposition rows as a table (`marks`: a `sig` column marking change terms whose interval

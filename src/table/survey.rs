@@ -91,16 +91,8 @@ pub fn infer(
     // Relative-poverty measures take the threshold from the whole round: they are estimated
     // on the round's pooled sample, each group a domain of it (convey's domain linearization;
     // replicates re-estimate the threshold from the whole round).
-    let pooled_measures: Vec<Measure> =
-        if groups.len() > 1 && options.threshold == crate::measure::ThresholdScope::Population {
-            measures
-                .iter()
-                .filter(|m| m.uses_population_threshold())
-                .cloned()
-                .collect()
-        } else {
-            Vec::new()
-        };
+    let pooled_measures =
+        super::compute::population_threshold_measures(groups.len(), measures, options);
     let own_measures: Vec<Measure> = measures
         .iter()
         .filter(|m| !pooled_measures.contains(m))
