@@ -200,6 +200,18 @@ pub enum Error {
         fix: String,
     },
 
+    /// A run that would need more memory than the machine has available, refused before it
+    /// starts.
+    #[error("{what} would need about {} at its peak, but {} are available{limit}; {fix}", human_bytes(*.needed), human_bytes(*.available), limit = if *.from_limit { " (the GINIKIT_MEMORY_LIMIT setting)" } else { "" })]
+    Memory {
+        what: String,
+        needed: u64,
+        available: u64,
+        /// The available figure is the user's GINIKIT_MEMORY_LIMIT, not the machine's.
+        from_limit: bool,
+        fix: String,
+    },
+
     /// A column named by the caller is not in the table.
     #[error("{}: no column named '{column}' (the {role} column); the file has: {available}; pass the right name", .path.display())]
     MissingColumn {
@@ -318,6 +330,19 @@ impl Error {
             _ => {}
         }
         self
+    }
+}
+
+/// Bytes in binary units for messages: `1.5 GiB`, `300 MiB`.
+pub fn human_bytes(b: u64) -> String {
+    const K: f64 = 1024.0;
+    let b = b as f64;
+    if b >= K * K * K {
+        format!("{:.1} GiB", b / (K * K * K))
+    } else if b >= K * K {
+        format!("{:.0} MiB", b / (K * K))
+    } else {
+        format!("{:.0} KiB", b / K)
     }
 }
 

@@ -76,6 +76,7 @@ pub mod error;
 pub mod grouped;
 mod kernel;
 pub mod measure;
+pub mod memory;
 pub mod report;
 #[cfg(feature = "table")]
 pub mod reproduce;

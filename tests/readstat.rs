@@ -65,6 +65,65 @@ fn stata_and_spss_files_equal_the_csv_with_labels_as_groups() {
     );
 }
 
+/// The CSV's label rows with the labels replaced: `province(label)` and `area(label)` give
+/// the group columns' texts.
+fn relabelled(
+    csv: &str,
+    province: impl Fn(&str) -> String,
+    area: impl Fn(&str) -> String,
+) -> String {
+    csv.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 {
+                return line.to_string();
+            }
+            let mut f: Vec<String> = line.split(',').map(str::to_string).collect();
+            f[0] = province(&f[0]);
+            f[1] = area(&f[1]);
+            f.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_stored_codes_are_available_alone_or_beside_the_labels() {
+    // pyreadstat stored the provinces as BPS codes and the areas as 1/2 (the generator's
+    // dictionaries `names` and `areas`).
+    let code = |p: &str| match p {
+        "ACEH" => "11",
+        "SUMATERA UTARA" => "12",
+        "DKI JAKARTA" => "31",
+        "JAWA TIMUR" => "35",
+        other => panic!("unexpected province {other}"),
+    };
+    let area = |a: &str| if a == "Perkotaan" { "1" } else { "2" };
+    let csv = rows("tests/golden/households_labels.csv", &[]);
+    let codes = rows("tests/golden/households.sav", &["--value-labels", "codes"]);
+    let both = rows("tests/golden/households.sav", &["--value-labels", "both"]);
+    assert_eq!(
+        codes.trim_end(),
+        relabelled(&csv, |p| code(p).to_string(), |a| area(a).to_string())
+    );
+    assert_eq!(
+        both.trim_end(),
+        relabelled(
+            &csv,
+            |p| format!("{}. {p}", code(p)),
+            |a| format!("{}. {a}", area(a))
+        )
+    );
+    // A CSV has no labels: the switch leaves it as it is.
+    assert_eq!(
+        rows(
+            "tests/golden/households_labels.csv",
+            &["--value-labels", "both"]
+        ),
+        csv
+    );
+}
+
 #[test]
 fn a_missing_variable_and_a_damaged_file_are_named() {
     let out = gini(&[

@@ -166,8 +166,9 @@ fn tables_from_memory_equal_tables_from_files() {
     );
 }
 
-/// Parquet columns of every integer width, Float32 and Decimal read as the same numbers as
-/// Float64 (files written here with polars' Parquet writer).
+/// Parquet columns of every integer width, Float16, Float32 and Decimal read as the same
+/// numbers as Float64 (files written here with polars' Parquet writer; the values are whole
+/// numbers below 10, exact in every type).
 #[test]
 fn parquet_columns_of_every_numeric_type_are_read() {
     use polars::prelude::*;
@@ -191,6 +192,7 @@ fn parquet_columns_of_every_numeric_type_are_read() {
         DataType::UInt16,
         DataType::UInt32,
         DataType::UInt64,
+        DataType::Float16,
         DataType::Float32,
         DataType::Decimal(12, 2),
     ];

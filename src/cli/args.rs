@@ -5,7 +5,7 @@ use ginikit::measure::gini::GiniConvention;
 use ginikit::measure::positive::NonPositivePolicy;
 use ginikit::report::OutputFormat;
 use ginikit::survey::design::LonelyPsu;
-use ginikit::table::InputFormat;
+use ginikit::table::{InputFormat, ValueLabels};
 use std::path::PathBuf;
 
 /// Inequality statistics (Gini, Lorenz, Theil, Atkinson, shares) from household survey tables.
@@ -185,6 +185,27 @@ pub enum FileFormat {
     /// SPSS .sav
     #[value(alias = "sav")]
     Spss,
+}
+
+/// How labelled Stata/SPSS values become group names.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelMode {
+    /// The value label (Aceh).
+    Labels,
+    /// The stored code (11).
+    Codes,
+    /// Code and label as Stata's numlabel shows them (11. Aceh).
+    Both,
+}
+
+impl From<LabelMode> for ValueLabels {
+    fn from(m: LabelMode) -> Self {
+        match m {
+            LabelMode::Labels => ValueLabels::Labels,
+            LabelMode::Codes => ValueLabels::Codes,
+            LabelMode::Both => ValueLabels::Both,
+        }
+    }
 }
 
 impl From<FileFormat> for InputFormat {
@@ -423,6 +444,10 @@ pub struct TableArgs {
     /// Input format; by default from the file extension (.parquet/.pq: parquet, else csv).
     #[arg(long, value_enum)]
     pub input_format: Option<FileFormat>,
+    /// Group names of labelled Stata/SPSS variables: the label (Aceh), the stored code (11)
+    /// or both (11. Aceh).
+    #[arg(long, value_enum, default_value_t = LabelMode::Labels)]
+    pub value_labels: LabelMode,
     /// Poverty line of fgt0/fgt1/fgt2/watts/poor: one amount per person (a number, in the
     /// units of the value), or the name of a column holding each row's line (e.g. BPS lines by
     /// province × area).

@@ -61,6 +61,7 @@ pub fn table_spec(t: &TableArgs) -> TableSpec {
         by: t.by.clone(),
         format: t.input_format.map(Into::into),
         poverty_line: t.poverty_line.as_deref().map(poverty_line),
+        value_labels: t.value_labels.into(),
         ..TableSpec::default()
     }
 }

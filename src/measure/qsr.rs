@@ -57,11 +57,13 @@ fn quintile_totals(sample: &SortedSample) -> Result<(f64, f64)> {
     let [bottom] = sample.sums_over(0..bottom_end, |x, w| [w * x]);
     let [top] = sample.sums_over(top_start..x.len(), |x, w| [w * x]);
     if bottom.is_nan() || bottom <= 0.0 {
-        return Err(Error::NonPositiveMean {
+        return Err(Error::Undefined {
             location: Location::Argument("values"),
-            measure: "the quintile share ratio (the bottom quintile's total is zero or negative)"
+            measure: "qsr".into(),
+            reason: "the bottom quintile holds none or a negative part of the total (the ratio \
+                     divides by it); report the shares themselves, or drop the zero and \
+                     negative values"
                 .into(),
-            mean: sample.mean(),
             context: String::new(),
         });
     }
@@ -73,7 +75,7 @@ fn quintile_totals(sample: &SortedSample) -> Result<(f64, f64)> {
 /// exceeds p).
 ///
 /// # Errors
-/// [`Error::NonPositiveMean`] when the bottom quintile's total is not positive.
+/// [`Error::Undefined`] when the bottom quintile's total is not positive.
 ///
 /// For 1, 2, …, 10: the cumulative shares 0.2 and 0.8 are reached exactly at 2 and 8, so
 /// laeken's quintiles are the next values, 3 and 9, and QSR = 10/(1 + 2 + 3) = 5/3 (R laeken

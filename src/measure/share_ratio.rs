@@ -86,10 +86,19 @@ pub fn s80_s20(sample: &SortedSample) -> Result<f64> {
 fn ratio_of_shares(sample: &SortedSample, top: (f64, f64), bottom: (f64, f64)) -> Result<f64> {
     let b = share(sample, bottom.0, bottom.1)?;
     if b <= 0.0 {
-        return Err(Error::NonPositiveMean {
+        return Err(Error::Undefined {
             location: crate::error::Location::Argument("values"),
-            measure: "a share ratio (its bottom share is zero or negative)".into(),
-            mean: sample.mean(),
+            measure: format!(
+                "the ratio of the top {:.0} % share to the bottom {:.0} % share",
+                100.0 * (top.1 - top.0),
+                100.0 * (bottom.1 - bottom.0)
+            ),
+            reason: format!(
+                "the bottom {:.0} % hold {} of the total (the ratio divides by it); \
+                 report the shares themselves, or drop the zero and negative values",
+                100.0 * (bottom.1 - bottom.0),
+                if b == 0.0 { "none" } else { "a negative part" }
+            ),
             context: String::new(),
         });
     }

@@ -127,6 +127,8 @@ impl ReproduceSpec {
             replicate_weights: Vec::new(),
             format: self.format,
             poverty_line: None,
+            // Susenas labels (Perkotaan, ACEH) are matched to the published cells by name.
+            value_labels: crate::table::ValueLabels::Labels,
         }
     }
 

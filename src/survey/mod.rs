@@ -254,7 +254,7 @@ fn percentile_interval(thetas: &[f64], level: f64) -> (f64, f64) {
 
 /// A change between two independent estimates: `d = later − earlier`,
 /// `se = √(se₁² + se₂²)` (the rounds are independent samples), normal interval and
-/// two-sided p-value.
+/// two-sided p-value (with se = 0: 0 for a change that is not zero, 1 for no change).
 ///
 /// ```
 /// use ginikit::survey::change;
@@ -272,8 +272,16 @@ pub fn change(earlier: f64, se_earlier: f64, later: f64, se_later: f64, level: f
         se,
         ci_lower: d - z_crit * se,
         ci_upper: d + z_crit * se,
+        // With no sampling variance left the test is decided by the change itself: p → 0 as
+        // se → 0 for any change that is not zero, and no change at all is no evidence (p = 1).
         p_value: if se > 0.0 {
             normal::two_sided_p(d / se)
+        } else if se == 0.0 {
+            if d == 0.0 {
+                1.0
+            } else {
+                0.0
+            }
         } else {
             f64::NAN
         },

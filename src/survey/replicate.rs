@@ -229,6 +229,7 @@ impl Replicates {
         options: &Options,
         tick: Tick<'_>,
     ) -> Result<Vec<Vec<f64>>> {
+        self.check_memory(sample.len(), measures.len())?;
         let done: Vec<Vec<f64>> = (0..self.count())
             .into_par_iter()
             .map(|r| {
@@ -247,6 +248,49 @@ impl Replicates {
             return Err(Error::Cancelled);
         }
         Ok(done)
+    }
+
+    /// An upper estimate of the memory a replicate run over `rows` observations and
+    /// `measures` measures holds at its peak, in bytes: per replicate its estimates (a vector
+    /// of `measures` numbers with its header and allocator rounding) and its scale; per
+    /// thread a replicate's weights and reweighted sample (≤ 5 numbers per row); the shipped
+    /// replicate-weight matrix is already in memory. Groups run in parallel, so every thread
+    /// may hold a group's run at once.
+    pub fn peak_memory(&self, rows: usize, measures: usize) -> u64 {
+        let threads = rayon::current_num_threads() as u64;
+        let per_replicate = 8 * measures.max(2) as u64 + 48 + 8;
+        let per_thread = 5 * 8 * rows as u64 + 8 * self.psu_count() as u64;
+        threads * (self.count() as u64 * per_replicate + per_thread)
+    }
+
+    fn psu_count(&self) -> usize {
+        match &self.weights {
+            Weights::PsuFactors(Factors::Bootstrap { psus, .. })
+            | Weights::PsuFactors(Factors::Jackknife { psus, .. })
+            | Weights::PsuFactors(Factors::Brr { psus, .. }) => *psus,
+            Weights::Observation(_) => 0,
+        }
+    }
+
+    /// Refuses a run whose [`Self::peak_memory`] exceeds the memory available (Linux
+    /// `MemAvailable`, or `GINIKIT_MEMORY_LIMIT` in bytes or with a K/M/G suffix), before any
+    /// replicate is made: a run the system would kill for memory stops with the numbers and
+    /// the fix instead.
+    fn check_memory(&self, rows: usize, measures: usize) -> Result<()> {
+        let needed = self.peak_memory(rows, measures);
+        match crate::memory::available() {
+            Some((available, from_limit)) if needed > available => Err(Error::Memory {
+                what: format!(
+                    "{} replicates of {measures} measure(s) on {rows} observations",
+                    self.count()
+                ),
+                needed,
+                available,
+                from_limit,
+                fix: "use fewer replicates, or fewer measures or groups per run".into(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Variance from replicate estimates `thetas` (NaN ones are dropped and counted) and the

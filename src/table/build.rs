@@ -174,6 +174,11 @@ fn person_columns(df: &DataFrame, path: &Path, spec: &TableSpec) -> Result<Perso
                 for (w, s) in w.iter_mut().zip(&size) {
                     *w *= s;
                 }
+                let weight_col = spec.weight.as_deref().unwrap_or_default();
+                check_person_weights(&w, path, weight_col, size_col)?;
+                for (rw, name) in replicate_weights.iter().zip(&spec.replicate_weights) {
+                    check_person_weights(rw, path, name, size_col)?;
+                }
                 w
             }
             None => size.clone(),
@@ -186,6 +191,27 @@ fn person_columns(df: &DataFrame, path: &Path, spec: &TableSpec) -> Result<Perso
         sizes,
         replicate_weights,
     })
+}
+
+/// A person weight (weight × household size) beyond the double range stands for more
+/// people than a double can count: the population total would be infinite, so it is an error
+/// rather than a silently scaled number.
+fn check_person_weights(w: &[f64], path: &Path, weight_col: &str, size_col: &str) -> Result<()> {
+    if let Some(i) = w.iter().position(|x| !x.is_finite()) {
+        return Err(Error::OutOfRange {
+            location: Location::column(path, format!("{weight_col}' × column '{size_col}")),
+            count: w.iter().filter(|x| !x.is_finite()).count(),
+            first: Position::Row(i + 1),
+            value: w[i],
+            problem: "are person weights (weight × household size) beyond the largest double \
+                      (1.8e308)"
+                .into(),
+            fix: "the population they stand for cannot be counted; divide the weights by a \
+                  constant (every measure except the population total is unchanged by it)"
+                .into(),
+        });
+    }
+    Ok(())
 }
 
 fn check_weights(w: &[f64], path: &Path, column: &str) -> Result<()> {

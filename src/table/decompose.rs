@@ -8,7 +8,7 @@ use super::survey::{infer_pooled, SurveySpec};
 use super::trend::split_rounds;
 use super::Table;
 use crate::decompose::{ge_split, Component, GeSplit, Part};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::measure::{Measure, Options};
 use crate::survey::{change, Tick};
 use std::sync::Arc;
@@ -180,6 +180,43 @@ fn alpha_of(index: &Index) -> f64 {
     }
 }
 
+/// Checks a round's groups before pooling, so that errors name the file, the column, the
+/// row and the group: every group needs a positive weight, and GE indices need strictly
+/// positive values (a positive total for the Gini's relative terms).
+fn check_round(table: &Table, members: &[usize], indices: &[Index]) -> Result<()> {
+    let column = Location::column(table.path.clone(), table.value_column.clone());
+    for &g in members {
+        let group = &table.groups[g];
+        let context = group.describe(&table.by);
+        let weight = |i: usize| group.weights.as_ref().map_or(1.0, |w| w[i]);
+        let total: f64 = (0..group.values.len()).map(weight).sum();
+        if total.is_nan() || total <= 0.0 {
+            return Err(Error::ZeroTotalWeight {
+                location: column.clone(),
+                count: group.values.len(),
+                context: format!("{context}; a decomposition needs every group populated"),
+            });
+        }
+        for index in indices {
+            if let Index::Ge(alpha) = index {
+                group.require_positive(table, &format!("the GE({alpha}) decomposition"))?;
+            }
+        }
+        let sum: f64 = (0..group.values.len())
+            .map(|i| weight(i) * group.values[i])
+            .sum();
+        if sum.is_nan() || sum <= 0.0 {
+            return Err(Error::NonPositiveMean {
+                location: column.clone(),
+                measure: "the decomposition (relative group means)".into(),
+                mean: sum / total,
+                context,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Whether the change of this index is decomposed by Mookherjee–Shorrocks (MLD, Theil T).
 fn has_ms(index: &Index) -> bool {
     matches!(index, Index::Ge(a) if *a == 0.0 || *a == 1.0)
@@ -224,6 +261,7 @@ pub fn decompose(
             _ => group_names = Some(names.clone()),
         }
         for r in rs {
+            check_round(table, &r.members, indices)?;
             // Point splits of MLD and Theil T (the other round of a change term), from one
             // pooled sample of the round.
             let pooled = if indices.iter().any(has_ms) {

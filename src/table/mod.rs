@@ -59,6 +59,19 @@ pub struct TableSpec {
     /// The poverty line of the poverty measures (`fgt0`, `watts`, `poor`, …): one amount, or
     /// a column of per-row lines (in the units of the value column, per person).
     pub poverty_line: Option<PovertyLineSpec>,
+    /// How labelled variables of Stata and SPSS files become group names.
+    pub value_labels: ValueLabels,
+}
+
+/// How the values of a labelled Stata or SPSS variable become group names: the label
+/// (`Aceh`), the stored code (`11`), or both as Stata's `numlabel` shows them (`11. Aceh`).
+/// Values without a label keep their code in every mode. Other formats have no labels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ValueLabels {
+    #[default]
+    Labels,
+    Codes,
+    Both,
 }
 
 /// Where a table's poverty line comes from.
@@ -215,11 +228,11 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         return build::table_from_frame(&df, path, spec);
     }
     let wanted = spec.wanted();
-    let df = match read::read_columns(path, format, &wanted, false) {
+    let df = match read::read_columns(path, format, &wanted, false, spec.value_labels) {
         // polars infers a column's type from the first rows and fails on a later cell that
         // does not fit; read the columns as text so the bad cell can be named exactly.
         Err(Error::Malformed { .. }) if format == InputFormat::Csv => {
-            read::read_columns(path, format, &wanted, true)?
+            read::read_columns(path, format, &wanted, true, spec.value_labels)?
         }
         other => other?,
     };
@@ -235,9 +248,9 @@ pub fn read_numeric_columns(
 ) -> Result<Vec<Vec<f64>>> {
     let format = format.unwrap_or_else(|| InputFormat::from_path(path));
     let wanted: Vec<Wanted> = columns.iter().map(|(n, r)| Wanted::new(n, r)).collect();
-    let df = match read::read_columns(path, format, &wanted, false) {
+    let df = match read::read_columns(path, format, &wanted, false, ValueLabels::Codes) {
         Err(Error::Malformed { .. }) if format == InputFormat::Csv => {
-            read::read_columns(path, format, &wanted, true)?
+            read::read_columns(path, format, &wanted, true, ValueLabels::Codes)?
         }
         other => other?,
     };

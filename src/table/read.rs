@@ -109,6 +109,7 @@ pub(crate) fn read_columns(
     format: InputFormat,
     columns: &[Wanted],
     as_text: bool,
+    labels: super::ValueLabels,
 ) -> Result<DataFrame> {
     let names = column_names(path, format)?;
     check_columns(path, &names, columns)?;
@@ -129,7 +130,7 @@ pub(crate) fn read_columns(
         }
     }
     if matches!(format, InputFormat::Stata | InputFormat::Spss) {
-        return readstat_frame(path, format, unique);
+        return readstat_frame(path, format, unique, labels);
     }
     guarded(path, format, || match format {
         InputFormat::Stata | InputFormat::Spss => unreachable!("read above"),
@@ -320,9 +321,80 @@ fn readstat_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
 }
 
 /// The named columns of a Stata or SPSS file, in file order (read sequentially, so row
-/// numbers in messages are the file's), value labels decoded to their text: a province coded
-/// 11 with the label "Aceh" is the group "Aceh".
-fn readstat_frame(path: &Path, format: InputFormat, columns: Vec<String>) -> Result<DataFrame> {
+/// numbers in messages are the file's), labelled values as `labels` says: a province coded
+/// 11 with the label "Aceh" is the group "Aceh", "11" or "11. Aceh".
+fn readstat_frame(
+    path: &Path,
+    format: InputFormat,
+    columns: Vec<String>,
+    labels: super::ValueLabels,
+) -> Result<DataFrame> {
+    use super::ValueLabels;
+    let read = |as_labels: bool| readstat_read(path, format, columns.clone(), as_labels);
+    match labels {
+        ValueLabels::Labels => read(true),
+        ValueLabels::Codes => {
+            whole_codes(&read(false)?).map_err(|e| readstat_error(path, format, &e))
+        }
+        ValueLabels::Both => {
+            let fail = |e: PolarsError| readstat_error(path, format, &e);
+            let (named, coded) = (read(true)?, whole_codes(&read(false)?).map_err(fail)?);
+            both_labels(&named, &coded).map_err(fail)
+        }
+    }
+}
+
+/// SPSS stores every number, codes included, as a double: a column of whole numbers becomes
+/// integers, so that the code 12 is the group "12", not "12.0".
+fn whole_codes(df: &DataFrame) -> PolarsResult<DataFrame> {
+    let mut out = df.clone();
+    for c in df.columns() {
+        if !matches!(c.dtype(), DataType::Float64 | DataType::Float32) {
+            continue;
+        }
+        let x = c.cast(&DataType::Float64)?;
+        let whole = x
+            .f64()?
+            .iter()
+            .all(|v| v.is_none_or(|v| v.fract() == 0.0 && v.abs() < 9.0e15));
+        if whole {
+            out.replace(c.name(), x.cast(&DataType::Int64)?)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Columns whose labelled read is text and whose coded read is not: `code. label` where a
+/// label exists, the code alone where it does not (the two reads agree there).
+fn both_labels(named: &DataFrame, coded: &DataFrame) -> PolarsResult<DataFrame> {
+    let mut out = coded.clone();
+    for c in named.columns() {
+        let name = c.name().clone();
+        let code = coded.column(&name)?;
+        if c.dtype() != &DataType::String || code.dtype() == &DataType::String {
+            continue;
+        }
+        let code_text = code.cast(&DataType::String)?;
+        let (l, k) = (c.str()?, code_text.str()?);
+        let joined: StringChunked = l
+            .iter()
+            .zip(k.iter())
+            .map(|(l, k)| match (l, k) {
+                (Some(l), Some(k)) if l != k => Some(format!("{k}. {l}")),
+                (l, k) => k.or(l).map(str::to_string),
+            })
+            .collect();
+        out.replace(&name, joined.with_name(name.clone()).into_column())?;
+    }
+    Ok(out)
+}
+
+fn readstat_read(
+    path: &Path,
+    format: InputFormat,
+    columns: Vec<String>,
+    as_labels: bool,
+) -> Result<DataFrame> {
     use polars_readstat_rs::{SpssReader, StataReader};
     let fail = |e: &dyn std::fmt::Display| readstat_error(path, format, e);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
@@ -330,7 +402,7 @@ fn readstat_frame(path: &Path, format: InputFormat, columns: Vec<String>) -> Res
             let r = StataReader::open(path).map_err(|e| fail(&e))?;
             r.read()
                 .with_columns(columns.clone())
-                .value_labels_as_strings(true)
+                .value_labels_as_strings(as_labels)
                 .sequential()
                 .finish()
                 .map_err(|e| fail(&e))
@@ -339,7 +411,7 @@ fn readstat_frame(path: &Path, format: InputFormat, columns: Vec<String>) -> Res
             let r = SpssReader::open(path).map_err(|e| fail(&e))?;
             r.read()
                 .with_columns(columns.clone())
-                .value_labels_as_strings(true)
+                .value_labels_as_strings(as_labels)
                 .sequential()
                 .finish()
                 .map_err(|e| fail(&e))

@@ -121,15 +121,18 @@ pub fn infer(
                 }
             }
             let context = group.describe(&table.by);
-            if group.values.len() < 2 {
+            // Rows of zero weight stand for nobody: they do not count as observations.
+            let observed = group.weights.as_ref().map_or(group.values.len(), |w| {
+                w.iter().filter(|&&w| w > 0.0).count()
+            });
+            if observed < 2 {
                 // One observation has no spread between PSUs or replicates to speak of: every
                 // method would report 0, which is not an estimate of anything.
                 return Err(Error::Undefined {
                 location: value_location(table),
                 measure: "the standard error".into(),
                 reason: format!(
-                    "the group has {} observation(s); drop it, merge it with another group, or compute it without standard errors",
-                    group.values.len()
+                    "the group has {observed} observation(s) with a positive weight; drop it, merge it with another group, or compute it without standard errors"
                 ),
                 context,
             });
