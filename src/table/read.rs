@@ -138,6 +138,7 @@ pub(crate) fn read_columns(
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(|r| r.finish()),
         InputFormat::Parquet => {
+            check_parquet_footer(path, &unique)?;
             let file = std::fs::File::open(path)?;
             ParquetReader::new(file)
                 .with_columns(Some(unique.clone()))
@@ -418,6 +419,96 @@ fn readstat_read(
         }
     }));
     outcome.unwrap_or_else(|_| Err(fail(&"the reader failed on this file")))
+}
+
+/// Checks a Parquet file's footer before polars decodes it: every row group's column chunks
+/// hold as many values as the group has rows, and the rows fit in the memory available.
+/// A damaged footer can otherwise make the decoder ask for an impossible allocation, which
+/// aborts the process instead of returning an error.
+fn check_parquet_footer(path: &Path, wanted: &[String]) -> PolarsResult<()> {
+    let columns = wanted.len();
+    use polars_parquet::parquet::read::read_metadata;
+    let damaged = |what: String| polars_err!(ComputeError: "the file's footer is damaged: {what}");
+    let mut file = std::fs::File::open(path)?;
+    let meta = read_metadata(&mut file).map_err(|e| damaged(e.to_string()))?;
+    let mut rows: u64 = 0;
+    for (k, rg) in meta.row_groups.iter().enumerate() {
+        for c in rg.parquet_columns() {
+            if wanted
+                .iter()
+                .any(|w| c.descriptor().path_in_schema[0].as_str() == w)
+            {
+                check_pages(&mut file, c).map_err(|e| damaged(format!("row group {k}: {e}")))?;
+            }
+            let flat = c.descriptor().path_in_schema.len() == 1;
+            if c.num_values() < 0 || (flat && c.num_values() as u64 != rg.num_rows() as u64) {
+                return Err(damaged(format!(
+                    "row group {k} has {} rows but its column '{}' claims {} values",
+                    rg.num_rows(),
+                    c.descriptor().path_in_schema.join("."),
+                    c.num_values()
+                )));
+            }
+        }
+        rows = rows.saturating_add(rg.num_rows() as u64);
+    }
+    if rows != meta.num_rows as u64 {
+        return Err(damaged(format!(
+            "the row groups hold {rows} rows but the file claims {}",
+            meta.num_rows
+        )));
+    }
+    // A double per cell and per-row bookkeeping: about 16 bytes per cell read.
+    let needed = rows
+        .saturating_mul(16)
+        .saturating_mul(columns.max(1) as u64);
+    if let Some((available, _)) = crate::memory::available() {
+        if needed > available {
+            return Err(polars_err!(ComputeError:
+                "reading {rows} rows of {columns} column(s) needs about {}, but {} are available; \
+                 read fewer columns, or split the file",
+                crate::error::human_bytes(needed),
+                crate::error::human_bytes(available)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a column chunk's page headers (one chunk in memory at a time): every data page
+/// holds no more values than the chunk. A negative count in a damaged header would
+/// otherwise become an allocation of exabytes.
+fn check_pages(
+    file: &mut std::fs::File,
+    chunk: &polars_parquet::parquet::metadata::ColumnChunkMetadata,
+) -> std::result::Result<(), String> {
+    use polars_parquet::parquet::page::CompressedPage;
+    use polars_parquet::parquet::read::PageReader;
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    let range = chunk.byte_range();
+    if range.start > range.end || range.end > len {
+        return Err(format!("a column chunk lies outside the file ({range:?})"));
+    }
+    let mut bytes = vec![0u8; (range.end - range.start) as usize];
+    file.seek(SeekFrom::Start(range.start))
+        .and_then(|_| file.read_exact(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    let limit = chunk.num_values().max(0) as usize;
+    let cursor = std::io::Cursor::new(polars_buffer::Buffer::from(bytes));
+    let mut seen = 0usize;
+    for page in PageReader::new(cursor, chunk, Vec::new(), len as usize) {
+        if let CompressedPage::Data(p) = page.map_err(|e| e.to_string())? {
+            seen = seen.saturating_add(p.num_values());
+            if seen > limit {
+                return Err(format!(
+                    "a page of column '{}' claims more values than its chunk ({limit})",
+                    chunk.descriptor().path_in_schema.join(".")
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The field separator of a CSV file: tab for `.tsv`; otherwise whichever of `,`, `;` and tab

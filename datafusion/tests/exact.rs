@@ -1,0 +1,249 @@
+//! The out-of-core results equal ginikit's in-memory kernel (`SortedSample` + the measure
+//! registry, midpoint convention) to 1e-12 relative: heavy ties (straddling every bucket
+//! boundary), a block of zeros, negative values, zero weights, several groups, one bucket or
+//! many, and a run under a 64 MiB memory pool that must spill.
+
+use ginikit::measure::{Measure as KernelMeasure, Options};
+use ginikit::SortedSample;
+use ginikit_datafusion::{Engine, EngineConfig, Measure, Spec};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// SplitMix64: the same rows on every machine.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn uniform(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+struct Rows {
+    x: Vec<f64>,
+    w: Vec<f64>,
+    g: Vec<u8>,
+}
+
+/// `n` rows in three groups: incomes rounded to 10 (heavy ties), 5 % zeros, 1 % negative,
+/// 3 % zero weights; `positive` keeps only values > 0.
+fn rows(n: usize, seed: u64, positive: bool) -> Rows {
+    let mut r = Rng(seed);
+    let (mut x, mut w, mut g) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..n {
+        let u = r.uniform();
+        // exp(9 ± 2.4) rounded to whole units, × 10: 7,350 … 890,000 in steps of 10.
+        let income = (9.0 + 0.8 * (r.uniform() * 6.0 - 3.0)).exp().round() * 10.0;
+        let v = if positive {
+            income.max(10.0)
+        } else if u < 0.05 {
+            0.0
+        } else if u < 0.06 {
+            -income / 10.0
+        } else {
+            income
+        };
+        x.push(v);
+        w.push(if r.uniform() < 0.03 {
+            0.0
+        } else {
+            (r.uniform() * 20.0).floor() + 1.0
+        });
+        g.push((r.next() % 3) as u8);
+    }
+    Rows { x, w, g }
+}
+
+fn write_csv(rows: &Rows, dir: &tempfile::TempDir) -> PathBuf {
+    let path = dir.path().join("households.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "income,weight,region").unwrap();
+    for i in 0..rows.x.len() {
+        writeln!(f, "{},{},r{}", rows.x[i], rows.w[i], rows.g[i]).unwrap();
+    }
+    path
+}
+
+/// The kernel's value of `measure` per group (and for all rows under the key "").
+fn kernel(rows: &Rows, measure: &str, line: Option<f64>) -> BTreeMap<String, f64> {
+    let m = KernelMeasure::parse(measure).unwrap();
+    let options = Options::default();
+    let mut out = BTreeMap::new();
+    for key in ["", "r0", "r1", "r2"] {
+        let keep: Vec<usize> = (0..rows.x.len())
+            .filter(|&i| key.is_empty() || format!("r{}", rows.g[i]) == key)
+            .collect();
+        let x: Vec<f64> = keep.iter().map(|&i| rows.x[i]).collect();
+        let w: Vec<f64> = keep.iter().map(|&i| rows.w[i]).collect();
+        let mut s = SortedSample::new(&x, Some(&w)).unwrap();
+        if let Some(z) = line {
+            s = s.with_poverty_line(z).unwrap();
+        }
+        out.insert(key.to_string(), m.evaluate(&s, &options).unwrap().value);
+    }
+    out
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    b != 0.0 && ((a - b) / b).abs() <= tol
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn the_gini_equals_the_kernel_with_ties_zeros_negatives_and_zero_weights() {
+    let data = rows(200_000, 7, false);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write_csv(&data, &dir);
+    let expected = kernel(&data, "gini", None);
+    let rt = runtime();
+    for buckets in [1, 7, 64, 500] {
+        let engine = Engine::new(&EngineConfig::default()).unwrap();
+        rt.block_on(engine.register(std::slice::from_ref(&csv)))
+            .unwrap();
+        let mut spec = Spec::new("income");
+        spec.weight = Some("weight".into());
+        spec.buckets = buckets;
+        let whole = rt.block_on(engine.gini(&spec)).unwrap();
+        assert_eq!(whole.len(), 1);
+        let g = whole[0].values[0].1;
+        assert!(
+            close(g, expected[""], 1e-12),
+            "{buckets} buckets: {g} vs kernel {}",
+            expected[""]
+        );
+        assert_eq!(whole[0].rows, 200_000);
+        spec.by = vec!["region".into()];
+        for r in rt.block_on(engine.gini(&spec)).unwrap() {
+            let k = &r.key[0];
+            assert!(
+                close(r.values[0].1, expected[k], 1e-12),
+                "{buckets} buckets, {k}: {} vs {}",
+                r.values[0].1,
+                expected[k]
+            );
+        }
+    }
+}
+
+#[test]
+fn sum_measures_equal_the_kernel() {
+    let data = rows(100_000, 11, true);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write_csv(&data, &dir);
+    let rt = runtime();
+    let engine = Engine::new(&EngineConfig::default()).unwrap();
+    rt.block_on(engine.register(std::slice::from_ref(&csv)))
+        .unwrap();
+    let mut spec = Spec::new("income");
+    spec.weight = Some("weight".into());
+    spec.by = vec!["region".into()];
+    let names = [
+        "gini",
+        "mean",
+        "theil_t",
+        "mld",
+        "ge_2",
+        "ge_-1",
+        "atkinson_0.5",
+        "atkinson_1",
+        "atkinson_2",
+        "fgt0",
+        "fgt1",
+        "fgt2",
+    ];
+    let measures: Vec<Measure> = names.iter().map(|n| Measure::parse(n).unwrap()).collect();
+    let line = Some(60_000.0);
+    let got = rt.block_on(engine.compute(&spec, &measures, line)).unwrap();
+    assert_eq!(got.len(), 3);
+    for name in names {
+        let expected = kernel(&data, name, line);
+        for r in &got {
+            let v = r.values.iter().find(|(n, _)| n == name).unwrap().1;
+            let k = &r.key[0];
+            assert!(
+                close(v, expected[k], 1e-12),
+                "{name} {k}: {v} vs kernel {}",
+                expected[k]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_64_mib_pool_spills_and_gives_the_same_gini() {
+    let data = rows(3_000_000, 3, false);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write_csv(&data, &dir);
+    let expected = kernel(&data, "gini", None);
+    let rt = runtime();
+    let spill = tempfile::tempdir().unwrap();
+    let engine = Engine::new(&EngineConfig {
+        memory_limit: Some(64 << 20),
+        spill_dir: Some(spill.path().to_path_buf()),
+        partitions: Some(2),
+    })
+    .unwrap();
+    rt.block_on(engine.register(std::slice::from_ref(&csv)))
+        .unwrap();
+    let mut spec = Spec::new("income");
+    spec.weight = Some("weight".into());
+    // One bucket: the whole table goes through one sort, larger than the pool.
+    spec.buckets = 1;
+    let sql = rt.block_on(engine.segment_sql(&spec)).unwrap();
+    let (batches, metrics) = rt.block_on(engine.query_with_metrics(&sql)).unwrap();
+    let spills: u64 = metrics
+        .split("spill_count=")
+        .skip(1)
+        .filter_map(|t| {
+            t.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .and_then(|d| d.parse::<u64>().ok())
+        })
+        .sum();
+    assert!(spills > 0, "no spill under a 64 MiB pool:\n{metrics}");
+    assert!(!batches.is_empty());
+    let whole = rt.block_on(engine.gini(&spec)).unwrap();
+    assert!(
+        close(whole[0].values[0].1, expected[""], 1e-12),
+        "{} vs {}",
+        whole[0].values[0].1,
+        expected[""]
+    );
+}
+
+#[test]
+fn bad_data_is_an_error_not_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    std::fs::write(&path, "income,weight\n1,1\n2,-1\n3,1\n").unwrap();
+    let rt = runtime();
+    let engine = Engine::new(&EngineConfig::default()).unwrap();
+    rt.block_on(engine.register(std::slice::from_ref(&path)))
+        .unwrap();
+    let mut spec = Spec::new("income");
+    spec.weight = Some("weight".into());
+    let e = rt.block_on(engine.gini(&spec)).unwrap_err().to_string();
+    assert!(
+        e.contains("'weight'") && e.contains("1 are negative"),
+        "{e}"
+    );
+    let path = dir.path().join("zero.csv");
+    std::fs::write(&path, "income,weight\n0,1\n0,2\n").unwrap();
+    let engine = Engine::new(&EngineConfig::default()).unwrap();
+    rt.block_on(engine.register(std::slice::from_ref(&path)))
+        .unwrap();
+    let e = rt.block_on(engine.gini(&spec)).unwrap_err().to_string();
+    assert!(e.contains("needs a positive mean"), "{e}");
+}
