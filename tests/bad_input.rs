@@ -52,6 +52,33 @@ const CASES: &[Case] = &[
         says: &["no column named 'y'", "x, g"],
     },
     Case {
+        name: "a pipe-separated file says what separates its header",
+        csv: b"x|w\n1|2\n",
+        args: &["--value", "x"],
+        status: 1,
+        says: &["{file}", "no column named 'x'", "separated by '|'"],
+    },
+    Case {
+        name: "weight times household size beyond the double range",
+        csv: b"x,w,s\n1,1e300,1e300\n2,1,1\n",
+        args: &["--value", "x", "--weight", "w", "--size", "s"],
+        status: 1,
+        says: &[
+            "{file}",
+            "column 'w'",
+            "column 's'",
+            "row 1",
+            "person weights",
+        ],
+    },
+    Case {
+        name: "a share ratio whose bottom share is zero",
+        csv: b"x\n0\n0\n0\n5\n6\n0\n0\n0\n0\n9\n",
+        args: &["--value", "x", "--measures", "s80_s20"],
+        status: 1,
+        says: &["{file}", "column 'x'", "bottom 20 % hold none"],
+    },
+    Case {
         name: "text in a numeric column",
         csv: b"x\n1\nabc\n3\n",
         args: &["--value", "x"],

@@ -92,12 +92,28 @@ impl Wanted {
 pub(crate) fn check_columns(path: &Path, names: &[String], columns: &[Wanted]) -> Result<()> {
     match columns.iter().find(|c| !names.contains(&c.name)) {
         None => Ok(()),
-        Some(c) => Err(Error::MissingColumn {
-            path: path.to_path_buf(),
-            column: c.name.clone(),
-            role: c.role,
-            available: names.join(", "),
-        }),
+        Some(c) => {
+            let mut available = names.join(", ");
+            // One column whose name holds the wanted name and another separator: the file
+            // is separated by a character the reader does not detect.
+            if let [only] = names {
+                if let Some(sep) = ['|', ':', ' ', '^', '~']
+                    .into_iter()
+                    .find(|&s| only.contains(s) && only.split(s).any(|n| n.trim() == c.name))
+                {
+                    available.push_str(&format!(
+                        " (one column: the header looks separated by '{sep}', but only commas, \
+                         semicolons and tabs separate fields here; save the file as CSV)"
+                    ));
+                }
+            }
+            Err(Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: c.name.clone(),
+                role: c.role,
+                available,
+            })
+        }
     }
 }
 
