@@ -92,3 +92,70 @@ fn every_published_round_can_be_generated() {
     }
     assert!(synth::cells("2030-03").is_err());
 }
+
+/// A census-shaped country written row group by row group: every cell's households stand
+/// for exactly its published population (Σ weight × size = N_c), households are in
+/// proportion to the cells' populations, PSU numbers are unique blocks of 10, and one and
+/// two threads write the same bytes.
+#[test]
+fn a_census_is_written_in_row_groups_and_stands_for_every_cells_population() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.parquet");
+    let two = dir.path().join("two.parquet");
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let summary = pool(1)
+        .install(|| synth::country::write_country("2018-09", 500_000, 5, &one))
+        .unwrap();
+    pool(2)
+        .install(|| synth::country::write_country("2018-09", 500_000, 5, &two))
+        .unwrap();
+    assert_eq!(std::fs::read(&one).unwrap(), std::fs::read(&two).unwrap());
+    assert_eq!(summary.households, 500_000);
+    assert!(summary.row_groups >= 67, "{summary:?}");
+    let df = ParquetReader::new(std::fs::File::open(&one).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(df.height(), 500_000);
+    let cells = synth::cells("2018-09").unwrap();
+    let total: f64 = cells.iter().map(|c| c.population).sum();
+    let province = df.column("province").unwrap().str().unwrap().clone();
+    let area = df.column("area").unwrap().str().unwrap().clone();
+    let w = df.column("weight").unwrap().f64().unwrap().clone();
+    let size = df.column("household_size").unwrap().i64().unwrap().clone();
+    let psu = df.column("psu").unwrap().i64().unwrap().clone();
+    for cell in &cells {
+        let (mut persons, mut households) = (0.0, 0usize);
+        for i in 0..df.height() {
+            if province.get(i) == Some(cell.province.as_str())
+                && area.get(i) == Some(cell.area.name())
+            {
+                persons += w.get(i).unwrap() * size.get(i).unwrap() as f64;
+                households += 1;
+            }
+        }
+        assert!(
+            (persons / cell.population - 1.0).abs() < 1e-9,
+            "{} {}: {persons} vs {}",
+            cell.province,
+            cell.area.name(),
+            cell.population
+        );
+        // Households ∝ population, to a block of 10 (largest remainders).
+        let expected = 500_000.0 * cell.population / total;
+        assert!(
+            (households as f64 - expected).abs() <= 10.0,
+            "{}: {households} vs {expected}",
+            cell.province
+        );
+    }
+    // 50,000 blocks of 10 households, numbered 1 … 50,000.
+    let blocks: std::collections::BTreeSet<i64> = psu.into_no_null_iter().collect();
+    assert_eq!(blocks.len(), 50_000);
+    assert_eq!(blocks.iter().next(), Some(&1));
+    assert_eq!(blocks.iter().last(), Some(&50_000));
+}

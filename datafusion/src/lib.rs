@@ -16,7 +16,7 @@ mod segment;
 
 pub use segment::Segment;
 
-use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::execution::memory_pool::FairSpillPool;
@@ -81,6 +81,10 @@ pub struct Engine {
 pub struct Spec {
     pub value: String,
     pub weight: Option<String>,
+    /// Household size: each row stands for this many persons (person weight = weight × size).
+    pub size: Option<String>,
+    /// Divide the value by the size (the value column holds household totals).
+    pub per_capita: bool,
     pub by: Vec<String>,
     /// Range buckets of the value axis (64 by default).
     pub buckets: usize,
@@ -91,6 +95,8 @@ impl Spec {
         Spec {
             value: value.into(),
             weight: None,
+            size: None,
+            per_capita: false,
             by: Vec::new(),
             buckets: 64,
         }
@@ -117,6 +123,11 @@ pub enum Measure {
     Atkinson(f64),
     /// FGT(α) at the poverty line.
     Fgt(f64),
+    /// The share of the total held between population fractions `from` and `to` (Lorenz
+    /// polygon: a boundary inside a person's weight splits that person).
+    Share(f64, f64),
+    /// The ratio of two such shares (top band, bottom band): Palma, S80/S20.
+    Ratio((f64, f64), (f64, f64)),
 }
 
 impl Measure {
@@ -132,7 +143,23 @@ impl Measure {
             "fgt0" => Measure::Fgt(0.0),
             "fgt1" => Measure::Fgt(1.0),
             "fgt2" => Measure::Fgt(2.0),
+            "share_bottom40" => Measure::Share(0.0, 0.4),
+            "share_middle40" => Measure::Share(0.4, 0.8),
+            "share_top20" => Measure::Share(0.8, 1.0),
+            "palma" => Measure::Ratio((0.9, 1.0), (0.0, 0.4)),
+            "s80_s20" => Measure::Ratio((0.8, 1.0), (0.0, 0.2)),
             _ => {
+                if let Some(k) = name
+                    .strip_prefix("share_decile")
+                    .and_then(|t| t.parse::<u32>().ok())
+                    .filter(|k| (1..=10).contains(k))
+                {
+                    return Some(Measure::Share(f64::from(k - 1) / 10.0, f64::from(k) / 10.0));
+                }
+                if let Some((a, b)) = name.strip_prefix("share_").and_then(|t| t.split_once('_')) {
+                    let (a, b) = (a.parse::<f64>().ok()?, b.parse::<f64>().ok()?);
+                    return (0.0 <= a && a <= b && b <= 1.0).then_some(Measure::Share(a, b));
+                }
                 if let Some(a) = num("ge_") {
                     Measure::Ge(a)
                 } else if let Some(e) = num("atkinson_").filter(|e| *e >= 0.0) {
@@ -232,22 +259,48 @@ impl Engine {
                 .collect::<Vec<_>>()
                 .join(" || chr(31) || ")
         };
-        let w = spec
+        let weight = spec
             .weight
             .as_ref()
             .map_or("CAST(1 AS DOUBLE)".to_string(), |w| {
                 format!("CAST({} AS DOUBLE)", ident(w))
             });
-        format!(
-            "SELECT {key} AS g, CAST({} AS DOUBLE) AS x, {w} AS w FROM households",
-            ident(&spec.value)
-        )
+        let size = spec
+            .size
+            .as_ref()
+            .map(|s| format!("CAST({} AS DOUBLE)", ident(s)));
+        let w = match &size {
+            Some(s) if spec.weight.is_some() => format!("{weight} * {s}"),
+            Some(s) => s.clone(),
+            None => weight,
+        };
+        let value = format!("CAST({} AS DOUBLE)", ident(&spec.value));
+        let x = match &size {
+            Some(s) if spec.per_capita => format!("{value} / {s}"),
+            _ => value,
+        };
+        format!("SELECT {key} AS g, {x} AS x, {w} AS w FROM households")
     }
 
     /// Checks the columns: no missing, NaN or infinite values or weights, no negative
     /// weights, and (for `positive`) no zero or negative values; the error gives the count
     /// and the column.
     async fn validate(&self, spec: &Spec, positive: bool) -> Result<()> {
+        if let Some(size) = &spec.size {
+            let sql = format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM households \
+                 WHERE {s} IS NULL OR NOT (CAST({s} AS DOUBLE) > 0)",
+                s = ident(size)
+            );
+            let b = self.query(&sql).await?;
+            let c = cast(b[0].column(0), &DataType::Int64)?;
+            let bad = c.as_primitive::<Int64Type>().value(0);
+            if bad > 0 {
+                return Err(Error::Data(format!(
+                    "column '{size}': {bad} household size(s) are missing, zero or negative; a household has at least one person: fix or remove those rows"
+                )));
+            }
+        }
         let src = self.source(spec);
         let sql = format!(
             "SELECT \
@@ -326,9 +379,9 @@ impl Engine {
         Ok(out)
     }
 
-    /// The SQL that reduces every (group, bucket) to its rows, `W`, `S`, `T`: each bucket
-    /// sorted by value with a running weight (the engine's sort, which spills).
-    pub async fn segment_sql(&self, spec: &Spec) -> Result<String> {
+    /// The SQL of the rows with their range bucket: `g, x, w, bucket`. The bucket is a
+    /// non-decreasing function of the value (ties share a bucket).
+    async fn bucketed_sql(&self, spec: &Spec) -> Result<String> {
         let bounds = self.boundaries(spec).await?;
         let bucket = if bounds.is_empty() {
             "0".to_string()
@@ -342,21 +395,135 @@ impl Engine {
         };
         let src = self.source(spec);
         Ok(format!(
-            "WITH b AS (SELECT g, x, w, {bucket} AS bucket FROM ({src})), \
-             c AS (SELECT g, bucket, x, w, SUM(w) OVER (PARTITION BY g, bucket ORDER BY x \
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cw FROM b) \
-             SELECT g, bucket, COUNT(*) AS n, SUM(w) AS sw, SUM(w * x) AS sx, \
-                    SUM(w * x * (cw - w / 2)) AS t \
-             FROM c GROUP BY g, bucket"
+            "SELECT g, x, w, CAST({bucket} AS BIGINT) AS bucket FROM ({src})"
         ))
+    }
+
+    /// The SQL that reduces every (group, bucket) to its rows, `W`, `S`, `T`: each bucket
+    /// sorted by value with a running weight (the engine's sort, which spills).
+    pub async fn segment_sql(&self, spec: &Spec) -> Result<String> {
+        let b = self.bucketed_sql(spec).await?;
+        Ok(segment_sql_of(&b))
+    }
+
+    /// Every group's buckets in value order, and the bucketed rows' SQL.
+    async fn segments(&self, spec: &Spec) -> Result<(String, Segments)> {
+        let b = self.bucketed_sql(spec).await?;
+        let batches = self.query(&segment_sql_of(&b)).await?;
+        Ok((b, collect_segments(&batches)?))
     }
 
     /// Every group's exact Gini (midpoint convention), with its rows and total weight.
     pub async fn gini(&self, spec: &Spec) -> Result<Vec<GroupResult>> {
         self.validate(spec, false).await?;
-        let sql = self.segment_sql(spec).await?;
-        let batches = self.query(&sql).await?;
-        merge_segments(&batches, &spec.by)
+        let (_, segs) = self.segments(spec).await?;
+        merge_segments(&segs, &spec.by)
+    }
+
+    /// `Σ w x` of the poorest fraction `p` of every group, for every `p` in `fractions`, a
+    /// boundary inside a person's weight splitting that person (the Lorenz polygon, as the
+    /// in-memory kernel): the bucket that reaches `p·W` is found from the merged bucket
+    /// totals, and only those buckets' rows are read, in value order, in one query.
+    async fn cumulative_values(
+        &self,
+        bucketed: &str,
+        segs: &Segments,
+        fractions: &[f64],
+    ) -> Result<BTreeMap<(String, u64), f64>> {
+        let mut out = BTreeMap::new();
+        // Per (group, bucket) the fractions that end in it, with the totals before it.
+        let mut wanted: BTreeMap<(String, i64), Vec<BoundaryEnd>> = BTreeMap::new();
+        for (g, parts) in segs {
+            let total = parts
+                .iter()
+                .fold(Segment::default(), |acc, s| acc.then(s.2));
+            for &p in fractions {
+                if p <= 0.0 {
+                    out.insert((g.clone(), p.to_bits()), 0.0);
+                    continue;
+                }
+                if p >= 1.0 {
+                    out.insert((g.clone(), p.to_bits()), total.s);
+                    continue;
+                }
+                let target = p * total.w;
+                let (mut c_before, mut s_before) = (0.0, 0.0);
+                let mut found = false;
+                for (bucket, _, seg) in parts {
+                    if c_before + seg.w < target {
+                        c_before += seg.w;
+                        s_before += seg.s;
+                        continue;
+                    }
+                    wanted
+                        .entry((g.clone(), *bucket))
+                        .or_default()
+                        .push((p, target, c_before, s_before));
+                    found = true;
+                    break;
+                }
+                if !found {
+                    out.insert((g.clone(), p.to_bits()), total.s);
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(out);
+        }
+        // The wanted (group, bucket) pairs as a small table, joined to the rows (a hash join:
+        // one pass over the table whatever the number of groups).
+        let keys = RecordBatch::try_from_iter(vec![
+            (
+                "wg",
+                Arc::new(StringArray::from_iter_values(
+                    wanted.keys().map(|k| k.0.as_str()),
+                )) as ArrayRef,
+            ),
+            (
+                "wb",
+                Arc::new(Int64Array::from_iter_values(wanted.keys().map(|k| k.1))) as ArrayRef,
+            ),
+        ])?;
+        self.ctx.deregister_table("wanted_buckets")?;
+        self.ctx
+            .register_table("wanted_buckets", self.ctx.read_batch(keys)?.into_view())?;
+        let sql = format!(
+            "SELECT g, bucket, x, w FROM ({bucketed}) r \
+             JOIN wanted_buckets k ON r.g = k.wg AND r.bucket = k.wb \
+             ORDER BY g, bucket, x"
+        );
+        // Rows of each wanted bucket, in value order.
+        let mut rows: BTreeMap<(String, i64), Vec<(f64, f64)>> = BTreeMap::new();
+        for b in &self.query(&sql).await? {
+            let g = text_column(b, 0)?;
+            let bucket = cast(b.column(1), &DataType::Int64)?;
+            let bucket = bucket.as_primitive::<Int64Type>();
+            let (x, w) = (f64_column(b, 2)?, f64_column(b, 3)?);
+            for i in 0..x.len() {
+                rows.entry((g[i].clone(), bucket.value(i)))
+                    .or_default()
+                    .push((x[i], w[i]));
+            }
+        }
+        for (key, ends) in &wanted {
+            let bucket_rows = rows.get(key).map_or(&[][..], |r| &r[..]);
+            for &(p, target, c_before, s_before) in ends {
+                let (mut c, mut s_acc) = (c_before, s_before);
+                let mut value = None;
+                for &(x, w) in bucket_rows {
+                    if c + w >= target {
+                        value = Some(s_acc + (target - c) * x);
+                        break;
+                    }
+                    c += w;
+                    s_acc += w * x;
+                }
+                // Rounding may leave the target just above the bucket's last cumulative
+                // weight: the bucket's whole total is below it.
+                out.insert((key.0.clone(), p.to_bits()), value.unwrap_or(s_acc));
+            }
+        }
+        Ok(out)
     }
 
     /// The measures of every group: the Gini from merged buckets, the others as sums.
@@ -388,10 +555,35 @@ impl Engine {
                 groups.insert(g[i].clone(), (n, sw[i], sx[i]));
             }
         }
-        let ginis = if measures.contains(&Measure::Gini) {
-            self.gini(spec).await?
+        // The Gini and the shares come from the sorted buckets.
+        let ordered = measures
+            .iter()
+            .any(|m| matches!(m, Measure::Gini | Measure::Share(..) | Measure::Ratio(..)));
+        let (bucketed, segs) = if ordered {
+            self.segments(spec).await?
+        } else {
+            (String::new(), Segments::new())
+        };
+        let ginis = if ordered {
+            merge_segments(&segs, &spec.by)?
         } else {
             Vec::new()
+        };
+        // Σ w x below every population fraction a share needs, per group.
+        let mut fractions: Vec<f64> = Vec::new();
+        for m in measures {
+            match *m {
+                Measure::Share(a, b) => fractions.extend([a, b]),
+                Measure::Ratio(t, b) => fractions.extend([t.0, t.1, b.0, b.1]),
+                _ => {}
+            }
+        }
+        fractions.sort_by(f64::total_cmp);
+        fractions.dedup();
+        let below = if fractions.is_empty() {
+            BTreeMap::new()
+        } else {
+            self.cumulative_values(&bucketed, &segs, &fractions).await?
         };
         // Second pass: one sum per sum-based measure, centred on the group's mean.
         let mean_case = {
@@ -426,7 +618,9 @@ impl Engine {
                         )
                     }
                 }
-                Measure::Gini | Measure::Mean => "SUM(0)".to_string(),
+                Measure::Gini | Measure::Mean | Measure::Share(..) | Measure::Ratio(..) => {
+                    "SUM(0)".to_string()
+                }
             });
         }
         let sums_sql = format!(
@@ -469,6 +663,18 @@ impl Engine {
                     Measure::Atkinson(1.0) => 1.0 - (sum / w).exp(),
                     Measure::Atkinson(e) => 1.0 - (sum / w).powf(1.0 / (1.0 - e)),
                     Measure::Fgt(_) => sum / w,
+                    Measure::Share(a, b) => share(&below, g, a, b, *s),
+                    Measure::Ratio(top, bottom) => {
+                        let low = share(&below, g, bottom.0, bottom.1, *s);
+                        if low.is_nan() || low <= 0.0 {
+                            return Err(Error::Data(format!(
+                                "group '{}': the bottom share of {} is zero or negative",
+                                g.replace('\u{1f}', ", "),
+                                name_of(m)
+                            )));
+                        }
+                        share(&below, g, top.0, top.1, *s) / low
+                    }
                 };
                 values.push((name_of(m), v));
             }
@@ -483,6 +689,12 @@ impl Engine {
     }
 }
 
+/// The share between fractions `a` and `b` of a group whose total is `total`.
+fn share(below: &BTreeMap<(String, u64), f64>, g: &str, a: f64, b: f64, total: f64) -> f64 {
+    let at = |p: f64| below[&(g.to_string(), p.to_bits())];
+    (at(b) - at(a)) / total
+}
+
 fn name_of(m: &Measure) -> String {
     match *m {
         Measure::Gini => "gini".into(),
@@ -493,6 +705,8 @@ fn name_of(m: &Measure) -> String {
         Measure::Atkinson(e) => format!("atkinson_{e}"),
         Measure::Fgt(a) if a == 0.0 || a == 1.0 || a == 2.0 => format!("fgt{a}"),
         Measure::Fgt(a) => format!("fgt_{a}"),
+        Measure::Share(a, b) => format!("share_{a}_{b}"),
+        Measure::Ratio(t, b) => format!("ratio_{}_{}_{}_{}", t.0, t.1, b.0, b.1),
     }
 }
 
@@ -518,9 +732,27 @@ fn f64_column(b: &RecordBatch, i: usize) -> Result<Vec<f64>> {
         .collect())
 }
 
-/// Merges the (group, bucket, n, W, S, T) rows in bucket order, per group.
-fn merge_segments(batches: &[RecordBatch], by: &[String]) -> Result<Vec<GroupResult>> {
-    let mut parts: BTreeMap<String, Vec<(i64, u64, Segment)>> = BTreeMap::new();
+/// A population fraction ending inside a bucket: `(p, p·W, weight before the bucket,
+/// Σ w x before the bucket)`.
+type BoundaryEnd = (f64, f64, f64, f64);
+
+/// Per group (key text), its buckets in value order: (bucket, rows, segment).
+type Segments = BTreeMap<String, Vec<(i64, u64, Segment)>>;
+
+/// Per (group, bucket): rows, `W`, `S` and `T` from a running weight in value order.
+fn segment_sql_of(bucketed: &str) -> String {
+    format!(
+        "WITH c AS (SELECT g, bucket, x, w, SUM(w) OVER (PARTITION BY g, bucket ORDER BY x \
+               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cw FROM ({bucketed})) \
+         SELECT g, bucket, COUNT(*) AS n, SUM(w) AS sw, SUM(w * x) AS sx, \
+                SUM(w * x * (cw - w / 2)) AS t \
+         FROM c GROUP BY g, bucket"
+    )
+}
+
+/// The (group, bucket, n, W, S, T) rows, per group in bucket order.
+fn collect_segments(batches: &[RecordBatch]) -> Result<Segments> {
+    let mut parts: Segments = BTreeMap::new();
     for b in batches {
         let g = text_column(b, 0)?;
         let bucket = cast(b.column(1), &DataType::Int64)?;
@@ -538,9 +770,16 @@ fn merge_segments(batches: &[RecordBatch], by: &[String]) -> Result<Vec<GroupRes
             ));
         }
     }
-    let mut out = Vec::new();
-    for (g, mut segs) in parts {
+    for segs in parts.values_mut() {
         segs.sort_by_key(|p| p.0);
+    }
+    Ok(parts)
+}
+
+/// Merges every group's buckets in value order into its Gini.
+fn merge_segments(parts: &Segments, by: &[String]) -> Result<Vec<GroupResult>> {
+    let mut out = Vec::new();
+    for (g, segs) in parts {
         let rows = segs.iter().map(|p| p.1).sum();
         let total = segs.iter().fold(Segment::default(), |acc, p| acc.then(p.2));
         if total.w.is_nan() || total.w <= 0.0 {
@@ -557,7 +796,7 @@ fn merge_segments(batches: &[RecordBatch], by: &[String]) -> Result<Vec<GroupRes
             )));
         }
         out.push(GroupResult {
-            key: split_key(&g, by.len()),
+            key: split_key(g, by.len()),
             rows,
             total_weight: total.w,
             values: vec![("gini".into(), total.gini())],

@@ -138,7 +138,7 @@ fn the_gini_equals_the_kernel_with_ties_zeros_negatives_and_zero_weights() {
 }
 
 #[test]
-fn sum_measures_equal_the_kernel() {
+fn sum_measures_and_shares_equal_the_kernel() {
     let data = rows(100_000, 11, true);
     let dir = tempfile::tempdir().unwrap();
     let csv = write_csv(&data, &dir);
@@ -162,15 +162,24 @@ fn sum_measures_equal_the_kernel() {
         "fgt0",
         "fgt1",
         "fgt2",
+        "share_bottom40",
+        "share_middle40",
+        "share_top20",
+        "share_decile1",
+        "share_decile10",
+        "share_0.33_0.67",
+        "palma",
+        "s80_s20",
     ];
     let measures: Vec<Measure> = names.iter().map(|n| Measure::parse(n).unwrap()).collect();
     let line = Some(60_000.0);
     let got = rt.block_on(engine.compute(&spec, &measures, line)).unwrap();
     assert_eq!(got.len(), 3);
-    for name in names {
+    for (i, name) in names.iter().enumerate() {
         let expected = kernel(&data, name, line);
         for r in &got {
-            let v = r.values.iter().find(|(n, _)| n == name).unwrap().1;
+            // Values come in the order of the measures asked for.
+            let v = r.values[i].1;
             let k = &r.key[0];
             assert!(
                 close(v, expected[k], 1e-12),

@@ -405,6 +405,11 @@ pub struct SynthArgs {
     /// Households to draw (rounded up to whole census blocks of 10).
     #[arg(long, default_value_t = 75_000)]
     pub households: usize,
+    /// A census instead of a survey sample: households in every province × area cell in
+    /// proportion to its population (67000000 households is Indonesia's about 265 million
+    /// persons), written to Parquet one row group at a time (memory holds one chunk).
+    #[arg(long)]
+    pub census: bool,
     /// Seed: the same seed gives the same table on any machine.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -547,6 +552,32 @@ pub struct ComputeArgs {
     pub measure: MeasureArgs,
     #[command(flatten)]
     pub survey: SurveyArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// Where the computation runs.
+#[derive(Args, Debug, Clone)]
+pub struct EngineArgs {
+    /// memory: the in-memory kernel (default); datafusion: out of core on Apache DataFusion
+    /// (exact Gini from sorted range buckets, spilling to disk under --memory-limit; needs a
+    /// build with the `datafusion` feature).
+    #[arg(long, value_enum, default_value_t = EngineKind::Memory)]
+    pub engine: EngineKind,
+    /// Memory the DataFusion engine may use before it spills, e.g. 512MiB or 2G.
+    #[arg(long, value_name = "SIZE", requires = "engine")]
+    pub memory_limit: Option<String>,
+    /// Directory for the DataFusion engine's spill files (default: the system's temporary
+    /// directory).
+    #[arg(long, value_name = "DIR", requires = "engine")]
+    pub spill_dir: Option<PathBuf>,
+}
+
+/// Computation engines.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    Memory,
+    Datafusion,
 }
 
 #[derive(Args, Debug)]

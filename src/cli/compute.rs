@@ -1,6 +1,6 @@
 //! `gini compute`: measures per group, one tidy row per group × measure.
 
-use super::args::{ComputeArgs, MeasureArgs, TableArgs};
+use super::args::{ComputeArgs, EngineKind, MeasureArgs, TableArgs};
 use super::survey::{survey_spec, Progress};
 use super::{emit, Failure};
 use ginikit::measure::{Measure, Options};
@@ -9,6 +9,9 @@ use ginikit::table::survey::{infer, replicate_count};
 use ginikit::table::{self, PovertyLineSpec, TableSpec};
 
 pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
+    if args.engine.engine == EngineKind::Datafusion {
+        return super::engine::run(args);
+    }
     let (measures, options) = measure_settings(&args.measure)?;
     let mut spec = table_spec(&args.table);
     let survey = survey_spec(&args.survey, &mut spec, &args.file, None)?;

@@ -3,6 +3,7 @@
 mod args;
 mod compute;
 mod decompose;
+mod engine;
 mod gic;
 mod grouped;
 mod measures;

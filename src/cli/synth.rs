@@ -26,6 +26,31 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
             }
         },
     };
+    if args.census {
+        if format != InputFormat::Parquet {
+            return Err(Failure::Usage(
+                "--census writes Parquet only (row group by row group); give a .parquet file"
+                    .into(),
+            ));
+        }
+        let c = ginikit::synth::country::write_country(
+            &args.round,
+            args.households,
+            args.seed,
+            &args.output,
+        )?;
+        if !args.quiet {
+            eprintln!(
+                "gini: wrote {} households in {} blocks ({} row groups), standing for {:.0} persons, to {}",
+                c.households,
+                c.blocks,
+                c.row_groups,
+                c.population,
+                args.output.display()
+            );
+        }
+        return Ok(());
+    }
     let s = synthesize(&args.round, args.households, args.seed)?;
     write_households(&s.households, &args.output, format)?;
     if args.quiet {

@@ -46,6 +46,8 @@ pub const GRID: usize = 4000;
 pub use crate::bps::cells::{cells, rounds, Area, Cell};
 pub use report::{synthesize, CalibrationFigure, Synthesis};
 
+#[cfg(feature = "table")]
+pub mod country;
 mod report;
 
 /// The national calibration of a round.

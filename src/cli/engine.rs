@@ -1,0 +1,152 @@
+//! `gini compute --engine datafusion`: the same rows, computed out of core on Apache
+//! DataFusion (crate `ginikit-datafusion`), for tables larger than memory.
+
+use super::args::ComputeArgs;
+use super::Failure;
+
+#[cfg(not(feature = "datafusion"))]
+pub fn run(_: &ComputeArgs) -> Result<(), Failure> {
+    Err(Failure::Usage(
+        "this gini was built without the DataFusion engine; build it with \
+         `cargo build --release --features datafusion`, or leave out --engine"
+            .into(),
+    ))
+}
+
+#[cfg(feature = "datafusion")]
+pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
+    use super::args::{Convention, NonPositive};
+    use ginikit::measure::{Estimate, Measure};
+    use ginikit::report::tidy;
+    use ginikit::table::{GroupEstimate, PovertyLineSpec};
+    use ginikit::Error;
+    use ginikit_datafusion as df;
+
+    let unsupported = |what: &str| {
+        Err(Failure::Usage(format!(
+            "the DataFusion engine does not compute {what} yet; leave out --engine for the \
+             in-memory engine"
+        )))
+    };
+    if args.survey.se.is_some() {
+        return unsupported("standard errors (--se)");
+    }
+    if args.measure.gini_convention != Convention::Midpoint {
+        return unsupported("Gini conventions other than the midpoint one");
+    }
+    if args.measure.non_positive != NonPositive::Error {
+        return unsupported("--non-positive exclude");
+    }
+    if args.file == std::path::Path::new("-") {
+        return unsupported("tables from standard input (name a CSV or Parquet file)");
+    }
+    let poverty_line = match super::compute::table_spec(&args.table).poverty_line {
+        None => None,
+        Some(PovertyLineSpec::Amount(z)) if z > 0.0 && z.is_finite() => Some(z),
+        Some(PovertyLineSpec::Amount(z)) => {
+            return Err(Failure::Usage(format!(
+                "--poverty-line {z}: a poverty line is a positive amount"
+            )))
+        }
+        Some(PovertyLineSpec::Column(_)) => return unsupported("poverty lines from a column"),
+    };
+    let names: Vec<String> = Measure::parse_list(&args.measure.measures)?
+        .iter()
+        .map(Measure::name)
+        .collect();
+    let mut measures = Vec::new();
+    for n in &names {
+        match df::Measure::parse(n) {
+            Some(m) => measures.push(m),
+            None => {
+                return unsupported(&format!(
+                    "'{n}' (it computes gini, mean, theil_t, mld, ge_<α>, atkinson_<ε>, fgt0, \
+                     fgt1, fgt2, fgt_<α>, share_bottom40, share_middle40, share_top20, \
+                     share_decile<k>, share_<from>_<to>, palma, s80_s20)"
+                ))
+            }
+        }
+    }
+    let memory_limit = match &args.engine.memory_limit {
+        None => None,
+        Some(t) => Some(ginikit::memory::parse_bytes(t).ok_or_else(|| {
+            Failure::Usage(format!(
+                "--memory-limit {t}: give bytes or a size such as 512MiB or 2G"
+            ))
+        })? as usize),
+    };
+    if !args.file.is_file() {
+        return Err(Failure::Data(Error::Io {
+            path: args.file.clone(),
+            message: "no such file".into(),
+        }));
+    }
+    let config = df::EngineConfig {
+        memory_limit,
+        spill_dir: args.engine.spill_dir.clone(),
+        partitions: None,
+    };
+    let mut spec = df::Spec::new(&args.table.value);
+    spec.weight = args.table.weight.clone();
+    spec.size = args.table.size.clone();
+    spec.per_capita = args.table.per_capita;
+    spec.by = args.table.by.clone();
+    let engine_error = |e: df::Error| {
+        Failure::Data(Error::Malformed {
+            path: args.file.clone(),
+            format: "DataFusion".into(),
+            message: e.to_string(),
+        })
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::Data(Error::Io {
+                path: args.file.clone(),
+                message: e.to_string(),
+            })
+        })?;
+    let results = runtime
+        .block_on(async {
+            let engine = df::Engine::new(&config)?;
+            engine.register(std::slice::from_ref(&args.file)).await?;
+            engine.compute(&spec, &measures, poverty_line).await
+        })
+        .map_err(engine_error)?;
+    // The engine's rows in the in-memory engine's tidy form: group, measure, estimate, n,
+    // population.
+    let mut rows = Vec::new();
+    for g in &results {
+        // The engine's values come in the order of the measures asked for.
+        for (name, (_, value)) in names.iter().zip(&g.values) {
+            if !value.is_finite() {
+                return Err(Failure::Data(Error::Undefined {
+                    location: ginikit::error::Location::column(
+                        args.file.clone(),
+                        args.table.value.clone(),
+                    ),
+                    measure: name.clone(),
+                    reason: "the result is not a finite number".into(),
+                    context: g.key.join(", "),
+                }));
+            }
+            rows.push(GroupEstimate {
+                key: g.key.clone(),
+                measure: Measure::parse(name)?,
+                estimate: Estimate {
+                    value: *value,
+                    n: g.rows as usize,
+                    population: g.total_weight,
+                    excluded: 0,
+                },
+            });
+        }
+    }
+    let report = tidy::estimates(&args.table.by, &rows);
+    super::emit(
+        &report,
+        args.measure.format.into(),
+        args.measure.output.as_deref(),
+    )
+}

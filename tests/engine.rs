@@ -1,0 +1,111 @@
+//! `gini compute --engine datafusion` gives the rows of the in-memory engine: the bundled
+//! 2018-09 round by province × area, with the Gini, mean, Theil T, MLD, GE(2), Atkinson,
+//! FGT, quantile shares and the Palma ratio, equal to 1e-12 relative; under a 64 MiB memory
+//! limit too.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+fn gini(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+/// (group…, measure) → (estimate, n, population) from CSV output.
+fn rows(extra: &[&str]) -> BTreeMap<String, (f64, f64, f64)> {
+    let mut args = vec![
+        "compute",
+        "datasets/susenas-synthetic/2018-09.parquet",
+        "--value",
+        "expenditure_per_capita",
+        "--weight",
+        "weight",
+        "--size",
+        "household_size",
+        "--by",
+        "province,area",
+        "--measures",
+        "gini,mean,theil_t,mld,atkinson_1,ge_2,fgt0,fgt2,share_bottom40,share_top20,palma,share_decile10",
+        "--poverty-line",
+        "450000",
+        "--format",
+        "csv",
+    ];
+    args.extend(extra);
+    let out = gini(&args);
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        extra,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut map = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let n = f.len();
+        let key = f[..n - 3].join("/");
+        map.insert(
+            key,
+            (
+                f[n - 3].parse().unwrap(),
+                f[n - 2].parse().unwrap(),
+                f[n - 1].parse().unwrap(),
+            ),
+        );
+    }
+    map
+}
+
+#[test]
+fn the_datafusion_engine_gives_the_in_memory_rows() {
+    let memory = rows(&[]);
+    // 67 groups: DKI Jakarta has no rural area.
+    assert_eq!(
+        memory.len(),
+        67 * 12,
+        "67 province × area groups × 12 measures"
+    );
+    for extra in [
+        &["--engine", "datafusion"][..],
+        &["--engine", "datafusion", "--memory-limit", "64MiB"][..],
+    ] {
+        let engine = rows(extra);
+        assert_eq!(engine.len(), memory.len(), "{extra:?}");
+        for (key, (v, n, pop)) in &memory {
+            let (ev, en, epop) = engine[key];
+            assert!(
+                ((ev - v) / v).abs() < 1e-12 || (v == &0.0 && ev == 0.0),
+                "{extra:?} {key}: {ev} vs {v}"
+            );
+            assert_eq!(en, *n, "{key}: rows");
+            assert!(((epop - pop) / pop).abs() < 1e-12, "{key}: population");
+        }
+    }
+}
+
+#[test]
+fn what_the_engine_does_not_do_is_a_usage_error() {
+    for (extra, says) in [
+        (&["--se", "linearization"][..], "standard errors"),
+        (&["--measures", "median"][..], "'median'"),
+        (&["--memory-limit", "lots"][..], "--memory-limit lots"),
+    ] {
+        let mut args = vec![
+            "compute",
+            "datasets/susenas-synthetic/2018-09.parquet",
+            "--value",
+            "expenditure_per_capita",
+            "--engine",
+            "datafusion",
+        ];
+        args.extend(extra);
+        let out = gini(&args);
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {e}");
+        assert!(e.contains(says), "{extra:?}: {e}");
+    }
+}
