@@ -90,7 +90,11 @@ fn the_datafusion_engine_gives_the_in_memory_rows() {
 #[test]
 fn what_the_engine_does_not_do_is_a_usage_error() {
     for (extra, says) in [
-        (&["--se", "linearization"][..], "standard errors"),
+        (&["--se", "bootstrap"][..], "replicate standard errors"),
+        (
+            &["--se", "linearization", "--measures", "theil_t"][..],
+            "other than gini",
+        ),
         (&["--measures", "median"][..], "'median'"),
         (&["--memory-limit", "lots"][..], "--memory-limit lots"),
     ] {
@@ -107,5 +111,82 @@ fn what_the_engine_does_not_do_is_a_usage_error() {
         let e = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {e}");
         assert!(e.contains(says), "{extra:?}: {e}");
+    }
+}
+
+/// (group…, measure) → (estimate, se) from CSV output, columns found by name.
+fn se_rows(extra: &[&str]) -> BTreeMap<String, (f64, f64)> {
+    let mut args = vec![
+        "compute",
+        "datasets/susenas-synthetic/2018-09.parquet",
+        "--value",
+        "expenditure_per_capita",
+        "--weight",
+        "weight",
+        "--size",
+        "household_size",
+        "--measures",
+        "gini,mean",
+        "--se",
+        "linearization",
+        "--format",
+        "csv",
+    ];
+    args.extend(extra);
+    let out = gini(&args);
+    assert!(
+        out.status.success(),
+        "{extra:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (m, e, s) = (col("measure"), col("estimate"), col("se"));
+    lines
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            (
+                f[..=m].join("/"),
+                (f[e].parse().unwrap(), f[s].parse().unwrap()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn linearized_standard_errors_equal_the_in_memory_ones() {
+    let designs: [&[&str]; 3] = [
+        // Strata and blocks as PSUs; groups are domains of the design.
+        &[
+            "--strata",
+            "stratum",
+            "--psu",
+            "psu",
+            "--by",
+            "province,area",
+        ],
+        &["--strata", "stratum", "--psu", "psu"],
+        // No design columns: each row its own PSU in one stratum.
+        &["--by", "area"],
+    ];
+    for design in designs {
+        let memory = se_rows(design);
+        let mut extra = design.to_vec();
+        extra.extend(["--engine", "datafusion"]);
+        let engine = se_rows(&extra);
+        assert_eq!(engine.len(), memory.len(), "{design:?}");
+        for (key, (v, se)) in &memory {
+            let (ev, ese) = engine[key];
+            assert!(
+                ((ev - v) / v).abs() < 1e-12,
+                "{design:?} {key}: {ev} vs {v}"
+            );
+            assert!(
+                ((ese - se) / se).abs() < 1e-10,
+                "{design:?} {key}: se {ese} vs {se}"
+            );
+        }
     }
 }

@@ -16,7 +16,9 @@ mod segment;
 
 pub use segment::Segment;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::execution::memory_pool::FairSpillPool;
@@ -86,6 +88,10 @@ pub struct Spec {
     /// Divide the value by the size (the value column holds household totals).
     pub per_capita: bool,
     pub by: Vec<String>,
+    /// Strata and PSU columns for linearized standard errors (each row its own PSU without
+    /// `psu`; one stratum without `strata`).
+    pub strata: Option<String>,
+    pub psu: Option<String>,
     /// Range buckets of the value axis (64 by default).
     pub buckets: usize,
 }
@@ -98,6 +104,8 @@ impl Spec {
             size: None,
             per_capita: false,
             by: Vec::new(),
+            strata: None,
+            psu: None,
             buckets: 64,
         }
     }
@@ -110,6 +118,16 @@ pub struct GroupResult {
     pub rows: u64,
     pub total_weight: f64,
     pub values: Vec<(String, f64)>,
+}
+
+/// A group's Gini and mean, each `(estimate, linearized standard error)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSe {
+    pub key: Vec<String>,
+    pub rows: u64,
+    pub total_weight: f64,
+    pub gini: (f64, f64),
+    pub mean: (f64, f64),
 }
 
 /// A measure the engine computes.
@@ -279,7 +297,13 @@ impl Engine {
             Some(s) if spec.per_capita => format!("{value} / {s}"),
             _ => value,
         };
-        format!("SELECT {key} AS g, {x} AS x, {w} AS w FROM households")
+        let h = spec.strata.as_ref().map_or("''".to_string(), |c| {
+            format!("COALESCE(CAST({} AS VARCHAR), '')", ident(c))
+        });
+        let j = spec.psu.as_ref().map_or("''".to_string(), |c| {
+            format!("COALESCE(CAST({} AS VARCHAR), '')", ident(c))
+        });
+        format!("SELECT {key} AS g, {x} AS x, {w} AS w, {h} AS h, {j} AS j FROM households")
     }
 
     /// Checks the columns: no missing, NaN or infinite values or weights, no negative
@@ -395,7 +419,7 @@ impl Engine {
         };
         let src = self.source(spec);
         Ok(format!(
-            "SELECT g, x, w, CAST({bucket} AS BIGINT) AS bucket FROM ({src})"
+            "SELECT g, x, w, h, j, CAST({bucket} AS BIGINT) AS bucket FROM ({src})"
         ))
     }
 
@@ -524,6 +548,138 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+
+    /// The Gini and mean of every group with their linearized standard errors (Langel &
+    /// Tillé's influence values of the midpoint Gini, `(x − μ)/N` for the mean): PSU totals
+    /// `u_hj = Σ w z`, variance `Σ_h n_h/(n_h − 1) Σ_j (u_hj − ū_h)²` over every PSU of the
+    /// stratum in the table (a group is a domain: PSUs without its rows count with 0), PSUs
+    /// with replacement, no finite-population correction — the in-memory engine's formula.
+    /// `z` needs each row's cumulative weight and value through the end of its ties: bucket
+    /// offsets plus cumulative sums inside the bucket (a `RANGE` window, which takes ties
+    /// whole).
+    pub async fn gini_and_mean_se(&self, spec: &Spec) -> Result<Vec<GroupSe>> {
+        self.validate(spec, false).await?;
+        let (bucketed, segs) = self.segments(spec).await?;
+        let ginis = merge_segments(&segs, &spec.by)?;
+        // Per (group, bucket): weight and value before it, and the group's N, T, G.
+        let (mut kg, mut kb, mut ko, mut kq, mut kn, mut kt, mut kgini) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        for ((g, parts), r) in segs.iter().zip(&ginis) {
+            let total = parts
+                .iter()
+                .fold(Segment::default(), |acc, s| acc.then(s.2));
+            let (mut o, mut q) = (0.0, 0.0);
+            for (bucket, _, seg) in parts {
+                kg.push(g.clone());
+                kb.push(*bucket);
+                ko.push(o);
+                kq.push(q);
+                kn.push(total.w);
+                kt.push(total.s);
+                kgini.push(r.values[0].1);
+                o += seg.w;
+                q += seg.s;
+            }
+        }
+        let f = |v: Vec<f64>| Arc::new(Float64Array::from(v)) as ArrayRef;
+        let offsets = RecordBatch::try_from_iter(vec![
+            ("og", Arc::new(StringArray::from(kg)) as ArrayRef),
+            ("ob", Arc::new(Int64Array::from(kb)) as ArrayRef),
+            ("oo", f(ko)),
+            ("oq", f(kq)),
+            ("on", f(kn)),
+            ("ot", f(kt)),
+            ("ogini", f(kgini)),
+        ])?;
+        self.ctx.deregister_table("bucket_offsets")?;
+        self.ctx
+            .register_table("bucket_offsets", self.ctx.read_batch(offsets)?.into_view())?;
+        // Each row's w·z for the Gini and the mean; summed per PSU (or kept per row when
+        // every row is its own PSU), then per stratum: Σ u and Σ u².
+        let per_psu = if spec.psu.is_some() {
+            "SELECT g, h, SUM(uz) AS ug, SUM(um) AS um FROM z GROUP BY g, h, j"
+        } else {
+            "SELECT g, h, uz AS ug, um FROM z"
+        };
+        let sql = format!(
+            "WITH c AS (SELECT g, bucket, x, w, h, j, \
+                 SUM(w) OVER (PARTITION BY g, bucket ORDER BY x \
+                     RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cw, \
+                 SUM(w * x) OVER (PARTITION BY g, bucket ORDER BY x \
+                     RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cs \
+               FROM ({bucketed})), \
+             z AS (SELECT c.g AS g, h, j, \
+                 w * (2 * (x * (oo + cw) + ot - (oq + cs)) / (on * ot) \
+                      - (ogini + 1) * (1 / on + x / ot)) AS uz, \
+                 w * (x - ot / on) / on AS um \
+               FROM c JOIN bucket_offsets o ON c.g = o.og AND c.bucket = o.ob), \
+             p AS ({per_psu}) \
+             SELECT g, h, COUNT(*) AS touched, SUM(ug) AS sg, SUM(ug * ug) AS sgg, \
+                    SUM(um) AS sm, SUM(um * um) AS smm \
+             FROM p GROUP BY g, h"
+        );
+        let sums = self.query(&sql).await?;
+        // PSUs per stratum over the whole table (rows per stratum without a PSU column).
+        let count = if spec.psu.is_some() {
+            "COUNT(DISTINCT j)"
+        } else {
+            "COUNT(*)"
+        };
+        let src = self.source(spec);
+        let mut psus: BTreeMap<String, f64> = BTreeMap::new();
+        for b in &self
+            .query(&format!(
+                "SELECT h, CAST({count} AS BIGINT) FROM ({src}) GROUP BY h"
+            ))
+            .await?
+        {
+            let h = text_column(b, 0)?;
+            let n = f64_column(b, 1)?;
+            for (h, n) in h.into_iter().zip(n) {
+                psus.insert(h, n);
+            }
+        }
+        if let Some((h, _)) = psus.iter().find(|(_, &n)| n < 2.0) {
+            return Err(Error::Data(format!(
+                "stratum '{h}' has a single PSU, so its variance cannot be estimated; merge it \
+                 with a neighbouring stratum"
+            )));
+        }
+        let mut var: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+        for b in &sums {
+            let g = text_column(b, 0)?;
+            let h = text_column(b, 1)?;
+            let (sg, sgg, sm, smm) = (
+                f64_column(b, 3)?,
+                f64_column(b, 4)?,
+                f64_column(b, 5)?,
+                f64_column(b, 6)?,
+            );
+            for i in 0..g.len() {
+                let n = psus[&h[i]];
+                let e = var.entry(g[i].clone()).or_insert((0.0, 0.0));
+                e.0 += n / (n - 1.0) * (sgg[i] - sg[i] * sg[i] / n);
+                e.1 += n / (n - 1.0) * (smm[i] - sm[i] * sm[i] / n);
+            }
+        }
+        Ok(ginis
+            .iter()
+            .zip(segs.iter())
+            .map(|(r, (g, parts))| {
+                let total = parts
+                    .iter()
+                    .fold(Segment::default(), |acc, s| acc.then(s.2));
+                let (vg, vm) = var.get(g).copied().unwrap_or((f64::NAN, f64::NAN));
+                GroupSe {
+                    key: r.key.clone(),
+                    rows: r.rows,
+                    total_weight: r.total_weight,
+                    gini: (r.values[0].1, vg.max(0.0).sqrt()),
+                    mean: (total.s / total.w, vm.max(0.0).sqrt()),
+                }
+            })
+            .collect())
     }
 
     /// The measures of every group: the Gini from merged buckets, the others as sums.

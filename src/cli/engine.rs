@@ -28,8 +28,17 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
              in-memory engine"
         )))
     };
-    if args.survey.se.is_some() {
-        return unsupported("standard errors (--se)");
+    let with_se = match args.survey.se {
+        None => false,
+        Some(super::args::Se::Linearization) => true,
+        Some(_) => return unsupported("replicate standard errors (only --se linearization)"),
+    };
+    if with_se
+        && (args.survey.fpc.is_some()
+            || args.survey.nest
+            || args.survey.lonely_psu != super::args::Lonely::Error)
+    {
+        return unsupported("--fpc, --nest or --lonely-psu");
     }
     if args.measure.gini_convention != Convention::Midpoint {
         return unsupported("Gini conventions other than the midpoint one");
@@ -91,6 +100,8 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
     spec.size = args.table.size.clone();
     spec.per_capita = args.table.per_capita;
     spec.by = args.table.by.clone();
+    spec.strata = args.survey.strata.clone();
+    spec.psu = args.survey.psu.clone();
     let engine_error = |e: df::Error| {
         Failure::Data(Error::Malformed {
             path: args.file.clone(),
@@ -107,6 +118,29 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
                 message: e.to_string(),
             })
         })?;
+    if with_se {
+        if names.iter().any(|n| n != "gini" && n != "mean") {
+            return unsupported("standard errors of measures other than gini and mean");
+        }
+        let level = args.survey.level;
+        if !(level > 0.0 && level < 1.0) {
+            return Err(Failure::Usage(format!(
+                "--level {level}: give a confidence level between 0 and 1, e.g. 0.95"
+            )));
+        }
+        let groups = runtime
+            .block_on(async {
+                let engine = df::Engine::new(&config)?;
+                engine.register(std::slice::from_ref(&args.file)).await?;
+                engine.gini_and_mean_se(&spec).await
+            })
+            .map_err(engine_error)?;
+        return super::emit(
+            &se_report(args, &names, &groups, level)?,
+            args.measure.format.into(),
+            args.measure.output.as_deref(),
+        );
+    }
     let results = runtime
         .block_on(async {
             let engine = df::Engine::new(&config)?;
@@ -149,4 +183,71 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
         args.measure.format.into(),
         args.measure.output.as_deref(),
     )
+}
+
+/// The rows of `gini compute --se linearization` from the engine's estimates: group columns,
+/// measure, estimate, se, ci_lower, ci_upper, n, population (no design effect: the engine
+/// does not compute the SRS variance it needs).
+#[cfg(feature = "datafusion")]
+fn se_report(
+    args: &ComputeArgs,
+    names: &[String],
+    groups: &[ginikit_datafusion::GroupSe],
+    level: f64,
+) -> Result<ginikit::report::Report, Failure> {
+    use ginikit::measure::Measure;
+    use ginikit::report::{Cell, Report, Style};
+    let z = ginikit::survey::normal_quantile(0.5 + level / 2.0);
+    let mut report = Report {
+        columns: args
+            .table
+            .by
+            .iter()
+            .cloned()
+            .chain(
+                [
+                    "measure",
+                    "estimate",
+                    "se",
+                    "ci_lower",
+                    "ci_upper",
+                    "n",
+                    "population",
+                ]
+                .map(String::from),
+            )
+            .collect(),
+        ..Report::default()
+    };
+    for g in groups {
+        for name in names {
+            let (v, se) = if name == "gini" { g.gini } else { g.mean };
+            if !(v.is_finite() && se.is_finite()) {
+                return Err(Failure::Data(ginikit::Error::Undefined {
+                    location: ginikit::error::Location::column(
+                        args.file.clone(),
+                        args.table.value.clone(),
+                    ),
+                    measure: name.clone(),
+                    reason: "the estimate or its standard error is not a finite number".into(),
+                    context: g.key.join(", "),
+                }));
+            }
+            let style = Style::of(&Measure::parse(name)?);
+            let mut row: Vec<Cell> = g.key.iter().map(|k| Cell::Text(k.clone())).collect();
+            row.push(Cell::Text(name.clone()));
+            row.push(Cell::Number(v, style));
+            row.push(Cell::Number(se, style));
+            row.push(Cell::Number(v - z * se, style));
+            row.push(Cell::Number(v + z * se, style));
+            row.push(Cell::Number(g.rows as f64, Style::Count));
+            row.push(Cell::Number(g.total_weight, Style::Count));
+            report.rows.push(row);
+        }
+    }
+    report.notes.push(format!(
+        "note: standard errors by linearization (influence values), PSUs with replacement, computed out of core on DataFusion; {:.0} % intervals.",
+        100.0 * level
+    ));
+    Ok(report)
 }

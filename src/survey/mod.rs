@@ -252,6 +252,15 @@ fn percentile_interval(thetas: &[f64], level: f64) -> (f64, f64) {
     (q(0.5 - level / 2.0), q(0.5 + level / 2.0))
 }
 
+/// The standard normal quantile `Φ⁻¹(p)`, for interval half-widths `Φ⁻¹(0.5 + level/2)·se`.
+///
+/// ```
+/// assert!((ginikit::survey::normal_quantile(0.975) - 1.959963984540054).abs() < 1e-12);
+/// ```
+pub fn normal_quantile(p: f64) -> f64 {
+    normal::quantile(p)
+}
+
 /// A change between two independent estimates: `d = later − earlier`,
 /// `se = √(se₁² + se₂²)` (the rounds are independent samples), normal interval and
 /// two-sided p-value (with se = 0: 0 for a change that is not zero, 1 for no change).
