@@ -10,7 +10,10 @@
 //! to about 1e-12 relative (plain double sums in the engine against compensated sums in the
 //! kernel).
 //!
-//! Not here (yet): shares and quantiles, standard errors, and running on a Ballista cluster.
+//! Lorenz shares come from the bucket that holds each boundary (only its rows are read
+//! back); linearized standard errors of the Gini and the mean from bucket offsets joined back
+//! to the rows. The same plans run on a Ballista cluster through [`Engine::with_context`]
+//! (crate `ginikit-ballista`). Not here (yet): quantiles, replicate standard errors.
 
 mod segment;
 
@@ -222,6 +225,12 @@ impl Engine {
         }
         let ctx = SessionContext::new_with_config_rt(session, runtime.build_arc()?);
         Ok(Engine { ctx })
+    }
+
+    /// An engine on an existing session: a Ballista client's remote context, say. The plans
+    /// are the same; the session decides where they run.
+    pub fn with_context(ctx: SessionContext) -> Engine {
+        Engine { ctx }
     }
 
     /// Registers the files (Parquet by `.parquet`/`.pq`, else CSV with a header) as the
