@@ -651,3 +651,55 @@ fn gzip_compressed_csv_reads_like_the_plain_file() {
     assert_eq!(c.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&c.stderr).contains("gzip"));
 }
+
+/// Standard errors and replicate runs that would not fit in the memory available stop at
+/// once with both figures and the ways out (exit 1), instead of being killed by the system.
+#[test]
+fn runs_that_would_not_fit_in_memory_are_refused_before_they_start() {
+    let base = [
+        "compute",
+        "datasets/susenas-synthetic/2018-09.parquet",
+        "--value",
+        "expenditure_per_capita",
+        "--weight",
+        "weight",
+        "--strata",
+        "stratum",
+        "--psu",
+        "psu",
+        "--quiet",
+    ];
+    // 75,000 households: reading four columns needs about 5 MB, their standard errors about
+    // 32 MB, a million bootstrap replicates about 190 MB.
+    for (extra, limit, says) in [
+        (
+            &["--se", "linearization"][..],
+            "10MiB",
+            "standard errors for groups of up to 75000 observations",
+        ),
+        (
+            &["--se", "bootstrap", "--replicates", "1000000"][..],
+            "100MiB",
+            "1000000 replicates",
+        ),
+    ] {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        let out = Command::new(env!("CARGO_BIN_EXE_gini"))
+            .args(&args)
+            .env("GINIKIT_MEMORY_LIMIT", limit)
+            .output()
+            .unwrap();
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{e}");
+        assert!(
+            e.contains(says)
+                && e.contains(&format!(
+                    "but {} are available",
+                    limit.replace("MiB", " MiB")
+                ))
+                && e.contains("GINIKIT_MEMORY_LIMIT"),
+            "{e}"
+        );
+    }
+}

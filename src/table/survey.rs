@@ -79,6 +79,7 @@ pub fn infer(
     tick: Tick<'_>,
 ) -> Result<Vec<GroupInference>> {
     let groups: Vec<&Group> = members.iter().map(|&g| &table.groups[g]).collect();
+    check_inference_memory(&groups)?;
     let (design, psu_by_group) = build_design(table, &groups, spec)?;
     let shared = match spec.method {
         SeMethod::Replicates(method) => Some(Replicates::new(method, &design)?),
@@ -265,6 +266,39 @@ pub fn infer(
 /// decomposition, [`crate::decompose::Component`]) for the survey round formed by the groups
 /// `members`: all their rows sorted once, each observation carrying its group's index
 /// (position in `members`) as the sample's domain ids; one result per measure.
+/// Bytes per observation a group's standard errors hold at their peak (its sorted sample
+/// with PSU labels, influence values, PSU totals and their maps), an upper figure measured
+/// on census-sized tables: 170 bytes at 6.7 million rows, 315 at 20 million, more than 360
+/// at 67 million in one group.
+const INFERENCE_BYTES_PER_ROW: u64 = 420;
+
+/// Refuses, before any work, standard errors whose groups would need more memory than is
+/// available: groups run in parallel, so the largest ones (one per thread) are in memory at
+/// once. A run the system would kill stops with both figures and the ways out instead.
+fn check_inference_memory(groups: &[&Group]) -> Result<()> {
+    let mut sizes: Vec<u64> = groups.iter().map(|g| g.values.len() as u64).collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let threads = rayon::current_num_threads();
+    let rows: u64 = sizes.iter().take(threads).sum();
+    let needed = rows.saturating_mul(INFERENCE_BYTES_PER_ROW);
+    match crate::memory::available() {
+        Some((available, from_limit)) if needed > available => Err(Error::Memory {
+            what: format!(
+                "standard errors for groups of up to {} observations ({} at once)",
+                sizes.first().copied().unwrap_or(0),
+                threads.min(sizes.len())
+            ),
+            needed,
+            available,
+            from_limit,
+            fix: "compute them by smaller groups (--by), or out of core \
+                  (--engine datafusion, in a gini built with the datafusion feature)"
+                .into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 pub fn infer_pooled(
     table: &Table,
     members: &[usize],
