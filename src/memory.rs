@@ -15,6 +15,22 @@ pub fn available() -> Option<(u64, bool)> {
     Some((kib * 1024, false))
 }
 
+/// Refuses work that would need `needed` bytes at its peak when less is available:
+/// [`crate::Error::Memory`] with both figures, `what` the work and `fix` the ways out.
+/// Without a figure for the memory available, the work goes ahead.
+pub fn require(what: impl FnOnce() -> String, needed: u64, fix: &str) -> crate::Result<()> {
+    match available() {
+        Some((available, from_limit)) if needed > available => Err(crate::Error::Memory {
+            what: what(),
+            needed,
+            available,
+            from_limit,
+            fix: fix.into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// `512M`, `2G`, `2GiB`, `64MiB`, `1000000` (bytes); binary units.
 ///
 /// ```

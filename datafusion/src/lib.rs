@@ -467,9 +467,7 @@ impl Engine {
         // Per (group, bucket) the fractions that end in it, with the totals before it.
         let mut wanted: BTreeMap<(String, i64), Vec<BoundaryEnd>> = BTreeMap::new();
         for (g, parts) in segs {
-            let total = parts
-                .iter()
-                .fold(Segment::default(), |acc, s| acc.then(s.2));
+            let total = merged(parts);
             for &p in fractions {
                 if p <= 0.0 {
                     out.insert((g.clone(), p.to_bits()), 0.0);
@@ -575,9 +573,7 @@ impl Engine {
         let (mut kg, mut kb, mut ko, mut kq, mut kn, mut kt, mut kgini) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         for ((g, parts), r) in segs.iter().zip(&ginis) {
-            let total = parts
-                .iter()
-                .fold(Segment::default(), |acc, s| acc.then(s.2));
+            let total = merged(parts);
             let (mut o, mut q) = (0.0, 0.0);
             for (bucket, _, seg) in parts {
                 kg.push(g.clone());
@@ -676,9 +672,7 @@ impl Engine {
             .iter()
             .zip(segs.iter())
             .map(|(r, (g, parts))| {
-                let total = parts
-                    .iter()
-                    .fold(Segment::default(), |acc, s| acc.then(s.2));
+                let total = merged(parts);
                 let (vg, vm) = var.get(g).copied().unwrap_or((f64::NAN, f64::NAN));
                 GroupSe {
                     key: r.key.clone(),
@@ -904,6 +898,13 @@ type BoundaryEnd = (f64, f64, f64, f64);
 /// Per group (key text), its buckets in value order: (bucket, rows, segment).
 type Segments = BTreeMap<String, Vec<(i64, u64, Segment)>>;
 
+/// A group's buckets merged in value order: its whole `(W, S, T)`.
+fn merged(parts: &[(i64, u64, Segment)]) -> Segment {
+    parts
+        .iter()
+        .fold(Segment::default(), |acc, p| acc.then(p.2))
+}
+
 /// Per (group, bucket): rows, `W`, `S` and `T` from a running weight in value order.
 fn segment_sql_of(bucketed: &str) -> String {
     format!(
@@ -946,7 +947,7 @@ fn merge_segments(parts: &Segments, by: &[String]) -> Result<Vec<GroupResult>> {
     let mut out = Vec::new();
     for (g, segs) in parts {
         let rows = segs.iter().map(|p| p.1).sum();
-        let total = segs.iter().fold(Segment::default(), |acc, p| acc.then(p.2));
+        let total = merged(segs);
         if total.w.is_nan() || total.w <= 0.0 {
             return Err(Error::Data(format!(
                 "group '{}': all weights are zero",

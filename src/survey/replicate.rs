@@ -277,20 +277,16 @@ impl Replicates {
     /// replicate is made: a run the system would kill for memory stops with the numbers and
     /// the fix instead.
     fn check_memory(&self, rows: usize, measures: usize) -> Result<()> {
-        let needed = self.peak_memory(rows, measures);
-        match crate::memory::available() {
-            Some((available, from_limit)) if needed > available => Err(Error::Memory {
-                what: format!(
+        crate::memory::require(
+            || {
+                format!(
                     "{} replicates of {measures} measure(s) on {rows} observations",
                     self.count()
-                ),
-                needed,
-                available,
-                from_limit,
-                fix: "use fewer replicates, or fewer measures or groups per run".into(),
-            }),
-            _ => Ok(()),
-        }
+                )
+            },
+            self.peak_memory(rows, measures),
+            "use fewer replicates, or fewer measures or groups per run",
+        )
     }
 
     /// Variance from replicate estimates `thetas` (NaN ones are dropped and counted) and the

@@ -8,10 +8,7 @@
 //! factors times sizes, for the weights `w = f · N_c / Σ f·size`), the second makes the
 //! chunks again and writes them. The same seed gives the same file on any number of threads.
 
-use super::{
-    calibrate, food_share, Calibration, HOUSEHOLDS_PER_BLOCK, NONRESPONSE_SD, RHO,
-    SIZE_POISSON_MEAN,
-};
+use super::{food_share, HOUSEHOLDS_PER_BLOCK, NONRESPONSE_SD, RHO, SIZE_POISSON_MEAN};
 use crate::bps::cells::Cell;
 use crate::error::{Error, Result};
 use crate::kernel::random::SplitMix64;
@@ -90,16 +87,7 @@ pub fn write_country(
     seed: u64,
     path: &Path,
 ) -> Result<CountrySummary> {
-    let cells = super::cells(round)?;
-    let target =
-        crate::bps::lookup(&crate::bps::national_gini(), round, "total").ok_or_else(|| {
-            Error::InvalidParameter {
-                name: "round",
-                value: round.into(),
-                expected: "a round with a published national Gini".into(),
-            }
-        })?;
-    let calibration = calibrate(&cells, target)?;
+    let (cells, _, calibration) = super::report::calibrated_cells(round)?;
     let blocks = households.div_ceil(HOUSEHOLDS_PER_BLOCK).max(cells.len());
     let alloc = proportional_blocks(&cells, blocks);
     let fail = |e: &dyn std::fmt::Display| Error::Output {
@@ -117,7 +105,7 @@ pub fn write_country(
     };
     let mut next_block = 0usize;
     for (c, cell) in cells.iter().enumerate() {
-        let mu = Calibration::location(&calibration, cell);
+        let mu = calibration.location(cell);
         // Pass 1: Σ f·size of the cell, summed per chunk in chunk order (deterministic).
         let chunks: Vec<std::ops::Range<usize>> = (0..alloc[c])
             .step_by(CHUNK_BLOCKS)

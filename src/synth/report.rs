@@ -39,7 +39,9 @@ pub struct CalibrationFigure {
 ///
 /// # Errors
 /// A round outside the published province tables, or without a published national Gini.
-pub fn synthesize(round: &str, households: usize, seed: u64) -> Result<Synthesis> {
+/// A round's province × area cells, the published national Gini and the calibration that
+/// reaches it.
+pub(crate) fn calibrated_cells(round: &str) -> Result<(Vec<Cell>, f64, Calibration)> {
     let cells = cells(round)?;
     let target = bps::lookup(&bps::national_gini(), round, "total").ok_or_else(|| {
         Error::InvalidParameter {
@@ -50,6 +52,11 @@ pub fn synthesize(round: &str, households: usize, seed: u64) -> Result<Synthesis
         }
     })?;
     let calibration = calibrate(&cells, target)?;
+    Ok((cells, target, calibration))
+}
+
+pub fn synthesize(round: &str, households: usize, seed: u64) -> Result<Synthesis> {
+    let (cells, target, calibration) = calibrated_cells(round)?;
     let generated = generate(round, &cells, &calibration, households, seed)?;
     let figures = calibration_figures(round, &cells, &calibration, target)?;
     let notes = cells

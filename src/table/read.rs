@@ -148,13 +148,15 @@ pub(crate) fn read_columns(
     if matches!(format, InputFormat::Stata | InputFormat::Spss) {
         return readstat_frame(path, format, unique, labels);
     }
+    if format == InputFormat::Parquet {
+        check_parquet_footer(path, &unique)?;
+    }
     guarded(path, format, || match format {
         InputFormat::Stata | InputFormat::Spss => unreachable!("read above"),
         InputFormat::Csv => csv_options(&names, columns, separator(path), as_text)
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(|r| r.finish()),
         InputFormat::Parquet => {
-            check_parquet_footer(path, &unique)?;
             let file = std::fs::File::open(path)?;
             ParquetReader::new(file)
                 .with_columns(Some(unique.clone()))
@@ -441,11 +443,17 @@ fn readstat_read(
 /// hold as many values as the group has rows, and the rows fit in the memory available.
 /// A damaged footer can otherwise make the decoder ask for an impossible allocation, which
 /// aborts the process instead of returning an error.
-fn check_parquet_footer(path: &Path, wanted: &[String]) -> PolarsResult<()> {
-    let columns = wanted.len();
+fn check_parquet_footer(path: &Path, wanted: &[String]) -> Result<()> {
     use polars_parquet::parquet::read::read_metadata;
-    let damaged = |what: String| polars_err!(ComputeError: "the file's footer is damaged: {what}");
-    let mut file = std::fs::File::open(path)?;
+    let damaged = |what: String| Error::Malformed {
+        path: path.to_path_buf(),
+        format: "Parquet".into(),
+        message: format!("the file's footer is damaged: {what}"),
+    };
+    let mut file = std::fs::File::open(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     let meta = read_metadata(&mut file).map_err(|e| damaged(e.to_string()))?;
     let mut rows: u64 = 0;
     for (k, rg) in meta.row_groups.iter().enumerate() {
@@ -475,20 +483,18 @@ fn check_parquet_footer(path: &Path, wanted: &[String]) -> PolarsResult<()> {
         )));
     }
     // A double per cell and per-row bookkeeping: about 16 bytes per cell read.
-    let needed = rows
-        .saturating_mul(16)
-        .saturating_mul(columns.max(1) as u64);
-    if let Some((available, _)) = crate::memory::available() {
-        if needed > available {
-            return Err(polars_err!(ComputeError:
-                "reading {rows} rows of {columns} column(s) needs about {}, but {} are available; \
-                 read fewer columns, or split the file",
-                crate::error::human_bytes(needed),
-                crate::error::human_bytes(available)
-            ));
-        }
-    }
-    Ok(())
+    crate::memory::require(
+        || {
+            format!(
+                "reading {rows} rows of {} column(s) of {}",
+                wanted.len(),
+                path.display()
+            )
+        },
+        rows.saturating_mul(16)
+            .saturating_mul(wanted.len().max(1) as u64),
+        "read fewer columns, or split the file",
+    )
 }
 
 /// Reads a column chunk's page headers (one chunk in memory at a time): every data page

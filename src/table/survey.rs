@@ -280,23 +280,18 @@ fn check_inference_memory(groups: &[&Group]) -> Result<()> {
     sizes.sort_unstable_by(|a, b| b.cmp(a));
     let threads = rayon::current_num_threads();
     let rows: u64 = sizes.iter().take(threads).sum();
-    let needed = rows.saturating_mul(INFERENCE_BYTES_PER_ROW);
-    match crate::memory::available() {
-        Some((available, from_limit)) if needed > available => Err(Error::Memory {
-            what: format!(
+    crate::memory::require(
+        || {
+            format!(
                 "standard errors for groups of up to {} observations ({} at once)",
                 sizes.first().copied().unwrap_or(0),
                 threads.min(sizes.len())
-            ),
-            needed,
-            available,
-            from_limit,
-            fix: "compute them by smaller groups (--by), or out of core \
-                  (--engine datafusion, in a gini built with the datafusion feature)"
-                .into(),
-        }),
-        _ => Ok(()),
-    }
+            )
+        },
+        rows.saturating_mul(INFERENCE_BYTES_PER_ROW),
+        "compute them by smaller groups (--by), or out of core (--engine datafusion, in a \
+         gini built with the datafusion feature)",
+    )
 }
 
 pub fn infer_pooled(
