@@ -169,30 +169,38 @@ pub fn median(sample: &SortedSample) -> Result<f64> {
 /// assert_eq!(cumulative_value_influence(&s, 0.5).unwrap(), vec![-0.25, 0.75, 1.25, 1.25]);
 /// ```
 pub fn cumulative_value_influence(sample: &SortedSample, p: f64) -> Result<Vec<f64>> {
-    let x = sample.values();
-    if p <= 0.0 {
-        return Ok(vec![0.0; x.len()]);
-    }
-    if p >= 1.0 {
-        return Ok(x.to_vec());
-    }
-    Ok(cumulative_value_influence_at(
-        sample,
-        p,
-        quantile(sample, p)?,
-    ))
+    let term = cumulative_value_term(sample, p)?;
+    Ok(sample.values().iter().map(|&v| term(v)).collect())
+}
+
+/// The influence of `S(p)` as a function of an observation's value (see
+/// [`cumulative_value_influence`]), so that measures combining several can form their
+/// influence values in one vector.
+pub(crate) fn cumulative_value_term(sample: &SortedSample, p: f64) -> Result<impl Fn(f64) -> f64> {
+    let (all, q) = if p <= 0.0 {
+        (Some(false), 0.0)
+    } else if p >= 1.0 {
+        (Some(true), 0.0)
+    } else {
+        (None, quantile(sample, p)?)
+    };
+    Ok(move |v: f64| match all {
+        Some(false) => 0.0,
+        Some(true) => v,
+        None => value_term(v, p, q),
+    })
+}
+
+fn value_term(v: f64, p: f64, q: f64) -> f64 {
+    let below = if v <= q { 1.0 } else { 0.0 };
+    v * below - q * (below - p)
 }
 
 /// [`cumulative_value_influence`] with the p-quantile `q` given (for estimators defined with
 /// another quantile rule).
 pub fn cumulative_value_influence_at(sample: &SortedSample, p: f64, q: f64) -> Vec<f64> {
     let x = sample.values();
-    x.iter()
-        .map(|&v| {
-            let below = if v <= q { 1.0 } else { 0.0 };
-            v * below - q * (below - p)
-        })
-        .collect()
+    x.iter().map(|&v| value_term(v, p, q)).collect()
 }
 
 /// Gaussian-kernel density of the weighted sample at `q`, bandwidth `h = 0.79 · IQR · N^(−1/5)`

@@ -6,7 +6,7 @@
 //! top 20 % of persons ranked by per-capita expenditure).
 
 use super::lorenz::{check_fraction, cumulative_value_at, require_positive_total};
-use super::quantile::cumulative_value_influence;
+use super::quantile::cumulative_value_term;
 use super::registry::Family;
 use super::{Estimator, Measure, Options};
 use crate::error::{Error, Result};
@@ -126,12 +126,12 @@ pub fn share(sample: &SortedSample, from: f64, to: f64) -> Result<f64> {
 pub fn share_influence(sample: &SortedSample, a: f64, b: f64) -> Result<Vec<f64>> {
     let t = sample.total_value();
     let share = share(sample, a, b)?;
-    let sa = cumulative_value_influence(sample, a)?;
-    let sb = cumulative_value_influence(sample, b)?;
+    // One vector of influence values (not one per quantile as well): census-sized samples.
+    let sa = cumulative_value_term(sample, a)?;
+    let sb = cumulative_value_term(sample, b)?;
     Ok(sample
         .values()
         .iter()
-        .zip(sa.iter().zip(&sb))
-        .map(|(&x, (&da, &db))| (db - da) / t - share * x / t)
+        .map(|&x| (sb(x) - sa(x)) / t - share * x / t)
         .collect())
 }

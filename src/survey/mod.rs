@@ -154,14 +154,13 @@ pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
     if ds.design.is_simple() {
         return simple_variance(ds, z);
     }
-    // A PSU holds a handful of observations: plain sums are exact enough. Fixed chunks of
-    // 2^16 observations each fill their own PSU totals in parallel, merged in chunk order, so
-    // the result does not depend on the number of threads.
-    const CHUNK: usize = 1 << 16;
-    // A domain of one chunk in a stratified design: its PSU totals summed in the same order
-    // into a map, and only the strata it touches visited — the same numbers, at a cost that
-    // does not grow with the PSUs of the whole design.
-    if z.len() <= CHUNK && !ds.design.is_simple() {
+    // A PSU holds a handful of observations: plain sums in observation order are exact
+    // enough, and each PSU's total is the same sum on any number of threads.
+    // A domain of at most SPARSE observations in a stratified design: its PSU totals summed
+    // in the same order into a map, and only the strata it touches visited — the same
+    // numbers, at a cost that does not grow with the PSUs of the whole design.
+    const SPARSE: usize = 1 << 16;
+    if z.len() <= SPARSE {
         let mut touched = crate::kernel::hash::FastMap::<u32, f64>::default();
         for (k, &zk) in z.iter().enumerate() {
             *touched.entry(ds.psu[k]).or_insert(0.0) += ds.sample.weight(k) * zk;
@@ -170,26 +169,28 @@ pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
             return v;
         }
     }
-    let p = ds.design.psu_count();
-    let partial: Vec<Vec<f64>> = z
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(c, zc)| {
-            let mut t = vec![0.0; p];
-            for (j, &zk) in zc.iter().enumerate() {
-                let k = c * CHUNK + j;
-                t[ds.psu[k] as usize] += ds.sample.weight(k) * zk;
-            }
-            t
-        })
-        .collect();
-    let mut totals = vec![0.0; p];
-    for t in partial {
-        for (acc, v) in totals.iter_mut().zip(t) {
-            *acc += v;
-        }
-    }
+    let totals = psu_totals(ds, z);
     ds.design.variance_of_total(&totals)
+}
+
+/// `t_p = Σ_{k in PSU p} wₖ zₖ` for every PSU, each summed in observation order. The PSUs
+/// are split into one range per thread and every thread scans all observations for its
+/// range: one array of PSU totals in memory (never one per thread or chunk), and the same
+/// bits on any number of threads.
+fn psu_totals(ds: &DesignedSample<'_>, z: &[f64]) -> Vec<f64> {
+    let p = ds.design.psu_count();
+    let mut totals = vec![0.0; p];
+    let span = p.div_ceil(rayon::current_num_threads().max(1)).max(1);
+    totals.par_chunks_mut(span).enumerate().for_each(|(c, t)| {
+        let low = c * span;
+        for (k, &zk) in z.iter().enumerate() {
+            let q = (ds.psu[k] as usize).wrapping_sub(low);
+            if q < t.len() {
+                t[q] += ds.sample.weight(k) * zk;
+            }
+        }
+    });
+    totals
 }
 
 /// The variance of a total when every row of the round is its own PSU in one stratum (no

@@ -7,10 +7,53 @@ use crate::error::{Error, Location, Position, Result};
 use polars::prelude::DataFrame;
 use std::path::Path;
 
+/// The frame being converted: each column is dropped as soon as its last use has been
+/// converted, so the frame and its converted copies are never both whole in memory (a
+/// frame shared with the caller keeps its columns; only this handle lets go of them).
+struct Frame {
+    df: DataFrame,
+    uses: crate::kernel::hash::FastMap<String, usize>,
+}
+
+impl Frame {
+    fn new(df: DataFrame, spec: &TableSpec) -> Frame {
+        let mut uses = crate::kernel::hash::FastMap::default();
+        for w in spec.wanted() {
+            *uses.entry(w.name.clone()).or_insert(0) += 1;
+        }
+        Frame { df, uses }
+    }
+
+    /// One use of column `name` has been converted.
+    fn done(&mut self, name: &str) {
+        if let Some(left) = self.uses.get_mut(name) {
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                // Dropping a column that is already gone is not an error worth stopping for.
+                let _ = self.df.drop_in_place(name);
+            }
+        }
+    }
+
+    fn numeric(&mut self, path: &Path, name: &str) -> Result<Vec<f64>> {
+        let v = numeric_column(&self.df, path, name)?;
+        self.done(name);
+        Ok(v)
+    }
+
+    fn codes(&mut self, path: &Path, name: &str) -> Result<(Vec<u32>, Vec<String>)> {
+        let v = key_codes(&self.df, path, name)?;
+        self.done(name);
+        Ok(v)
+    }
+}
+
 /// Validates the spec's columns of `df`, expands households to persons and splits the rows
-/// into groups. `path` names the source in errors.
-pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) -> Result<Table> {
+/// into groups. `path` names the source in errors. Columns are released from `df` as they are
+/// converted.
+pub(crate) fn table_from_frame(df: DataFrame, path: &Path, spec: &TableSpec) -> Result<Table> {
     let n = df.height();
+    let mut df = Frame::new(df, spec);
     if n == 0 {
         return Err(Error::Empty {
             location: Location::column(path.to_path_buf(), spec.value.clone()),
@@ -22,18 +65,19 @@ pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) ->
         weights,
         sizes,
         replicate_weights,
-    } = person_columns(df, path, spec)?;
-    let (lines, poverty_line) = poverty_lines(df, path, spec)?;
+    } = person_columns(&mut df, path, spec)?;
+    let (lines, poverty_line) = poverty_lines(&mut df, path, spec)?;
     let by_codes: Vec<(Vec<u32>, Vec<String>)> = spec
         .by
         .iter()
-        .map(|c| key_codes(df, path, c))
+        .map(|c| df.codes(path, c))
         .collect::<Result<_>>()?;
     let extra: Vec<(Vec<u32>, Vec<String>)> = spec
         .extra
         .iter()
-        .map(|(c, _)| key_codes(df, path, c))
+        .map(|(c, _)| df.codes(path, c))
         .collect::<Result<_>>()?;
+    drop(df);
     if spec.by.is_empty() {
         // One group: hand the columns over as they are, without copying.
         let (extra_codes, extra_labels): (Vec<Vec<u32>>, Vec<Vec<String>>) =
@@ -82,7 +126,7 @@ pub(crate) fn table_from_frame(df: &DataFrame, path: &Path, spec: &TableSpec) ->
 /// The poverty line setting: per-row lines from a column (each a positive, finite amount,
 /// the first bad row named), or one amount (checked the same way).
 fn poverty_lines(
-    df: &DataFrame,
+    df: &mut Frame,
     path: &Path,
     spec: &TableSpec,
 ) -> Result<(Option<Vec<f64>>, Option<f64>)> {
@@ -101,7 +145,7 @@ fn poverty_lines(
             Ok((None, Some(*z)))
         }
         Some(PovertyLineSpec::Column(name)) => {
-            let lines = numeric_column(df, path, name)?;
+            let lines = df.numeric(path, name)?;
             if let Some(i) = lines.iter().position(|&z| bad(z)) {
                 return Err(Error::OutOfRange {
                     location: Location::column(path.to_path_buf(), name.clone()),
@@ -128,8 +172,8 @@ struct PersonColumns {
 
 /// Values (per capita when asked), person weights (weight × size) and replicate weights
 /// (× size), after checking weights are not negative and sizes are positive.
-fn person_columns(df: &DataFrame, path: &Path, spec: &TableSpec) -> Result<PersonColumns> {
-    let numeric = |name: &str| numeric_column(df, path, name);
+fn person_columns(df: &mut Frame, path: &Path, spec: &TableSpec) -> Result<PersonColumns> {
+    let mut numeric = |name: &str| df.numeric(path, name);
     let mut values = numeric(&spec.value)?;
 
     let mut weights = match &spec.weight {

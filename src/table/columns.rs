@@ -27,6 +27,20 @@ pub(crate) fn numeric_column(df: &DataFrame, path: &Path, name: &str) -> Result<
         DataType::String => parse_text(series, path, name)?,
         // Every integer width, Float16/32/64 and Decimal are cast to f64 (Decimal to the
         // nearest double).
+        // The common types are converted chunk by chunk straight into the output: no
+        // temporary f64 column beside the original.
+        DataType::Float64 => {
+            reject_nulls(series, path, name)?;
+            converted(series.f64().map_err(|e| malformed(path, e))?, |v| v)
+        }
+        DataType::Int64 => {
+            reject_nulls(series, path, name)?;
+            converted(series.i64().map_err(|e| malformed(path, e))?, |v| v as f64)
+        }
+        DataType::Int32 => {
+            reject_nulls(series, path, name)?;
+            converted(series.i32().map_err(|e| malformed(path, e))?, f64::from)
+        }
         dt if dt.is_primitive_numeric() || dt.is_decimal() => {
             reject_nulls(series, path, name)?;
             let cast = series
@@ -61,6 +75,15 @@ pub(crate) fn numeric_column(df: &DataFrame, path: &Path, name: &str) -> Result<
         });
     }
     Ok(values)
+}
+
+/// The values of a numeric column without nulls, each converted by `f`, chunk by chunk.
+fn converted<T: PolarsNumericType>(ca: &ChunkedArray<T>, f: impl Fn(T::Native) -> f64) -> Vec<f64> {
+    let mut out = crate::kernel::memory::huge_vec(ca.len());
+    for arr in ca.downcast_iter() {
+        out.extend(arr.values().iter().map(|&v| f(v)));
+    }
+    out
 }
 
 fn reject_nulls(series: &Series, path: &Path, name: &str) -> Result<()> {
@@ -158,6 +181,28 @@ fn integer_codes(series: &Series, path: &Path) -> Result<(Vec<u32>, Vec<String>)
         .cast(&DataType::Int64)
         .map_err(|e| malformed(path, e))?;
     let ca = cast.i64().map_err(|e| malformed(path, e))?;
+    // Codes in a range not much wider than the rows (census blocks, strata, provinces) are
+    // looked up in a vector: the same codes as the hash map, several times faster.
+    let bounds = ca.min().zip(ca.max());
+    if let Some((low, high)) = bounds {
+        let span = i128::from(high) - i128::from(low);
+        if span < 4 * ca.len() as i128 + 1024 {
+            let mut slot = vec![u32::MAX; span as usize + 1];
+            let mut labels: Vec<String> = Vec::new();
+            let mut codes = crate::kernel::memory::huge_vec(ca.len());
+            for arr in ca.downcast_iter() {
+                for &v in arr.values().iter() {
+                    let s = &mut slot[(i128::from(v) - i128::from(low)) as usize];
+                    if *s == u32::MAX {
+                        *s = labels.len() as u32;
+                        labels.push(v.to_string());
+                    }
+                    codes.push(*s);
+                }
+            }
+            return Ok((codes, labels));
+        }
+    }
     let mut map: FastMap<i64, u32> = FastMap::default();
     let mut labels: Vec<String> = Vec::new();
     let mut codes = Vec::with_capacity(ca.len());

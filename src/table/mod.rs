@@ -225,7 +225,7 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         // text, the separator detected from the header as for files.
         let bytes = gunzip(path)?;
         let df = read::read_csv_bytes(&bytes, path, &spec.wanted())?;
-        return build::table_from_frame(&df, path, spec);
+        return build::table_from_frame(df, path, spec);
     }
     let wanted = spec.wanted();
     let df = match read::read_columns(path, format, &wanted, false, spec.value_labels) {
@@ -236,7 +236,7 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         }
         other => other?,
     };
-    build::table_from_frame(&df, path, spec)
+    build::table_from_frame(df, path, spec)
 }
 
 /// Reads numeric columns of a small table as they are (a grouped-data class table): each
@@ -314,7 +314,7 @@ fn gunzip(path: &Path) -> Result<Vec<u8>> {
 pub fn read_csv_bytes(bytes: &[u8], source: &str, spec: &TableSpec) -> Result<Table> {
     let path = Path::new(source);
     let df = read::read_csv_bytes(bytes, path, &spec.wanted())?;
-    build::table_from_frame(&df, path, spec)
+    build::table_from_frame(df, path, spec)
 }
 
 /// The same pipeline as [`read_table`] on a data frame held in memory: the rows that
@@ -342,7 +342,9 @@ pub fn from_frame(df: &DataFrame, source: &str, spec: &TableSpec) -> Result<Tabl
         .map(|s| s.to_string())
         .collect();
     read::check_columns(path, &names, &spec.wanted())?;
-    build::table_from_frame(df, path, spec)
+    // A handle of its own (the columns are shared, not copied): the caller's frame keeps
+    // its columns.
+    build::table_from_frame(df.clone(), path, spec)
 }
 
 impl Table {

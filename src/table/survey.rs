@@ -114,7 +114,7 @@ pub fn infer(
     // Groups run in parallel (each one's numbers do not depend on the others or on the
     // threads); the rows, and the first error, come back in group order.
     let one =
-        |(g, (group, psu_of_obs)): (usize, (&&Group, &Vec<u32>))| -> Result<Vec<GroupInference>> {
+        |(g, (group, psu_of_obs)): (usize, (&&Group, Vec<u32>))| -> Result<Vec<GroupInference>> {
             let mut out = Vec::with_capacity(measures.len());
             if options.non_positive == NonPositivePolicy::Error {
                 if let Some(m) = &needs_positive {
@@ -140,7 +140,13 @@ pub fn infer(
             }
             let in_group = |e: Error| e.at_column(&value_location(table)).in_context(&context);
             let (sample, psu_sorted, scale) =
-                domain_sample(table, group, psu_of_obs, given_weights, false).map_err(in_group)?;
+                domain_sample(table, group, &psu_of_obs, given_weights, false).map_err(in_group)?;
+            // The group's PSU numbers now travel with the sorted sample.
+            drop(psu_of_obs);
+            let psu_sorted: &[u32] = match &psu_sorted {
+                Some(p) => p,
+                None => sample.labels().expect("the sample was built with labels"),
+            };
             let given;
             let variance = match spec.method {
                 SeMethod::Linearization => Variance::Linearization,
@@ -156,7 +162,7 @@ pub fn infer(
             };
             let ds = DesignedSample {
                 sample: &sample,
-                psu: &psu_sorted,
+                psu: psu_sorted,
                 design: &design,
                 persons: group.persons,
             };
@@ -251,7 +257,7 @@ pub fn infer(
         };
     let per_group: Vec<Result<Vec<GroupInference>>> = groups
         .par_iter()
-        .zip(psu_by_group.par_iter())
+        .zip(psu_by_group.into_par_iter())
         .enumerate()
         .map(one)
         .collect();
@@ -262,24 +268,24 @@ pub fn infer(
     Ok(rows)
 }
 
-/// Estimates measures that read the groups of one pooled sample (the terms of a
-/// decomposition, [`crate::decompose::Component`]) for the survey round formed by the groups
-/// `members`: all their rows sorted once, each observation carrying its group's index
-/// (position in `members`) as the sample's domain ids; one result per measure.
-/// Bytes per observation a group's standard errors hold at their peak (its sorted sample
-/// with PSU labels, influence values, PSU totals and their maps), an upper figure measured
-/// on census-sized tables: 170 bytes at 6.7 million rows, 315 at 20 million, more than 360
-/// at 67 million in one group.
-const INFERENCE_BYTES_PER_ROW: u64 = 420;
+/// Bytes per observation of the round that the design holds beside the table while it is
+/// built and used (codes in file order, each observation's PSU number), and bytes per
+/// observation of a group being estimated (its sort of 12-byte records held twice, the sorted
+/// columns, influence values): upper figures, measured on the 67-million-household census
+/// table (12 and 32 bytes).
+const DESIGN_BYTES_PER_ROW: u64 = 16;
+const INFERENCE_BYTES_PER_ROW: u64 = 40;
 
 /// Refuses, before any work, standard errors whose groups would need more memory than is
 /// available: groups run in parallel, so the largest ones (one per thread) are in memory at
-/// once. A run the system would kill stops with both figures and the ways out instead.
+/// once, beside the round's design. A run the system would kill stops with both figures and
+/// the ways out instead.
 fn check_inference_memory(groups: &[&Group]) -> Result<()> {
     let mut sizes: Vec<u64> = groups.iter().map(|g| g.values.len() as u64).collect();
     sizes.sort_unstable_by(|a, b| b.cmp(a));
     let threads = rayon::current_num_threads();
-    let rows: u64 = sizes.iter().take(threads).sum();
+    let in_flight: u64 = sizes.iter().take(threads).sum();
+    let round: u64 = sizes.iter().sum();
     crate::memory::require(
         || {
             format!(
@@ -288,12 +294,18 @@ fn check_inference_memory(groups: &[&Group]) -> Result<()> {
                 threads.min(sizes.len())
             )
         },
-        rows.saturating_mul(INFERENCE_BYTES_PER_ROW),
+        in_flight
+            .saturating_mul(INFERENCE_BYTES_PER_ROW)
+            .saturating_add(round.saturating_mul(DESIGN_BYTES_PER_ROW)),
         "compute them by smaller groups (--by), or out of core (--engine datafusion, in a \
          gini built with the datafusion feature)",
     )
 }
 
+/// Estimates measures that read the groups of one pooled sample (the terms of a
+/// decomposition, [`crate::decompose::Component`]) for the survey round formed by the groups
+/// `members`: all their rows sorted once, each observation carrying its group's index
+/// (position in `members`) as the sample's domain ids; one result per measure.
 pub fn infer_pooled(
     table: &Table,
     members: &[usize],
@@ -356,7 +368,7 @@ fn domain_sample(
     psu_of_obs: &[u32],
     given_weights: bool,
     keep_positions: bool,
-) -> Result<(SortedSample, Vec<u32>, Scale)> {
+) -> Result<(SortedSample, Option<Vec<u32>>, Scale)> {
     let by_position = given_weights || group.lines.is_some() || keep_positions;
     let positions: Vec<u32>;
     let labels: &[u32] = if by_position {
@@ -375,14 +387,13 @@ fn domain_sample(
         SortedSample::with_labels(values, weights, labels.to_vec())?
     };
     let sorted_labels = sample.labels().expect("the sample was built with labels");
-    let psu_sorted: Vec<u32> = if by_position {
+    // Sorted by PSU, the sample's labels are the PSUs themselves (no copy).
+    let psu_sorted: Option<Vec<u32>> = by_position.then(|| {
         sorted_labels
             .iter()
             .map(|&i| psu_of_obs[i as usize])
             .collect()
-    } else {
-        sorted_labels.to_vec()
-    };
+    });
     if group
         .lines
         .as_ref()
@@ -463,6 +474,7 @@ impl Pool {
         }
         let (sample, psu_sorted, scale) = domain_sample(table, &pooled, &psu, given, true)
             .map_err(|e| e.at_column(&value_location(table)))?;
+        let psu_sorted = psu_sorted.expect("sorted with positions, PSUs gathered");
         let ids = sample
             .labels()
             .expect("sorted with positions")
@@ -492,6 +504,51 @@ fn value_location(table: &Table) -> Location {
     Location::column(table.path.clone(), table.value_column.clone())
 }
 
+/// The round's observations in file order, as `(row, group, position in group)` (12 bytes a
+/// row; nothing for one group that holds every row in order, the national case).
+struct FileOrder {
+    order: Vec<(u32, u32, u32)>,
+}
+
+impl FileOrder {
+    fn new(groups: &[&Group]) -> FileOrder {
+        if let [one] = groups {
+            if one.rows.is_empty() {
+                return FileOrder { order: Vec::new() };
+            }
+        }
+        let mut order: Vec<(u32, u32, u32)> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, group)| {
+                (0..group.values.len()).map(move |k| (group.row(k), g as u32, k as u32))
+            })
+            .collect();
+        if !order.is_sorted() {
+            order.par_sort_unstable();
+        }
+        FileOrder { order }
+    }
+
+    /// The 1-based data rows in file order (`None`: one group, rows 1, 2, …).
+    fn rows(&self) -> Option<Vec<u32>> {
+        (!self.order.is_empty()).then(|| self.order.iter().map(|t| t.0).collect())
+    }
+
+    /// Calls `f(i, row, group, position)` for the `i`-th observation in file order.
+    fn for_each(&self, groups: &[&Group], mut f: impl FnMut(usize, u32, usize, usize)) {
+        if self.order.is_empty() {
+            for k in 0..groups[0].values.len() {
+                f(k, k as u32 + 1, 0, k);
+            }
+            return;
+        }
+        for (i, &(r, g, k)) in self.order.iter().enumerate() {
+            f(i, r, g as usize, k as usize);
+        }
+    }
+}
+
 /// Builds the round's design from its groups' rows (in file order) and returns, for each
 /// group, the PSU number of each of its observations.
 fn build_design(
@@ -499,70 +556,72 @@ fn build_design(
     groups: &[&Group],
     spec: &SurveySpec,
 ) -> Result<(Design, Vec<Vec<u32>>)> {
-    // (row, group, position) in file order, so design errors name real rows.
-    let mut order: Vec<(u32, usize, usize)> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(g, group)| (0..group.values.len()).map(move |k| (group.row(k), g, k)))
-        .collect();
-    if !order.is_sorted() {
-        order.sort_unstable();
-    }
+    let n: usize = groups.iter().map(|g| g.values.len()).sum();
+    let order = FileOrder::new(groups);
     let code = |slot: Option<usize>| -> Option<Vec<u32>> {
         slot.map(|e| {
-            order
-                .iter()
-                .map(|&(_, g, k)| groups[g].extra[e][k])
-                .collect()
+            let mut v = vec![0u32; n];
+            order.for_each(groups, |i, _, g, k| v[i] = groups[g].extra[e][k]);
+            v
         })
     };
     // Stratum codes are numbered over the whole table; a round holds only some of them (a
-    // pooled file whose rounds have different strata), so number them again within the round.
-    let strata_in_table = code(spec.strata);
-    let strata = strata_in_table.as_ref().map(|codes| dense_codes(codes));
+    // pooled file whose rounds have different strata), so number them again within the
+    // round, keeping the table's code of each for messages.
+    let (strata, stratum_code) = match code(spec.strata) {
+        Some(codes) => {
+            let (dense, table_codes) = dense_codes(codes);
+            (Some(dense), table_codes)
+        }
+        None => (None, Vec::new()),
+    };
     let psu = code(spec.psu);
     let fpc: Option<Vec<f64>> = match spec.fpc {
         None => None,
         Some(e) => {
             let labels = &table.extra_labels[e];
-            let mut v = Vec::with_capacity(order.len());
-            for &(r, g, k) in &order {
+            let mut v = vec![0.0; n];
+            let mut bad = None;
+            order.for_each(groups, |i, r, g, k| {
                 let text = &labels[groups[g].extra[e][k] as usize];
-                v.push(text.trim().parse::<f64>().map_err(|_| Error::NonNumeric {
+                match text.trim().parse::<f64>() {
+                    Ok(x) => v[i] = x,
+                    Err(_) => {
+                        bad.get_or_insert((r, text.clone()));
+                    }
+                }
+            });
+            if let Some((r, text)) = bad {
+                return Err(Error::NonNumeric {
                     location: design_location(table, "fpc"),
                     count: 1,
                     first: crate::error::Position::Row(r as usize),
-                    text: text.clone(),
-                })?);
+                    text,
+                });
             }
             Some(v)
         }
     };
-    let rows: Vec<u32> = order.iter().map(|&(r, _, _)| r).collect();
+    let rows = order.rows();
     let codes = DesignCodes {
         strata: strata.as_deref(),
         psu: psu.as_deref(),
         fpc: fpc.as_deref(),
         nested: spec.nested,
-        rows: Some(&rows),
+        rows: rows.as_deref(),
     };
-    let (design, psu_of_obs) = Design::from_codes(order.len(), codes, spec.lonely, &|role| {
-        design_location(table, role)
-    })?;
+    let (design, psu_of_obs) =
+        Design::from_codes(n, codes, spec.lonely, &|role| design_location(table, role))?;
+    drop((strata, psu, fpc, rows));
     // A stratum whose weights are all zero represents nobody: almost always a data error.
     let mut stratum_weight = vec![0.0; design.stratum_count()];
-    for (i, &(_, g, k)) in order.iter().enumerate() {
+    order.for_each(groups, |i, _, g, k| {
         let w = groups[g].weights.as_ref().map_or(1.0, |w| w[k]);
         stratum_weight[design.stratum_of(psu_of_obs[i] as usize)] += w;
-    }
+    });
     if let Some(h) = stratum_weight.iter().position(|&w| w == 0.0) {
-        let label = match (spec.strata, strata_in_table.as_ref()) {
-            (Some(e), Some(s)) => {
-                let i = (0..order.len())
-                    .find(|&i| design.stratum_of(psu_of_obs[i] as usize) == h)
-                    .unwrap_or(0);
-                table.extra_labels[e][s[i] as usize].clone()
-            }
+        let label = match (spec.strata, stratum_code.get(h)) {
+            (Some(e), Some(&c)) => table.extra_labels[e][c as usize].clone(),
             _ => (h + 1).to_string(),
         };
         return Err(Error::InvalidDesign {
@@ -574,22 +633,23 @@ fn build_design(
         });
     }
     let mut by_group: Vec<Vec<u32>> = groups.iter().map(|g| vec![0; g.values.len()]).collect();
-    for (i, &(_, g, k)) in order.iter().enumerate() {
-        by_group[g][k] = psu_of_obs[i];
-    }
+    order.for_each(groups, |i, _, g, k| by_group[g][k] = psu_of_obs[i]);
     Ok((design, by_group))
 }
 
-/// Codes renumbered 0, 1, 2, … in order of first appearance.
-fn dense_codes(codes: &[u32]) -> Vec<u32> {
+/// Codes renumbered 0, 1, 2, … in order of first appearance (in place), and the original
+/// code of each new one.
+fn dense_codes(mut codes: Vec<u32>) -> (Vec<u32>, Vec<u32>) {
     let mut map = crate::kernel::hash::FastMap::<u32, u32>::default();
-    codes
-        .iter()
-        .map(|&c| {
-            let next = map.len() as u32;
-            *map.entry(c).or_insert(next)
-        })
-        .collect()
+    let mut original = Vec::new();
+    for c in codes.iter_mut() {
+        let next = map.len() as u32;
+        *c = *map.entry(*c).or_insert_with(|| {
+            original.push(*c);
+            next
+        });
+    }
+    (codes, original)
 }
 
 fn design_location(table: &Table, role: &str) -> Location {
