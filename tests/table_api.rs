@@ -270,3 +270,54 @@ fn weights_and_values_at_the_edges_of_the_double_range() {
     // CV of 1..6 with these weights is far from 0 (it was 0 when the squares underflowed).
     assert!(subnormal[1].estimate.value > 0.3);
 }
+
+/// A Parquet column longer than one read stretch (2^22 rows) is read in stretches of rows and
+/// gives the values written, in order (the Gini equal bit for bit to the one of the same
+/// values and weights in memory); a bad cell past the first stretch is named by its row in
+/// the file, not in the stretch.
+#[test]
+fn long_parquet_columns_are_read_in_stretches_with_rows_named_as_in_the_file() {
+    use polars::prelude::*;
+    let n = (1usize << 22) + 1_000;
+    let x: Vec<f64> = (0..n)
+        .map(|i| ((i * 7_919) % 100_003) as f64 + 1.0)
+        .collect();
+    let w: Vec<i64> = (0..n).map(|i| (i % 13) as i64 + 1).collect();
+    let write = |x: &[f64], name: &str| {
+        let mut df = DataFrame::new(
+            n,
+            vec![
+                Series::new("x".into(), x).into(),
+                Series::new("w".into(), &w).into(),
+            ],
+        )
+        .unwrap();
+        let f = common::temp_file(name, b"");
+        ParquetWriter::new(std::fs::File::create(&f.path).unwrap())
+            .with_row_group_size(Some(300_000))
+            .finish(&mut df)
+            .unwrap();
+        f
+    };
+    let spec = TableSpec {
+        value: "x".into(),
+        weight: Some("w".into()),
+        ..TableSpec::default()
+    };
+    let good = write(&x, "long.parquet");
+    let table = read_table(&good.path, &spec).unwrap();
+    let weights: Vec<f64> = w.iter().map(|&v| v as f64).collect();
+    assert_eq!(table.groups[0].values, x);
+    assert_eq!(table.groups[0].weights.as_deref(), Some(&weights[..]));
+    let gini = Measure::parse("gini").unwrap();
+    let from_file = compute(table, std::slice::from_ref(&gini), &Options::default()).unwrap();
+    let s = SortedSample::new(&x, Some(&weights)).unwrap();
+    let from_slices = gini.evaluate(&s, &Options::default()).unwrap().value;
+    assert_eq!(from_file[0].estimate.value.to_bits(), from_slices.to_bits());
+
+    let mut bad = x.clone();
+    bad[4_194_400] = f64::NAN;
+    let damaged = write(&bad, "long-bad.parquet");
+    let e = read_table(&damaged.path, &spec).unwrap_err().to_string();
+    assert!(e.contains("column 'x'") && e.contains("row 4194401"), "{e}");
+}

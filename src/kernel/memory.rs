@@ -16,24 +16,77 @@ pub fn huge_vec<T>(n: usize) -> Vec<T> {
     v
 }
 
-#[cfg(target_os = "linux")]
 fn advise_huge(ptr: *const u8, bytes: usize) {
-    if bytes < HUGE_MIN_BYTES {
-        return;
-    }
-    // madvise wants a page-aligned start: advise the whole pages inside the buffer.
-    let page = 4096usize;
-    let start = (ptr as usize).div_ceil(page) * page;
-    let end = (ptr as usize + bytes) / page * page;
-    if end > start {
-        debug_assert!(start >= ptr as usize && end <= ptr as usize + bytes);
-        // SAFETY: the range lies inside an allocation this process owns; MADV_HUGEPAGE only
-        // changes how the kernel backs it, never its contents. A failure is harmless.
-        unsafe {
-            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-        }
+    if bytes >= HUGE_MIN_BYTES {
+        // SAFETY: MADV_HUGEPAGE only changes how the kernel backs the pages, never their
+        // contents. A failure is harmless.
+        unsafe { advise_pages(ptr, bytes, Advice::Huge) };
     }
 }
 
-#[cfg(not(target_os = "linux"))]
-fn advise_huge(_ptr: *const u8, _bytes: usize) {}
+/// What to tell the kernel about a buffer's pages.
+#[derive(Clone, Copy)]
+enum Advice {
+    Huge,
+    Small,
+    Release,
+}
+
+/// Gives `advice` for the whole pages inside `ptr .. ptr + bytes` (madvise wants a
+/// page-aligned start). Nothing on systems other than Linux.
+///
+/// # Safety
+/// The range lies inside an allocation this process owns; for [`Advice::Release`], its
+/// contents are never read again.
+unsafe fn advise_pages(ptr: *const u8, bytes: usize, advice: Advice) {
+    #[cfg(target_os = "linux")]
+    {
+        let page = 4096usize;
+        let start = (ptr as usize).div_ceil(page) * page;
+        let end = (ptr as usize + bytes) / page * page;
+        if end > start {
+            debug_assert!(start >= ptr as usize && end <= ptr as usize + bytes);
+            let flag = match advice {
+                Advice::Huge => libc::MADV_HUGEPAGE,
+                Advice::Small => libc::MADV_NOHUGEPAGE,
+                Advice::Release => libc::MADV_DONTNEED,
+            };
+            // SAFETY: whole pages inside the caller's allocation (see the contract above).
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, flag);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (ptr, bytes, advice);
+}
+
+/// Returns the allocator's free memory to the system (glibc keeps what the reader's many
+/// medium-sized buffers freed, and later large buffers are mapped beside it).
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only gives free pages of the heap back to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Gives the whole pages inside `ptr .. ptr + bytes` back to the system while the buffer stays
+/// allocated: a buffer consumed front to back can shrink as it is read, so that it and the
+/// buffer being filled from it are never both whole in memory.
+///
+/// # Safety
+/// The range lies inside a buffer the caller owns, which never reads those bytes again
+/// (they read as zeros afterwards) and frees the buffer normally.
+pub unsafe fn release_pages(ptr: *const u8, bytes: usize) {
+    // SAFETY: the caller's contract above.
+    unsafe { advise_pages(ptr, bytes, Advice::Release) };
+}
+
+/// Asks the system to back `ptr .. ptr + bytes` with ordinary pages: for buffers written at
+/// thousands of scattered places, where huge pages would each be made resident by a first
+/// write long before they are full.
+pub fn advise_small_pages(ptr: *const u8, bytes: usize) {
+    // SAFETY: only changes how the kernel backs the pages, never their contents.
+    unsafe { advise_pages(ptr, bytes, Advice::Small) };
+}

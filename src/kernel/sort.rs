@@ -203,6 +203,108 @@ where
     }
 }
 
+/// Below this many pairs, [`sort_pairs_releasing`] builds the pairs and sorts them as usual.
+const RELEASE_MIN: usize = 1 << 20;
+/// Elements per chunk of the releasing scatter: each chunk's input is given back to the
+/// system as soon as it has been scattered.
+const RELEASE_CHUNK: usize = 1 << 18;
+
+/// Sorts `(values[i], weights[i])` pairs by value (the order of
+/// `sort_by_key(pairs, |p| f64_key(p.0))`: stable, so the very same output), holding about
+/// one copy of the data: the first pass scatters the two columns straight into the pairs'
+/// buckets and gives each chunk of the columns back to the system once it is scattered, and
+/// each bucket is then finished in place with a scratch buffer of its own size. Building
+/// the pairs first and sorting them through a scratch buffer holds two copies.
+pub fn sort_pairs_releasing(values: Vec<f64>, weights: Vec<f64>) -> Vec<(f64, f64)> {
+    let n = values.len();
+    assert_eq!(n, weights.len(), "one weight per value");
+    let key = |p: &(f64, f64)| f64_key(p.0);
+    let value_key = |x: &f64| f64_key(*x);
+    let varying = if n == 0 {
+        0
+    } else {
+        varying_bits(&values, &value_key)
+    };
+    if n < RELEASE_MIN || varying == 0 {
+        let mut pairs: Vec<(f64, f64)> = super::memory::huge_vec(n);
+        values
+            .par_iter()
+            .copied()
+            .zip(weights.par_iter().copied())
+            .collect_into_vec(&mut pairs);
+        drop((values, weights));
+        sort_by_key(&mut pairs, key);
+        return pairs;
+    }
+    let top = 63 - varying.leading_zeros();
+    let shift = (top + 1).saturating_sub(DIGIT_BITS);
+    // Counts per chunk, then offsets in (bucket, chunk) order, as in `scatter_pass`.
+    let mut counts: Vec<Vec<usize>> = values
+        .par_chunks(RELEASE_CHUNK)
+        .map(|c| {
+            let mut h = vec![0usize; BUCKETS];
+            for x in c {
+                h[digit(value_key(x), shift)] += 1;
+            }
+            h
+        })
+        .collect();
+    let starts = bucket_offsets(&mut counts, n);
+    let mut pairs: Vec<(f64, f64)> = Vec::with_capacity(n);
+    super::memory::advise_small_pages(pairs.as_ptr().cast(), n * std::mem::size_of::<(f64, f64)>());
+    let out = SharedMut(pairs.as_mut_ptr());
+    values
+        .par_chunks(RELEASE_CHUNK)
+        .zip(weights.par_chunks(RELEASE_CHUNK))
+        .zip(counts.par_iter_mut())
+        .for_each(|((vc, wc), offsets)| {
+            #[allow(clippy::redundant_locals)]
+            let out = out;
+            for (&x, &w) in vc.iter().zip(wc) {
+                let d = digit(value_key(&x), shift);
+                debug_assert!(offsets[d] < n);
+                // SAFETY: offsets of distinct (bucket, chunk) pairs are disjoint ranges of
+                // the pairs' capacity whose sizes are exactly the counts: every write is in
+                // bounds and no position is written twice.
+                unsafe { out.0.add(offsets[d]).write((x, w)) };
+                offsets[d] += 1;
+            }
+            // SAFETY: this chunk of both columns is never read again; the columns are freed
+            // normally below.
+            unsafe {
+                super::memory::release_pages(vc.as_ptr().cast(), std::mem::size_of_val(vc));
+                super::memory::release_pages(wc.as_ptr().cast(), std::mem::size_of_val(wc));
+            }
+        });
+    drop((values, weights));
+    // SAFETY: the offsets partition 0..n, so all n positions were written above.
+    unsafe { pairs.set_len(n) };
+    let low_mask = if shift == 0 {
+        0
+    } else {
+        varying & ((1u64 << shift) - 1)
+    };
+    if low_mask == 0 {
+        return pairs;
+    }
+    let ranges: Vec<std::ops::Range<usize>> = (0..BUCKETS)
+        .map(|b| starts[b]..if b + 1 < BUCKETS { starts[b + 1] } else { n })
+        .filter(|r| r.len() > 1)
+        .collect();
+    let data = SharedMut(pairs.as_mut_ptr());
+    ranges.into_par_iter().for_each(|r| {
+        #[allow(clippy::redundant_locals)]
+        let data = data;
+        // SAFETY: bucket ranges are disjoint and inside the n initialised pairs, so each task
+        // owns its slice.
+        let bucket = unsafe { std::slice::from_raw_parts_mut(data.0.add(r.start), r.len()) };
+        let mut scratch = bucket.to_vec();
+        sort_bucket(bucket, &mut scratch, &key, low_mask);
+        bucket.copy_from_slice(&scratch);
+    });
+    pairs
+}
+
 /// OR of `key ^ first_key` over all elements: the bits that vary.
 fn varying_bits<T, K>(data: &[T], key: &K) -> u64
 where
@@ -218,6 +320,24 @@ where
 #[inline(always)]
 fn digit(k: u64, shift: u32) -> usize {
     ((k >> shift) as usize) & (BUCKETS - 1)
+}
+
+/// Turns per-chunk bucket counts into each (chunk, bucket)'s first output position, in
+/// (bucket, chunk) order — bucket-major keeps the sort, chunk-minor keeps it stable — and
+/// returns where each bucket starts.
+fn bucket_offsets(counts: &mut [Vec<usize>], n: usize) -> Vec<usize> {
+    let mut starts = vec![0usize; BUCKETS];
+    let mut next = 0usize;
+    for (bucket, start) in starts.iter_mut().enumerate() {
+        *start = next;
+        for h in counts.iter_mut() {
+            let count = h[bucket];
+            h[bucket] = next;
+            next += count;
+        }
+    }
+    debug_assert_eq!(next, n);
+    starts
 }
 
 /// One stable counting pass on the digit at `shift`, from `src` to the uninitialised `dst`
@@ -246,18 +366,8 @@ where
             h
         })
         .collect();
-    let mut starts = vec![0usize; BUCKETS];
-    let mut next = 0usize;
-    for (bucket, start) in starts.iter_mut().enumerate() {
-        *start = next;
-        for h in counts.iter_mut() {
-            let count = h[bucket];
-            h[bucket] = next;
-            next += count;
-        }
-    }
     // The offsets partition 0..n: the writes below cover `dst` exactly.
-    debug_assert_eq!(next, src.len());
+    let starts = bucket_offsets(&mut counts, src.len());
     debug_assert_eq!(dst.len(), src.len());
     // MaybeUninit<T> has T's layout; writing through the pointer never reads the old value.
     let out = SharedMut(dst.as_mut_ptr().cast::<T>());
@@ -283,6 +393,49 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The releasing sort gives the ordinary sort's output exactly (ties in input order),
+    /// above its threshold: heavy ties, negative values, zeros of both signs, a skewed
+    /// bucket, and a case where one bucket needs no inner passes.
+    #[test]
+    fn the_releasing_sort_equals_the_ordinary_sort() {
+        let n = RELEASE_MIN + 123_457;
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 11
+        };
+        let cases: Vec<Vec<f64>> = vec![
+            (0..n)
+                .map(|_| (next() % 5_000) as f64 * 10.0 - 2_000.0)
+                .collect(),
+            (0..n)
+                .map(|i| match i % 10 {
+                    0..=5 => 0.0,
+                    6 => -0.0,
+                    _ => (next() % 1_000_000) as f64 / 7.0,
+                })
+                .collect(),
+            (0..n).map(|_| ((next() % 64) as f64).exp2()).collect(),
+        ];
+        for values in cases {
+            let weights: Vec<f64> = (0..n).map(|i| (i % 97) as f64 + 0.5).collect();
+            let mut expected: Vec<(f64, f64)> = values
+                .iter()
+                .copied()
+                .zip(weights.iter().copied())
+                .collect();
+            sort_by_key(&mut expected, |p| f64_key(p.0));
+            let got = sort_pairs_releasing(values, weights);
+            assert!(got.len() == expected.len());
+            assert!(got
+                .iter()
+                .zip(&expected)
+                .all(|(a, b)| a.0.to_bits() == b.0.to_bits() && a.1.to_bits() == b.1.to_bits()));
+        }
+    }
 
     fn lcg(seed: &mut u64) -> u64 {
         *seed = seed

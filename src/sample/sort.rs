@@ -158,9 +158,65 @@ pub(super) fn split_weighted<R: Sync>(
 ) -> (Vec<f64>, Vec<f64>, Vec<[Compensated; 4]>) {
     let n = records.len();
     let (mut v, mut w): (Vec<f64>, Vec<f64>) = (huge_vec(n), huge_vec(n));
-    let partials: Vec<[Compensated; 4]> = v.spare_capacity_mut()[..n]
-        .par_chunks_mut(BLOCK)
-        .zip(w.spare_capacity_mut()[..n].par_chunks_mut(BLOCK))
+    let partials = fill_weighted(
+        records,
+        &mut v.spare_capacity_mut()[..n],
+        &mut w.spare_capacity_mut()[..n],
+        &parts,
+    );
+    // SAFETY: `fill_weighted` wrote all n elements of both buffers.
+    unsafe {
+        v.set_len(n);
+        w.set_len(n);
+    }
+    (v, w, partials)
+}
+
+/// As [`split_weighted`] for sorted pairs that are no longer needed: they are read in
+/// stretches of 2^20 (whole blocks) and each stretch is given back to the system once it is
+/// split, so the pairs and the two columns are never both whole in memory.
+pub(super) fn split_pairs_releasing(
+    pairs: Vec<(f64, f64)>,
+) -> (Vec<f64>, Vec<f64>, Vec<[Compensated; 4]>) {
+    const STRETCH: usize = 1 << 20;
+    const _: () = assert!(STRETCH % BLOCK == 0, "stretches hold whole blocks");
+    let n = pairs.len();
+    let (mut v, mut w): (Vec<f64>, Vec<f64>) = (huge_vec(n), huge_vec(n));
+    let mut partials = Vec::with_capacity(n.div_ceil(BLOCK));
+    for ((stretch, vs), ws) in pairs
+        .chunks(STRETCH)
+        .zip(v.spare_capacity_mut()[..n].chunks_mut(STRETCH))
+        .zip(w.spare_capacity_mut()[..n].chunks_mut(STRETCH))
+    {
+        partials.extend(fill_weighted(stretch, vs, ws, &|p: &(f64, f64)| *p));
+        // SAFETY: this stretch of the pairs is never read again; the pairs are freed below.
+        unsafe {
+            crate::kernel::memory::release_pages(
+                stretch.as_ptr().cast(),
+                std::mem::size_of_val(stretch),
+            )
+        };
+    }
+    drop(pairs);
+    // SAFETY: the stretches cover 0..n of both buffers, all written by `fill_weighted`.
+    unsafe {
+        v.set_len(n);
+        w.set_len(n);
+    }
+    (v, w, partials)
+}
+
+/// Writes the value and weight of each record into `v` and `w` (of the records' length) and
+/// returns the block terms of each whole block of `BLOCK` records (the last may be short).
+fn fill_weighted<R: Sync>(
+    records: &[R],
+    v: &mut [std::mem::MaybeUninit<f64>],
+    w: &mut [std::mem::MaybeUninit<f64>],
+    parts: &(impl Fn(&R) -> (f64, f64) + Sync),
+) -> Vec<[Compensated; 4]> {
+    assert!(v.len() == records.len() && w.len() == records.len());
+    v.par_chunks_mut(BLOCK)
+        .zip(w.par_chunks_mut(BLOCK))
         .zip(records.par_chunks(BLOCK))
         .map(|((vb, wb), rb)| {
             // Equal chunk lengths: every element of both chunks is written below.
@@ -174,13 +230,7 @@ pub(super) fn split_weighted<R: Sync>(
             let (vb, wb) = unsafe { (assume_init(vb), assume_init(wb)) };
             block_terms(vb, Some(wb))
         })
-        .collect();
-    // SAFETY: the chunks above cover 0..n of both buffers and were all written.
-    unsafe {
-        v.set_len(n);
-        w.set_len(n);
-    }
-    (v, w, partials)
+        .collect()
 }
 
 /// One sort, carrying weights and labels with the values.
@@ -199,17 +249,11 @@ pub(super) fn sort_observations(
             (v, None, None, pieces.map(|p| assemble_block_terms(p, n)))
         }
         (Some(w), None) => {
-            // Building and splitting the pairs in parallel also spreads the first touch of
-            // the fresh pages (and their zeroing by the kernel) over the cores.
-            let mut pairs: Vec<(f64, f64)> = huge_vec(values.len());
-            values
-                .par_iter()
-                .copied()
-                .zip(w.par_iter().copied())
-                .collect_into_vec(&mut pairs);
-            drop((values, w));
-            sort_by_key(&mut pairs, |p| f64_key(p.0));
-            let (v, w, partials) = split_weighted(&pairs, |p| *p);
+            // The columns are given back as they are scattered into the sorted pairs, and
+            // the pairs as they are split into columns again: about one copy of the data in
+            // memory at any time (weighted census-sized samples).
+            let pairs = crate::kernel::sort::sort_pairs_releasing(values, w);
+            let (v, w, partials) = split_pairs_releasing(pairs);
             (v, Some(w), None, Some(partials))
         }
         (Some(w), Some(l)) => sort_weighted_labelled(&values, &w, &l),

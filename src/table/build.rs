@@ -1,7 +1,7 @@
 //! From a data frame (read from a file or held in memory) to validated person-level columns
 //! split into groups.
 
-use super::columns::{key_codes, numeric_column};
+use super::columns::{key_codes, numeric_column, numeric_series};
 use super::{Group, PovertyLineSpec, Table, TableSpec};
 use crate::error::{Error, Location, Position, Result};
 use polars::prelude::DataFrame;
@@ -9,21 +9,16 @@ use std::path::Path;
 
 /// The frame being converted: each column is dropped as soon as its last use has been
 /// converted, so the frame and its converted copies are never both whole in memory (a
-/// frame shared with the caller keeps its columns; only this handle lets go of them).
-struct Frame {
+/// frame shared with the caller keeps its columns; only this handle lets go of them). With
+/// `parquet`, columns missing from the frame are read from that file when first needed: one
+/// column read at a time beside the converted ones.
+struct Frame<'a> {
     df: DataFrame,
     uses: crate::kernel::hash::FastMap<String, usize>,
+    parquet: Option<&'a Path>,
 }
 
-impl Frame {
-    fn new(df: DataFrame, spec: &TableSpec) -> Frame {
-        let mut uses = crate::kernel::hash::FastMap::default();
-        for w in spec.wanted() {
-            *uses.entry(w.name.clone()).or_insert(0) += 1;
-        }
-        Frame { df, uses }
-    }
-
+impl Frame<'_> {
     /// One use of column `name` has been converted.
     fn done(&mut self, name: &str) {
         if let Some(left) = self.uses.get_mut(name) {
@@ -35,17 +30,90 @@ impl Frame {
         }
     }
 
+    /// The frame, holding column `name` (read from the file if it is not there yet).
+    fn with(&mut self, name: &str) -> Result<&DataFrame> {
+        if let Some(file) = self.parquet {
+            if self.df.column(name).is_err() {
+                let wanted = [super::read::Wanted::new(name, "column")];
+                let read = super::read::read_columns(
+                    file,
+                    super::InputFormat::Parquet,
+                    &wanted,
+                    false,
+                    super::ValueLabels::Labels,
+                )?;
+                for column in read.into_columns() {
+                    self.df.with_column(column).map_err(|e| Error::Malformed {
+                        path: file.to_path_buf(),
+                        format: "Parquet".into(),
+                        message: e.to_string(),
+                    })?;
+                }
+            }
+        }
+        Ok(&self.df)
+    }
+
     fn numeric(&mut self, path: &Path, name: &str) -> Result<Vec<f64>> {
+        if let Some(file) = self.parquet {
+            if self.uses.get(name) == Some(&1) && self.df.column(name).is_err() {
+                self.uses.remove(name);
+                return parquet_numeric(file, name);
+            }
+        }
+        self.with(name)?;
+        if self.uses.get(name) == Some(&1) {
+            // The last use: the column leaves the frame and is freed chunk by chunk as it
+            // is converted.
+            self.uses.remove(name);
+            if let Ok(column) = self.df.drop_in_place(name) {
+                return numeric_series(column.take_materialized_series(), path, name);
+            }
+        }
         let v = numeric_column(&self.df, path, name)?;
         self.done(name);
         Ok(v)
     }
 
     fn codes(&mut self, path: &Path, name: &str) -> Result<(Vec<u32>, Vec<String>)> {
-        let v = key_codes(&self.df, path, name)?;
+        let v = key_codes(self.with(name)?, path, name)?;
         self.done(name);
         Ok(v)
     }
+}
+
+/// A numeric column of a Parquet file read and converted in stretches of 2^22 rows: the
+/// column is never whole in memory beside its `f64` copy (nor are the file's pages). A bad
+/// cell is named by reading the whole column again, so that its row is the file's.
+fn parquet_numeric(file: &Path, name: &str) -> Result<Vec<f64>> {
+    const STRETCH: usize = 1 << 22;
+    let rows = super::read::parquet_column_rows(file, name)?;
+    let mut out: Vec<f64> = crate::kernel::memory::huge_vec(rows);
+    let mut offset = 0;
+    while offset < rows {
+        let len = STRETCH.min(rows - offset);
+        let part = super::read::read_parquet_rows(file, name, offset, len)?;
+        let converted = part
+            .into_columns()
+            .pop()
+            .filter(|c| c.len() == len)
+            .map(|c| numeric_series(c.take_materialized_series(), file, name));
+        match converted {
+            Some(Ok(v)) => out.extend_from_slice(&v),
+            _ => {
+                let whole = super::read::read_columns(
+                    file,
+                    super::InputFormat::Parquet,
+                    &[super::read::Wanted::new(name, "column")],
+                    false,
+                    super::ValueLabels::Labels,
+                )?;
+                return numeric_column(&whole, file, name);
+            }
+        }
+        offset += len;
+    }
+    Ok(out)
 }
 
 /// Validates the spec's columns of `df`, expands households to persons and splits the rows
@@ -53,7 +121,27 @@ impl Frame {
 /// converted.
 pub(crate) fn table_from_frame(df: DataFrame, path: &Path, spec: &TableSpec) -> Result<Table> {
     let n = df.height();
-    let mut df = Frame::new(df, spec);
+    table_from_columns(df, n, None, path, spec)
+}
+
+/// [`table_from_frame`] for a Parquet file of `rows` rows: the columns are read one at a time
+/// as they are converted (they were checked to exist).
+pub(crate) fn table_from_parquet(rows: usize, path: &Path, spec: &TableSpec) -> Result<Table> {
+    table_from_columns(DataFrame::empty(), rows, Some(path), path, spec)
+}
+
+fn table_from_columns(
+    df: DataFrame,
+    n: usize,
+    parquet: Option<&Path>,
+    path: &Path,
+    spec: &TableSpec,
+) -> Result<Table> {
+    let mut uses = crate::kernel::hash::FastMap::default();
+    for w in spec.wanted() {
+        *uses.entry(w.name.clone()).or_insert(0) += 1;
+    }
+    let mut df = Frame { df, uses, parquet };
     if n == 0 {
         return Err(Error::Empty {
             location: Location::column(path.to_path_buf(), spec.value.clone()),

@@ -22,36 +22,37 @@ fn location(path: &Path, column: &str) -> Location {
 /// offending data row (1-based).
 pub(crate) fn numeric_column(df: &DataFrame, path: &Path, name: &str) -> Result<Vec<f64>> {
     let col = df.column(name).map_err(|e| malformed(path, e))?;
-    let series = col.as_materialized_series();
+    numeric_series(col.as_materialized_series().clone(), path, name)
+}
+
+/// [`numeric_column`] of a series handed over: when the frame no longer holds it, each chunk
+/// is freed once converted, so the column and its `f64` copy are never both whole in memory.
+pub(crate) fn numeric_series(series: Series, path: &Path, name: &str) -> Result<Vec<f64>> {
     let values: Vec<f64> = match series.dtype() {
-        DataType::String => parse_text(series, path, name)?,
+        DataType::String => parse_text(&series, path, name)?,
         // Every integer width, Float16/32/64 and Decimal are cast to f64 (Decimal to the
         // nearest double).
         // The common types are converted chunk by chunk straight into the output: no
         // temporary f64 column beside the original.
         DataType::Float64 => {
-            reject_nulls(series, path, name)?;
-            converted(series.f64().map_err(|e| malformed(path, e))?, |v| v)
+            reject_nulls(&series, path, name)?;
+            converted::<Float64Type>(series, |v| v)
         }
         DataType::Int64 => {
-            reject_nulls(series, path, name)?;
-            converted(series.i64().map_err(|e| malformed(path, e))?, |v| v as f64)
+            reject_nulls(&series, path, name)?;
+            converted::<Int64Type>(series, |v| v as f64)
         }
         DataType::Int32 => {
-            reject_nulls(series, path, name)?;
-            converted(series.i32().map_err(|e| malformed(path, e))?, f64::from)
+            reject_nulls(&series, path, name)?;
+            converted::<Int32Type>(series, f64::from)
         }
         dt if dt.is_primitive_numeric() || dt.is_decimal() => {
-            reject_nulls(series, path, name)?;
+            reject_nulls(&series, path, name)?;
             let cast = series
                 .cast(&DataType::Float64)
                 .map_err(|e| malformed(path, e))?;
-            let ca = cast.f64().map_err(|e| malformed(path, e))?;
-            let mut out = crate::kernel::memory::huge_vec(ca.len());
-            for arr in ca.downcast_iter() {
-                out.extend_from_slice(arr.values().as_slice());
-            }
-            out
+            drop(series);
+            converted::<Float64Type>(cast, |v| v)
         }
         other => {
             let text = series
@@ -77,11 +78,22 @@ pub(crate) fn numeric_column(df: &DataFrame, path: &Path, name: &str) -> Result<
     Ok(values)
 }
 
-/// The values of a numeric column without nulls, each converted by `f`, chunk by chunk.
-fn converted<T: PolarsNumericType>(ca: &ChunkedArray<T>, f: impl Fn(T::Native) -> f64) -> Vec<f64> {
-    let mut out = crate::kernel::memory::huge_vec(ca.len());
-    for arr in ca.downcast_iter() {
-        out.extend(arr.values().iter().map(|&v| f(v)));
+/// The values of a numeric column of type `T` without nulls, each converted by `f`, chunk
+/// by chunk, each chunk dropped once converted.
+fn converted<T: PolarsNumericType>(series: Series, f: impl Fn(T::Native) -> f64) -> Vec<f64> {
+    let dtype = series.dtype().clone();
+    let mut out = crate::kernel::memory::huge_vec(series.len());
+    for chunk in series.into_chunks() {
+        // SAFETY: the chunk comes from a series of type `dtype`.
+        let one = unsafe {
+            Series::from_chunks_and_dtype_unchecked(PlSmallStr::EMPTY, vec![chunk], &dtype)
+        };
+        let ca = one
+            .unpack::<T>()
+            .expect("a chunk of a column holds that column's type");
+        for arr in ca.downcast_iter() {
+            out.extend(arr.values().iter().map(|&v| f(v)));
+        }
     }
     out
 }

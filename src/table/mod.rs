@@ -228,6 +228,15 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         return build::table_from_frame(df, path, spec);
     }
     let wanted = spec.wanted();
+    if format == InputFormat::Parquet {
+        // Every column checked first; then each is read as it is converted (numeric ones in
+        // stretches of rows): at most one column read beside the converted ones.
+        read::check_columns(path, &read::column_names(path, format)?, &wanted)?;
+        let rows = read::parquet_column_rows(path, &spec.value)?;
+        let table = build::table_from_parquet(rows, path, spec);
+        crate::kernel::memory::release_free_memory();
+        return table;
+    }
     let df = match read::read_columns(path, format, &wanted, false, spec.value_labels) {
         // polars infers a column's type from the first rows and fails on a later cell that
         // does not fit; read the columns as text so the bad cell can be named exactly.

@@ -443,7 +443,7 @@ fn readstat_read(
 /// hold as many values as the group has rows, and the rows fit in the memory available.
 /// A damaged footer can otherwise make the decoder ask for an impossible allocation, which
 /// aborts the process instead of returning an error.
-fn check_parquet_footer(path: &Path, wanted: &[String]) -> Result<()> {
+fn check_parquet_footer(path: &Path, wanted: &[String]) -> Result<u64> {
     use polars_parquet::parquet::read::read_metadata;
     let damaged = |what: String| Error::Malformed {
         path: path.to_path_buf(),
@@ -494,7 +494,33 @@ fn check_parquet_footer(path: &Path, wanted: &[String]) -> Result<()> {
         rows.saturating_mul(16)
             .saturating_mul(wanted.len().max(1) as u64),
         "read fewer columns, or split the file",
-    )
+    )?;
+    Ok(rows)
+}
+
+/// Checks one column of a Parquet file as [`read_columns`] does before reading it (footer,
+/// page headers, memory) and returns the file's number of rows, for reading the column in
+/// stretches with [`read_parquet_rows`].
+pub(crate) fn parquet_column_rows(path: &Path, name: &str) -> Result<usize> {
+    let rows = check_parquet_footer(path, &[name.to_string()])?;
+    Ok(usize::try_from(rows).unwrap_or(usize::MAX))
+}
+
+/// Rows `offset .. offset + len` of column `name` of a Parquet file: the reader maps and
+/// decodes only the row groups that hold them.
+pub(crate) fn read_parquet_rows(
+    path: &Path,
+    name: &str,
+    offset: usize,
+    len: usize,
+) -> Result<DataFrame> {
+    guarded(path, InputFormat::Parquet, || {
+        let file = std::fs::File::open(path)?;
+        ParquetReader::new(file)
+            .with_columns(Some(vec![name.to_string()]))
+            .with_slice(Some((offset, len)))
+            .finish()
+    })
 }
 
 /// Reads a column chunk's page headers (one chunk in memory at a time): every data page
