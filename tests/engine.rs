@@ -6,6 +6,18 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
+/// `gini compute` on the bundled September 2018 round: value, weight, household size.
+const ROUND: [&str; 8] = [
+    "compute",
+    "datasets/susenas-synthetic/2018-09.parquet",
+    "--value",
+    "expenditure_per_capita",
+    "--weight",
+    "weight",
+    "--size",
+    "household_size",
+];
+
 fn gini(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_gini"))
         .args(args)
@@ -16,15 +28,8 @@ fn gini(args: &[&str]) -> std::process::Output {
 
 /// (group…, measure) → (estimate, n, population) from CSV output.
 fn rows(extra: &[&str]) -> BTreeMap<String, (f64, f64, f64)> {
-    let mut args = vec![
-        "compute",
-        "datasets/susenas-synthetic/2018-09.parquet",
-        "--value",
-        "expenditure_per_capita",
-        "--weight",
-        "weight",
-        "--size",
-        "household_size",
+    let mut args = ROUND.to_vec();
+    args.extend([
         "--by",
         "province,area",
         "--measures",
@@ -33,7 +38,7 @@ fn rows(extra: &[&str]) -> BTreeMap<String, (f64, f64, f64)> {
         "450000",
         "--format",
         "csv",
-    ];
+    ]);
     args.extend(extra);
     let out = gini(&args);
     assert!(
@@ -116,22 +121,15 @@ fn what_the_engine_does_not_do_is_a_usage_error() {
 
 /// (group…, measure) → (estimate, se) from CSV output, columns found by name.
 fn se_rows(extra: &[&str]) -> BTreeMap<String, (f64, f64)> {
-    let mut args = vec![
-        "compute",
-        "datasets/susenas-synthetic/2018-09.parquet",
-        "--value",
-        "expenditure_per_capita",
-        "--weight",
-        "weight",
-        "--size",
-        "household_size",
+    let mut args = ROUND.to_vec();
+    args.extend([
         "--measures",
         "gini,mean",
         "--se",
         "linearization",
         "--format",
         "csv",
-    ];
+    ]);
     args.extend(extra);
     let out = gini(&args);
     assert!(
@@ -188,5 +186,84 @@ fn linearized_standard_errors_equal_the_in_memory_ones() {
                 "{design:?} {key}: se {ese} vs {se}"
             );
         }
+    }
+}
+
+/// Without --engine, a run the in-memory engine would refuse for lack of memory (here a 2 MiB
+/// `GINIKIT_MEMORY_LIMIT` against the 75,000-household round) is computed out of core with a
+/// note, equal to the in-memory rows; with --engine memory, or for what DataFusion does not
+/// compute (bootstrap replicates), the refusal stands (exit 1).
+#[test]
+fn runs_that_would_not_fit_in_memory_fall_back_to_datafusion() {
+    let mut base = ROUND.to_vec();
+    base.extend([
+        "--strata",
+        "stratum",
+        "--psu",
+        "psu",
+        "--by",
+        "area",
+        "--measures",
+        "gini,mean",
+        "--format",
+        "csv",
+    ]);
+    let run = |extra: &[&str], limit: Option<&str>| {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gini"));
+        c.args(&args).current_dir(env!("CARGO_MANIFEST_DIR"));
+        if let Some(l) = limit {
+            c.env("GINIKIT_MEMORY_LIMIT", l);
+        }
+        c.output().unwrap()
+    };
+    let se = ["--se", "linearization"];
+    let memory = run(&se, None);
+    let fallback = run(&se, Some("2MiB"));
+    let err = String::from_utf8_lossy(&fallback.stderr);
+    assert!(fallback.status.success(), "{err}");
+    assert!(
+        err.contains("but 2 MiB are available: computed out of core on DataFusion instead"),
+        "{err}"
+    );
+    // Rows by (group, measure): the engine orders groups by key, the in-memory engine by
+    // first appearance.
+    let numbers = |out: &std::process::Output| -> Vec<Vec<String>> {
+        let mut rows: Vec<Vec<String>> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').map(String::from).collect())
+            .collect();
+        rows.sort_by(|a, b| a[..2].cmp(&b[..2]));
+        rows
+    };
+    let (m, f) = (numbers(&memory), numbers(&fallback));
+    assert_eq!(m.len(), 4);
+    assert_eq!(m.len(), f.len());
+    for (a, b) in m.iter().zip(&f) {
+        assert_eq!(a[..2], b[..2]);
+        for (x, y) in [(&a[2], &b[2]), (&a[3], &b[3])] {
+            let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+            assert!(((x - y) / x).abs() < 1e-10, "{a:?} vs {b:?}");
+        }
+    }
+    for (extra, says) in [
+        (
+            &["--se", "linearization", "--engine", "memory"][..],
+            "would need about",
+        ),
+        (
+            &["--se", "bootstrap", "--replicates", "50"][..],
+            "would need about",
+        ),
+    ] {
+        let out = run(extra, Some("2MiB"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {err}");
+        assert!(
+            err.contains(says) && !err.contains("DataFusion instead"),
+            "{err}"
+        );
     }
 }

@@ -559,11 +559,13 @@ pub struct ComputeArgs {
 /// Where the computation runs.
 #[derive(Args, Debug, Clone)]
 pub struct EngineArgs {
-    /// memory: the in-memory kernel (default); datafusion: out of core on Apache DataFusion
-    /// (exact Gini from sorted range buckets, spilling to disk under --memory-limit; needs a
-    /// build with the `datafusion` feature).
-    #[arg(long, value_enum, default_value_t = EngineKind::Memory)]
-    pub engine: EngineKind,
+    /// memory: the in-memory kernel; datafusion: out of core on Apache DataFusion (exact Gini
+    /// from sorted range buckets, spilling to disk under --memory-limit; needs a build with
+    /// the `datafusion` feature). Without it: in memory, and — in a build with the feature —
+    /// out of core, with a note, when the in-memory engine would not fit in the memory
+    /// available and DataFusion computes what was asked.
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineKind>,
     /// Memory the DataFusion engine may use before it spills, e.g. 512MiB or 2G.
     #[arg(long, value_name = "SIZE", requires = "engine")]
     pub memory_limit: Option<String>,

@@ -9,9 +9,41 @@ use ginikit::table::survey::{infer, replicate_count};
 use ginikit::table::{self, PovertyLineSpec, TableSpec};
 
 pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
-    if args.engine.engine == EngineKind::Datafusion {
-        return super::engine::run(args);
+    match args.engine.engine {
+        Some(EngineKind::Datafusion) => super::engine::run(args, None),
+        Some(EngineKind::Memory) => in_memory(args),
+        None => match in_memory(args) {
+            Err(Failure::Data(e @ ginikit::Error::Memory { .. })) if super::engine::BUILT => {
+                out_of_core_instead(args, e)
+            }
+            other => other,
+        },
     }
+}
+
+/// The in-memory engine would not fit (`e`, refused before it started): the same rows out of
+/// core on DataFusion, with a note saying why, or `e` itself when DataFusion does not compute
+/// what was asked.
+fn out_of_core_instead(args: &ComputeArgs, e: ginikit::Error) -> Result<(), Failure> {
+    let ginikit::Error::Memory {
+        needed, available, ..
+    } = &e
+    else {
+        return Err(Failure::Data(e));
+    };
+    let note = format!(
+        "note: in memory this would need about {}, but {} are available: computed out of \
+         core on DataFusion instead (--engine memory refuses instead)",
+        ginikit::error::human_bytes(*needed),
+        ginikit::error::human_bytes(*available)
+    );
+    match super::engine::run(args, Some(note)) {
+        Err(Failure::Usage(_)) => Err(Failure::Data(e)),
+        other => other,
+    }
+}
+
+fn in_memory(args: &ComputeArgs) -> Result<(), Failure> {
     let (measures, options) = measure_settings(&args.measure)?;
     let mut spec = table_spec(&args.table);
     let survey = survey_spec(&args.survey, &mut spec, &args.file, None)?;

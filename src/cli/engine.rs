@@ -4,8 +4,11 @@
 use super::args::ComputeArgs;
 use super::Failure;
 
+/// Whether this `gini` was built with the DataFusion engine.
+pub const BUILT: bool = cfg!(feature = "datafusion");
+
 #[cfg(not(feature = "datafusion"))]
-pub fn run(_: &ComputeArgs) -> Result<(), Failure> {
+pub fn run(_: &ComputeArgs, _: Option<String>) -> Result<(), Failure> {
     Err(Failure::Usage(
         "this gini was built without the DataFusion engine; build it with \
          `cargo build --release --features datafusion`, or leave out --engine"
@@ -13,8 +16,10 @@ pub fn run(_: &ComputeArgs) -> Result<(), Failure> {
     ))
 }
 
+/// Computes `gini compute`'s rows on DataFusion; `note` (why the engine runs) joins the
+/// report's notes. What the engine does not compute is a usage error naming it.
 #[cfg(feature = "datafusion")]
-pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
+pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
     use super::args::{Convention, NonPositive};
     use ginikit::measure::{Estimate, Measure};
     use ginikit::report::tidy;
@@ -48,6 +53,20 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
     }
     if args.file == std::path::Path::new("-") {
         return unsupported("tables from standard input (name a CSV or Parquet file)");
+    }
+    let format = super::compute::table_spec(&args.table)
+        .format
+        .unwrap_or_else(|| ginikit::table::InputFormat::from_path(&args.file));
+    let csv_or_parquet = matches!(
+        format,
+        ginikit::table::InputFormat::Csv | ginikit::table::InputFormat::Parquet
+    );
+    let gzip = args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    if !csv_or_parquet || gzip {
+        return unsupported("files other than plain CSV and Parquet");
     }
     let poverty_line = match super::compute::table_spec(&args.table).poverty_line {
         None => None,
@@ -135,8 +154,10 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
                 engine.gini_and_mean_se(&spec).await
             })
             .map_err(engine_error)?;
+        let mut report = se_report(args, &names, &groups, level)?;
+        report.notes.extend(note);
         return super::emit(
-            &se_report(args, &names, &groups, level)?,
+            &report,
             args.measure.format.into(),
             args.measure.output.as_deref(),
         );
@@ -177,7 +198,8 @@ pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
             });
         }
     }
-    let report = tidy::estimates(&args.table.by, &rows);
+    let mut report = tidy::estimates(&args.table.by, &rows);
+    report.notes.extend(note);
     super::emit(
         &report,
         args.measure.format.into(),
