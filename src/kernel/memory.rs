@@ -63,6 +63,7 @@ unsafe fn advise_pages(ptr: *const u8, bytes: usize, advice: Advice) {
 
 /// Returns the allocator's free memory to the system (glibc keeps what the reader's many
 /// medium-sized buffers freed, and later large buffers are mapped beside it).
+#[cfg(feature = "table")]
 pub fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only gives free pages of the heap back to the kernel.
