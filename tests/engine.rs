@@ -1,7 +1,7 @@
 //! `gini compute --engine datafusion` gives the rows of the in-memory engine: the bundled
 //! 2018-09 round by province × area, with the Gini, mean, Theil T, MLD, GE(2), Atkinson,
-//! FGT, quantile shares and the Palma ratio, equal to 1e-12 relative; under a 64 MiB memory
-//! limit too.
+//! FGT, quantile shares, the Palma ratio, the median and the 90th percentile, equal to 1e-12
+//! relative; under a 64 MiB memory limit too.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -33,7 +33,7 @@ fn rows(extra: &[&str]) -> BTreeMap<String, (f64, f64, f64)> {
         "--by",
         "province,area",
         "--measures",
-        "gini,mean,theil_t,mld,atkinson_1,ge_2,fgt0,fgt2,share_bottom40,share_top20,palma,share_decile10",
+        "gini,mean,theil_t,mld,atkinson_1,ge_2,fgt0,fgt2,share_bottom40,share_top20,palma,share_decile10,median,quantile_0.9",
         "--poverty-line",
         "450000",
         "--format",
@@ -71,8 +71,8 @@ fn the_datafusion_engine_gives_the_in_memory_rows() {
     // 67 groups: DKI Jakarta has no rural area.
     assert_eq!(
         memory.len(),
-        67 * 12,
-        "67 province × area groups × 12 measures"
+        67 * 14,
+        "67 province × area groups × 14 measures"
     );
     for extra in [
         &["--engine", "datafusion"][..],
@@ -100,7 +100,7 @@ fn what_the_engine_does_not_do_is_a_usage_error() {
             &["--se", "linearization", "--measures", "theil_t"][..],
             "other than gini",
         ),
-        (&["--measures", "median"][..], "'median'"),
+        (&["--measures", "watts"][..], "'watts'"),
         (&["--memory-limit", "lots"][..], "--memory-limit lots"),
     ] {
         let mut args = vec![

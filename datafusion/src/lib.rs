@@ -149,6 +149,11 @@ pub enum Measure {
     Share(f64, f64),
     /// The ratio of two such shares (top band, bottom band): Palma, S80/S20.
     Ratio((f64, f64), (f64, f64)),
+    /// The weighted quantile at p, ginikit's definition: the smallest value whose cumulative
+    /// weight share reaches p, averaged with the next value of positive weight when it is
+    /// reached exactly; Q(0) and Q(1) the smallest and largest values of positive weight.
+    /// `true` when asked for as `median`.
+    Quantile(f64, bool),
 }
 
 impl Measure {
@@ -168,6 +173,7 @@ impl Measure {
             "share_middle40" => Measure::Share(0.4, 0.8),
             "share_top20" => Measure::Share(0.8, 1.0),
             "palma" => Measure::Ratio((0.9, 1.0), (0.0, 0.4)),
+            "median" => Measure::Quantile(0.5, true),
             "s80_s20" => Measure::Ratio((0.8, 1.0), (0.0, 0.2)),
             _ => {
                 if let Some(k) = name
@@ -180,6 +186,11 @@ impl Measure {
                 if let Some((a, b)) = name.strip_prefix("share_").and_then(|t| t.split_once('_')) {
                     let (a, b) = (a.parse::<f64>().ok()?, b.parse::<f64>().ok()?);
                     return (0.0 <= a && a <= b && b <= 1.0).then_some(Measure::Share(a, b));
+                }
+                if let Some(p) = num("quantile_") {
+                    return (0.0..=1.0)
+                        .contains(&p)
+                        .then_some(Measure::Quantile(p, false));
                 }
                 if let Some(a) = num("ge_") {
                     Measure::Ge(a)
@@ -501,41 +512,7 @@ impl Engine {
         if wanted.is_empty() {
             return Ok(out);
         }
-        // The wanted (group, bucket) pairs as a small table, joined to the rows (a hash join:
-        // one pass over the table whatever the number of groups).
-        let keys = RecordBatch::try_from_iter(vec![
-            (
-                "wg",
-                Arc::new(StringArray::from_iter_values(
-                    wanted.keys().map(|k| k.0.as_str()),
-                )) as ArrayRef,
-            ),
-            (
-                "wb",
-                Arc::new(Int64Array::from_iter_values(wanted.keys().map(|k| k.1))) as ArrayRef,
-            ),
-        ])?;
-        self.ctx.deregister_table("wanted_buckets")?;
-        self.ctx
-            .register_table("wanted_buckets", self.ctx.read_batch(keys)?.into_view())?;
-        let sql = format!(
-            "SELECT g, bucket, x, w FROM ({bucketed}) r \
-             JOIN wanted_buckets k ON r.g = k.wg AND r.bucket = k.wb \
-             ORDER BY g, bucket, x"
-        );
-        // Rows of each wanted bucket, in value order.
-        let mut rows: BTreeMap<(String, i64), Vec<(f64, f64)>> = BTreeMap::new();
-        for b in &self.query(&sql).await? {
-            let g = text_column(b, 0)?;
-            let bucket = cast(b.column(1), &DataType::Int64)?;
-            let bucket = bucket.as_primitive::<Int64Type>();
-            let (x, w) = (f64_column(b, 2)?, f64_column(b, 3)?);
-            for i in 0..x.len() {
-                rows.entry((g[i].clone(), bucket.value(i)))
-                    .or_default()
-                    .push((x[i], w[i]));
-            }
-        }
+        let rows = self.bucket_rows(bucketed, wanted.keys()).await?;
         for (key, ends) in &wanted {
             let bucket_rows = rows.get(key).map_or(&[][..], |r| &r[..]);
             for &(p, target, c_before, s_before) in ends {
@@ -555,6 +532,155 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+
+    /// The rows `(x, w)` of the given (group, bucket) pairs, each bucket's in value order: the
+    /// pairs as a small table joined to the rows (a hash join: one pass over the table
+    /// whatever the number of groups). Ordered by value alone, which orders each (group,
+    /// bucket) list: DataFusion 55's plan check rejects `ORDER BY g, bucket, x` when the group
+    /// or the bucket is a constant (no grouping columns, one bucket).
+    async fn bucket_rows<'k>(
+        &self,
+        bucketed: &str,
+        wanted: impl Iterator<Item = &'k (String, i64)> + Clone,
+    ) -> Result<BTreeMap<(String, i64), Vec<(f64, f64)>>> {
+        let keys = RecordBatch::try_from_iter(vec![
+            (
+                "wg",
+                Arc::new(StringArray::from_iter_values(
+                    wanted.clone().map(|k| k.0.as_str()),
+                )) as ArrayRef,
+            ),
+            (
+                "wb",
+                Arc::new(Int64Array::from_iter_values(wanted.map(|k| k.1))) as ArrayRef,
+            ),
+        ])?;
+        self.ctx.deregister_table("wanted_buckets")?;
+        self.ctx
+            .register_table("wanted_buckets", self.ctx.read_batch(keys)?.into_view())?;
+        let sql = format!(
+            "SELECT g, bucket, x, w FROM ({bucketed}) r \
+             JOIN wanted_buckets k ON r.g = k.wg AND r.bucket = k.wb \
+             ORDER BY x"
+        );
+        let mut rows: BTreeMap<(String, i64), Vec<(f64, f64)>> = BTreeMap::new();
+        for b in &self.query(&sql).await? {
+            let g = text_column(b, 0)?;
+            let bucket = cast(b.column(1), &DataType::Int64)?;
+            let bucket = bucket.as_primitive::<Int64Type>();
+            let (x, w) = (f64_column(b, 2)?, f64_column(b, 3)?);
+            for i in 0..x.len() {
+                rows.entry((g[i].clone(), bucket.value(i)))
+                    .or_default()
+                    .push((x[i], w[i]));
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The weighted quantile of every group at each p of `ps` ([`Measure::Quantile`]): the
+    /// bucket where the cumulative weight reaches `p·W` is found from the merged bucket totals
+    /// and only its rows are read back; at an exact step the next value of positive weight
+    /// comes from the same bucket or, rarely, from a query for the smallest larger value.
+    async fn quantiles(
+        &self,
+        spec: &Spec,
+        bucketed: &str,
+        segs: &Segments,
+        ps: &[f64],
+    ) -> Result<BTreeMap<(String, u64), f64>> {
+        let src = self.source(spec);
+        // The smallest and largest values of positive weight: Q(0), Q(1).
+        let mut ends: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+        for b in &self
+            .query(&format!(
+                "SELECT g, MIN(CASE WHEN w > 0 THEN x END), MAX(CASE WHEN w > 0 THEN x END) \
+                 FROM ({src}) GROUP BY g"
+            ))
+            .await?
+        {
+            let g = text_column(b, 0)?;
+            let (lo, hi) = (f64_column(b, 1)?, f64_column(b, 2)?);
+            for i in 0..g.len() {
+                ends.insert(g[i].clone(), (lo[i], hi[i]));
+            }
+        }
+        let mut out = BTreeMap::new();
+        let mut wanted: BTreeMap<(String, i64), Vec<QuantileAsk>> = BTreeMap::new();
+        for (g, parts) in segs {
+            let total = merged(parts);
+            let (lo, hi) = ends.get(g).copied().unwrap_or((f64::NAN, f64::NAN));
+            for &p in ps {
+                if p <= 0.0 || p >= 1.0 {
+                    out.insert((g.clone(), p.to_bits()), if p <= 0.0 { lo } else { hi });
+                    continue;
+                }
+                let target = p * total.w;
+                let mut c_before = 0.0;
+                let mut found = false;
+                for (bucket, _, seg) in parts {
+                    if c_before + seg.w < target {
+                        c_before += seg.w;
+                        continue;
+                    }
+                    wanted
+                        .entry((g.clone(), *bucket))
+                        .or_default()
+                        .push((p, target, c_before));
+                    found = true;
+                    break;
+                }
+                if !found {
+                    out.insert((g.clone(), p.to_bits()), hi);
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(out);
+        }
+        let rows = self.bucket_rows(bucketed, wanted.keys()).await?;
+        for ((g, bucket), asks) in &wanted {
+            let bucket_rows = rows.get(&(g.clone(), *bucket)).map_or(&[][..], |r| &r[..]);
+            let total_w = merged(&segs[g]).w;
+            let hi = ends.get(g).map_or(f64::NAN, |e| e.1);
+            for &(p, target, c_before) in asks {
+                let mut c = c_before;
+                let mut value = hi;
+                for (i, &(x, w)) in bucket_rows.iter().enumerate() {
+                    c += w;
+                    if c < target {
+                        continue;
+                    }
+                    value = x;
+                    if c / total_w == p && x < hi {
+                        let next = match bucket_rows[i + 1..].iter().find(|r| r.1 > 0.0) {
+                            Some(r) => r.0,
+                            None => self.next_positive(&src, g, x).await?,
+                        };
+                        value = 0.5 * (x + next);
+                    }
+                    break;
+                }
+                out.insert((g.clone(), p.to_bits()), value);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The smallest value above `x` with positive weight in group `g`.
+    async fn next_positive(&self, src: &str, g: &str, x: f64) -> Result<f64> {
+        let sql = format!(
+            "SELECT MIN(x) FROM ({src}) WHERE g = '{}' AND w > 0 AND x > {}",
+            g.replace('\'', "''"),
+            lit_f64(x)
+        );
+        let batches = self.query(&sql).await?;
+        Ok(batches
+            .first()
+            .and_then(|b| f64_column(b, 0).ok())
+            .and_then(|v| v.first().copied())
+            .unwrap_or(x))
     }
 
     /// The Gini and mean of every group with their linearized standard errors (Langel &
@@ -715,9 +841,12 @@ impl Engine {
             }
         }
         // The Gini and the shares come from the sorted buckets.
-        let ordered = measures
-            .iter()
-            .any(|m| matches!(m, Measure::Gini | Measure::Share(..) | Measure::Ratio(..)));
+        let ordered = measures.iter().any(|m| {
+            matches!(
+                m,
+                Measure::Gini | Measure::Share(..) | Measure::Ratio(..) | Measure::Quantile(..)
+            )
+        });
         let (bucketed, segs) = if ordered {
             self.segments(spec).await?
         } else {
@@ -743,6 +872,21 @@ impl Engine {
             BTreeMap::new()
         } else {
             self.cumulative_values(&bucketed, &segs, &fractions).await?
+        };
+        let mut probabilities: Vec<f64> = measures
+            .iter()
+            .filter_map(|m| match *m {
+                Measure::Quantile(p, _) => Some(p),
+                _ => None,
+            })
+            .collect();
+        probabilities.sort_by(f64::total_cmp);
+        probabilities.dedup();
+        let quantiles = if probabilities.is_empty() {
+            BTreeMap::new()
+        } else {
+            self.quantiles(spec, &bucketed, &segs, &probabilities)
+                .await?
         };
         // Second pass: one sum per sum-based measure, centred on the group's mean.
         let mean_case = {
@@ -777,9 +921,11 @@ impl Engine {
                         )
                     }
                 }
-                Measure::Gini | Measure::Mean | Measure::Share(..) | Measure::Ratio(..) => {
-                    "SUM(0)".to_string()
-                }
+                Measure::Gini
+                | Measure::Mean
+                | Measure::Share(..)
+                | Measure::Ratio(..)
+                | Measure::Quantile(..) => "SUM(0)".to_string(),
             });
         }
         let sums_sql = format!(
@@ -823,6 +969,10 @@ impl Engine {
                     Measure::Atkinson(e) => 1.0 - (sum / w).powf(1.0 / (1.0 - e)),
                     Measure::Fgt(_) => sum / w,
                     Measure::Share(a, b) => share(&below, g, a, b, *s),
+                    Measure::Quantile(p, _) => quantiles
+                        .get(&(g.clone(), p.to_bits()))
+                        .copied()
+                        .unwrap_or(f64::NAN),
                     Measure::Ratio(top, bottom) => {
                         let low = share(&below, g, bottom.0, bottom.1, *s);
                         if low.is_nan() || low <= 0.0 {
@@ -866,6 +1016,8 @@ fn name_of(m: &Measure) -> String {
         Measure::Fgt(a) => format!("fgt_{a}"),
         Measure::Share(a, b) => format!("share_{a}_{b}"),
         Measure::Ratio(t, b) => format!("ratio_{}_{}_{}_{}", t.0, t.1, b.0, b.1),
+        Measure::Quantile(_, true) => "median".into(),
+        Measure::Quantile(p, false) => format!("quantile_{p}"),
     }
 }
 
@@ -894,6 +1046,9 @@ fn f64_column(b: &RecordBatch, i: usize) -> Result<Vec<f64>> {
 /// A population fraction ending inside a bucket: `(p, p·W, weight before the bucket,
 /// Σ w x before the bucket)`.
 type BoundaryEnd = (f64, f64, f64, f64);
+
+/// A quantile asked of a bucket: `(p, p·W, weight before the bucket)`.
+type QuantileAsk = (f64, f64, f64);
 
 /// Per group (key text), its buckets in value order: (bucket, rows, segment).
 type Segments = BTreeMap<String, Vec<(i64, u64, Segment)>>;

@@ -90,7 +90,7 @@ pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
                 return unsupported(&format!(
                     "'{n}' (it computes gini, mean, theil_t, mld, ge_<α>, atkinson_<ε>, fgt0, \
                      fgt1, fgt2, fgt_<α>, share_bottom40, share_middle40, share_top20, \
-                     share_decile<k>, share_<from>_<to>, palma, s80_s20)"
+                     share_decile<k>, share_<from>_<to>, palma, s80_s20, median, quantile_<p>)"
                 ))
             }
         }
