@@ -489,23 +489,14 @@ impl Engine {
                     continue;
                 }
                 let target = p * total.w;
-                let (mut c_before, mut s_before) = (0.0, 0.0);
-                let mut found = false;
-                for (bucket, _, seg) in parts {
-                    if c_before + seg.w < target {
-                        c_before += seg.w;
-                        s_before += seg.s;
-                        continue;
-                    }
-                    wanted
-                        .entry((g.clone(), *bucket))
+                match bucket_reaching(parts, target) {
+                    Some((bucket, c_before, s_before)) => wanted
+                        .entry((g.clone(), bucket))
                         .or_default()
-                        .push((p, target, c_before, s_before));
-                    found = true;
-                    break;
-                }
-                if !found {
-                    out.insert((g.clone(), p.to_bits()), total.s);
+                        .push((p, target, c_before, s_before)),
+                    None => {
+                        out.insert((g.clone(), p.to_bits()), total.s);
+                    }
                 }
             }
         }
@@ -617,22 +608,14 @@ impl Engine {
                     continue;
                 }
                 let target = p * total.w;
-                let mut c_before = 0.0;
-                let mut found = false;
-                for (bucket, _, seg) in parts {
-                    if c_before + seg.w < target {
-                        c_before += seg.w;
-                        continue;
-                    }
-                    wanted
-                        .entry((g.clone(), *bucket))
+                match bucket_reaching(parts, target) {
+                    Some((bucket, c_before, _)) => wanted
+                        .entry((g.clone(), bucket))
                         .or_default()
-                        .push((p, target, c_before));
-                    found = true;
-                    break;
-                }
-                if !found {
-                    out.insert((g.clone(), p.to_bits()), hi);
+                        .push((p, target, c_before)),
+                    None => {
+                        out.insert((g.clone(), p.to_bits()), hi);
+                    }
                 }
             }
         }
@@ -1052,6 +1035,22 @@ type QuantileAsk = (f64, f64, f64);
 
 /// Per group (key text), its buckets in value order: (bucket, rows, segment).
 type Segments = BTreeMap<String, Vec<(i64, u64, Segment)>>;
+
+/// The first of a group's buckets (in value order) in which the cumulative weight reaches
+/// `target`, with the weight and the `Σ w x` before it; `None` when rounding leaves the target
+/// just above the group's total.
+fn bucket_reaching(parts: &[(i64, u64, Segment)], target: f64) -> Option<(i64, f64, f64)> {
+    let (mut c_before, mut s_before) = (0.0, 0.0);
+    for (bucket, _, seg) in parts {
+        if c_before + seg.w < target {
+            c_before += seg.w;
+            s_before += seg.s;
+            continue;
+        }
+        return Some((*bucket, c_before, s_before));
+    }
+    None
+}
 
 /// A group's buckets merged in value order: its whole `(W, S, T)`.
 fn merged(parts: &[(i64, u64, Segment)]) -> Segment {
