@@ -34,15 +34,7 @@ impl Frame<'_> {
     fn with(&mut self, name: &str) -> Result<&DataFrame> {
         if let Some(file) = self.parquet {
             if self.df.column(name).is_err() {
-                let wanted = [super::read::Wanted::new(name, "column")];
-                let read = super::read::read_columns(
-                    file,
-                    super::InputFormat::Parquet,
-                    &wanted,
-                    false,
-                    super::ValueLabels::Labels,
-                )?;
-                for column in read.into_columns() {
+                for column in parquet_column(file, name)?.into_columns() {
                     self.df.with_column(column).map_err(|e| Error::Malformed {
                         path: file.to_path_buf(),
                         format: "Parquet".into(),
@@ -82,6 +74,17 @@ impl Frame<'_> {
     }
 }
 
+/// One whole column of a Parquet file, as a frame (checked and read like any table's).
+fn parquet_column(file: &Path, name: &str) -> Result<DataFrame> {
+    super::read::read_columns(
+        file,
+        super::InputFormat::Parquet,
+        &[super::read::Wanted::new(name, "column")],
+        false,
+        super::ValueLabels::Labels,
+    )
+}
+
 /// A numeric column of a Parquet file read and converted in stretches of 2^22 rows: the
 /// column is never whole in memory beside its `f64` copy (nor are the file's pages). A bad
 /// cell is named by reading the whole column again, so that its row is the file's.
@@ -100,16 +103,7 @@ fn parquet_numeric(file: &Path, name: &str) -> Result<Vec<f64>> {
             .map(|c| numeric_series(c.take_materialized_series(), file, name));
         match converted {
             Some(Ok(v)) => out.extend_from_slice(&v),
-            _ => {
-                let whole = super::read::read_columns(
-                    file,
-                    super::InputFormat::Parquet,
-                    &[super::read::Wanted::new(name, "column")],
-                    false,
-                    super::ValueLabels::Labels,
-                )?;
-                return numeric_column(&whole, file, name);
-            }
+            _ => return numeric_column(&parquet_column(file, name)?, file, name),
         }
         offset += len;
     }
