@@ -13,15 +13,16 @@
 //! Lorenz shares come from the bucket that holds each boundary (only its rows are read
 //! back); linearized standard errors of the Gini and the mean from bucket offsets joined back
 //! to the rows. The same plans run on a Ballista cluster through [`Engine::with_context`]
-//! (crate `ginikit-ballista`). Not here (yet): quantiles, replicate standard errors.
+//! (crate `ginikit-ballista`): every small table the plans join (the buckets wanted, the
+//! bucket offsets) is written into the SQL as literal `VALUES`, so it travels with the plan.
+//! Weighted quantiles come from the bucket that reaches `p·W`. Not here (yet): replicate
+//! standard errors.
 
 mod segment;
 
 pub use segment::Segment;
 
-use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray,
-};
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::execution::memory_pool::FairSpillPool;
@@ -220,6 +221,62 @@ fn lit_f64(v: f64) -> String {
     format!("CAST({v:e} AS DOUBLE)")
 }
 
+/// Whether a file is Parquet by its name (`.parquet` or `.pq`).
+fn is_parquet(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"))
+}
+
+/// The table files of a directory, in name order: its `.parquet`/`.pq` files, or else its
+/// `.csv` files (not those of subdirectories; hidden files left out). An error (not naming
+/// the directory: the caller does) when it has none, or both kinds.
+pub fn table_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::Data(format!("the directory cannot be read ({e}); check it")))?;
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    let csv = |p: &Path| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let parquet: Vec<PathBuf> = files.iter().filter(|p| is_parquet(p)).cloned().collect();
+    let csvs: Vec<PathBuf> = files.iter().filter(|p| csv(p)).cloned().collect();
+    match (parquet.is_empty(), csvs.is_empty()) {
+        (false, true) => Ok(parquet),
+        (true, false) => Ok(csvs),
+        (true, true) => Err(Error::Data(
+            "the directory has no .parquet, .pq or .csv files; name a directory of table files"
+                .into(),
+        )),
+        (false, false) => Err(Error::Data(
+            "the directory holds both Parquet and CSV files; give a directory of one format".into(),
+        )),
+    }
+}
+
+/// A SQL text literal.
+fn lit_str(v: &str) -> String {
+    format!("'{}'", v.replace('\'', "''"))
+}
+
+/// A small table of literal rows, `(VALUES (…), …) AS name(columns)`, to join with the data.
+/// Literals travel inside the plan — to Ballista's executors too — where a table registered
+/// on the client (a `MemTable`) cannot be shipped. `rows` must not be empty.
+fn values_table(name: &str, columns: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let rows: Vec<String> = rows.map(|r| format!("({})", r.join(", "))).collect();
+    format!(
+        "(VALUES {}) AS {name}({})",
+        rows.join(", "),
+        columns.join(", ")
+    )
+}
+
 impl Engine {
     /// A session under `config`.
     pub fn new(config: &EngineConfig) -> Result<Engine> {
@@ -245,20 +302,25 @@ impl Engine {
     }
 
     /// Registers the files (Parquet by `.parquet`/`.pq`, else CSV with a header) as the
-    /// table `households`; several files are read as one table.
+    /// table `households`; several files are read as one table. A directory stands for its
+    /// table files ([`table_files`]).
     pub async fn register(&self, files: &[PathBuf]) -> Result<()> {
-        let parquet = |p: &Path| {
-            p.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"))
-        };
-        let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-        if files.iter().all(|p| parquet(p)) {
+        let mut all = Vec::new();
+        for f in files {
+            if f.is_dir() {
+                all.extend(table_files(f)?);
+            } else {
+                all.push(f.clone());
+            }
+        }
+        let paths: Vec<String> = all.iter().map(|p| p.display().to_string()).collect();
+        if all.iter().all(|p| is_parquet(p)) {
             let df = self
                 .ctx
                 .read_parquet(paths, ParquetReadOptions::default())
                 .await?;
             self.ctx.register_table("households", df.into_view())?;
-        } else if files.iter().all(|p| !parquet(p)) {
+        } else if all.iter().all(|p| !is_parquet(p)) {
             let df = self.ctx.read_csv(paths, CsvReadOptions::new()).await?;
             self.ctx.register_table("households", df.into_view())?;
         } else {
@@ -535,24 +597,14 @@ impl Engine {
         bucketed: &str,
         wanted: impl Iterator<Item = &'k (String, i64)> + Clone,
     ) -> Result<BTreeMap<(String, i64), Vec<(f64, f64)>>> {
-        let keys = RecordBatch::try_from_iter(vec![
-            (
-                "wg",
-                Arc::new(StringArray::from_iter_values(
-                    wanted.clone().map(|k| k.0.as_str()),
-                )) as ArrayRef,
-            ),
-            (
-                "wb",
-                Arc::new(Int64Array::from_iter_values(wanted.map(|k| k.1))) as ArrayRef,
-            ),
-        ])?;
-        self.ctx.deregister_table("wanted_buckets")?;
-        self.ctx
-            .register_table("wanted_buckets", self.ctx.read_batch(keys)?.into_view())?;
+        let keys = values_table(
+            "k",
+            &["wg", "wb"],
+            wanted.map(|(g, b)| vec![lit_str(g), b.to_string()]),
+        );
         let sql = format!(
             "SELECT g, bucket, x, w FROM ({bucketed}) r \
-             JOIN wanted_buckets k ON r.g = k.wg AND r.bucket = k.wb \
+             JOIN {keys} ON r.g = k.wg AND r.bucket = k.wb \
              ORDER BY x"
         );
         let mut rows: BTreeMap<(String, i64), Vec<(f64, f64)>> = BTreeMap::new();
@@ -654,8 +706,8 @@ impl Engine {
     /// The smallest value above `x` with positive weight in group `g`.
     async fn next_positive(&self, src: &str, g: &str, x: f64) -> Result<f64> {
         let sql = format!(
-            "SELECT MIN(x) FROM ({src}) WHERE g = '{}' AND w > 0 AND x > {}",
-            g.replace('\'', "''"),
+            "SELECT MIN(x) FROM ({src}) WHERE g = {} AND w > 0 AND x > {}",
+            lit_str(g),
             lit_f64(x)
         );
         let batches = self.query(&sql).await?;
@@ -679,36 +731,29 @@ impl Engine {
         let (bucketed, segs) = self.segments(spec).await?;
         let ginis = merge_segments(&segs, &spec.by)?;
         // Per (group, bucket): weight and value before it, and the group's N, T, G.
-        let (mut kg, mut kb, mut ko, mut kq, mut kn, mut kt, mut kgini) =
-            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let mut offsets = Vec::new();
         for ((g, parts), r) in segs.iter().zip(&ginis) {
             let total = merged(parts);
             let (mut o, mut q) = (0.0, 0.0);
             for (bucket, _, seg) in parts {
-                kg.push(g.clone());
-                kb.push(*bucket);
-                ko.push(o);
-                kq.push(q);
-                kn.push(total.w);
-                kt.push(total.s);
-                kgini.push(r.values[0].1);
+                offsets.push(vec![
+                    lit_str(g),
+                    bucket.to_string(),
+                    lit_f64(o),
+                    lit_f64(q),
+                    lit_f64(total.w),
+                    lit_f64(total.s),
+                    lit_f64(r.values[0].1),
+                ]);
                 o += seg.w;
                 q += seg.s;
             }
         }
-        let f = |v: Vec<f64>| Arc::new(Float64Array::from(v)) as ArrayRef;
-        let offsets = RecordBatch::try_from_iter(vec![
-            ("og", Arc::new(StringArray::from(kg)) as ArrayRef),
-            ("ob", Arc::new(Int64Array::from(kb)) as ArrayRef),
-            ("oo", f(ko)),
-            ("oq", f(kq)),
-            ("on", f(kn)),
-            ("ot", f(kt)),
-            ("ogini", f(kgini)),
-        ])?;
-        self.ctx.deregister_table("bucket_offsets")?;
-        self.ctx
-            .register_table("bucket_offsets", self.ctx.read_batch(offsets)?.into_view())?;
+        let offsets = values_table(
+            "o",
+            &["og", "ob", "oo", "oq", "on", "ot", "ogini"],
+            offsets.into_iter(),
+        );
         // Each row's w·z for the Gini and the mean; summed per PSU (or kept per row when
         // every row is its own PSU), then per stratum: Σ u and Σ u².
         let per_psu = if spec.psu.is_some() {
@@ -727,7 +772,7 @@ impl Engine {
                  w * (2 * (x * (oo + cw) + ot - (oq + cs)) / (on * ot) \
                       - (ogini + 1) * (1 / on + x / ot)) AS uz, \
                  w * (x - ot / on) / on AS um \
-               FROM c JOIN bucket_offsets o ON c.g = o.og AND c.bucket = o.ob), \
+               FROM c JOIN {offsets} ON c.g = o.og AND c.bucket = o.ob), \
              p AS ({per_psu}) \
              SELECT g, h, COUNT(*) AS touched, SUM(ug) AS sg, SUM(ug * ug) AS sgg, \
                     SUM(um) AS sm, SUM(um * um) AS smm \

@@ -38,9 +38,68 @@ pub enum Command {
     /// mean and of the bottom-40 % mean, and the shared-prosperity premium, with standard
     /// errors.
     Gic(GicArgs),
+    /// Start an Apache Ballista scheduler or executor for `gini compute --cluster` (a build
+    /// with the `cluster` feature).
+    Cluster(ClusterArgs),
     /// Decompose inequality by groups: GE within/between and Dagum's Gini split per round,
     /// and the change between rounds (Mookherjee–Shorrocks), with replicate standard errors.
     Decompose(DecomposeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ClusterArgs {
+    #[command(subcommand)]
+    pub role: ClusterRole,
+}
+
+/// The processes of a Ballista cluster; each runs until it is stopped.
+#[derive(Subcommand, Debug)]
+pub enum ClusterRole {
+    /// The scheduler: plans queries into stages and hands tasks to executors.
+    Scheduler {
+        /// Address to listen on (0.0.0.0 to accept executors and clients from other
+        /// machines).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port of the scheduler (clients use df://HOST:PORT).
+        #[arg(long, default_value_t = 50050)]
+        port: u16,
+    },
+    /// An executor: runs tasks and serves their output to the other executors.
+    Executor {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// The name or address other machines reach this executor by, when it differs from
+        /// --bind (e.g. --bind 0.0.0.0).
+        #[arg(long, value_name = "HOST")]
+        external_host: Option<String>,
+        /// Port of the executor's data (Arrow Flight) service.
+        #[arg(long, default_value_t = 50051)]
+        port: u16,
+        /// Port of the executor's control (gRPC) service.
+        #[arg(long, default_value_t = 50052)]
+        grpc_port: u16,
+        /// The scheduler's host.
+        #[arg(long, default_value = "127.0.0.1")]
+        scheduler_host: String,
+        /// The scheduler's port.
+        #[arg(long, default_value_t = 50050)]
+        scheduler_port: u16,
+        /// Directory for task output (default: a new temporary directory).
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+        /// Name of the executor in the scheduler's logs.
+        #[arg(long)]
+        id: Option<String>,
+        /// Tasks run at once (default: the number of cores).
+        #[arg(long, value_name = "N")]
+        tasks: Option<usize>,
+        /// Memory the executor's tasks may use together before their sorts spill to the work
+        /// directory, e.g. 4GiB.
+        #[arg(long, value_name = "SIZE")]
+        memory_limit: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -544,7 +603,9 @@ pub struct SurveyArgs {
 
 #[derive(Args, Debug)]
 pub struct ComputeArgs {
-    /// The table (CSV or Parquet); `-` reads CSV from standard input.
+    /// The table (CSV or Parquet); `-` reads CSV from standard input. With --engine
+    /// datafusion or --cluster, a directory stands for all its Parquet (or CSV) files, read
+    /// as one table.
     pub file: PathBuf,
     #[command(flatten)]
     pub table: TableArgs,
@@ -573,6 +634,12 @@ pub struct EngineArgs {
     /// directory).
     #[arg(long, value_name = "DIR", requires = "engine")]
     pub spill_dir: Option<PathBuf>,
+    /// Run on the Apache Ballista cluster whose scheduler is at URL (df://HOST:PORT; see
+    /// `gini cluster`): the DataFusion engine's plans, split into tasks on the cluster's
+    /// executors, with the same results. The file must be readable at the same absolute path
+    /// here and on every executor. Needs a build with the `cluster` feature.
+    #[arg(long, value_name = "URL", conflicts_with = "engine")]
+    pub cluster: Option<String>,
 }
 
 /// Computation engines.

@@ -9,6 +9,9 @@ use ginikit::table::survey::{infer, replicate_count};
 use ginikit::table::{self, PovertyLineSpec, TableSpec};
 
 pub fn run(args: &ComputeArgs) -> Result<(), Failure> {
+    if args.engine.cluster.is_some() {
+        return super::engine::run(args, None);
+    }
     match args.engine.engine {
         Some(EngineKind::Datafusion) => super::engine::run(args, None),
         Some(EngineKind::Memory) => in_memory(args),

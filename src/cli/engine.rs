@@ -1,5 +1,6 @@
 //! `gini compute --engine datafusion`: the same rows, computed out of core on Apache
-//! DataFusion (crate `ginikit-datafusion`), for tables larger than memory.
+//! DataFusion (crate `ginikit-datafusion`), for tables larger than memory; with `--cluster
+//! URL`, the same plans on an Apache Ballista cluster (crate `ginikit-ballista`).
 
 use super::args::ComputeArgs;
 use super::Failure;
@@ -8,7 +9,10 @@ use super::Failure;
 pub const BUILT: bool = cfg!(feature = "datafusion");
 
 #[cfg(not(feature = "datafusion"))]
-pub fn run(_: &ComputeArgs, _: Option<String>) -> Result<(), Failure> {
+pub fn run(args: &ComputeArgs, _: Option<String>) -> Result<(), Failure> {
+    if args.engine.cluster.is_some() {
+        return Err(super::cluster::not_built());
+    }
     Err(Failure::Usage(
         "this gini was built without the DataFusion engine; build it with \
          `cargo build --release --features datafusion`, or leave out --engine"
@@ -65,7 +69,8 @@ pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
         .file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    if !csv_or_parquet || gzip {
+    let directory = args.file.is_dir();
+    if !directory && (!csv_or_parquet || gzip) {
         return unsupported("files other than plain CSV and Parquet");
     }
     let poverty_line = match super::compute::table_spec(&args.table).poverty_line {
@@ -103,11 +108,26 @@ pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
             ))
         })? as usize),
     };
-    if !args.file.is_file() {
+    if !args.file.is_file() && !directory {
         return Err(Failure::Data(Error::Io {
             path: args.file.clone(),
             message: "no such file".into(),
         }));
+    }
+    // A directory is read as one table of its files: say which.
+    let mut notes: Vec<String> = note.into_iter().collect();
+    if directory {
+        let files = df::table_files(&args.file).map_err(|e| engine_failure(args, e))?;
+        notes.push(format!(
+            "note: read {} as one table of {} file(s), {} … {}.",
+            args.file.display(),
+            files.len(),
+            files[0].file_name().unwrap_or_default().to_string_lossy(),
+            files[files.len() - 1]
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+        ));
     }
     let config = df::EngineConfig {
         memory_limit,
@@ -121,22 +141,8 @@ pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
     spec.by = args.table.by.clone();
     spec.strata = args.survey.strata.clone();
     spec.psu = args.survey.psu.clone();
-    let engine_error = |e: df::Error| {
-        Failure::Data(Error::Malformed {
-            path: args.file.clone(),
-            format: "DataFusion".into(),
-            message: e.to_string(),
-        })
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Failure::Data(Error::Io {
-                path: args.file.clone(),
-                message: e.to_string(),
-            })
-        })?;
+    let engine_error = |e: df::Error| engine_failure(args, e);
+    let runtime = runtime()?;
     if with_se {
         if names.iter().any(|n| n != "gini" && n != "mean") {
             return unsupported("standard errors of measures other than gini and mean");
@@ -147,28 +153,25 @@ pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
                 "--level {level}: give a confidence level between 0 and 1, e.g. 0.95"
             )));
         }
-        let groups = runtime
-            .block_on(async {
-                let engine = df::Engine::new(&config)?;
-                engine.register(std::slice::from_ref(&args.file)).await?;
-                engine.gini_and_mean_se(&spec).await
-            })
-            .map_err(engine_error)?;
+        let groups = runtime.block_on(async {
+            let engine = open(args, &config).await?;
+            engine.gini_and_mean_se(&spec).await.map_err(engine_error)
+        })?;
         let mut report = se_report(args, &names, &groups, level)?;
-        report.notes.extend(note);
+        report.notes.extend(notes);
         return super::emit(
             &report,
             args.measure.format.into(),
             args.measure.output.as_deref(),
         );
     }
-    let results = runtime
-        .block_on(async {
-            let engine = df::Engine::new(&config)?;
-            engine.register(std::slice::from_ref(&args.file)).await?;
-            engine.compute(&spec, &measures, poverty_line).await
-        })
-        .map_err(engine_error)?;
+    let results = runtime.block_on(async {
+        let engine = open(args, &config).await?;
+        engine
+            .compute(&spec, &measures, poverty_line)
+            .await
+            .map_err(engine_error)
+    })?;
     // The engine's rows in the in-memory engine's tidy form: group, measure, estimate, n,
     // population.
     let mut rows = Vec::new();
@@ -199,12 +202,90 @@ pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
         }
     }
     let mut report = tidy::estimates(&args.table.by, &rows);
-    report.notes.extend(note);
+    report.notes.extend(notes);
     super::emit(
         &report,
         args.measure.format.into(),
         args.measure.output.as_deref(),
     )
+}
+
+/// A multi-threaded runtime with deep stacks (Ballista serializes and plans recursively).
+#[cfg(feature = "datafusion")]
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(32 * 1024 * 1024)
+        .build()
+        .map_err(|e| {
+            Failure::Data(ginikit::Error::Io {
+                path: "tokio".into(),
+                message: e.to_string(),
+            })
+        })
+}
+
+/// An engine error as a data failure of the file: a problem the engine found in the data
+/// (its message ends with the fix) as such, anything else as a table the engine could not
+/// read.
+#[cfg(feature = "datafusion")]
+fn engine_failure(args: &ComputeArgs, e: ginikit_datafusion::Error) -> Failure {
+    Failure::Data(match e {
+        ginikit_datafusion::Error::Data(m) => {
+            let (problem, fix) = m.rsplit_once("; ").unwrap_or((&m, "fix the table"));
+            ginikit::Error::Layout {
+                path: args.file.clone(),
+                problem: problem.into(),
+                fix: fix.into(),
+            }
+        }
+        e => ginikit::Error::Malformed {
+            path: args.file.clone(),
+            format: "DataFusion".into(),
+            message: e.to_string(),
+        },
+    })
+}
+
+/// The engine — on this machine under `config`, or on the cluster of `--cluster` — with the
+/// file registered (by its absolute path on a cluster: executors run elsewhere).
+#[cfg(feature = "datafusion")]
+async fn open(
+    args: &ComputeArgs,
+    config: &ginikit_datafusion::EngineConfig,
+) -> Result<ginikit_datafusion::Engine, Failure> {
+    let Some(url) = &args.engine.cluster else {
+        let engine =
+            ginikit_datafusion::Engine::new(config).map_err(|e| engine_failure(args, e))?;
+        engine
+            .register(std::slice::from_ref(&args.file))
+            .await
+            .map_err(|e| engine_failure(args, e))?;
+        return Ok(engine);
+    };
+    #[cfg(not(feature = "cluster"))]
+    {
+        let _ = url;
+        Err(super::cluster::not_built())
+    }
+    #[cfg(feature = "cluster")]
+    {
+        let file = std::fs::canonicalize(&args.file).map_err(|e| {
+            Failure::Data(ginikit::Error::Io {
+                path: args.file.clone(),
+                message: e.to_string(),
+            })
+        })?;
+        super::cluster::reachable(url)?;
+        let engine = ginikit_ballista::connect(url)
+            .await
+            .map_err(Failure::Service)?;
+        engine
+            .register(&[file])
+            .await
+            .map_err(|e| engine_failure(args, e))?;
+        Ok(engine)
+    }
 }
 
 /// The rows of `gini compute --se linearization` from the engine's estimates: group columns,

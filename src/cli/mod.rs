@@ -1,6 +1,7 @@
 //! Argument parsing, dispatch, and the mapping of errors to one stderr line and an exit code.
 
 mod args;
+mod cluster;
 mod compute;
 mod decompose;
 mod engine;
@@ -17,7 +18,8 @@ use ginikit::error::Setting;
 use ginikit::Error;
 use std::process::ExitCode;
 
-/// Exit status for a problem with the data (file, column, values).
+/// Exit status for a problem with the data (file, column, values), or with a service the run
+/// needs.
 const EXIT_DATA: u8 = 1;
 /// Exit status for a problem with the command line.
 const EXIT_USAGE: u8 = 2;
@@ -26,6 +28,9 @@ const EXIT_USAGE: u8 = 2;
 pub enum Failure {
     Data(Error),
     Usage(String),
+    /// A service the run depends on (a Ballista cluster) failed or does not answer; the
+    /// message names it and what to do.
+    Service(String),
     /// Standard output was closed (e.g. `gini … | head`): stop quietly.
     ClosedPipe,
 }
@@ -83,6 +88,7 @@ pub fn run() -> ExitCode {
         args::Command::Grouped(a) => grouped::run(&a),
         args::Command::Gic(a) => gic::run(&a),
         args::Command::Decompose(a) => decompose::run(&a),
+        args::Command::Cluster(a) => cluster::run(&a),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,6 +99,10 @@ pub fn run() -> ExitCode {
         }
         Err(Failure::Data(e)) => {
             eprintln!("gini: error: {}", with_flag(&e));
+            ExitCode::from(EXIT_DATA)
+        }
+        Err(Failure::Service(m)) => {
+            eprintln!("gini: error: {m}");
             ExitCode::from(EXIT_DATA)
         }
     }
