@@ -722,3 +722,53 @@ fn runs_that_would_not_fit_in_memory_are_refused_before_they_start() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A `gini` built without the engines says how to build one with them (exit 2), for
+/// `--engine datafusion`, `--cluster` and `gini cluster`; and in a build with the cluster,
+/// an address that is not `df://HOST:PORT` is a usage error and a scheduler that does not
+/// answer is named (exit 1).
+#[test]
+fn engines_that_are_not_built_or_not_reachable_are_named() {
+    let f = common::temp_file("e.csv", GOOD.as_bytes());
+    let file = f.path.to_str().unwrap();
+    let compute = |extra: &[&str]| {
+        let mut args = vec!["compute", file, "--value", "kapita"];
+        args.extend(extra);
+        gini(&args)
+    };
+    let usage = |o: &Output, says: &str| {
+        let e = stderr(o);
+        assert_eq!(o.status.code(), Some(2), "{e}");
+        assert!(e.contains(says), "'{says}' missing from: {e}");
+    };
+    if cfg!(not(feature = "datafusion")) {
+        usage(
+            &compute(&["--engine", "datafusion"]),
+            "cargo build --release --features datafusion",
+        );
+    }
+    if cfg!(not(feature = "cluster")) {
+        let build = "cargo build --release --features cluster";
+        usage(&compute(&["--cluster", "df://127.0.0.1:50050"]), build);
+        usage(&gini(&["cluster", "scheduler"]), build);
+        usage(&gini(&["cluster", "executor", "--port", "50051"]), build);
+    } else {
+        usage(
+            &compute(&["--cluster", "127.0.0.1:50050"]),
+            "df://HOST:PORT",
+        );
+        // Port 1 on this machine: nothing listens there.
+        let o = compute(&["--cluster", "df://127.0.0.1:1"]);
+        assert_data_error(
+            &o,
+            &[
+                "scheduler at df://127.0.0.1:1 does not answer",
+                "gini cluster scheduler",
+            ],
+        );
+    }
+    usage(
+        &compute(&["--cluster", "df://127.0.0.1:1", "--engine", "memory"]),
+        "cannot be used with",
+    );
+}

@@ -450,3 +450,53 @@ fn a_scheduler_and_two_executors_give_the_in_memory_rows() {
         );
     }
 }
+
+/// A directory given to the engine is one table of its Parquet files (other files left
+/// out, and said so in a note): two copies of the round are the round's distribution twice,
+/// so every measure is the round's (to 1e-12) with twice its rows and population.
+#[test]
+fn a_directory_is_read_as_one_table_of_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let round = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/susenas-synthetic/2018-09.parquet");
+    for name in ["a.parquet", "b.parquet"] {
+        std::fs::copy(&round, dir.path().join(name)).unwrap();
+    }
+    std::fs::write(dir.path().join("CARD.md"), "not a table").unwrap();
+    let one = rows(&["--engine", "datafusion"]);
+    let mut args = ROUND.to_vec();
+    args[1] = dir.path().to_str().unwrap();
+    args.extend([
+        "--by",
+        "province,area",
+        "--measures",
+        "gini,mean,theil_t,mld,atkinson_1,ge_2,fgt0,fgt2,share_bottom40,share_top20,palma,share_decile10,median,quantile_0.9",
+        "--poverty-line",
+        "450000",
+        "--format",
+        "csv",
+        "--engine",
+        "datafusion",
+    ]);
+    let out = gini(&args);
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{note}");
+    assert!(note.contains("2 file(s), a.parquet … b.parquet"), "{note}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut twice = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let n = f.len();
+        let (v, rows, pop) = one[&f[..n - 3].join("/")];
+        let tv: f64 = f[n - 3].parse().unwrap();
+        assert!(
+            ((tv - v) / v).abs() < 1e-12 || (v == 0.0 && tv == 0.0),
+            "{line}: {v}"
+        );
+        assert_eq!(f[n - 2].parse::<f64>().unwrap(), 2.0 * rows, "{line}");
+        let tp: f64 = f[n - 1].parse().unwrap();
+        assert!((tp / (2.0 * pop) - 1.0).abs() < 1e-12, "{line}");
+        twice += 1;
+    }
+    assert_eq!(twice, one.len());
+}

@@ -1,7 +1,7 @@
 //! `gini cluster scheduler|executor`: the processes of an Apache Ballista cluster that
 //! `gini compute --cluster df://HOST:PORT` runs on (crate `ginikit-ballista`).
 
-use super::args::{ClusterArgs, ClusterRole};
+use super::args::ClusterArgs;
 use super::Failure;
 
 #[cfg(not(feature = "cluster"))]
@@ -22,6 +22,7 @@ pub fn not_built() -> Failure {
 /// Runs the scheduler or the executor until the process is stopped.
 #[cfg(feature = "cluster")]
 pub fn run(args: &ClusterArgs) -> Result<(), Failure> {
+    use super::args::ClusterRole;
     use ginikit_ballista::{run_executor, run_scheduler, ExecutorOptions, SchedulerOptions};
     let outcome = match &args.role {
         ClusterRole::Scheduler { bind, port } => {

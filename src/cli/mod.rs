@@ -30,6 +30,7 @@ pub enum Failure {
     Usage(String),
     /// A service the run depends on (a Ballista cluster) failed or does not answer; the
     /// message names it and what to do.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))] // only the cluster is a service
     Service(String),
     /// Standard output was closed (e.g. `gini … | head`): stop quietly.
     ClosedPipe,
