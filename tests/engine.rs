@@ -20,6 +20,18 @@ const ROUND: [&str; 8] = [
     "household_size",
 ];
 
+/// Fourteen measures by province × area, as CSV.
+const MEASURES: [&str; 8] = [
+        "--by",
+        "province,area",
+        "--measures",
+        "gini,mean,theil_t,mld,atkinson_1,ge_2,fgt0,fgt2,share_bottom40,share_top20,palma,share_decile10,median,quantile_0.9",
+        "--poverty-line",
+        "450000",
+        "--format",
+        "csv",
+];
+
 fn gini(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_gini"))
         .args(args)
@@ -31,16 +43,7 @@ fn gini(args: &[&str]) -> std::process::Output {
 /// (group…, measure) → (estimate, n, population) from CSV output.
 fn rows(extra: &[&str]) -> BTreeMap<String, (f64, f64, f64)> {
     let mut args = ROUND.to_vec();
-    args.extend([
-        "--by",
-        "province,area",
-        "--measures",
-        "gini,mean,theil_t,mld,atkinson_1,ge_2,fgt0,fgt2,share_bottom40,share_top20,palma,share_decile10,median,quantile_0.9",
-        "--poverty-line",
-        "450000",
-        "--format",
-        "csv",
-    ]);
+    args.extend(MEASURES);
     args.extend(extra);
     let out = gini(&args);
     assert!(
@@ -466,18 +469,8 @@ fn a_directory_is_read_as_one_table_of_its_files() {
     let one = rows(&["--engine", "datafusion"]);
     let mut args = ROUND.to_vec();
     args[1] = dir.path().to_str().unwrap();
-    args.extend([
-        "--by",
-        "province,area",
-        "--measures",
-        "gini,mean,theil_t,mld,atkinson_1,ge_2,fgt0,fgt2,share_bottom40,share_top20,palma,share_decile10,median,quantile_0.9",
-        "--poverty-line",
-        "450000",
-        "--format",
-        "csv",
-        "--engine",
-        "datafusion",
-    ]);
+    args.extend(MEASURES);
+    args.extend(["--engine", "datafusion"]);
     let out = gini(&args);
     let note = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{note}");
