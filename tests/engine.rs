@@ -45,13 +45,15 @@ fn rows(extra: &[&str]) -> BTreeMap<String, (f64, f64, f64)> {
     let mut args = ROUND.to_vec();
     args.extend(MEASURES);
     args.extend(extra);
-    let out = gini(&args);
-    assert!(
-        out.status.success(),
-        "{:?}: {}",
-        extra,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    table_rows(&args).0
+}
+
+/// `gini ARGS` (CSV output) as (group…, measure) → (estimate, n, population), and what it
+/// wrote to standard error (the notes).
+fn table_rows(args: &[&str]) -> (BTreeMap<String, (f64, f64, f64)>, String) {
+    let out = gini(args);
+    let notes = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{args:?}: {notes}");
     let text = String::from_utf8(out.stdout).unwrap();
     let mut map = BTreeMap::new();
     for line in text.lines().skip(1) {
@@ -67,7 +69,7 @@ fn rows(extra: &[&str]) -> BTreeMap<String, (f64, f64, f64)> {
             ),
         );
     }
-    map
+    (map, notes)
 }
 
 #[test]
@@ -406,6 +408,38 @@ fn wait_for(port: u16, what: &str) {
     }
 }
 
+/// 100,000 households: incomes rounded to 10 (heavy ties), 5 % zeros and 1 % negative,
+/// integer weights with 3 % zeros, regions r0, r1, r2.
+#[cfg(feature = "cluster")]
+fn write_ties(path: &std::path::Path) {
+    use std::io::Write;
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(f, "income,weight,region").unwrap();
+    for _ in 0..100_000 {
+        let u = next();
+        let income = if u < 0.05 {
+            0.0
+        } else if u < 0.06 {
+            -((next() * 50.0).round() * 10.0)
+        } else {
+            ((9.0 + 2.0 * (next() - 0.5)).exp() / 10.0).round() * 10.0
+        };
+        let weight = if next() < 0.03 {
+            0.0
+        } else {
+            (next() * 9.0).floor() + 1.0
+        };
+        writeln!(f, "{income},{weight},r{}", (next() * 3.0) as u32).unwrap();
+    }
+}
+
 /// Files under `dir`, at any depth.
 #[cfg(feature = "cluster")]
 fn files_under(dir: &std::path::Path) -> usize {
@@ -425,8 +459,9 @@ fn files_under(dir: &std::path::Path) -> usize {
 }
 
 /// `gini compute --cluster` on one scheduler and two executor processes gives the in-memory
-/// engine's rows (14 measures × 67 groups, shares and quantiles among them) and linearized
-/// standard errors, to the tolerances above; both executors ran tasks (each holds stage
+/// engine's rows (14 measures × 67 groups, shares and quantiles among them; and on generated
+/// data with heavy ties, zeros, negative values and zero weights) and linearized standard
+/// errors, to the tolerances above; both executors ran tasks (each holds stage
 /// output in its work directory).
 #[cfg(feature = "cluster")]
 #[test]
@@ -442,6 +477,31 @@ fn a_scheduler_and_two_executors_give_the_in_memory_rows() {
     let mut extra = design.to_vec();
     extra.extend(on_cluster);
     same_se(&memory, &se_rows(&extra), "cluster");
+    // Generated households with heavy ties (values rounded to 10), zeros, negative values
+    // and zero weights in three regions.
+    let ties = cluster.dir.path().join("ties.csv");
+    write_ties(&ties);
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "compute",
+            ties.to_str().unwrap(),
+            "--value",
+            "income",
+            "--weight",
+            "weight",
+            "--by",
+            "region",
+            "--measures",
+            "gini,mean,share_bottom40,share_top20,median,quantile_0.9",
+            "--format",
+            "csv",
+        ];
+        a.extend(extra);
+        table_rows(&a).0
+    };
+    let memory = args(&[]);
+    assert_eq!(memory.len(), 18);
+    same_rows(&memory, &args(&on_cluster), "cluster, ties");
     for w in &cluster.work_dirs {
         let n = files_under(w);
         eprintln!("{}: {n} files of task output", w.display());
@@ -471,25 +531,19 @@ fn a_directory_is_read_as_one_table_of_its_files() {
     args[1] = dir.path().to_str().unwrap();
     args.extend(MEASURES);
     args.extend(["--engine", "datafusion"]);
-    let out = gini(&args);
-    let note = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{note}");
-    assert!(note.contains("2 file(s), a.parquet … b.parquet"), "{note}");
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut twice = 0;
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        let n = f.len();
-        let (v, rows, pop) = one[&f[..n - 3].join("/")];
-        let tv: f64 = f[n - 3].parse().unwrap();
+    let (twice, note) = table_rows(&args);
+    assert!(
+        note.contains("2 file(s), a.parquet … b.parquet; 1 other file(s) in it left out"),
+        "{note}"
+    );
+    assert_eq!(twice.len(), one.len());
+    for (key, (v, rows, pop)) in &one {
+        let (tv, trows, tpop) = twice[key];
         assert!(
-            ((tv - v) / v).abs() < 1e-12 || (v == 0.0 && tv == 0.0),
-            "{line}: {v}"
+            ((tv - v) / v).abs() < 1e-12 || (*v == 0.0 && tv == 0.0),
+            "{key}: {tv} vs {v}"
         );
-        assert_eq!(f[n - 2].parse::<f64>().unwrap(), 2.0 * rows, "{line}");
-        let tp: f64 = f[n - 1].parse().unwrap();
-        assert!((tp / (2.0 * pop) - 1.0).abs() < 1e-12, "{line}");
-        twice += 1;
+        assert_eq!(trows, 2.0 * rows, "{key}");
+        assert!((tpop / (2.0 * pop) - 1.0).abs() < 1e-12, "{key}");
     }
-    assert_eq!(twice, one.len());
 }

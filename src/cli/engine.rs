@@ -118,15 +118,25 @@ pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
     let mut notes: Vec<String> = note.into_iter().collect();
     if directory {
         let files = df::table_files(&args.file).map_err(|e| engine_failure(args, e))?;
-        notes.push(format!(
-            "note: read {} as one table of {} file(s), {} … {}.",
-            args.file.display(),
-            files.len(),
-            files[0].file_name().unwrap_or_default().to_string_lossy(),
-            files[files.len() - 1]
-                .file_name()
+        let all = std::fs::read_dir(&args.file).map_or(files.len(), |d| {
+            d.flatten().filter(|e| e.path().is_file()).count()
+        });
+        let name = |p: &std::path::Path| {
+            p.file_name()
                 .unwrap_or_default()
                 .to_string_lossy()
+                .to_string()
+        };
+        notes.push(format!(
+            "note: read {} as one table of {} file(s), {} … {}{}.",
+            args.file.display(),
+            files.len(),
+            name(&files[0]),
+            name(&files[files.len() - 1]),
+            match all - files.len() {
+                0 => String::new(),
+                n => format!("; {n} other file(s) in it left out"),
+            }
         ));
     }
     let config = df::EngineConfig {
