@@ -489,8 +489,6 @@ fn a_scheduler_and_two_executors_give_the_in_memory_rows() {
             "income",
             "--weight",
             "weight",
-            "--by",
-            "region",
             "--measures",
             "gini,mean,share_bottom40,share_top20,median,quantile_0.9",
             "--format",
@@ -499,9 +497,18 @@ fn a_scheduler_and_two_executors_give_the_in_memory_rows() {
         a.extend(extra);
         table_rows(&a).0
     };
-    let memory = args(&[]);
+    let by_region = ["--by", "region"];
+    let memory = args(&by_region);
     assert_eq!(memory.len(), 18);
-    same_rows(&memory, &args(&on_cluster), "cluster, ties");
+    same_rows(
+        &memory,
+        &args(&[&by_region[..], &on_cluster].concat()),
+        "cluster, ties",
+    );
+    // Nationally (no grouping column: the window partitions by bucket alone).
+    let memory = args(&[]);
+    assert_eq!(memory.len(), 6);
+    same_rows(&memory, &args(&on_cluster), "cluster, ties, national");
     for w in &cluster.work_dirs {
         let n = files_under(w);
         eprintln!("{}: {n} files of task output", w.display());

@@ -260,6 +260,17 @@ pub fn table_files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
 }
 
+/// The rows with their bucket, and the window partition of a (group, bucket) that leaves out
+/// a key that is constant (no grouping columns, one bucket): DataFusion drops the sort on a
+/// constant column, and a Ballista executor then rejects the deserialized window ("Expects
+/// PARTITION BY expression to be ordered").
+struct Bucketed {
+    /// `SELECT g, x, w, h, j, bucket …`
+    sql: String,
+    /// `PARTITION BY g, bucket`, or fewer keys, or nothing.
+    partition: String,
+}
+
 /// A SQL text literal.
 fn lit_str(v: &str) -> String {
     format!("'{}'", v.replace('\'', "''"))
@@ -485,9 +496,9 @@ impl Engine {
         Ok(out)
     }
 
-    /// The SQL of the rows with their range bucket: `g, x, w, bucket`. The bucket is a
+    /// The rows with their range bucket: `g, x, w, h, j, bucket`. The bucket is a
     /// non-decreasing function of the value (ties share a bucket).
-    async fn bucketed_sql(&self, spec: &Spec) -> Result<String> {
+    async fn bucketed(&self, spec: &Spec) -> Result<Bucketed> {
         let bounds = self.boundaries(spec).await?;
         let bucket = if bounds.is_empty() {
             "0".to_string()
@@ -500,21 +511,29 @@ impl Engine {
             format!("CASE {} ELSE {} END", arms.join(" "), bounds.len())
         };
         let src = self.source(spec);
-        Ok(format!(
-            "SELECT g, x, w, h, j, CAST({bucket} AS BIGINT) AS bucket FROM ({src})"
-        ))
+        let keys: Vec<&str> = [(!spec.by.is_empty(), "g"), (!bounds.is_empty(), "bucket")]
+            .into_iter()
+            .filter_map(|(varies, k)| varies.then_some(k))
+            .collect();
+        Ok(Bucketed {
+            sql: format!("SELECT g, x, w, h, j, CAST({bucket} AS BIGINT) AS bucket FROM ({src})"),
+            partition: if keys.is_empty() {
+                String::new()
+            } else {
+                format!("PARTITION BY {}", keys.join(", "))
+            },
+        })
     }
 
     /// The SQL that reduces every (group, bucket) to its rows, `W`, `S`, `T`: each bucket
     /// sorted by value with a running weight (the engine's sort, which spills).
     pub async fn segment_sql(&self, spec: &Spec) -> Result<String> {
-        let b = self.bucketed_sql(spec).await?;
-        Ok(segment_sql_of(&b))
+        Ok(segment_sql_of(&self.bucketed(spec).await?))
     }
 
-    /// Every group's buckets in value order, and the bucketed rows' SQL.
-    async fn segments(&self, spec: &Spec) -> Result<(String, Segments)> {
-        let b = self.bucketed_sql(spec).await?;
+    /// Every group's buckets in value order, and the bucketed rows.
+    async fn segments(&self, spec: &Spec) -> Result<(Bucketed, Segments)> {
+        let b = self.bucketed(spec).await?;
         let batches = self.query(&segment_sql_of(&b)).await?;
         Ok((b, collect_segments(&batches)?))
     }
@@ -728,7 +747,8 @@ impl Engine {
     /// whole).
     pub async fn gini_and_mean_se(&self, spec: &Spec) -> Result<Vec<GroupSe>> {
         self.validate(spec, false).await?;
-        let (bucketed, segs) = self.segments(spec).await?;
+        let (b, segs) = self.segments(spec).await?;
+        let (bucketed, partition) = (&b.sql, &b.partition);
         let ginis = merge_segments(&segs, &spec.by)?;
         // Per (group, bucket): weight and value before it, and the group's N, T, G.
         let mut offsets = Vec::new();
@@ -763,9 +783,9 @@ impl Engine {
         };
         let sql = format!(
             "WITH c AS (SELECT g, bucket, x, w, h, j, \
-                 SUM(w) OVER (PARTITION BY g, bucket ORDER BY x \
+                 SUM(w) OVER ({partition} ORDER BY x \
                      RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cw, \
-                 SUM(w * x) OVER (PARTITION BY g, bucket ORDER BY x \
+                 SUM(w * x) OVER ({partition} ORDER BY x \
                      RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cs \
                FROM ({bucketed})), \
              z AS (SELECT c.g AS g, h, j, \
@@ -876,7 +896,8 @@ impl Engine {
             )
         });
         let (bucketed, segs) = if ordered {
-            self.segments(spec).await?
+            let (b, segs) = self.segments(spec).await?;
+            (b.sql, segs)
         } else {
             (String::new(), Segments::new())
         };
@@ -1105,9 +1126,10 @@ fn merged(parts: &[(i64, u64, Segment)]) -> Segment {
 }
 
 /// Per (group, bucket): rows, `W`, `S` and `T` from a running weight in value order.
-fn segment_sql_of(bucketed: &str) -> String {
+fn segment_sql_of(b: &Bucketed) -> String {
+    let (bucketed, partition) = (&b.sql, &b.partition);
     format!(
-        "WITH c AS (SELECT g, bucket, x, w, SUM(w) OVER (PARTITION BY g, bucket ORDER BY x \
+        "WITH c AS (SELECT g, bucket, x, w, SUM(w) OVER ({partition} ORDER BY x \
                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cw FROM ({bucketed})) \
          SELECT g, bucket, COUNT(*) AS n, SUM(w) AS sw, SUM(w * x) AS sx, \
                 SUM(w * x * (cw - w / 2)) AS t \
