@@ -531,28 +531,33 @@ impl Engine {
         Ok(segment_sql_of(&self.bucketed(spec).await?))
     }
 
-    /// Every group's buckets in value order, and the bucketed rows.
-    async fn segments(&self, spec: &Spec) -> Result<(Bucketed, Segments)> {
+    /// Every group's buckets in value order, the bucketed rows, and the buckets whose rows
+    /// all hold one value.
+    async fn segments(&self, spec: &Spec) -> Result<(Bucketed, Segments, Flat)> {
         let b = self.bucketed(spec).await?;
         let batches = self.query(&segment_sql_of(&b)).await?;
-        Ok((b, collect_segments(&batches)?))
+        let (segs, flat) = collect_segments(&batches)?;
+        Ok((b, segs, flat))
     }
 
     /// Every group's exact Gini (midpoint convention), with its rows and total weight.
     pub async fn gini(&self, spec: &Spec) -> Result<Vec<GroupResult>> {
         self.validate(spec, false).await?;
-        let (_, segs) = self.segments(spec).await?;
+        let (_, segs, _) = self.segments(spec).await?;
         merge_segments(&segs, &spec.by)
     }
 
     /// `Σ w x` of the poorest fraction `p` of every group, for every `p` in `fractions`, a
     /// boundary inside a person's weight splitting that person (the Lorenz polygon, as the
     /// in-memory kernel): the bucket that reaches `p·W` is found from the merged bucket
-    /// totals, and only those buckets' rows are read, in value order, in one query.
+    /// totals, and only those buckets' rows are read, in value order, in one query — not
+    /// even those when the bucket holds one value `x` (a block of ties, e.g. millions of
+    /// zeros): then the sum is `S_before + (p·W − W_before)·x`.
     async fn cumulative_values(
         &self,
         bucketed: &str,
         segs: &Segments,
+        flat: &Flat,
         fractions: &[f64],
     ) -> Result<BTreeMap<(String, u64), f64>> {
         let mut out = BTreeMap::new();
@@ -571,10 +576,18 @@ impl Engine {
                 }
                 let target = p * total.w;
                 match bucket_reaching(parts, target) {
-                    Some((bucket, c_before, s_before)) => wanted
-                        .entry((g.clone(), bucket))
-                        .or_default()
-                        .push((p, target, c_before, s_before)),
+                    Some((bucket, c_before, s_before)) => match flat.get(&(g.clone(), bucket)) {
+                        Some(&x) => {
+                            out.insert(
+                                (g.clone(), p.to_bits()),
+                                s_before + (target - c_before) * x,
+                            );
+                        }
+                        None => wanted
+                            .entry((g.clone(), bucket))
+                            .or_default()
+                            .push((p, target, c_before, s_before)),
+                    },
                     None => {
                         out.insert((g.clone(), p.to_bits()), total.s);
                     }
@@ -644,12 +657,15 @@ impl Engine {
     /// The weighted quantile of every group at each p of `ps` ([`Measure::Quantile`]): the
     /// bucket where the cumulative weight reaches `p·W` is found from the merged bucket totals
     /// and only its rows are read back; at an exact step the next value of positive weight
-    /// comes from the same bucket or, rarely, from a query for the smallest larger value.
+    /// comes from the same bucket or, rarely, from a query for the smallest larger value. A
+    /// bucket of one value `x` is not read: the quantile is `x`, or the average of `x` and the
+    /// next value when the step ends exactly with the bucket.
     async fn quantiles(
         &self,
         spec: &Spec,
         bucketed: &str,
         segs: &Segments,
+        flat: &Flat,
         ps: &[f64],
     ) -> Result<BTreeMap<(String, u64), f64>> {
         let src = self.source(spec);
@@ -680,10 +696,20 @@ impl Engine {
                 }
                 let target = p * total.w;
                 match bucket_reaching(parts, target) {
-                    Some((bucket, c_before, _)) => wanted
-                        .entry((g.clone(), bucket))
-                        .or_default()
-                        .push((p, target, c_before)),
+                    Some((bucket, c_before, _)) => match flat.get(&(g.clone(), bucket)) {
+                        Some(&x) => {
+                            let w = parts.iter().find(|q| q.0 == bucket).map_or(0.0, |q| q.2.w);
+                            let mut value = x;
+                            if (c_before + w) / total.w == p && x < hi {
+                                value = 0.5 * (x + self.next_positive(&src, g, x).await?);
+                            }
+                            out.insert((g.clone(), p.to_bits()), value);
+                        }
+                        None => wanted
+                            .entry((g.clone(), bucket))
+                            .or_default()
+                            .push((p, target, c_before)),
+                    },
                     None => {
                         out.insert((g.clone(), p.to_bits()), hi);
                     }
@@ -747,7 +773,7 @@ impl Engine {
     /// whole).
     pub async fn gini_and_mean_se(&self, spec: &Spec) -> Result<Vec<GroupSe>> {
         self.validate(spec, false).await?;
-        let (b, segs) = self.segments(spec).await?;
+        let (b, segs, _) = self.segments(spec).await?;
         let (bucketed, partition) = (&b.sql, &b.partition);
         let ginis = merge_segments(&segs, &spec.by)?;
         // Per (group, bucket): weight and value before it, and the group's N, T, G.
@@ -895,11 +921,11 @@ impl Engine {
                 Measure::Gini | Measure::Share(..) | Measure::Ratio(..) | Measure::Quantile(..)
             )
         });
-        let (bucketed, segs) = if ordered {
-            let (b, segs) = self.segments(spec).await?;
-            (b.sql, segs)
+        let (bucketed, segs, flat) = if ordered {
+            let (b, segs, flat) = self.segments(spec).await?;
+            (b.sql, segs, flat)
         } else {
-            (String::new(), Segments::new())
+            (String::new(), Segments::new(), Flat::new())
         };
         let ginis = if ordered {
             merge_segments(&segs, &spec.by)?
@@ -920,7 +946,8 @@ impl Engine {
         let below = if fractions.is_empty() {
             BTreeMap::new()
         } else {
-            self.cumulative_values(&bucketed, &segs, &fractions).await?
+            self.cumulative_values(&bucketed, &segs, &flat, &fractions)
+                .await?
         };
         let mut probabilities: Vec<f64> = measures
             .iter()
@@ -934,7 +961,7 @@ impl Engine {
         let quantiles = if probabilities.is_empty() {
             BTreeMap::new()
         } else {
-            self.quantiles(spec, &bucketed, &segs, &probabilities)
+            self.quantiles(spec, &bucketed, &segs, &flat, &probabilities)
                 .await?
         };
         // Second pass: one sum per sum-based measure, centred on the group's mean.
@@ -1102,6 +1129,9 @@ type QuantileAsk = (f64, f64, f64);
 /// Per group (key text), its buckets in value order: (bucket, rows, segment).
 type Segments = BTreeMap<String, Vec<(i64, u64, Segment)>>;
 
+/// The (group, bucket) pairs whose rows all hold one value, with that value.
+type Flat = BTreeMap<(String, i64), f64>;
+
 /// The first of a group's buckets (in value order) in which the cumulative weight reaches
 /// `target`, with the weight and the `Σ w x` before it; `None` when rounding leaves the target
 /// just above the group's total.
@@ -1132,22 +1162,26 @@ fn segment_sql_of(b: &Bucketed) -> String {
         "WITH c AS (SELECT g, bucket, x, w, SUM(w) OVER ({partition} ORDER BY x \
                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cw FROM ({bucketed})) \
          SELECT g, bucket, COUNT(*) AS n, SUM(w) AS sw, SUM(w * x) AS sx, \
-                SUM(w * x * (cw - w / 2)) AS t \
+                SUM(w * x * (cw - w / 2)) AS t, MIN(x) AS lo, MAX(x) AS hi \
          FROM c GROUP BY g, bucket"
     )
 }
 
-/// The (group, bucket, n, W, S, T) rows, per group in bucket order.
-fn collect_segments(batches: &[RecordBatch]) -> Result<Segments> {
+/// The (group, bucket, n, W, S, T) rows, per group in bucket order, and the buckets whose
+/// smallest and largest values are equal.
+fn collect_segments(batches: &[RecordBatch]) -> Result<(Segments, Flat)> {
     let mut parts: Segments = BTreeMap::new();
+    let mut flat = Flat::new();
     for b in batches {
         let g = text_column(b, 0)?;
         let bucket = cast(b.column(1), &DataType::Int64)?;
+        let bucket = bucket.as_primitive::<Int64Type>();
         let n = cast(b.column(2), &DataType::Int64)?;
         let (w, s, t) = (f64_column(b, 3)?, f64_column(b, 4)?, f64_column(b, 5)?);
+        let (lo, hi) = (f64_column(b, 6)?, f64_column(b, 7)?);
         for i in 0..b.num_rows() {
             parts.entry(g[i].clone()).or_default().push((
-                bucket.as_primitive::<Int64Type>().value(i),
+                bucket.value(i),
                 n.as_primitive::<Int64Type>().value(i) as u64,
                 Segment {
                     w: w[i],
@@ -1155,12 +1189,15 @@ fn collect_segments(batches: &[RecordBatch]) -> Result<Segments> {
                     t: t[i],
                 },
             ));
+            if lo[i] == hi[i] {
+                flat.insert((g[i].clone(), bucket.value(i)), lo[i]);
+            }
         }
     }
     for segs in parts.values_mut() {
         segs.sort_by_key(|p| p.0);
     }
-    Ok(parts)
+    Ok((parts, flat))
 }
 
 /// Merges every group's buckets in value order into its Gini.

@@ -320,3 +320,81 @@ fn quantiles_equal_the_kernel() {
     // 1 + 2 + 3 + 0.2 · 4 = 6.8 of 36.
     assert!((got[0].values[1].1 - 6.8 / 36.0).abs() < 1e-15);
 }
+
+/// A block of ties that is a bucket of its own (70 % of the rows are zeros, between the
+/// negative values and the positive ones): shares and quantiles whose boundary falls in the
+/// block come from its value and the bucket totals, without reading its rows back, and
+/// still equal the kernel — quantiles as equal doubles, shares to 1e-12 (or both 0). The
+/// median of 1, 1, 2, 2 with one value a bucket (an exact step at a tie block's end) is the
+/// average 1.5, and its bottom-40 % and top-20 % shares 1.6/6 (by hand).
+#[test]
+fn shares_and_quantiles_inside_a_block_of_ties_equal_the_kernel() {
+    let mut data = rows(60_000, 11, false);
+    for i in 0..data.x.len() {
+        if i % 10 < 7 {
+            data.x[i] = 0.0;
+        }
+    }
+    let (_dir, rt, engine) = engine_on(&data);
+    let names = [
+        "share_bottom40",
+        "share_middle40",
+        "share_top20",
+        "share_decile8",
+        "median",
+        "quantile_0.05",
+        "quantile_0.7",
+        "quantile_0.8",
+    ];
+    let measures: Vec<Measure> = names.iter().map(|n| Measure::parse(n).unwrap()).collect();
+    for by in [false, true] {
+        let mut spec = Spec::new("income");
+        spec.weight = Some("weight".into());
+        if by {
+            spec.by = vec!["region".into()];
+        }
+        let got = rt.block_on(engine.compute(&spec, &measures, None)).unwrap();
+        for (i, name) in names.iter().enumerate() {
+            let expected = kernel(&data, name, None);
+            for r in &got {
+                let k = r.key.first().cloned().unwrap_or_default();
+                let (v, e) = (r.values[i].1, expected[&k]);
+                if name.starts_with("share") {
+                    assert!(
+                        close(v, e, 1e-12) || (v == 0.0 && e == 0.0),
+                        "{name} '{k}': {v} vs {e}"
+                    );
+                } else {
+                    assert_eq!(v, e, "{name} '{k}'");
+                }
+            }
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("ties.csv");
+    std::fs::write(&small, "income,weight\n1,1\n1,1\n2,1\n2,1\n").unwrap();
+    let engine = Engine::new(&EngineConfig::default()).unwrap();
+    rt.block_on(engine.register(std::slice::from_ref(&small)))
+        .unwrap();
+    let mut spec = Spec::new("income");
+    spec.weight = Some("weight".into());
+    spec.buckets = 4;
+    let asked: Vec<Measure> = ["median", "share_bottom40", "share_top20"]
+        .iter()
+        .map(|n| Measure::parse(n).unwrap())
+        .collect();
+    let got = rt.block_on(engine.compute(&spec, &asked, None)).unwrap();
+    assert_eq!(got[0].values[0].1, 1.5);
+    // 1.6 of the 4 persons hold 1 + 0.6 · 1 = 1.6 of 6; the top 0.8 persons 0.8 · 2 = 1.6.
+    assert!(
+        (got[0].values[1].1 - 1.6 / 6.0).abs() < 1e-15,
+        "{:?}",
+        got[0].values
+    );
+    assert!(
+        (got[0].values[2].1 - 1.6 / 6.0).abs() < 1e-15,
+        "{:?}",
+        got[0].values
+    );
+}

@@ -151,7 +151,16 @@ pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
     spec.by = args.table.by.clone();
     spec.strata = args.survey.strata.clone();
     spec.psu = args.survey.psu.clone();
-    let engine_error = |e: df::Error| engine_failure(args, e);
+    // Past registration, an engine error on a cluster is the cluster's failure (its logs
+    // say more), not a problem with the file.
+    let engine_error = |e: df::Error| match (&e, &args.engine.cluster) {
+        (df::Error::Engine(_), Some(url)) => Failure::Service(format!(
+            "the Ballista cluster at {url} failed on {}: {e}; the scheduler's and executors' \
+             logs say more",
+            args.file.display()
+        )),
+        _ => engine_failure(args, e),
+    };
     let runtime = runtime()?;
     if with_se {
         if names.iter().any(|n| n != "gini" && n != "mean") {
