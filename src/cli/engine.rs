@@ -273,18 +273,30 @@ async fn open(
     args: &ComputeArgs,
     config: &ginikit_datafusion::EngineConfig,
 ) -> Result<ginikit_datafusion::Engine, Failure> {
-    let Some(url) = &args.engine.cluster else {
-        let engine =
-            ginikit_datafusion::Engine::new(config).map_err(|e| engine_failure(args, e))?;
-        engine
-            .register(std::slice::from_ref(&args.file))
-            .await
-            .map_err(|e| engine_failure(args, e))?;
-        return Ok(engine);
+    let (engine, file) = match &args.engine.cluster {
+        None => (
+            ginikit_datafusion::Engine::new(config).map_err(|e| engine_failure(args, e))?,
+            args.file.clone(),
+        ),
+        Some(url) => connect(args, url).await?,
     };
+    engine
+        .register(&[file])
+        .await
+        .map_err(|e| engine_failure(args, e))?;
+    Ok(engine)
+}
+
+/// An engine on the cluster at `url`, once its scheduler answers, and the file's absolute
+/// path (the executors run elsewhere).
+#[cfg(feature = "datafusion")]
+async fn connect(
+    args: &ComputeArgs,
+    url: &str,
+) -> Result<(ginikit_datafusion::Engine, std::path::PathBuf), Failure> {
     #[cfg(not(feature = "cluster"))]
     {
-        let _ = url;
+        let _ = (args, url);
         Err(super::cluster::not_built())
     }
     #[cfg(feature = "cluster")]
@@ -299,11 +311,7 @@ async fn open(
         let engine = ginikit_ballista::connect(url)
             .await
             .map_err(Failure::Service)?;
-        engine
-            .register(&[file])
-            .await
-            .map_err(|e| engine_failure(args, e))?;
-        Ok(engine)
+        Ok((engine, file))
     }
 }
 
