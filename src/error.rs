@@ -63,6 +63,8 @@ pub enum Setting {
     SeMethod,
     /// The poverty line (a number, or a column of per-row lines).
     PovertyLine,
+    /// Computing out of core (the DataFusion engine) instead of in memory.
+    OutOfCore,
 }
 
 /// A position in the input: an index into a slice, or a 1-based data row of a file.
@@ -91,8 +93,13 @@ impl std::fmt::Display for Position {
 #[non_exhaustive]
 pub enum Error {
     /// No observations at all (or none left in a group).
-    #[error("{location}: no observations{ctx}; check the filter or grouping columns", ctx = fmt_context(.context))]
-    Empty { location: Location, context: String },
+    #[error("{location}: no observations{ctx}; {fix}", ctx = fmt_context(.context))]
+    Empty {
+        location: Location,
+        context: String,
+        /// What to do.
+        fix: String,
+    },
 
     /// Two slices that must have the same length do not.
     #[error("argument `{left}` has {left_len} elements but `{right}` has {right_len}; pass slices of equal length")]
@@ -130,7 +137,7 @@ pub enum Error {
     },
 
     /// A measure that needs strictly positive values met zero or negative ones.
-    #[error("{location}: {measure} needs strictly positive values but {count} value(s) are zero or negative{ctx}, first at {first} ({value}); drop them, or use the `exclude` policy for non-positive values", ctx = fmt_context(.context))]
+    #[error("{location}: {measure} needs strictly positive values but {count} value(s) are zero or negative{ctx}, first at {first} ({value}); drop them, or exclude them (NonPositivePolicy::Exclude)", ctx = fmt_context(.context))]
     NonPositiveValue {
         location: Location,
         measure: String,
@@ -210,6 +217,8 @@ pub enum Error {
         /// The available figure is the user's GINIKIT_MEMORY_LIMIT, not the machine's.
         from_limit: bool,
         fix: String,
+        /// Another way out, where there is one (computing out of core).
+        setting: Option<Setting>,
     },
 
     /// A column named by the caller is not in the table.
@@ -308,6 +317,7 @@ impl Error {
             Error::Malformed { .. } => Some(Setting::InputFormat),
             Error::InvalidDesign { setting, .. } => *setting,
             Error::NoPovertyLine { .. } => Some(Setting::PovertyLine),
+            Error::Memory { setting, .. } => *setting,
             _ => None,
         }
     }

@@ -16,9 +16,15 @@ pub fn available() -> Option<(u64, bool)> {
 }
 
 /// Refuses work that would need `needed` bytes at its peak when less is available:
-/// [`crate::Error::Memory`] with both figures, `what` the work and `fix` the ways out.
+/// [`crate::Error::Memory`] with both figures, `what` the work and `fix` the ways out
+/// (`setting`: one more, which the caller's front end spells, such as computing out of core).
 /// Without a figure for the memory available, the work goes ahead.
-pub fn require(what: impl FnOnce() -> String, needed: u64, fix: &str) -> crate::Result<()> {
+pub fn require(
+    what: impl FnOnce() -> String,
+    needed: u64,
+    fix: &str,
+    setting: Option<crate::error::Setting>,
+) -> crate::Result<()> {
     match available() {
         Some((available, from_limit)) if needed > available => Err(crate::Error::Memory {
             what: what(),
@@ -26,6 +32,7 @@ pub fn require(what: impl FnOnce() -> String, needed: u64, fix: &str) -> crate::
             available,
             from_limit,
             fix: fix.into(),
+            setting,
         }),
         _ => Ok(()),
     }

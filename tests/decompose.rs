@@ -214,9 +214,15 @@ fn mookherjee_shorrocks_on_a_two_group_example_worked_by_hand() {
             (avg(i1[j], i2[j]) - avg(l1[j].ln(), l2[j].ln()) + avg(l1[j], l2[j])) * (v2[j] - v1[j])
         })
         .sum();
+    // Mookherjee and Shorrocks' printed form uses Δ ln μ_g; ginikit's per-group term uses
+    // Δ ln λ_g, which sums to the same because Σ (θ̄_g − v̄_g) = 0.
     let means: f64 = (0..2)
         .map(|j| (avg(t1[j], t2[j]) - avg(v1[j], v2[j])) * (m2[j].ln() - m1[j].ln()))
         .sum();
+    for j in 0..2 {
+        let by_hand = (avg(t1[j], t2[j]) - avg(v1[j], v2[j])) * (l2[j].ln() - l1[j].ln());
+        assert!((c.groups[j].2 - by_hand).abs() < 1e-14, "group {j}");
+    }
     let total = mld(&r2.0, &r2.1) - mld(&r1.0, &r1.1);
     assert!((c.total - total).abs() < 1e-14);
     assert!(
@@ -288,4 +294,107 @@ fn the_command_refuses_linearization_and_names_missing_groups() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Every term of every decomposition of a scale-invariant index, in aggregate and per group,
+/// stays the same when each round's incomes are multiplied by its own factor (a change of
+/// currency, or of price level between rounds); a round against the same round scaled has no
+/// change in any term. Group means are money and scale with the factor.
+#[test]
+fn every_decomposition_term_is_unchanged_by_a_change_of_scale() {
+    let close = |a: f64, b: f64, what: &str| {
+        assert!(
+            (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0),
+            "{what}: {a} vs {b}"
+        )
+    };
+    let terms =
+        |g: &ginikit::decompose::GroupTerms| [g.pop_share, g.income_share, g.inequality, g.within];
+    let (x1, w1, g1) = generated(3000, 6, 11);
+    let (x2, w2, g2) = generated(3000, 6, 12);
+    let scaled = |x: &[f64], k: f64| x.iter().map(|v| v * k).collect::<Vec<f64>>();
+    for (k1, k2) in [(1.5, 1.5), (1e-3, 7.0), (1024.0, 0.37)] {
+        let (a, ida) = pooled(&x1, &w1, &g1);
+        let (b, idb) = pooled(&x2, &w2, &g2);
+        let (ka, _) = pooled(&scaled(&x1, k1), &w1, &g1);
+        let (kb, _) = pooled(&scaled(&x2, k2), &w2, &g2);
+        for alpha in [-1.0, 0.0, 0.5, 1.0, 2.0] {
+            let (s, t) = (
+                ge_split(&a, &ida, alpha).unwrap(),
+                ge_split(&ka, &ida, alpha).unwrap(),
+            );
+            for (name, u, v) in [
+                ("total", s.total, t.total),
+                ("within", s.within, t.within),
+                ("between", s.between, t.between),
+            ] {
+                close(u, v, &format!("GE({alpha}) {name}, ×{k1}"));
+            }
+            for (j, (g, h)) in s.groups.iter().zip(&t.groups).enumerate() {
+                for (u, v) in terms(g).into_iter().zip(terms(h)) {
+                    close(u, v, &format!("GE({alpha}) group {j}, ×{k1}"));
+                }
+                close(g.mean * k1, h.mean, &format!("GE({alpha}) group {j} mean"));
+            }
+        }
+        let (d, e) = (dagum(&a, &ida).unwrap(), dagum(&ka, &ida).unwrap());
+        for (name, u, v) in [
+            ("gini", d.gini, e.gini),
+            ("within", d.within, e.within),
+            ("net between", d.net_between, e.net_between),
+            ("transvariation", d.transvariation, e.transvariation),
+        ] {
+            close(u, v, &format!("Dagum {name}, ×{k1}"));
+        }
+        for (j, (g, h)) in d.groups.iter().zip(&e.groups).enumerate() {
+            for (u, v) in terms(g).into_iter().zip(terms(h)) {
+                close(u, v, &format!("Dagum group {j}, ×{k1}"));
+            }
+        }
+        for alpha in [0.0, 1.0] {
+            let split = |s: &SortedSample, ids: &[u32]| ge_split(s, ids, alpha).unwrap();
+            let plain = ms_change(&split(&a, &ida), &split(&b, &idb)).unwrap();
+            let rescaled = ms_change(&split(&ka, &ida), &split(&kb, &idb)).unwrap();
+            let aggregate = |c: &ginikit::decompose::MsChange| {
+                [
+                    c.total,
+                    c.within,
+                    c.population_shares,
+                    c.relative_means,
+                    c.residual,
+                ]
+            };
+            for (u, v) in aggregate(&plain).into_iter().zip(aggregate(&rescaled)) {
+                close(u, v, &format!("MS GE({alpha}) ×{k1}/×{k2}"));
+            }
+            for (j, (g, h)) in plain.groups.iter().zip(&rescaled.groups).enumerate() {
+                close(g.0, h.0, &format!("MS GE({alpha}) group {j} within"));
+                close(
+                    g.1,
+                    h.1,
+                    &format!("MS GE({alpha}) group {j} population shares"),
+                );
+                close(
+                    g.2,
+                    h.2,
+                    &format!("MS GE({alpha}) group {j} relative means"),
+                );
+            }
+            // A round against itself at another scale: every term is zero.
+            let same = ms_change(&split(&a, &ida), &split(&ka, &ida)).unwrap();
+            for (j, g) in same.groups.iter().enumerate() {
+                for (u, name) in [
+                    (g.0, "within"),
+                    (g.1, "population shares"),
+                    (g.2, "relative means"),
+                ] {
+                    assert!(
+                        u.abs() < 1e-12,
+                        "MS GE({alpha}) group {j} {name} after ×{k1}: {u}"
+                    );
+                }
+            }
+            assert!(same.total.abs() < 1e-12 && same.residual.abs() < 1e-12);
+        }
+    }
 }

@@ -120,8 +120,8 @@ fn every_registered_name_parses_back_and_is_documented() {
         "arpt",
         "arpr",
         "rmpg",
-        "arpt_0.5",
-        "arpr_0.5_0.6",
+        "arpt_50",
+        "arpr_50_0.6",
     ];
     for name in examples {
         let m = Measure::parse(name).unwrap();

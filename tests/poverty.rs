@@ -89,7 +89,7 @@ fn arpt_arpr_rmpg_equal_r_laeken_whole_sample_by_region_and_within_regions() {
         "--weight",
         "weight",
         "--measures",
-        "arpt,arpr,rmpg,arpt_0.5,arpr_0.5",
+        "arpt,arpr,rmpg,arpt_50,arpr_50",
         "--format",
         "csv",
     ]);

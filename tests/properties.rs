@@ -136,3 +136,85 @@ fn negative_values_allow_gini_above_one() {
     // Mean 0.25; Σ|xi-xj| over ordered pairs = 2(5+5+11+0+6+6) = 66; G = 66/(2·16·0.25) = 8.25.
     assert!((gini(&s, GiniConvention::Midpoint).unwrap() - 8.25).abs() < 1e-12);
 }
+
+/// Example names of a registry family: each placeholder of its syntax filled with values that
+/// exercise it (a new placeholder must be added here, so no family goes untested).
+fn examples(syntax: &str) -> Vec<String> {
+    let fill: &[(&str, &[&str])] = &[
+        ("<alpha>", &["-1", "0.5", "2", "3"]),
+        ("<epsilon>", &["0.5", "1", "2", "1000"]),
+        ("<k>", &["10", "40"]),
+        ("<p>", &["0.1", "0.9"]),
+        ("<percent>", &["60", "40"]),
+        ("[_<quantile>]", &["", "_0.5", "_0.3"]),
+        ("<1-10>", &["1", "10"]),
+        ("<from>", &["10"]),
+        ("<to>", &["90"]),
+    ];
+    let mut names = Vec::new();
+    for pattern in syntax.split(", ") {
+        let mut variants = vec![pattern.to_string()];
+        for (holder, values) in fill {
+            variants = variants
+                .iter()
+                .flat_map(|v| -> Vec<String> {
+                    if v.contains(holder) {
+                        values.iter().map(|x| v.replacen(holder, x, 1)).collect()
+                    } else {
+                        vec![v.clone()]
+                    }
+                })
+                .collect();
+        }
+        for v in variants {
+            assert!(
+                !v.contains('<'),
+                "no example value for a placeholder of {v}"
+            );
+            if pattern.starts_with("fgt_") && v.starts_with("fgt_-") {
+                continue; // FGT needs α ≥ 0
+            }
+            names.push(v);
+        }
+    }
+    names
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every measure of every registry family is homogeneous: multiplying every value (and the
+    /// poverty line) by k leaves indices, shares, rates and person counts unchanged and
+    /// multiplies money amounts by k.
+    #[test]
+    fn every_registry_measure_is_homogeneous(x in incomes(), k in 0.001f64..1000.0, seed in any::<u64>()) {
+        let mut rng = common::Rng(seed);
+        let w: Vec<f64> = x.iter().map(|_| (1 + rng.next_u64() % 5) as f64).collect();
+        let mut sorted = x.clone();
+        sorted.sort_by(f64::total_cmp);
+        let line = sorted[sorted.len() / 3] * 1.01;
+        let sample = |scale: f64| {
+            let y: Vec<f64> = x.iter().map(|v| v * scale).collect();
+            SortedSample::new(&y, Some(&w)).unwrap().with_poverty_line(line * scale).unwrap()
+        };
+        let (a, b) = (sample(1.0), sample(k));
+        for family in ginikit::measure::registry::FAMILIES {
+            for name in examples(family.syntax) {
+                let m = Measure::parse(&name).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let opts = Options::default();
+                match (m.evaluate(&a, &opts), m.evaluate(&b, &opts)) {
+                    (Ok(u), Ok(v)) => {
+                        let factor = if m.unit() == ginikit::measure::Unit::Money { k } else { 1.0 };
+                        let (u, v) = (u.value * factor, v.value);
+                        prop_assert!(
+                            (u - v).abs() <= 1e-9 * u.abs().max(v.abs()).max(1e-9),
+                            "{}: {} vs {} after ×{}", name, u, v, k
+                        );
+                    }
+                    (Err(e), Err(f)) => prop_assert_eq!(e.to_string(), f.to_string()),
+                    (u, v) => prop_assert!(false, "{}: {:?} vs {:?} after ×{}", name, u, v, k),
+                }
+            }
+        }
+    }
+}

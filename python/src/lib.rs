@@ -256,7 +256,8 @@ fn trend_streams<'py>(
         estimated.extend(read);
     }
     let pairs = pairs.map_or(Pairs::Consecutive, Pairs::Given);
-    let rows = changes(&estimated, &pairs, survey.level).map_err(|e| error(&e))?;
+    let (rows, unmatched) = changes(&estimated, &pairs, survey.level).map_err(|e| error(&e))?;
+    notes.extend(unmatched);
     report_to_dict(py, &tidy::changes(&by, &rows, notes, survey.level, false))
 }
 

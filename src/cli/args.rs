@@ -141,11 +141,11 @@ pub struct GicArgs {
     pub to: Option<String>,
     /// Population fractions of the curve, comma-separated (e.g. 0.1,0.5,0.9); default the
     /// percentiles 0.01 … 0.99.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, allow_negative_numbers = true, value_delimiter = ',')]
     pub points: Vec<f64>,
     /// Price level of the later round over the earlier one's (1.0288 for 2.88 % inflation):
     /// growth is real, `x₂/(D·x₁) − 1`. Default 1 (nominal growth).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 1.0)]
     pub deflator: f64,
     /// Draw the curve to PATH.svg and PATH.png (one chart per group).
     #[arg(long)]
@@ -191,7 +191,7 @@ pub struct GroupedArgs {
     pub cumulative: bool,
     /// Mean welfare per person of the whole distribution (needed for the median and poverty;
     /// with --welfare-is mean it defaults to the population-weighted class mean).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub mean: Option<f64>,
     /// Poverty line per person, in the units of the mean.
     #[arg(long, allow_hyphen_values = true)]
@@ -434,7 +434,7 @@ pub struct ReproduceArgs {
     #[arg(long, default_value_t = 200)]
     pub decomposition_replicates: usize,
     /// Confidence level.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.95)]
     pub level: f64,
     /// Folder for the charts (SVG and PNG).
     #[arg(long, default_value = "out")]
@@ -579,19 +579,19 @@ pub struct SurveyArgs {
     #[arg(long, default_value_t = 20181)]
     pub seed: u64,
     /// Fay's ρ for --se fay.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.5)]
     pub fay_rho: f64,
     /// Replicate-weight columns: a comma-separated list, or a prefix ending in `*`.
     #[arg(long)]
     pub repweights: Option<String>,
     /// Variance scale for --repweights: v = scale · Σ (θ_r − θ̄)².
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub rep_scale: Option<f64>,
     /// Centre replicate deviations on the full-sample estimate instead of their mean.
     #[arg(long)]
     pub rep_mse: bool,
     /// Confidence level.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 0.95)]
     pub level: f64,
     /// Interval: normal, or percentile (bootstrap only).
     #[arg(long, value_enum, default_value_t = Ci::Normal)]

@@ -53,7 +53,24 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
         }));
     }
     let (from, to) = (pick(&args.from, 0)?, pick(&args.to, rounds.len() - 1)?);
+    if std::ptr::eq(from, to) || from.label == to.label {
+        return Err(Failure::Usage(format!(
+            "round '{}' is compared with itself: a growth incidence curve needs two different rounds (two files, or --from and --to naming two rounds of --period)",
+            from.label
+        )));
+    }
+    if let Some(twice) = rounds
+        .iter()
+        .enumerate()
+        .find(|(i, r)| rounds[..*i].iter().any(|x| x.label == r.label))
+    {
+        return Err(Failure::Data(ginikit::Error::Rounds {
+            problem: format!("round '{}' appears in more than one input", twice.1.label),
+            fix: "give each round once".into(),
+        }));
+    }
     let curves = gic(from, to, &points, args.deflator, level)?;
+    let unmatched = ginikit::table::gic::unmatched_groups(from, to);
     if let Some(stem) = &args.plot {
         for (i, c) in curves.iter().enumerate() {
             let stem = if curves.len() == 1 {
@@ -99,11 +116,9 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
             }
         }
     }
-    emit(
-        &report(&args.table.by, &curves),
-        args.format.into(),
-        args.output.as_deref(),
-    )
+    let mut report = report(&args.table.by, &curves);
+    report.notes.extend(unmatched);
+    emit(&report, args.format.into(), args.output.as_deref())
 }
 
 fn report(by: &[String], curves: &[Gic]) -> Report {

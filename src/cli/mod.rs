@@ -38,13 +38,17 @@ pub enum Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        match e {
-            Error::UnknownMeasure { .. } | Error::InvalidParameter { .. } => {
-                Failure::Usage(e.to_string())
-            }
-            other => Failure::Data(other),
-        }
+        Failure::Data(e)
     }
+}
+
+/// Errors of the library that are mistakes of the command line (a measure name, a parameter,
+/// a poverty measure without its line): exit 2, not 1.
+fn is_usage(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::UnknownMeasure { .. } | Error::InvalidParameter { .. } | Error::NoPovertyLine { .. }
+    )
 }
 
 pub fn run() -> ExitCode {
@@ -80,6 +84,7 @@ pub fn run() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    let subcommand = subcommand_name(&cli.command);
     let outcome = match cli.command {
         args::Command::Compute(a) => compute::run(&a),
         args::Command::Trend(a) => trend::run(&a),
@@ -99,8 +104,8 @@ pub fn run() -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
         Err(Failure::Data(e)) => {
-            eprintln!("gini: error: {}", with_flag(&e));
-            ExitCode::from(EXIT_DATA)
+            eprintln!("gini: error: {}", with_flag(&e, subcommand));
+            ExitCode::from(if is_usage(&e) { EXIT_USAGE } else { EXIT_DATA })
         }
         Err(Failure::Service(m)) => {
             eprintln!("gini: error: {m}");
@@ -109,18 +114,109 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// The library's message with the command-line spelling of the setting that fixes it.
-fn with_flag(e: &Error) -> String {
-    match e.setting() {
-        Some(Setting::Column(role)) => format!("{e} with {}", column_flag(role)),
-        Some(Setting::NonPositivePolicy) => format!("{e} (--non-positive exclude)"),
-        Some(Setting::InputFormat) => format!("{e} (--input-format csv|parquet)"),
-        Some(Setting::NestedPsu) => format!("{e} (--nest)"),
-        Some(Setting::LonelyPsu) => format!("{e} (--lonely-psu certainty|adjust)"),
-        Some(Setting::SeMethod) => format!("{e} (--se jackknife|bootstrap)"),
-        Some(Setting::PovertyLine) => format!("{e} (--poverty-line AMOUNT|COLUMN)"),
-        _ => e.to_string(),
+/// The name a subcommand is called by (`compute`, `decompose`, …), as clap knows it.
+fn subcommand_name(command: &args::Command) -> &'static str {
+    match command {
+        args::Command::Compute(_) => "compute",
+        args::Command::Trend(_) => "trend",
+        args::Command::Synth(_) => "synth",
+        args::Command::Measures(_) => "measures",
+        args::Command::Reproduce(_) => "reproduce",
+        args::Command::Grouped(_) => "grouped",
+        args::Command::Gic(_) => "gic",
+        args::Command::Decompose(_) => "decompose",
+        args::Command::Cluster(_) => "cluster",
     }
+}
+
+/// The long flags `subcommand` accepts, with their possible values, from clap's definitions.
+fn flags_of(subcommand: &str) -> Vec<(String, Vec<String>)> {
+    use clap::CommandFactory;
+    let cli = args::Cli::command();
+    let Some(sub) = cli.find_subcommand(subcommand) else {
+        return Vec::new();
+    };
+    let mut commands = vec![sub.clone()];
+    commands.extend(sub.get_subcommands().cloned());
+    commands
+        .iter()
+        .flat_map(|c| c.get_arguments().cloned().collect::<Vec<_>>())
+        .filter_map(|a| {
+            let long = a.get_long()?.to_string();
+            let values = a
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            Some((long, values))
+        })
+        .collect()
+}
+
+/// The library's message with the command-line spelling of the setting that fixes it — only
+/// flags that `subcommand` has; where it has none, what works instead.
+fn with_flag(e: &Error, subcommand: &str) -> String {
+    let mut text = e.to_string();
+    if e.setting() == Some(Setting::NonPositivePolicy) {
+        // The library names its own setting; the command line says which flag, if any.
+        text = text.replace(", or exclude them (NonPositivePolicy::Exclude)", "");
+    }
+    match e.setting().and_then(|s| hint(s, subcommand)) {
+        Some(h) => format!("{text} {h}"),
+        None => text,
+    }
+}
+
+/// The words that follow an error of `setting` in `subcommand`: `(--non-positive exclude)`,
+/// `with --value`, … naming only flags and values the subcommand accepts.
+fn hint(setting: Setting, subcommand: &str) -> Option<String> {
+    let flags = flags_of(subcommand);
+    let has = |flag: &str| flags.iter().any(|(f, _)| f == flag);
+    let values = |flag: &str| -> String {
+        flags
+            .iter()
+            .find(|(f, _)| f == flag)
+            .map(|(_, v)| v.join("|"))
+            .unwrap_or_default()
+    };
+    Some(match setting {
+        Setting::Column(role) => {
+            let flag = column_flag(role);
+            if !has(&flag[2..]) {
+                return None;
+            }
+            format!("with {flag}")
+        }
+        Setting::NonPositivePolicy if has("non-positive") => {
+            "or exclude them (--non-positive exclude)".into()
+        }
+        Setting::NonPositivePolicy => {
+            format!("from the file (gini {subcommand} takes positive values only)")
+        }
+        Setting::InputFormat if has("input-format") => {
+            format!("(--input-format {})", values("input-format"))
+        }
+        Setting::NestedPsu if has("nest") => "(--nest)".into(),
+        Setting::LonelyPsu if has("lonely-psu") => "(--lonely-psu certainty|adjust)".into(),
+        Setting::SeMethod if has("se") => {
+            let methods: Vec<String> = values("se")
+                .split('|')
+                .filter(|m| *m == "jackknife" || *m == "bootstrap")
+                .map(String::from)
+                .collect();
+            if methods.is_empty() {
+                return None;
+            }
+            format!("(--se {})", methods.join("|"))
+        }
+        Setting::PovertyLine if has("poverty-line") => "(--poverty-line AMOUNT|COLUMN)".into(),
+        Setting::OutOfCore if has("engine") => {
+            "(or out of core: --engine datafusion, in a gini built with the datafusion feature)"
+                .into()
+        }
+        _ => return None,
+    })
 }
 
 /// The flag that names a column of each role.
@@ -149,22 +245,42 @@ pub fn read_input(
     file: &std::path::Path,
     spec: &ginikit::table::TableSpec,
 ) -> Result<ginikit::table::Table, Failure> {
-    if file != std::path::Path::new("-") {
+    use ginikit::table::InputFormat;
+    use std::io::Read;
+    let dash = file == std::path::Path::new("-");
+    // A pipe or device (`/dev/stdin`, `<(zcat …)`) can be read once, front to back: read it
+    // whole, as standard input is, rather than as a file that can be opened again.
+    let stream = dash || std::fs::metadata(file).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if !stream {
         return Ok(ginikit::table::read_table(file, spec)?);
     }
-    use std::io::Read;
+    let source = if dash {
+        "standard input".to_string()
+    } else {
+        file.display().to_string()
+    };
+    let format = spec.format.unwrap_or(if dash {
+        InputFormat::Csv
+    } else {
+        InputFormat::from_path(file)
+    });
+    if format != InputFormat::Csv {
+        return Err(Failure::Usage(format!(
+            "{source} is a pipe, read front to back: only CSV can be read that way; write the {} data to a file and give its name",
+            format.name()
+        )));
+    }
     let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Io {
-            path: "standard input".into(),
-            message: e.to_string(),
-        })?;
-    Ok(ginikit::table::read_csv_bytes(
-        &bytes,
-        "standard input",
-        spec,
-    )?)
+    let read = if dash {
+        std::io::stdin().read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes))
+    };
+    read.map_err(|e| Error::Io {
+        path: source.clone().into(),
+        message: e.to_string(),
+    })?;
+    Ok(ginikit::table::read_csv_bytes(&bytes, &source, spec)?)
 }
 
 /// Writes a report to `--output FILE` or standard output. CSV and JSON carry only the rows,
@@ -195,16 +311,48 @@ pub fn emit(
         }
         None => {
             let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::new(stdout.lock());
+            let mut w = PipeWatch {
+                inner: std::io::BufWriter::new(stdout.lock()),
+                closed: false,
+            };
             let result = report.render(format, &mut w).and_then(|_| w.flush());
             match result {
                 Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::ClosedPipe),
+                Err(_) if w.closed => Err(Failure::ClosedPipe),
                 Err(e) => Err(Failure::Data(Error::Output {
                     target: "standard output".into(),
                     message: e.to_string(),
                 })),
             }
         }
+    }
+}
+
+/// A writer that remembers whether the reader went away. The CSV and JSON writers wrap I/O
+/// errors in their own types (kind `Other`), so the error that reaches `emit` no longer says
+/// "broken pipe"; the flag does.
+struct PipeWatch<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: std::io::Write> PipeWatch<W> {
+    fn watch<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r {
+            self.closed |= e.kind() == std::io::ErrorKind::BrokenPipe;
+        }
+        r
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for PipeWatch<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.watch(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.watch(r)
     }
 }

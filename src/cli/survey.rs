@@ -69,6 +69,7 @@ pub fn survey_spec(
     file: &Path,
     default_se: Option<Se>,
 ) -> Result<Option<SurveySpec>, Failure> {
+    let level = level(args.level)?;
     let Some(se) = args.se.or(default_se) else {
         let given = [
             args.strata.is_some(),
@@ -81,9 +82,35 @@ pub fn survey_spec(
                 "design flags (--strata, --psu, --fpc, --repweights) need --se".into(),
             ));
         }
+        // Settings of standard errors changed from their defaults without asking for
+        // standard errors would be ignored: say so instead.
+        let ignored: Vec<&str> = [
+            (args.level != 0.95, "--level"),
+            (args.ci != Ci::Normal, "--ci"),
+            (args.replicates != 1000, "--replicates"),
+            (args.seed != 20181, "--seed"),
+            (args.fay_rho != 0.5, "--fay-rho"),
+            (args.rep_scale.is_some(), "--rep-scale"),
+            (args.rep_mse, "--rep-mse"),
+            (args.nest, "--nest"),
+            (
+                args.lonely_psu != super::args::Lonely::Error,
+                "--lonely-psu",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect();
+        if !ignored.is_empty() {
+            return Err(Failure::Usage(format!(
+                "{} only {} to standard errors: add --se (e.g. --se linearization), or leave {} out",
+                ignored.join(", "),
+                if ignored.len() == 1 { "applies" } else { "apply" },
+                if ignored.len() == 1 { "it" } else { "them" }
+            )));
+        }
         return Ok(None);
     };
-    let level = level(args.level)?;
     let mut slot = |column: &Option<String>, role: &'static str| {
         column.as_ref().map(|c| {
             spec.extra.push((c.clone(), role));

@@ -27,11 +27,12 @@ pub fn run(args: &TrendArgs) -> Result<(), Failure> {
         &measures,
         &options,
     )?;
-    let notes = match rounds.first() {
+    let mut notes = match rounds.first() {
         Some(first) => tidy::survey_notes(&survey, &first.rows),
         None => Vec::new(),
     };
-    let rows = changes(&rounds, &pairs, args.survey.level)?;
+    let (rows, unmatched) = changes(&rounds, &pairs, args.survey.level)?;
+    notes.extend(unmatched);
     let marks = args.measure.format == Format::Table;
     let report = tidy::changes(&args.table.by, &rows, notes, args.survey.level, marks);
     emit(

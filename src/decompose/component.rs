@@ -124,12 +124,20 @@ impl Estimator for Component {
                     reason: "a change term needs the other round".into(),
                     context: String::new(),
                 })?;
-                let c = if *later {
-                    ms_change(other, &this)?
-                } else {
-                    ms_change(&this, other)?
-                };
-                let _ = &this;
+                // Once per sample (replicate) for all its change terms: each group's term
+                // reads the same change, and computing it per term would cost O(k²).
+                let key = (
+                    "ms_change",
+                    self.alpha.to_bits(),
+                    Arc::as_ptr(other) as usize | usize::from(*later),
+                );
+                let c = sample.memo(key, || {
+                    if *later {
+                        ms_change(other, &this)
+                    } else {
+                        ms_change(&this, other)
+                    }
+                })?;
                 Ok(match self.part {
                     Part::ChangeTotal => c.total,
                     Part::ChangeWithin => c.within,

@@ -204,16 +204,26 @@ fn kahan(v: &[f64]) -> f64 {
     c.value()
 }
 
-/// Dagum's decomposition of the Gini ratio by groups, from one ascending pass: for each pair
-/// of groups the weighted sum of `x − y` over pairs with `x` in j at or above `y` in h
-/// (`d_jh`); then `Δ_jh = (d_jh + d_hj)/(N_j N_h)`, `G_jh = Δ_jh/(μ_j + μ_h)`
-/// (`G_jj = Δ_jj/(2μ_j)`), `D_jh = |μ_j − μ_h|/Δ_jh` (Dagum's relative economic affluence:
-/// `(d − p)/(d + p)` with the richer group first), `p_j = N_j/N`, `s_j = S_j/S`. The terms sum
-/// to the midpoint Gini `Σᵢ Σⱼ wᵢwⱼ|xᵢ − xⱼ| / (2N²μ)` exactly (up to rounding).
+/// Dagum's decomposition of the Gini ratio by groups. With `Δ_jh = E|x − y|` over `x` in
+/// group j and `y` in h, `G_jh = Δ_jh/(μ_j + μ_h)` (`G_jj = Δ_jj/(2μ_j)`), Dagum's relative
+/// economic affluence `D_jh = (d_jh − p_jh)/(d_jh + p_jh) = |μ_j − μ_h|/Δ_jh`, `p_j = N_j/N`
+/// and `s_j = S_j/S`:
+/// - within `G_w = Σ_j G_jj p_j s_j`;
+/// - net between `G_nb = Σ_{j>h} G_jh D_jh (p_j s_h + p_h s_j)`;
+/// - transvariation `G_t = Σ_{j>h} G_jh (1 − D_jh)(p_j s_h + p_h s_j)`;
+///
+/// and `G_w + G_nb + G_t` is the midpoint Gini `Σᵢ Σⱼ wᵢwⱼ|xᵢ − xⱼ| / (2N²μ)`.
+///
+/// Computed in O(n + k log k) for k groups, never pair by pair: since `G_jh D_jh =
+/// |μ_j − μ_h|/(μ_j + μ_h)` and `p_j s_h + p_h s_j = p_j p_h (μ_j + μ_h)/μ`, the net term is
+/// `Σ_{j>h} p_j p_h |μ_j − μ_h| / μ`, the Gini of the group means (one pass over the means in
+/// ascending order); the Gini and each group's own Gini come from one ascending pass over the
+/// pooled sample; the transvariation is the Gini less the other two.
 ///
 /// Groups {1, 3} and {2, 6}: the absolute differences of the 16 ordered pairs sum to 32, so
 /// the Gini is 32 / (2 · 16 · 3) = 1/3, and G_w + G_nb + G_t gives the same; both groups'
-/// own Ginis are ¼, so the within term is Σ p s G_jj = ½·⅓·¼ + ½·⅔·¼ = 1/24 + 1/12:
+/// own Ginis are ¼, so the within term is Σ p s G_jj = ½·⅓·¼ + ½·⅔·¼ = 1/24 + 1/12; the means
+/// 2 and 4 give the net term ½·½·2/3 = 1/6:
 /// ```
 /// use ginikit::{SortedSample, decompose::dagum};
 /// let s = SortedSample::new(&[1.0, 2.0, 3.0, 6.0], None).unwrap();
@@ -221,39 +231,37 @@ fn kahan(v: &[f64]) -> f64 {
 /// assert!((d.gini - 1.0 / 3.0).abs() < 1e-15);
 /// assert!((d.within + d.net_between + d.transvariation - 1.0 / 3.0).abs() < 1e-15);
 /// assert!((d.within - (1.0 / 24.0 + 1.0 / 12.0)).abs() < 1e-15);
+/// assert!((d.net_between - 1.0 / 6.0).abs() < 1e-15);
 /// ```
 pub fn dagum(sample: &SortedSample, ids: &[u32]) -> Result<DagumSplit> {
     let k = group_count(ids);
     let (n, s) = totals(sample, ids, k);
     check_groups(&n, &s, true)?;
-    // above[j][h] = Σ_{x∈j, y∈h, y ≤ x} w_x w_y (x − y).
-    let mut above = vec![vec![Compensated::ZERO; k]; k];
-    let mut w_before = vec![0.0; k];
-    let mut s_before = vec![0.0; k];
-    let mut w_before_c = vec![Compensated::ZERO; k];
-    let mut s_before_c = vec![Compensated::ZERO; k];
+    // One ascending pass: Σ_{y ≤ x} w_x w_y (x − y) over all pairs and within each group,
+    // from running (compensated) totals of the observations before.
+    let mut own = vec![Compensated::ZERO; k];
+    let mut own_w = vec![Compensated::ZERO; k];
+    let mut own_s = vec![Compensated::ZERO; k];
+    let (mut all, mut all_w, mut all_s) = (Compensated::ZERO, Compensated::ZERO, Compensated::ZERO);
     for (i, (&x, &g)) in sample.values().iter().zip(ids).enumerate() {
         let w = sample.weight(i);
         let g = g as usize;
-        // Totals of earlier observations, exact to the last bit through compensation.
-        for h in 0..k {
-            above[g][h].add(w * (x * w_before[h] - s_before[h]));
-        }
-        w_before_c[g].add(w);
-        s_before_c[g].add(w * x);
-        w_before[g] = w_before_c[g].value();
-        s_before[g] = s_before_c[g].value();
+        all.add(w * (x * all_w.value() - all_s.value()));
+        own[g].add(w * (x * own_w[g].value() - own_s[g].value()));
+        all_w.add(w);
+        all_s.add(w * x);
+        own_w[g].add(w);
+        own_s[g].add(w * x);
     }
-    let d = |j: usize, h: usize| above[j][h].value();
     let (n_all, s_all) = (kahan(&n), kahan(&s));
+    let mu_all = s_all / n_all;
     let mu: Vec<f64> = (0..k).map(|g| s[g] / n[g]).collect();
     let p: Vec<f64> = n.iter().map(|v| v / n_all).collect();
     let sh: Vec<f64> = s.iter().map(|v| v / s_all).collect();
     let mut groups = Vec::with_capacity(k);
-    let (mut within, mut net, mut trans) =
-        (Compensated::ZERO, Compensated::ZERO, Compensated::ZERO);
+    let mut within = Compensated::ZERO;
     for j in 0..k {
-        let delta = 2.0 * d(j, j) / (n[j] * n[j]);
+        let delta = 2.0 * own[j].value() / (n[j] * n[j]);
         let g_jj = delta / (2.0 * mu[j]);
         let w = g_jj * p[j] * sh[j];
         within.add(w);
@@ -264,31 +272,28 @@ pub fn dagum(sample: &SortedSample, ids: &[u32]) -> Result<DagumSplit> {
             inequality: g_jj,
             within: w,
         });
-        for h in 0..j {
-            let delta = (d(j, h) + d(h, j)) / (n[j] * n[h]);
-            if delta <= 0.0 {
-                continue; // both groups hold one value, the same: no difference at all
-            }
-            let g_jh = delta / (mu[j] + mu[h]);
-            let affluence = ((mu[j] - mu[h]).abs() / delta).min(1.0);
-            let gross = g_jh * (p[j] * sh[h] + p[h] * sh[j]);
-            net.add(gross * affluence);
-            trans.add(gross * (1.0 - affluence));
-        }
     }
+    // Σ_{j>h} p_j p_h (μ_j − μ_h) over the means in ascending order.
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| mu[a].total_cmp(&mu[b]).then(a.cmp(&b)));
+    let (mut net, mut p_before, mut pm_before) =
+        (Compensated::ZERO, Compensated::ZERO, Compensated::ZERO);
+    for &j in &order {
+        net.add(p[j] * (mu[j] * p_before.value() - pm_before.value()));
+        p_before.add(p[j]);
+        pm_before.add(p[j] * mu[j]);
+    }
+    let net_between = net.value() / mu_all;
     // The Gini itself: all pairs' mean absolute difference over twice the mean.
-    let mut all = Compensated::ZERO;
-    for j in 0..k {
-        for h in 0..k {
-            all.add(d(j, h));
-        }
-    }
-    let gini = 2.0 * all.value() / (2.0 * n_all * n_all * (s_all / n_all));
+    let gini = 2.0 * all.value() / (2.0 * n_all * n_all * mu_all);
+    let within = within.value();
     Ok(DagumSplit {
         gini,
-        within: within.value(),
-        net_between: net.value(),
-        transvariation: trans.value(),
+        within,
+        net_between,
+        // Non-negative by definition (|μ_j − μ_h| ≤ Δ_jh); groups that do not overlap give
+        // zero, which the subtraction may miss by a rounding error.
+        transvariation: (gini - within - net_between).max(0.0),
         groups,
     })
 }
@@ -317,7 +322,11 @@ pub struct MsChange {
 /// Mookherjee–Shorrocks terms with two-round averages (bars) and differences (Δ); λ = μ_g/μ,
 /// θ = income share, v = population share:
 /// - MLD: within `Σ v̄ ΔI_g`; population shares `Σ (Ī_g − \overline{ln λ_g} + λ̄_g) Δv_g`;
-///   relative means `Σ (θ̄_g − v̄_g) Δ ln μ_g`.
+///   relative means `Σ (θ̄_g − v̄_g) Δ ln λ_g`. Mookherjee and Shorrocks write the last term
+///   with `Δ ln μ_g`; since `Σ (θ̄_g − v̄_g) = 0`, the sum is the same with the relative mean
+///   `λ_g = μ_g/μ`, and only then is each group's term unchanged when every income is scaled
+///   (a scale change moves no relative mean, so it must move no term of a scale-invariant
+///   index).
 /// - Theil T: within `Σ θ̄ ΔT_g`; population shares `Σ (T̄_g + \overline{ln λ_g} − 1) λ̄_g Δv_g`;
 ///   relative means `Σ (T̄_g + \overline{ln λ_g}) v̄_g Δλ_g`.
 ///
@@ -354,7 +363,7 @@ pub fn ms_change(from: &GeSplit, to: &GeSplit) -> Result<MsChange> {
             (
                 v_bar * di,
                 (i_bar - ln_l_bar + l_bar) * dv,
-                (theta_bar - v_bar) * (b.mean.ln() - a.mean.ln()),
+                (theta_bar - v_bar) * (l2.ln() - l1.ln()),
             )
         } else {
             (

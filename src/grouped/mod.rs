@@ -271,7 +271,19 @@ fn fit(form: Form, pts: &LorenzPoints, mean: f64, line: Option<f64>) -> FitResul
     if matches!(form, Form::Beta { .. }) {
         is_normal = h.is_some() || line.is_none();
     }
-    let h_ok = h.filter(|h| (0.0..=1.0).contains(h));
+    // A line at or above the richest welfare the fitted curve allows (μ·L′(1)) has everyone
+    // poor, one at or below the poorest (μ·L′(0)) nobody: the headcount is 1 or 0 there,
+    // where the closed form has no root in [0, 1].
+    let beyond = |z: f64| {
+        if mean * form.slope(1.0) <= z {
+            Some(1.0)
+        } else if mean * form.slope(0.0) >= z {
+            Some(0.0)
+        } else {
+            None
+        }
+    };
+    let h_ok = line.and_then(|z| h.filter(|h| (0.0..=1.0).contains(h)).or_else(|| beyond(z)));
     let (sse, ssez) = form.residuals(&pts.p, &pts.l, h);
     let mut deciles = [0.0; 10];
     let mut last = 0.0;
@@ -369,8 +381,26 @@ pub fn analyse(
         _ => true,
     };
     let name = |q: bool| if q { "quadratic" } else { "beta" };
-    let poverty_from = (line.is_some() && (normal(&quadratic) || normal(&beta)))
-        .then(|| name(use_quadratic_for_poverty));
+    let has_headcount = |f: &Option<FitResult>| f.as_ref().is_some_and(|f| f.headcount.is_some());
+    let fit_of = |q: bool| if q { &quadratic } else { &beta };
+    // PIP's choice, unless that fit gives no headcount at this line; then the other normal
+    // fit that does. Never a fit named for poverty figures it cannot give.
+    let poverty_from = [use_quadratic_for_poverty, !use_quadratic_for_poverty]
+        .into_iter()
+        .find(|&q| line.is_some() && normal(fit_of(q)) && has_headcount(fit_of(q)))
+        .map(name);
+    if let (Some(z), None) = (line, poverty_from) {
+        if normal(&quadratic) || normal(&beta) {
+            return Err(Error::Undefined {
+                location: source.location(&source.welfare),
+                measure: "the poverty statistics of the grouped-data Lorenz fits".into(),
+                reason: format!(
+                    "neither fitted curve gives a headcount at the poverty line {z} (mean {mean}); check that the line and the mean are in the same units"
+                ),
+                context: String::new(),
+            });
+        }
+    }
     Ok(GroupedResult {
         mean,
         poverty_line: line,

@@ -57,6 +57,18 @@ impl Estimator for Atkinson {
 /// assert!((atkinson(&s, &part, 0.5).unwrap() - 0.06315).abs() < 1e-5);
 /// assert!((atkinson(&s, &part, 1.0).unwrap() - 0.1316096).abs() < 1e-7);
 /// ```
+///
+/// Very large aversions stay finite: on (1, 2, 3), ε = 1000 gives by hand
+/// `EDE = [(1 + 2^−999 + 3^−999)/3]^(−1/999) = 3^(1/999)` (the other terms are below 10^−300)
+/// and `A = 1 − 3^(1/999)/2 ≈ 0.49945`:
+/// ```
+/// use ginikit::{SortedSample, measure::{atkinson::atkinson, positive::{positive_part, NonPositivePolicy}}};
+/// let s = SortedSample::new(&[1.0, 2.0, 3.0], None).unwrap();
+/// let part = positive_part(&s, NonPositivePolicy::Error, "atkinson").unwrap();
+/// let a = atkinson(&s, &part, 1000.0).unwrap();
+/// assert!((a - (1.0 - 3f64.powf(1.0 / 999.0) / 2.0)).abs() < 1e-14);
+/// assert!((a - 0.49945).abs() < 1e-5);
+/// ```
 pub fn atkinson(sample: &SortedSample, part: &PositivePart, epsilon: f64) -> Result<f64> {
     if !(epsilon.is_finite() && epsilon >= 0.0) {
         return Err(Error::InvalidParameter {
@@ -68,15 +80,57 @@ pub fn atkinson(sample: &SortedSample, part: &PositivePart, epsilon: f64) -> Res
     let mu = part.mean();
     let w = part.total_weight;
     let range = part.range(sample);
-    // Work with xᵢ/μ so that large money values cannot overflow the power.
     Ok(if epsilon == 1.0 {
+        // Work with xᵢ/μ so that large money values cannot overflow.
         let [s] = sample.sums_over(range, |x, wi| [wi * (x / mu).ln()]);
         1.0 - (s / w).exp()
     } else {
-        let e = 1.0 - epsilon;
-        let [s] = sample.sums_over(range, |x, wi| [wi * (x / mu).powf(e)]);
-        1.0 - (s / w).powf(1.0 / e)
+        let power = PowerMean::of(sample, part, 1.0 - epsilon);
+        1.0 - power.ede_over_mean(mu)
     })
+}
+
+/// The power mean `[Σ (wᵢ/W) xᵢ^e]^(1/e)` (e = 1 − ε ≠ 0) computed from `rᵢ = xᵢ/x_ref`,
+/// where `x_ref` is the observation (of positive weight) that dominates the sum: the largest
+/// for `e > 0`, the smallest for `e < 0`. Every `rᵢ^e` is then in [0, 1] and the reference's
+/// own term is 1, so the sum neither overflows nor underflows to zero however large ε is
+/// (Atkinson(1000) is finite: about 1 − x_min/μ).
+struct PowerMean {
+    e: f64,
+    reference: f64,
+    /// `m = Σ (wᵢ/W) rᵢ^e`, in [w_ref/W, 1].
+    m: f64,
+}
+
+impl PowerMean {
+    fn of(sample: &SortedSample, part: &PositivePart, e: f64) -> Self {
+        let range = part.range(sample);
+        let x = sample.values();
+        // Sorted ascending: the first (last) observation of positive weight is the smallest
+        // (largest) that counts.
+        let mut positive = range.clone().filter(|&i| sample.weight(i) > 0.0);
+        let reference = if e < 0.0 {
+            positive.next().map_or(part.mean(), |i| x[i])
+        } else {
+            positive.next_back().map_or(part.mean(), |i| x[i])
+        };
+        let [s] = sample.sums_over(range, |x, wi| [wi * (x / reference).powf(e)]);
+        PowerMean {
+            e,
+            reference,
+            m: s / part.total_weight,
+        }
+    }
+
+    /// `EDE/μ = (x_ref/μ)·m^(1/e)`.
+    fn ede_over_mean(&self, mu: f64) -> f64 {
+        (self.reference / mu) * self.m.powf(1.0 / self.e)
+    }
+
+    /// `(xₖ/μ)^e / mean((x/μ)^e) = (xₖ/x_ref)^e / m`.
+    fn relative_term(&self, xk: f64) -> f64 {
+        (xk / self.reference).powf(self.e) / self.m
+    }
 }
 
 /// Influence values of the Atkinson index over the positive part (0 outside it). With
@@ -106,11 +160,10 @@ pub fn atkinson_influence(sample: &SortedSample, part: &PositivePart, epsilon: f
         }
     } else {
         let e = 1.0 - epsilon;
-        let [s] = sample.sums_over(range.clone(), |x, w| [w * (x / mu).powf(e)]);
-        let m = s / n; // mean of (x/μ)^(1−ε)
-        let ratio = m.powf(1.0 / e); // EDE/μ
+        let power = PowerMean::of(sample, part, e);
+        let ratio = power.ede_over_mean(mu);
         for k in range {
-            let d_ede = ((x[k] / mu).powf(e) / m - 1.0) / (e * n);
+            let d_ede = (power.relative_term(x[k]) - 1.0) / (e * n);
             z[k] = -ratio * (d_ede - (x[k] - mu) / (mu * n));
         }
     }

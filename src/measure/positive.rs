@@ -84,6 +84,7 @@ pub fn positive_part(
         return Err(Error::Empty {
             location: Location::Argument("values"),
             context: format!("no strictly positive values left for {measure}"),
+            fix: "every value is zero or negative; compute this measure for other groups, or use one defined with zeros (gini, shares, mean, poverty measures)".into(),
         });
     }
     let (total_weight, total_value) = if start == 0 {

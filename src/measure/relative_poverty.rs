@@ -70,15 +70,25 @@ fn parse_relative(name: &str, prefix: &str, kind: Kind) -> Option<Result<Measure
     }
     let rest = rest.strip_prefix('_')?;
     let allowed = format!(
-        "{prefix}_<percent>[_<quantile>] needs a percent in (0, 10] of the quantile and a quantile in (0, 1), e.g. {prefix}_0.5 or {prefix}_0.6_0.5"
+        "{prefix}_<percent>[_<quantile>] needs a percent of the quantile in [1, 1000] and a quantile in (0, 1), e.g. {prefix}_50 (50 % of the median) or {prefix}_60_0.4"
     );
     let mut parts = rest.splitn(2, '_');
-    let percent = parameter(name, parts.next()?, &allowed, |p| p > 0.0 && p <= 10.0);
+    // A percent below 1 is refused rather than read as a tiny threshold: `arpt_0.6` is almost
+    // always meant as 60 %, and the message says to write `arpt_60`.
+    let percent = parameter(name, parts.next()?, &allowed, |p| (1.0..=1000.0).contains(&p));
     let quantile = match parts.next() {
         None => Ok(0.5),
         Some(q) => parameter(name, q, &allowed, |q| q > 0.0 && q < 1.0),
     };
-    Some(percent.and_then(|p| quantile.and_then(|q| make(p, q))))
+    Some(percent.and_then(|p| quantile.and_then(|q| make(p / 100.0, q))))
+}
+
+/// A fraction as the percent it names in a measure's name: 0.6 → "60", 0.125 → "12.5".
+fn percent_text(fraction: f64) -> String {
+    // Rounded to 12 significant digits so that 0.07 prints as 7, not 7.000000000000001.
+    let p = fraction * 100.0;
+    let rounded: f64 = format!("{p:.12e}").parse().unwrap_or(p);
+    format!("{rounded}")
 }
 
 /// An at-risk-of-poverty indicator with its threshold rule `percent × Q(quantile)`.
@@ -107,9 +117,9 @@ impl Estimator for RelativePoverty {
         if self.is_default_rule() {
             prefix.into()
         } else if self.quantile == 0.5 {
-            format!("{prefix}_{}", self.percent)
+            format!("{prefix}_{}", percent_text(self.percent))
         } else {
-            format!("{prefix}_{}_{}", self.percent, self.quantile)
+            format!("{prefix}_{}_{}", percent_text(self.percent), self.quantile)
         }
     }
     fn unit(&self) -> Unit {

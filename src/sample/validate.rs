@@ -9,6 +9,7 @@ pub(super) fn validate(values: &[f64], weights: Option<&[f64]>) -> Result<()> {
         return Err(Error::Empty {
             location: Location::Argument("values"),
             context: String::new(),
+            fix: "pass at least one value".into(),
         });
     }
     if let Some(w) = weights {

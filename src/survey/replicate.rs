@@ -286,6 +286,7 @@ impl Replicates {
             },
             self.peak_memory(rows, measures),
             "use fewer replicates, or fewer measures or groups per run",
+            None,
         )
     }
 

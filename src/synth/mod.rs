@@ -229,6 +229,9 @@ pub fn food_share(x: f64, poverty_line: f64) -> f64 {
     (0.55 - 0.10 * (x / poverty_line).ln()).clamp(0.2, 0.85)
 }
 
+/// Memory a generated household holds at the peak of generating and writing a round.
+const BYTES_PER_HOUSEHOLD: u64 = 320;
+
 /// Generates a round of `households` households (rounded to whole blocks of 10) from
 /// calibrated cells, deterministically for `seed`.
 pub fn generate(
@@ -239,6 +242,16 @@ pub fn generate(
     seed: u64,
 ) -> Result<Households> {
     let blocks = households.div_ceil(HOUSEHOLDS_PER_BLOCK);
+    // Refused before anything is allocated: a round held in memory costs its columns (eight
+    // numbers, a province name and an area per household) and, when written, a frame of them
+    // again; 320 bytes a household is an upper estimate of both.
+    crate::memory::require(
+        || format!("generating {households} households in memory"),
+        (households as u64).saturating_mul(BYTES_PER_HOUSEHOLD),
+        "generate fewer households, or write a whole country block by block to Parquet \
+         (synth::country::write_country; gini synth --census), which holds one chunk at a time",
+        None,
+    )?;
     if blocks < cells.len() {
         return Err(Error::InvalidParameter {
             name: "households",

@@ -140,6 +140,7 @@ fn table_from_columns(
         return Err(Error::Empty {
             location: Location::column(path.to_path_buf(), spec.value.clone()),
             context: "the file has no data rows".into(),
+            fix: "give a file with data rows below its header".into(),
         });
     }
     let PersonColumns {

@@ -96,16 +96,15 @@ fn rounds(table: &Table, period_first: bool, label: &str) -> Result<(Vec<Round>,
     let names: Vec<String> = split[0].1.iter().map(|&g| key(g)).collect();
     let mut out = Vec::new();
     for (label, members) in split {
+        // Group name → table group, so that matching k groups takes O(k), not O(k²).
+        let index: std::collections::HashMap<String, usize> =
+            members.iter().map(|&g| (key(g), g)).collect();
         let mut ordered = Vec::with_capacity(names.len());
         for n in &names {
-            let g = members
-                .iter()
-                .copied()
-                .find(|&g| key(g) == *n)
-                .ok_or_else(|| Error::Rounds {
-                    problem: format!("group '{n}' is missing in round {label}"),
-                    fix: "a decomposition compares the same groups in every round".into(),
-                })?;
+            let g = index.get(n).copied().ok_or_else(|| Error::Rounds {
+                problem: format!("group '{n}' is missing in round {label}"),
+                fix: "a decomposition compares the same groups in every round".into(),
+            })?;
             ordered.push(g);
         }
         if members.len() != names.len() {

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::measure::{Estimator, Measure, Options, Unit};
 use crate::sample::SortedSample;
 use crate::survey::{change, Change};
+use std::collections::{HashMap, HashSet};
 
 /// Growth `x₂/(D·x₁) − 1` of one statistic, D the price ratio between the rounds.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +67,36 @@ pub fn percentiles() -> Vec<f64> {
     (1..100).map(|k| f64::from(k) / 100.0).collect()
 }
 
+/// Notes naming each group that is in only one of the two rounds: [`gic`] gives no curve for
+/// it, and says so rather than dropping it silently.
+pub fn unmatched_groups(from: &RoundEstimates, to: &RoundEstimates) -> Vec<String> {
+    let keys = |r: &RoundEstimates| -> Vec<Vec<String>> {
+        let mut seen = HashSet::new();
+        r.rows
+            .iter()
+            .filter(|x| seen.insert(&x.key))
+            .map(|x| x.key.clone())
+            .collect()
+    };
+    let (a, b) = (keys(from), keys(to));
+    let (set_a, set_b): (HashSet<&Vec<String>>, HashSet<&Vec<String>>) =
+        (a.iter().collect(), b.iter().collect());
+    let only = |ks: &[Vec<String>], other: &HashSet<&Vec<String>>, there: &str, missing: &str| {
+        ks.iter()
+            .filter(|k| !other.contains(k))
+            .map(|k| {
+                format!(
+                    "note: group {} is in round {there} but not in round {missing}: no growth is given for it",
+                    k.join("/")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut notes = only(&a, &set_b, &from.label, &to.label);
+    notes.extend(only(&b, &set_a, &to.label, &from.label));
+    notes
+}
+
 /// The measures each round is estimated with for [`gic`]: the quantiles at `points`, the
 /// mean, the bottom-40 % mean and their sum (for their covariance).
 pub fn gic_measures(points: &[f64]) -> Result<Vec<Measure>> {
@@ -104,18 +135,35 @@ pub fn gic(
         });
     }
     let names: Vec<String> = gic_measures(points)?.iter().map(Measure::name).collect();
-    let find = |r: &RoundEstimates, key: &[String], name: &str| -> Option<(f64, f64)> {
+    // Each round's rows by (group, measure), so that many groups cost a look-up each.
+    let index = |r: &'_ RoundEstimates| -> HashMap<(Vec<String>, String), (f64, f64)> {
         r.rows
             .iter()
-            .find(|x| x.key == key && x.measure.name() == name)
-            .map(|x| (x.result.estimate.value, x.result.inference.se))
+            .map(|x| {
+                (
+                    (x.key.clone(), x.measure.name()),
+                    (x.result.estimate.value, x.result.inference.se),
+                )
+            })
+            .collect()
     };
-    let mut keys: Vec<&Vec<String>> = Vec::new();
-    for r in &from.rows {
-        if !keys.contains(&&r.key) && to.rows.iter().any(|x| x.key == r.key) {
-            keys.push(&r.key);
-        }
-    }
+    let (from_index, to_index) = (index(from), index(to));
+    let find = |r: &RoundEstimates, key: &[String], name: &str| -> Option<(f64, f64)> {
+        let index = if std::ptr::eq(r, from) {
+            &from_index
+        } else {
+            &to_index
+        };
+        index.get(&(key.to_vec(), name.to_string())).copied()
+    };
+    let to_keys: HashSet<&Vec<String>> = to.rows.iter().map(|x| &x.key).collect();
+    let mut seen: HashSet<&Vec<String>> = HashSet::new();
+    let keys: Vec<&Vec<String>> = from
+        .rows
+        .iter()
+        .map(|r| &r.key)
+        .filter(|k| to_keys.contains(k) && seen.insert(k))
+        .collect();
     let d = deflator;
     let mut out = Vec::new();
     for key in keys {

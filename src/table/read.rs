@@ -47,7 +47,8 @@ impl InputFormat {
         }
     }
 
-    fn name(self) -> &'static str {
+    /// The format's name in messages: `CSV`, `Parquet`, `Stata`, `SPSS`.
+    pub fn name(self) -> &'static str {
         match self {
             InputFormat::Csv => "CSV",
             InputFormat::Parquet => "Parquet",
@@ -306,13 +307,54 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
     df_or_names
 }
 
-/// A Stata or SPSS reader's failure, naming the file.
+/// A Stata or SPSS reader's failure, naming the file; a file that ends early says so in
+/// words (the readers say "failed to fill whole buffer").
 fn readstat_error(path: &Path, format: InputFormat, e: impl std::fmt::Display) -> Error {
+    let text = first_line(&e.to_string());
+    let lower = text.to_ascii_lowercase();
+    let message = if lower.contains("fill whole buffer") || lower.contains("unexpected end of file")
+    {
+        "the file ends early: it is truncated (cut off while copying or downloading?); copy it again".to_string()
+    } else {
+        text
+    };
     Error::Malformed {
         path: path.to_path_buf(),
         format: format.name().into(),
-        message: first_line(&e.to_string()),
+        message,
     }
+}
+
+/// A Stata file of format 117 or later is a tagged document: `<stata_dta>` … `</stata_dta>`.
+/// One whose closing tag is missing was cut off; its value labels (stored last) may be lost
+/// while its data still read, so it is refused before reading rather than read with codes
+/// where labels were meant.
+fn check_stata_complete(path: &Path) -> Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |e: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let mut head = [0u8; 11];
+    if f.read_exact(&mut head).is_err() || &head != b"<stata_dta>" {
+        return Ok(()); // an older format (no tags), or too short: the reader says what is wrong
+    }
+    const TAIL: &[u8] = b"</stata_dta>";
+    let len = f.metadata().map_err(io)?.len();
+    let mut tail = [0u8; TAIL.len()];
+    let complete = len >= (head.len() + TAIL.len()) as u64
+        && f.seek(SeekFrom::End(-(TAIL.len() as i64))).is_ok()
+        && f.read_exact(&mut tail).is_ok()
+        && tail == TAIL;
+    if complete {
+        return Ok(());
+    }
+    Err(Error::Malformed {
+        path: path.to_path_buf(),
+        format: "Stata".into(),
+        message: "the file ends early: its closing </stata_dta> tag is missing, so the value labels or data stored last are cut off (truncated while copying or downloading?); copy it again".into(),
+    })
 }
 
 /// The variable names of a Stata or SPSS file.
@@ -321,6 +363,7 @@ fn readstat_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
     let fail = |e: &dyn std::fmt::Display| readstat_error(path, format, e);
     match format {
         InputFormat::Stata => {
+            check_stata_complete(path)?;
             let r = StataReader::open(path).map_err(|e| fail(&e))?;
             Ok(r.metadata()
                 .variables
@@ -416,6 +459,9 @@ fn readstat_read(
 ) -> Result<DataFrame> {
     use polars_readstat_rs::{SpssReader, StataReader};
     let fail = |e: &dyn std::fmt::Display| readstat_error(path, format, e);
+    if format == InputFormat::Stata {
+        check_stata_complete(path)?;
+    }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
         InputFormat::Stata => {
             let r = StataReader::open(path).map_err(|e| fail(&e))?;
@@ -494,6 +540,7 @@ fn check_parquet_footer(path: &Path, wanted: &[String]) -> Result<u64> {
         rows.saturating_mul(16)
             .saturating_mul(wanted.len().max(1) as u64),
         "read fewer columns, or split the file",
+        Some(crate::error::Setting::OutOfCore),
     )?;
     Ok(rows)
 }

@@ -297,8 +297,8 @@ fn check_inference_memory(groups: &[&Group]) -> Result<()> {
         in_flight
             .saturating_mul(INFERENCE_BYTES_PER_ROW)
             .saturating_add(round.saturating_mul(DESIGN_BYTES_PER_ROW)),
-        "compute them by smaller groups (--by), or out of core (--engine datafusion, in a \
-         gini built with the datafusion feature)",
+        "compute them for smaller groups",
+        Some(crate::error::Setting::OutOfCore),
     )
 }
 

@@ -99,9 +99,16 @@ pub fn estimate_rounds(
 /// appearance, then measures, then pairs. `d = later − earlier`, `se = √(se₁² + se₂²)`:
 /// rounds are independent samples.
 ///
+/// Also returns notes naming each group that is in one round of a pair and not in the other
+/// (no change can be given for it; it is never dropped silently).
+///
 /// # Errors
 /// Fewer than two rounds, a round named twice, a pair naming a round that is not there.
-pub fn changes(rounds: &[RoundEstimates], pairs: &Pairs, level: f64) -> Result<Vec<TrendRow>> {
+pub fn changes(
+    rounds: &[RoundEstimates],
+    pairs: &Pairs,
+    level: f64,
+) -> Result<(Vec<TrendRow>, Vec<String>)> {
     for (i, r) in rounds.iter().enumerate() {
         if rounds[..i].iter().any(|x| x.label == r.label) {
             return Err(Error::Rounds {
@@ -167,7 +174,25 @@ pub fn changes(rounds: &[RoundEstimates], pairs: &Pairs, level: f64) -> Result<V
     let find =
         |round: usize, key: &[String], m: &Measure| indexed[round].get(&(key, m.name())).copied();
     let mut out = Vec::new();
+    let mut notes = Vec::new();
     for key in groups {
+        for &(a, b) in &pairs {
+            let has = |round: usize| measures.iter().any(|m| find(round, key, m).is_some());
+            let (in_a, in_b) = (has(a), has(b));
+            if in_a != in_b {
+                let (there, missing) = if in_a { (a, b) } else { (b, a) };
+                notes.push(format!(
+                    "note: group {} is in round {} but not in round {}: no change is given for it",
+                    if key.is_empty() {
+                        "(all)".to_string()
+                    } else {
+                        key.join("/")
+                    },
+                    rounds[there].label,
+                    rounds[missing].label
+                ));
+            }
+        }
         for m in &measures {
             for &(a, b) in &pairs {
                 let (Some((ea, sa)), Some((eb, sb))) = (find(a, key, m), find(b, key, m)) else {
@@ -185,5 +210,5 @@ pub fn changes(rounds: &[RoundEstimates], pairs: &Pairs, level: f64) -> Result<V
             }
         }
     }
-    Ok(out)
+    Ok((out, notes))
 }
