@@ -191,6 +191,14 @@ pub enum Error {
     #[error("{}: cannot read the file: {message}; check the path and permissions", .path.display())]
     Io { path: PathBuf, message: String },
 
+    /// The file ends before its format says it should: cut off while copying or downloading.
+    #[error("{}: the {format} file ends early ({detail}): it is truncated, perhaps cut off while copying or downloading; copy it again", .path.display())]
+    Truncated {
+        path: PathBuf,
+        format: String,
+        detail: String,
+    },
+
     /// The file could be opened but not parsed as a table.
     #[error("{}: not a readable {format} table: {message}; check the file format", .path.display())]
     Malformed {

@@ -71,7 +71,7 @@ fn measures_array(
         .map_err(|e| error(&e))?;
     detached(py, || {
         // Values or weights near the ends of the double range are brought into it (a copy).
-        let scale = Scale::of(x, w);
+        let scale = Scale::of(x, w)?;
         let sample = if scale.is_identity() {
             SortedSample::new(x, w)?
         } else {

@@ -252,7 +252,14 @@ impl Form {
                     lo = p;
                     f_lo = v;
                 }
-                let mut hi = hi?;
+                // Past the grid: the Beta curve's slope rises without bound towards p = 1
+                // when δ < 1, so a high line still crosses it, in (0.9995, 1).
+                let edge = 1.0 - 1e-12;
+                let mut hi = match hi {
+                    Some(h) => h,
+                    None if f(edge) >= 0.0 => edge,
+                    None => return None,
+                };
                 let _ = f_lo;
                 for _ in 0..200 {
                     let mid = 0.5 * (lo + hi);

@@ -272,7 +272,7 @@ fn poor_median(sample: &SortedSample, t: f64) -> Result<f64> {
         return Err(Error::Undefined {
             location: Location::Argument("values"),
             measure: "rmpg".into(),
-            reason: format!("nobody is below the at-risk-of-poverty threshold {t}"),
+            reason: format!("nobody is below the at-risk-of-poverty threshold {t}, so the poor have no median; report the rate (arpr, 0 here) instead, or compute the gap for a larger group"),
             context: String::new(),
         });
     }

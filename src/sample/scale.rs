@@ -11,6 +11,7 @@
 //! so their results do not change by a bit.
 
 use super::PovertyLines;
+use crate::error::{Error, Location, Result};
 use crate::measure::{Estimate, Measure, Unit};
 
 /// Largest magnitudes left alone: 2¹⁰⁰ ≈ 1.3e30 and 2⁻¹⁰⁰ ≈ 7.9e-31; with both values and
@@ -56,14 +57,44 @@ impl Scale {
     ///
     /// ```
     /// use ginikit::sample::Scale;
-    /// assert!(Scale::of(&[1.0, 2.5e6], Some(&[120.0, 95.0])).is_identity());
-    /// assert!(!Scale::of(&[1e306, 2e307], None).is_identity());
+    /// assert!(Scale::of(&[1.0, 2.5e6], Some(&[120.0, 95.0])).unwrap().is_identity());
+    /// assert!(!Scale::of(&[1e306, 2e307], None).unwrap().is_identity());
     /// ```
-    pub fn of(values: &[f64], weights: Option<&[f64]>) -> Self {
-        Scale {
+    ///
+    /// # Errors
+    /// Values so far apart that bringing the largest into range would turn the smallest
+    /// non-zero ones into zero or subnormal numbers (a ratio beyond about 2¹⁰²²): no power of
+    /// two keeps both, and a zero in place of a tiny value would change every measure that
+    /// takes logarithms. [`Error::Undefined`] names the two values.
+    ///
+    /// ```
+    /// use ginikit::sample::Scale;
+    /// assert!(Scale::of(&[1e-300, 1e-308, 1e308], None).is_err());
+    /// ```
+    pub fn of(values: &[f64], weights: Option<&[f64]>) -> Result<Self> {
+        let scale = Scale {
             value: exponent(values.iter().copied()),
             weight: weights.map_or(0, |w| exponent(w.iter().copied())),
+        };
+        if scale.value < 0 {
+            let smallest = values
+                .iter()
+                .map(|v| v.abs())
+                .filter(|&v| v > 0.0)
+                .fold(f64::INFINITY, f64::min);
+            if smallest.is_finite() && (times_pow2(smallest, scale.value) < f64::MIN_POSITIVE) {
+                let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                return Err(Error::Undefined {
+                    location: Location::Argument("values"),
+                    measure: "every measure".into(),
+                    reason: format!(
+                        "the values range in magnitude from {smallest:e} to {largest:e}, more orders of magnitude than double precision holds at once; check the column for values in the wrong units or cells that are not amounts"
+                    ),
+                    context: String::new(),
+                });
+            }
         }
+        Ok(scale)
     }
 
     /// Whether nothing is rescaled.

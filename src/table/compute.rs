@@ -75,7 +75,7 @@ pub fn compute(
             let in_group = |e: Error| e.at_column(&location).in_context(&context);
             // Values or weights near the ends of the double range are brought into it.
             let (mut values, mut weights) = (group.values, group.weights);
-            let scale = Scale::of(&values, weights.as_deref());
+            let scale = Scale::of(&values, weights.as_deref()).map_err(in_group)?;
             scale.apply(&mut values, weights.as_deref_mut());
             let sample = match (&group.lines, poverty_line) {
                 (Some(lines), _) => {
@@ -174,9 +174,9 @@ pub(crate) fn pooled_sample(
         ids.extend(std::iter::repeat_n(g as u32, group.values.len()));
     }
     let mut weights = weighted.then_some(weights);
-    let scale = Scale::of(&values, weights.as_deref());
-    scale.apply(&mut values, weights.as_deref_mut());
     let location = Location::column(table.path.clone(), table.value_column.clone());
+    let scale = Scale::of(&values, weights.as_deref()).map_err(|e| e.at_column(&location))?;
+    scale.apply(&mut values, weights.as_deref_mut());
     let sample =
         SortedSample::with_labels(values, weights, ids).map_err(|e| e.at_column(&location))?;
     let ids = Arc::new(sample.labels().expect("sorted with labels").to_vec());

@@ -28,7 +28,7 @@ pub use write::{households_frame, write_households};
 pub use read::{column_names, InputFormat, Wanted};
 
 use crate::error::{Error, Location, Position, Result};
-use crate::measure::Measure;
+use crate::measure::{Measure, Unit};
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 
@@ -194,9 +194,15 @@ pub fn require_finite(value: f64, measure: &Measure, what: &str) -> Result<()> {
     if value.is_finite() {
         return Ok(());
     }
-    let reason = if what == "estimate" {
+    let reason = if what == "estimate" && measure.unit() == Unit::Money {
         "the result is not a finite number: the values or weights are too large or too small for \
          double precision; rescale the column (for instance to thousands)"
+            .to_string()
+    } else if what == "estimate" {
+        // An index does not change when the column is rescaled: saying so would not help.
+        "the result is not a finite number: the values or weights span more orders of magnitude \
+         than double precision can hold in this measure's sums; check the column for values in \
+         the wrong units or cells that are not amounts"
             .to_string()
     } else {
         format!(

@@ -312,16 +312,17 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
 fn readstat_error(path: &Path, format: InputFormat, e: impl std::fmt::Display) -> Error {
     let text = first_line(&e.to_string());
     let lower = text.to_ascii_lowercase();
-    let message = if lower.contains("fill whole buffer") || lower.contains("unexpected end of file")
-    {
-        "the file ends early: it is truncated (cut off while copying or downloading?); copy it again".to_string()
-    } else {
-        text
-    };
+    if lower.contains("fill whole buffer") || lower.contains("unexpected end of file") {
+        return Error::Truncated {
+            path: path.to_path_buf(),
+            format: format.name().into(),
+            detail: "the reader ran out of bytes".into(),
+        };
+    }
     Error::Malformed {
         path: path.to_path_buf(),
         format: format.name().into(),
-        message,
+        message: text,
     }
 }
 
@@ -350,10 +351,10 @@ fn check_stata_complete(path: &Path) -> Result<()> {
     if complete {
         return Ok(());
     }
-    Err(Error::Malformed {
+    Err(Error::Truncated {
         path: path.to_path_buf(),
         format: "Stata".into(),
-        message: "the file ends early: its closing </stata_dta> tag is missing, so the value labels or data stored last are cut off (truncated while copying or downloading?); copy it again".into(),
+        detail: "its closing </stata_dta> tag is missing, so the value labels or data stored last are cut off".into(),
     })
 }
 

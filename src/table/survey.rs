@@ -377,7 +377,7 @@ fn domain_sample(
     } else {
         psu_of_obs
     };
-    let scale = Scale::of(&group.values, group.weights.as_deref());
+    let scale = Scale::of(&group.values, group.weights.as_deref())?;
     let mut sample = if scale.is_identity() {
         SortedSample::with_labels_from_slices(&group.values, group.weights.as_deref(), labels)?
     } else {
