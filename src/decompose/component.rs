@@ -57,6 +57,18 @@ impl Component {
     }
 }
 
+/// A split computed once per sample (replicate) for all the terms that read it — its failure
+/// too: a replicate that leaves a group without weight fails once, not once per term (which
+/// would cost O(k) passes over the sample for k groups).
+fn memo_result<T: std::any::Any + Send + Sync>(
+    sample: &SortedSample,
+    key: (&'static str, u64, usize),
+    make: impl FnOnce() -> Result<T>,
+) -> Result<Arc<T>> {
+    let outcome = sample.memo(key, || Ok(make().map(Arc::new)))?;
+    (*outcome).clone()
+}
+
 impl Estimator for Component {
     fn name(&self) -> String {
         let a = self.alpha;
@@ -94,7 +106,7 @@ impl Estimator for Component {
             | Part::DagumTransvariation
             | Part::DagumGroup(_) => {
                 let key = ("dagum", 0, ids.as_ptr() as usize);
-                let d = sample.memo(key, || dagum(sample, ids))?;
+                let d = memo_result(sample, key, || dagum(sample, ids))?;
                 Ok(match self.part {
                     Part::Gini => d.gini,
                     Part::DagumWithin => d.within,
@@ -106,7 +118,7 @@ impl Estimator for Component {
             }
             Part::GeTotal | Part::GeWithin | Part::GeBetween | Part::GeGroup(_) => {
                 let key = ("ge_split", self.alpha.to_bits(), ids.as_ptr() as usize);
-                let s = sample.memo(key, || ge_split(sample, ids, self.alpha))?;
+                let s = memo_result(sample, key, || ge_split(sample, ids, self.alpha))?;
                 Ok(match self.part {
                     Part::GeTotal => s.total,
                     Part::GeWithin => s.within,
@@ -117,7 +129,7 @@ impl Estimator for Component {
             }
             _ => {
                 let key = ("ge_split", self.alpha.to_bits(), ids.as_ptr() as usize);
-                let this = sample.memo(key, || ge_split(sample, ids, self.alpha))?;
+                let this = memo_result(sample, key, || ge_split(sample, ids, self.alpha))?;
                 let (other, later) = self.other.as_ref().ok_or_else(|| Error::Undefined {
                     location: Location::Argument("values"),
                     measure: self.name(),
@@ -131,7 +143,7 @@ impl Estimator for Component {
                     self.alpha.to_bits(),
                     Arc::as_ptr(other) as usize | usize::from(*later),
                 );
-                let c = sample.memo(key, || {
+                let c = memo_result(sample, key, || {
                     if *later {
                         ms_change(other, &this)
                     } else {

@@ -3,7 +3,8 @@
 //! file. A replicate's factors per PSU are generated when the replicate is evaluated (the
 //! bootstrap from the replicate's own random stream), so memory does not grow with the
 //! number of replicates; never an n × R weight matrix; every replicate reuses the full
-//! sample's sort.
+//! sample's sort. The groups (domains) of one design share each replicate's PSU factors,
+//! made once, when all rows fit in a bounded cache (R × PSUs numbers, at most 1 GiB).
 
 use super::design::Design;
 use super::Tick;
@@ -132,9 +133,18 @@ impl Factors {
     }
 }
 
+/// The most memory the factor rows shared by the groups of one design may take: 1 GiB, and
+/// never more than an eighth of the memory available.
+const ROW_CACHE_BYTES: u64 = 1 << 30;
+
 /// A set of replicates with the constants of its variance formula.
 pub struct Replicates {
     weights: Weights,
+    /// Each replicate's PSU factors, made once by the first group (domain) that needs them
+    /// and shared by the others, when all rows fit in [`ROW_CACHE_BYTES`]: with many groups
+    /// of one design, making every row again for every group would cost groups × replicates
+    /// × PSUs. The rows are the same numbers either way.
+    rows: Option<Vec<std::sync::OnceLock<Vec<f64>>>>,
     /// Per-replicate multiplier (JKn: (1 − f_h)(n_h − 1)/n_h).
     rscales: Vec<f64>,
     scale: f64,
@@ -151,7 +161,7 @@ impl Replicates {
     /// BRR / Fay on a design whose strata do not all have exactly two PSUs; a bootstrap with
     /// fewer than 2 replicates; ρ outside [0, 1).
     pub fn new(method: ReplicateMethod, design: &Design) -> Result<Self> {
-        match method {
+        let replicates = match method {
             ReplicateMethod::Bootstrap { replicates, seed } => bootstrap(design, replicates, seed),
             ReplicateMethod::Jackknife => Ok(jackknife(design)),
             ReplicateMethod::Brr => brr(design, 0.0),
@@ -165,7 +175,8 @@ impl Replicates {
                 }
                 brr(design, rho)
             }
-        }
+        }?;
+        Ok(replicates.with_row_cache())
     }
 
     /// Replicate weights shipped with the data: `weights` is R × n (replicate, observation in
@@ -175,11 +186,30 @@ impl Replicates {
         let r = weights.nrows();
         Replicates {
             weights: Weights::Observation(weights),
+            rows: None,
             rscales: vec![1.0; r],
             scale,
             mse,
             percentile_ok: false,
         }
+    }
+
+    /// Shares the factor rows between the groups that use these replicates when they fit
+    /// (see [`ROW_CACHE_BYTES`]).
+    fn with_row_cache(mut self) -> Self {
+        let bytes = (self.count() as u64)
+            .saturating_mul(self.psu_count() as u64)
+            .saturating_mul(8);
+        let budget = crate::memory::available()
+            .map_or(ROW_CACHE_BYTES, |(a, _)| (a / 8).min(ROW_CACHE_BYTES));
+        if matches!(self.weights, Weights::PsuFactors(_)) && bytes <= budget {
+            self.rows = Some(
+                (0..self.count())
+                    .map(|_| std::sync::OnceLock::new())
+                    .collect(),
+            );
+        }
+        self
     }
 
     /// Number of replicates.
@@ -198,7 +228,14 @@ impl Replicates {
     fn weights_for(&self, r: usize, sample: &SortedSample, psu: &[u32]) -> Vec<f64> {
         match &self.weights {
             Weights::PsuFactors(f) => {
-                let row = f.row(r);
+                let made;
+                let row: &[f64] = match &self.rows {
+                    Some(rows) => rows[r].get_or_init(|| f.row(r)),
+                    None => {
+                        made = f.row(r);
+                        &made
+                    }
+                };
                 (0..sample.len())
                     .map(|k| sample.weight(k) * row[psu[k] as usize])
                     .collect()
@@ -339,6 +376,7 @@ fn bootstrap(design: &Design, replicates: usize, seed: u64) -> Result<Replicates
         .map(|h| (1.0 - design.fraction(h)).sqrt())
         .collect();
     Ok(Replicates {
+        rows: None,
         weights: Weights::PsuFactors(Factors::Bootstrap {
             seed,
             psus: design.psu_count(),
@@ -368,6 +406,7 @@ fn jackknife(design: &Design) -> Replicates {
         rscales.push((1.0 - design.fraction(h)) * (n_h - 1.0) / n_h);
     }
     Replicates {
+        rows: None,
         weights: Weights::PsuFactors(Factors::Jackknife {
             psus: design.psu_count(),
             deleted,
@@ -396,6 +435,7 @@ fn brr(design: &Design, rho: f64) -> Result<Replicates> {
     // Smallest power of two with a row for every stratum besides the all-ones row 0.
     let r = (members.len() + 1).next_power_of_two();
     Ok(Replicates {
+        rows: None,
         weights: Weights::PsuFactors(Factors::Brr {
             psus: design.psu_count(),
             pairs: members.iter().map(|m| [m[0], m[1]]).collect(),
