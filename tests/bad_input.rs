@@ -251,8 +251,63 @@ const CASES: &[Case] = &[
         name: "poverty measure without a line",
         csv: b"x\n1\n",
         args: &["--value", "x", "--measures", "fgt0"],
-        status: 1,
+        status: 2,
         says: &["--poverty-line"],
+    },
+    Case {
+        name: "threshold percent written as a fraction",
+        csv: b"x\n1\n2\n3\n",
+        args: &["--value", "x", "--measures", "arpt_0.6"],
+        status: 2,
+        says: &["arpt_0.6", "percent", "[1, 1000]"],
+    },
+    Case {
+        name: "threshold percent as a percent",
+        csv: b"x\n1\n2\n3\n4\n",
+        args: &["--value", "x", "--measures", "arpt_60,arpr_60"],
+        status: 0,
+        says: &[],
+    },
+    Case {
+        name: "relative median gap with nobody below the threshold",
+        csv: b"x\n5\n5\n5\n",
+        args: &["--value", "x", "--measures", "rmpg"],
+        status: 1,
+        says: &["{file}", "column 'x'", "nobody is below", "arpr"],
+    },
+    Case {
+        name: "a confidence level without standard errors",
+        csv: b"x\n1\n2\n",
+        args: &["--value", "x", "--level", "0.9"],
+        status: 2,
+        says: &["--level", "--se"],
+    },
+    Case {
+        name: "an impossible confidence level without standard errors",
+        csv: b"x\n1\n2\n",
+        args: &["--value", "x", "--level", "1.5"],
+        status: 2,
+        says: &["--level 1.5", "between 0 and 1"],
+    },
+    Case {
+        name: "values beyond double precision's range at once",
+        csv: b"x\n1e-308\n1e308\n3\n",
+        args: &["--value", "x", "--measures", "gini"],
+        status: 1,
+        says: &[
+            "{file}",
+            "column 'x'",
+            "1e-308",
+            "1e308",
+            "orders of magnitude",
+        ],
+    },
+    Case {
+        name: "zeros under a measure of positive values: the flag that exists",
+        csv: b"x\n0\n2\n3\n",
+        args: &["--value", "x", "--measures", "mld"],
+        status: 1,
+        says: &["{file}", "column 'x'", "row 1", "--non-positive exclude"],
     },
     Case {
         name: "zero poverty line in a column",
@@ -384,4 +439,186 @@ fn unwritable_output_and_closed_stdout() {
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// Runs `gini` with `args` (`{a}`, `{b}` replaced by the paths of the two files) and returns
+/// (status, stdout, stderr).
+fn gini_with(args: &[&str], a: &str, b: &str) -> (i32, String, String) {
+    let args: Vec<String> = args
+        .iter()
+        .map(|s| s.replace("{a}", a).replace("{b}", b))
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args(&args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// Cases beyond `compute`: each subcommand's exit status and message.
+#[test]
+fn other_subcommands_name_what_is_wrong_and_what_works() {
+    let zeros = common::temp_file("zeros.csv", b"st,x\nA,0\nA,2\nB,3\nB,4\nA,5\nB,6\n");
+    let r1 = common::temp_file("r1.csv", b"st,x\nA,1\nA,2\nB,3\nB,4\nA,5\nB,6\n");
+    let r2 = common::temp_file(
+        "r2.csv",
+        b"st,x\nA,1.5\nA,2\nB,3\nB,4.5\nA,5\nB,6\nC,7\nC,8\n",
+    );
+    let (z, a, b) = (
+        zeros.path.to_str().unwrap(),
+        r1.path.to_str().unwrap(),
+        r2.path.to_str().unwrap(),
+    );
+    // decompose has no --non-positive: the hint must not name it.
+    let (status, _, err) = gini_with(
+        &[
+            "decompose",
+            "{a}",
+            "{a}",
+            "--by",
+            "st",
+            "--value",
+            "x",
+            "--measures",
+            "mld",
+            "--se",
+            "jackknife",
+        ],
+        z,
+        z,
+    );
+    assert_eq!(status, 1, "{err}");
+    assert!(
+        err.contains("zeros.csv") && err.contains("column 'x'"),
+        "{err}"
+    );
+    assert!(!err.contains("--non-positive"), "{err}");
+    assert!(err.contains("takes positive values only"), "{err}");
+    // A round against itself, and a negative deflator after a space.
+    let (status, _, err) = gini_with(&["gic", "{a}", "{a}", "--value", "x"], a, a);
+    assert_eq!(status, 2, "{err}");
+    assert!(err.contains("compared with itself"), "{err}");
+    let (status, _, err) = gini_with(
+        &["gic", "{a}", "{b}", "--value", "x", "--deflator", "-1"],
+        a,
+        b,
+    );
+    assert_eq!(status, 2, "{err}");
+    assert!(
+        err.contains("deflator") && err.contains("-1") && !err.contains("tip"),
+        "{err}"
+    );
+    // A group present in one round only is named, in trend and gic alike.
+    for sub in ["trend", "gic"] {
+        let (status, out, err) = gini_with(
+            &[
+                sub, "{a}", "{b}", "--value", "x", "--by", "st", "--format", "csv",
+            ],
+            a,
+            b,
+        );
+        assert_eq!(status, 0, "{sub}: {err}");
+        assert!(
+            err.contains("group C is in round r2 but not in round r1"),
+            "{sub}: {err}"
+        );
+        assert!(!out.lines().any(|l| l.starts_with("C,")), "{sub}: {out}");
+    }
+}
+
+/// A file cut inside its value-label table (the last part of a Stata file) and one cut in
+/// its data: both refused as truncated, never read with codes where labels were meant.
+#[test]
+fn truncated_stata_and_spss_files_are_named() {
+    let cut = |name: &str, keep: fn(usize) -> usize| {
+        let bytes = std::fs::read(common::repo_path(&format!("tests/golden/{name}"))).unwrap();
+        let n = keep(bytes.len());
+        common::temp_file(&format!("cut_{name}"), &bytes[..n])
+    };
+    let cases = [
+        (cut("households.dta", |n| n - 40), "</stata_dta>"),
+        (cut("households.dta", |n| n / 2), "</stata_dta>"),
+        (cut("households.sav", |n| n / 2), "ran out of bytes"),
+    ];
+    for (file, detail) in &cases {
+        let p = file.path.to_str().unwrap();
+        let (status, _, err) = gini_with(
+            &["compute", "{a}", "--value", "kapita", "--by", "r101"],
+            p,
+            p,
+        );
+        assert_eq!(status, 1, "{err}");
+        assert!(
+            err.contains(p) && err.contains("ends early") && err.contains(detail),
+            "{err}"
+        );
+        assert!(!err.contains("--input-format"), "{err}");
+    }
+}
+
+/// A synthetic round larger than memory is refused with the figures before anything is
+/// allocated (it used to abort on the allocation).
+#[test]
+fn synth_refuses_rounds_beyond_memory() {
+    let dir = std::env::temp_dir();
+    let out = dir.join("ginikit_never_written.parquet");
+    let out = out.to_str().unwrap();
+    for households in ["18446744073709551615", "100000000000"] {
+        let (status, _, err) = gini_with(
+            &[
+                "synth",
+                "--round",
+                "2018-03",
+                "--households",
+                households,
+                "--output",
+                "{a}",
+            ],
+            out,
+            out,
+        );
+        assert_eq!(status, 1, "{err}");
+        assert!(err.contains("GiB") && err.contains("--census"), "{err}");
+        assert!(!std::path::Path::new(out).exists());
+    }
+}
+
+/// `/dev/stdin` given by name, fed from a pipe, is read as standard input is.
+#[test]
+fn a_named_pipe_is_read_front_to_back() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args([
+            "compute",
+            "/dev/stdin",
+            "--value",
+            "x",
+            "--measures",
+            "mean",
+            "--format",
+            "csv",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"x\n1\n2\n6\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("mean,3,3,3"), "{stdout}");
 }

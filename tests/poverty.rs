@@ -465,8 +465,9 @@ fn bad_poverty_lines_are_named() {
         "{}",
         text(&out.stderr)
     );
+    // A poverty measure without its line is a mistake of the command line: exit 2.
     let out = gini(&["compute", path, "--value", "x", "--measures", "fgt0"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("--poverty-line"),
         "{}",

@@ -356,3 +356,90 @@ impl<W: std::io::Write> std::io::Write for PipeWatch<W> {
         self.watch(r)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every setting an error can point at, with each column role.
+    fn settings() -> Vec<Setting> {
+        let roles = [
+            "value",
+            "weight",
+            "household size",
+            "period",
+            "replicate weight",
+            "strata",
+            "psu",
+            "fpc",
+            "province",
+            "area",
+            "round",
+            "poverty line",
+            "class population",
+            "class welfare",
+            "group",
+        ];
+        let mut all: Vec<Setting> = roles.iter().map(|r| Setting::Column(r)).collect();
+        all.extend([
+            Setting::NonPositivePolicy,
+            Setting::InputFormat,
+            Setting::NestedPsu,
+            Setting::LonelyPsu,
+            Setting::SeMethod,
+            Setting::PovertyLine,
+            Setting::OutOfCore,
+        ]);
+        all
+    }
+
+    /// Every flag a hint names, and every value it offers for a flag, exists in that
+    /// subcommand's clap definition.
+    #[test]
+    fn every_hint_names_flags_and_values_the_subcommand_has() {
+        let cli = args::Cli::command();
+        let mut checked = 0;
+        for sub in cli.get_subcommands() {
+            let name = sub.get_name();
+            let flags = flags_of(name);
+            for setting in settings() {
+                let Some(text) = hint(setting, name) else {
+                    continue;
+                };
+                let words: Vec<&str> = text
+                    .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',')
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                for (i, w) in words.iter().enumerate() {
+                    let Some(flag) = w.strip_prefix("--") else {
+                        continue;
+                    };
+                    let known = flags.iter().find(|(f, _)| f == flag);
+                    assert!(known.is_some(), "gini {name}: hint '{text}' names --{flag}");
+                    let values = &known.unwrap().1;
+                    if let Some(next) = words.get(i + 1).filter(|_| !values.is_empty()) {
+                        for v in next.split('|') {
+                            assert!(
+                                values.iter().any(|x| x == v),
+                                "gini {name}: hint '{text}' offers --{flag} {v}"
+                            );
+                        }
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} flags checked");
+        // The hints that matter most are there where their flags are.
+        assert_eq!(
+            hint(Setting::NonPositivePolicy, "compute").as_deref(),
+            Some("or exclude them (--non-positive exclude)")
+        );
+        assert!(hint(Setting::NonPositivePolicy, "decompose")
+            .is_some_and(|h| !h.contains("--non-positive")));
+        assert!(hint(Setting::OutOfCore, "compute").is_some());
+        assert!(hint(Setting::OutOfCore, "trend").is_none());
+        assert!(hint(Setting::OutOfCore, "gic").is_none());
+    }
+}
