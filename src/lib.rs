@@ -62,11 +62,12 @@
 //!
 //! ## Unsafe code
 //!
-//! Three places, each for speed on the sort path, each with a SAFETY comment and a debug
-//! assertion of its precondition: `kernel/sort.rs` (parallel scatter into disjoint ranges of
-//! a buffer's spare capacity, and disjoint bucket slices), `sample.rs` (splitting sorted
-//! records into two columns written through `MaybeUninit` before `set_len`) and
-//! `kernel/memory.rs` (`madvise` on pages inside an owned allocation).
+//! Four places, each with a SAFETY comment: `kernel/sort.rs` (parallel scatter into disjoint
+//! ranges of a buffer's spare capacity, and disjoint bucket slices), `sample/sort.rs`
+//! (splitting sorted records into two columns written through `MaybeUninit` before
+//! `set_len`), `table/columns.rs` (a Parquet chunk rewrapped as a series of its known type) and
+//! `kernel/memory.rs` (system calls: `madvise` on pages inside an owned allocation, and
+//! `statvfs` for the free space of a disk).
 
 #![deny(unsafe_op_in_unsafe_fn)]
 

@@ -64,3 +64,9 @@ pub fn parse_bytes(text: &str) -> Option<u64> {
     };
     (n >= 0.0 && n.is_finite()).then_some((n * factor as f64) as u64)
 }
+
+/// Bytes free for an unprivileged writer on the file system that holds `dir`; `None` where
+/// the system does not say.
+pub fn free_disk(dir: &std::path::Path) -> Option<u64> {
+    crate::kernel::memory::free_disk(dir)
+}

@@ -553,3 +553,46 @@ fn the_grouped_command_reads_a_class_table_and_names_bad_ones() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A poverty line above the richest welfare the fitted curve allows: everybody is poor. The
+/// fit PIP's rule names for poverty gives numbers (never blank cells under its name); for the
+/// General Quadratic `H = 1` and, by hand, `P₁ = ∫₀¹ (1 − μL′(p)/z) dp = 1 − μ/z`. A line
+/// below the poorest welfare gives `H = 0` and no gap.
+#[test]
+fn poverty_lines_beyond_the_fitted_range_give_numbers() {
+    let all = cases();
+    let case = &all["datt1998"];
+    let pts = points(case);
+    let mean = case.inputs["mean"][0];
+    let q_form = analyse(&pts, mean, None, &source())
+        .unwrap()
+        .quadratic
+        .unwrap()
+        .form;
+    let top = mean * q_form.slope(1.0);
+    for line in [top * 1.5, top * 10.0] {
+        let r = analyse(&pts, mean, Some(line), &source()).unwrap();
+        let chosen = r.poverty().expect("a fit is named for poverty");
+        assert!(
+            chosen.headcount.is_some() && chosen.poverty_gap.is_some(),
+            "{r:?}"
+        );
+        let q = r.quadratic.as_ref().unwrap();
+        check("GQ headcount above the top", q.headcount.unwrap(), 1.0, 0.0);
+        check(
+            "GQ gap above the top",
+            q.poverty_gap.unwrap(),
+            1.0 - mean / line,
+            1e-12,
+        );
+        let b = r.beta.as_ref().unwrap();
+        assert!(b.headcount.is_some_and(|h| h > 0.99 && h < 1.0), "{b:?}");
+    }
+    let bottom = mean * q_form.slope(0.0);
+    if bottom > 0.0 {
+        let r = analyse(&pts, mean, Some(bottom * 0.5), &source()).unwrap();
+        let q = r.quadratic.as_ref().unwrap();
+        assert_eq!(q.headcount, Some(0.0), "{q:?}");
+        assert_eq!(q.poverty_gap, Some(0.0), "{q:?}");
+    }
+}

@@ -91,3 +91,31 @@ pub fn advise_small_pages(ptr: *const u8, bytes: usize) {
     // SAFETY: only changes how the kernel backs the pages, never their contents.
     unsafe { advise_pages(ptr, bytes, Advice::Small) };
 }
+
+/// Bytes free for an unprivileged writer on the file system that holds `dir` (`statvfs`);
+/// `None` where the system does not say.
+pub(crate) fn free_disk(dir: &std::path::Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+        let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+        // SAFETY: `c` is a valid NUL-terminated path and `stat` a buffer of the right type,
+        // which statvfs fills in full when it returns 0.
+        let rc = unsafe { libc::statvfs(c.as_ptr(), stat.as_mut_ptr()) };
+        if rc != 0 {
+            return None;
+        }
+        // SAFETY: statvfs returned 0, so it initialised the struct.
+        let stat = unsafe { stat.assume_init() };
+        // fsblkcnt_t and c_ulong are 32 bits wide on some targets.
+        #[allow(clippy::unnecessary_cast)]
+        let (blocks, size) = (stat.f_bavail as u64, stat.f_frsize as u64);
+        Some(blocks.saturating_mul(size))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}

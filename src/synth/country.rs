@@ -79,6 +79,31 @@ fn block(
     })
 }
 
+/// Parquet bytes a household takes on disk, with room to spare (the 67-million-household
+/// country is 1.29 GB: about 19 bytes a household).
+const DISK_BYTES_PER_HOUSEHOLD: u64 = 24;
+
+/// Refuses, before anything is written, a country larger than the free space of the disk
+/// that `path` is on (when the system says how much is free).
+fn check_disk(path: &Path, households: usize) -> Result<()> {
+    let needed = (households as u64).saturating_mul(DISK_BYTES_PER_HOUSEHOLD);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match crate::memory::free_disk(dir) {
+        Some(free) if needed > free => Err(Error::Output {
+            target: path.display().to_string(),
+            message: format!(
+                "{households} households would take about {} of Parquet, but the disk has {} free; write fewer households, or to another disk",
+                crate::error::human_bytes(needed),
+                crate::error::human_bytes(free)
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Writes the country of `households` households (rounded up to blocks of 10) for `round`
 /// to the Parquet file `path`, a row group per chunk of blocks.
 pub fn write_country(
@@ -88,6 +113,7 @@ pub fn write_country(
     path: &Path,
 ) -> Result<CountrySummary> {
     let (cells, _, calibration) = super::report::calibrated_cells(round)?;
+    check_disk(path, households)?;
     let blocks = households.div_ceil(HOUSEHOLDS_PER_BLOCK).max(cells.len());
     let alloc = proportional_blocks(&cells, blocks);
     let fail = |e: &dyn std::fmt::Display| Error::Output {
