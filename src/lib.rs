@@ -92,7 +92,7 @@ pub use error::{Error, Result};
 /// Sort primitives for the crate's own benchmarks; not part of the API.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::kernel::sort::{f64_key, sort_by_key};
+    pub use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
 }
 pub use measure::Measure;
 pub use sample::SortedSample;

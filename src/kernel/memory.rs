@@ -16,7 +16,7 @@ pub fn huge_vec<T>(n: usize) -> Vec<T> {
     v
 }
 
-fn advise_huge(ptr: *const u8, bytes: usize) {
+pub(crate) fn advise_huge(ptr: *const u8, bytes: usize) {
     if bytes >= HUGE_MIN_BYTES {
         // SAFETY: MADV_HUGEPAGE only changes how the kernel backs the pages, never their
         // contents. A failure is harmless.

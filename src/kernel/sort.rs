@@ -85,7 +85,71 @@ where
         return None;
     }
     let varying = varying_bits(data, &key);
+    sort_from(None, data, varying, &key, &visit)
+}
+
+/// A sorted copy of `src` (stable, by `key`), made without copying `src` first: the first
+/// pass scatters straight from it. `varying` is the OR of `key(x) ^ key(src[0])` over `src`
+/// (the caller has usually computed it in a pass it makes anyway); `visit` as in
+/// [`sort_by_key_with`]. Returns the sorted elements and the visits (`None`: no buckets).
+///
+/// ```
+/// use ginikit::internals::{f64_key, sorted_copy_by_key_with};
+/// let x = [3.5, -1.0, 2.0, 0.0, -7.25];
+/// let first = f64_key(x[0]);
+/// let varying = x.iter().fold(0, |a, v| a | (f64_key(*v) ^ first));
+/// let (sorted, _) = sorted_copy_by_key_with(&x, varying, |v| f64_key(*v), |_, _: &[f64]| ());
+/// assert_eq!(sorted, vec![-7.25, -1.0, 0.0, 2.0, 3.5]);
+/// ```
+pub fn sorted_copy_by_key_with<T, K, F, R>(
+    src: &[T],
+    varying: u64,
+    key: K,
+    visit: F,
+) -> (Vec<T>, Option<Vec<R>>)
+where
+    T: Copy + Send + Sync + Default,
+    K: Fn(&T) -> u64 + Sync,
+    F: Fn(usize, &[T]) -> R + Sync,
+    R: Send,
+{
+    let n = src.len();
+    if n < SMALL {
+        let mut v = src.to_vec();
+        v.sort_by_key(|x| key(x));
+        return (v, None);
+    }
+    // The output is zero-filled by the system as its pages are first touched (calloc), so
+    // asking for it costs no pass of its own.
+    let mut data = vec![T::default(); n];
+    super::memory::advise_huge(data.as_ptr() as *const u8, n * std::mem::size_of::<T>());
+    let visited = sort_from(Some(src), &mut data, varying, &key, &visit);
+    (data, visited)
+}
+
+/// The radix sort proper: one MSD pass from `src` (or from `data` itself) into a scratch
+/// buffer, then each bucket finished by LSD passes into `data`, which holds as many
+/// initialised elements as the source (they are overwritten).
+fn sort_from<T, K, F, R>(
+    src: Option<&[T]>,
+    data: &mut Vec<T>,
+    varying: u64,
+    key: &K,
+    visit: &F,
+) -> Option<Vec<R>>
+where
+    T: Copy + Send + Sync,
+    K: Fn(&T) -> u64 + Sync,
+    F: Fn(usize, &[T]) -> R + Sync,
+    R: Send,
+{
+    let n = data.len();
+    debug_assert!(src.is_none_or(|s| s.len() == n));
     if varying == 0 {
+        // Every key equal: already in order.
+        if let Some(src) = src {
+            data.copy_from_slice(src);
+        }
         return None;
     }
     // The top digit: the 11 bits ending at the highest bit that varies.
@@ -96,9 +160,9 @@ where
         .div_ceil(rayon::current_num_threads().max(1))
         .max(MIN_CHUNK);
     let starts = scatter_pass(
-        data,
+        src.unwrap_or(&data[..]),
         &mut scratch.spare_capacity_mut()[..n],
-        &key,
+        key,
         shift,
         chunk,
     );
@@ -138,7 +202,7 @@ where
                     std::slice::from_raw_parts_mut(dst.0.add(r.start), r.len()),
                 )
             };
-            sort_bucket(bucket, out, &key, low_mask);
+            sort_bucket(bucket, out, key, low_mask);
             visit(r.start, out)
         })
         .collect();
@@ -146,6 +210,10 @@ where
 }
 
 /// Sorts one bucket (in `bucket`) by the bits of `mask`, leaving the result in `out`.
+///
+/// Least-significant digit first over the 11-bit digits of `mask` that vary within the
+/// bucket, each a stable counting pass; the counts of every digit come from one pass over
+/// the bucket (not one pass per digit).
 fn sort_bucket<T, K>(bucket: &mut [T], out: &mut [T], key: &K, mask: u64)
 where
     T: Copy,
@@ -170,37 +238,85 @@ where
     let varying = bucket
         .iter()
         .fold(0u64, |acc, x| acc | ((key(x) & mask) ^ first));
-    let mut in_bucket = true; // where the current order lives: `bucket` or `out`
+    // The digits that vary, each sorted by one stable counting pass.
+    let mut shifts = [0u32; 6];
+    let mut passes = 0;
     let mut shift = 0;
     while shift < 64 && (varying >> shift) != 0 {
         if (varying >> shift) & (BUCKETS as u64 - 1) != 0 {
-            let (from, to): (&[T], &mut [T]) = if in_bucket {
-                (&*bucket, &mut *out)
-            } else {
-                (&*out, &mut *bucket)
-            };
-            let mut counts = vec![0usize; BUCKETS];
-            for x in from {
-                counts[digit(key(x), shift)] += 1;
-            }
-            let mut next = 0;
-            for c in counts.iter_mut() {
-                let k = *c;
-                *c = next;
-                next += k;
-            }
-            for x in from {
-                let d = digit(key(x), shift);
-                to[counts[d]] = *x;
-                counts[d] += 1;
-            }
-            in_bucket = !in_bucket;
+            shifts[passes] = shift;
+            passes += 1;
         }
         shift += DIGIT_BITS;
     }
+    let in_bucket = if u32::try_from(bucket.len()).is_ok() {
+        lsd_passes::<T, K, u32>(bucket, out, key, &shifts[..passes])
+    } else {
+        lsd_passes::<T, K, usize>(bucket, out, key, &shifts[..passes])
+    };
     if in_bucket {
         out.copy_from_slice(bucket);
     }
+}
+
+/// A count of elements in a bucket: `u32` (half the cache of `usize`) unless the bucket is
+/// larger than that counts.
+trait Count: Copy + Default + std::ops::AddAssign + Send {
+    const ONE: Self;
+    fn index(self) -> usize;
+}
+
+impl Count for u32 {
+    const ONE: u32 = 1;
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl Count for usize {
+    const ONE: usize = 1;
+    fn index(self) -> usize {
+        self
+    }
+}
+
+/// Stable counting passes on the digits at `shifts`, alternating between `bucket` and
+/// `out`, with every digit's counts formed in one pass over the bucket. Returns whether the
+/// sorted order ended in `bucket`.
+fn lsd_passes<T, K, C>(bucket: &mut [T], out: &mut [T], key: &K, shifts: &[u32]) -> bool
+where
+    T: Copy,
+    K: Fn(&T) -> u64,
+    C: Count,
+{
+    let mut counts = vec![[C::default(); BUCKETS]; shifts.len()];
+    for x in bucket.iter() {
+        let k = key(x);
+        for (c, &s) in counts.iter_mut().zip(shifts) {
+            c[digit(k, s)] += C::ONE;
+        }
+    }
+    let mut in_bucket = true; // where the current order lives: `bucket` or `out`
+    for (c, &s) in counts.iter_mut().zip(shifts) {
+        let (from, to): (&[T], &mut [T]) = if in_bucket {
+            (&*bucket, &mut *out)
+        } else {
+            (&*out, &mut *bucket)
+        };
+        let mut next = C::default();
+        for slot in c.iter_mut() {
+            let k = *slot;
+            *slot = next;
+            next += k;
+        }
+        for x in from {
+            let d = digit(key(x), s);
+            to[c[d].index()] = *x;
+            c[d] += C::ONE;
+        }
+        in_bucket = !in_bucket;
+    }
+    in_bucket
 }
 
 /// Below this many pairs, [`sort_pairs_releasing`] builds the pairs and sorts them as usual.
@@ -434,6 +550,46 @@ mod tests {
                 .iter()
                 .zip(&expected)
                 .all(|(a, b)| a.0.to_bits() == b.0.to_bits() && a.1.to_bits() == b.1.to_bits()));
+        }
+    }
+
+    /// The sorted copy of a borrowed slice is the standard library's stable sort of it, bit
+    /// for bit (so -0.0 before 0.0 and ties in input order): log-normal-like money values,
+    /// heavy ties, negatives and both zeros, powers of two (buckets that need no inner
+    /// passes), one value repeated, and lengths on both sides of the small-input cut.
+    #[test]
+    fn the_sorted_copy_equals_the_standard_stable_sort() {
+        let mut s = 11u64;
+        let mut cases: Vec<Vec<f64>> = Vec::new();
+        for n in [10, SMALL - 1, SMALL, 300_000] {
+            cases.push(
+                (0..n)
+                    .map(|_| ((lcg(&mut s) >> 11) as f64 / 9.0e12).exp() * 1e4)
+                    .collect(),
+            );
+            cases.push((0..n).map(|_| (lcg(&mut s) % 7) as f64 * 1000.0).collect());
+            cases.push(
+                (0..n)
+                    .map(|i| match i % 5 {
+                        0 => 0.0,
+                        1 => -0.0,
+                        _ => (lcg(&mut s) % 2_000) as f64 - 1_000.5,
+                    })
+                    .collect(),
+            );
+            cases.push((0..n).map(|_| ((lcg(&mut s) % 60) as f64).exp2()).collect());
+            cases.push(vec![3.25; n]);
+        }
+        for x in cases {
+            let first = f64_key(x[0]);
+            let varying = x.iter().fold(0, |a, v| a | (f64_key(*v) ^ first));
+            let (got, _) = sorted_copy_by_key_with(&x, varying, |v| f64_key(*v), |_, _: &[f64]| ());
+            let mut want = x.clone();
+            want.sort_by(f64::total_cmp);
+            assert!(got
+                .iter()
+                .map(|v| v.to_bits())
+                .eq(want.iter().map(|v| v.to_bits())));
         }
     }
 

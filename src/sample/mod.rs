@@ -11,8 +11,10 @@ pub use lines::{Domain, PovertyLines};
 pub use scale::Scale;
 
 use crate::error::{Error, Result};
+use crate::kernel::sort::f64_key;
 use crate::kernel::sum::{map_blocks, Compensated};
-use sort::{block_terms, sort_observations, sort_weighted_labelled, Sorted};
+use rayon::prelude::*;
+use sort::{block_terms, sort_observations, sort_unweighted_slice, sort_weighted_labelled, Sorted};
 use std::sync::Arc;
 #[cfg(feature = "table")]
 pub(crate) use validate::find_bad;
@@ -106,7 +108,35 @@ impl SortedSample {
     /// [`Error::Empty`], [`Error::LengthMismatch`], [`Error::NonFinite`],
     /// [`Error::NegativeWeight`], [`Error::ZeroTotalWeight`].
     pub fn new(values: &[f64], weights: Option<&[f64]>) -> Result<Self> {
-        Self::from_vecs(values.to_vec(), weights.map(<[f64]>::to_vec))
+        match weights {
+            None => Self::from_unweighted_slice(values),
+            Some(w) => Self::from_vecs(values.to_vec(), Some(w.to_vec())),
+        }
+    }
+
+    /// Unit weights from a borrowed slice: one pass checks that every value is finite and
+    /// finds the key bits that vary, and the sort's first pass reads the slice itself — no
+    /// copy of it is made first (the same sorted sample as [`SortedSample::from_vecs`]).
+    fn from_unweighted_slice(values: &[f64]) -> Result<Self> {
+        if values.is_empty() {
+            validate(values, None)?;
+        }
+        let first = f64_key(values[0]);
+        let (finite, varying) = values
+            .par_chunks(1 << 16)
+            .map(|c| {
+                c.iter().fold((true, 0u64), |(ok, bits), &x| {
+                    (ok & x.is_finite(), bits | (f64_key(x) ^ first))
+                })
+            })
+            .reduce(|| (true, 0), |a, b| (a.0 & b.0, a.1 | b.1));
+        if !finite {
+            // Names the count and the first of them.
+            validate(values, None)?;
+        }
+        Ok(Self::from_sorted_parts(sort_unweighted_slice(
+            values, varying,
+        )))
     }
 
     /// As [`SortedSample::new`], taking ownership (no copy of unweighted values).

@@ -3,7 +3,7 @@
 //! columns.
 
 use crate::kernel::memory::huge_vec;
-use crate::kernel::sort::{f64_key, sort_by_key, sort_by_key_with};
+use crate::kernel::sort::{f64_key, sort_by_key, sort_by_key_with, sorted_copy_by_key_with};
 use crate::kernel::sum::{lane_sums, Compensated};
 use crate::kernel::BLOCK;
 use rayon::prelude::*;
@@ -231,6 +231,15 @@ fn fill_weighted<R: Sync>(
             block_terms(vb, Some(wb))
         })
         .collect()
+}
+
+/// The sorted copy of unit-weight `values` (`varying`: the OR of each key with the first's),
+/// with the block terms formed in each bucket while it is in cache.
+pub(super) fn sort_unweighted_slice(values: &[f64], varying: u64) -> Sorted {
+    let n = values.len();
+    let (v, pieces) =
+        sorted_copy_by_key_with(values, varying, |x| f64_key(*x), unweighted_piece_terms);
+    (v, None, None, pieces.map(|p| assemble_block_terms(p, n)))
 }
 
 /// One sort, carrying weights and labels with the values.
