@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import best_of, numpy_gini_unweighted as numpy_gini  # noqa: E402
+from compare import best_of, numpy_build, numpy_gini_unweighted as numpy_gini  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -59,7 +59,8 @@ def main():
         out = subprocess.run([exe, raw, str(args.repeat)], capture_output=True, text=True, check=True)
         rust_t, rust_g = map(float, out.stdout.split())
     t_gk, g = best_of(args.repeat, lambda: gk.gini(x))
-    print(f"gini of n = {args.n:,} log-normal values (numpy array), best of {args.repeat}")
+    print(f"gini of n = {args.n:,} log-normal values (numpy array), best of {args.repeat}; {numpy_build()}; "
+          f"RAYON_NUM_THREADS={os.environ.get('RAYON_NUM_THREADS', 'all cores')}")
     print(f"  {'Rust call on the same slice':<34} {rust_t:8.4f} s")
     line("gk.gini(x)", t_gk, rust_t, g, rust_g)
     print(f"  peers, as multiples of gk.gini at the same n:")

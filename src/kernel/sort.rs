@@ -62,7 +62,7 @@ unsafe impl<T: Send> Sync for SharedMut<T> {}
 /// ```
 pub fn sort_by_key<T, K>(data: &mut Vec<T>, key: K)
 where
-    T: Copy + Send + Sync,
+    T: Copy + Send + Sync + 'static,
     K: Fn(&T) -> u64 + Sync,
 {
     sort_by_key_with(data, key, |_, _| ());
@@ -74,7 +74,7 @@ where
 /// buckets (small or already-ordered input): the caller then reads the data itself.
 pub fn sort_by_key_with<T, K, F, R>(data: &mut Vec<T>, key: K, visit: F) -> Option<Vec<R>>
 where
-    T: Copy + Send + Sync,
+    T: Copy + Send + Sync + 'static,
     K: Fn(&T) -> u64 + Sync,
     F: Fn(usize, &[T]) -> R + Sync,
     R: Send,
@@ -108,7 +108,7 @@ pub fn sorted_copy_by_key_with<T, K, F, R>(
     visit: F,
 ) -> (Vec<T>, Option<Vec<R>>)
 where
-    T: Copy + Send + Sync + Default,
+    T: Copy + Send + Sync + Default + 'static,
     K: Fn(&T) -> u64 + Sync,
     F: Fn(usize, &[T]) -> R + Sync,
     R: Send,
@@ -138,7 +138,7 @@ fn sort_from<T, K, F, R>(
     visit: &F,
 ) -> Option<Vec<R>>
 where
-    T: Copy + Send + Sync,
+    T: Copy + Send + Sync + 'static,
     K: Fn(&T) -> u64 + Sync,
     F: Fn(usize, &[T]) -> R + Sync,
     R: Send,
@@ -155,7 +155,7 @@ where
     // The top digit: the 11 bits ending at the highest bit that varies.
     let top = 63 - varying.leading_zeros();
     let shift = (top + 1).saturating_sub(DIGIT_BITS);
-    let mut scratch: Vec<T> = super::memory::huge_vec(n);
+    let mut scratch: Vec<T> = super::memory::scratch_vec(n);
     let chunk = n
         .div_ceil(rayon::current_num_threads().max(1))
         .max(MIN_CHUNK);
@@ -177,6 +177,7 @@ where
     };
     if low_mask == 0 {
         std::mem::swap(data, &mut scratch);
+        super::memory::give_back_scratch(scratch);
         return None;
     }
     // Buckets are disjoint ranges [starts[b], starts[b+1]) of both buffers.
@@ -206,6 +207,7 @@ where
             visit(r.start, out)
         })
         .collect();
+    super::memory::give_back_scratch(scratch);
     Some(visited)
 }
 

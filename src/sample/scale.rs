@@ -13,6 +13,7 @@
 use super::PovertyLines;
 use crate::error::{Error, Location, Result};
 use crate::measure::{Estimate, Measure, Unit};
+use rayon::prelude::*;
 
 /// Largest magnitudes left alone: 2¹⁰⁰ ≈ 1.3e30 and 2⁻¹⁰⁰ ≈ 7.9e-31; with both values and
 /// weights below 2¹⁰⁰, `w·x·C` for 2⁴⁰ rows stays below 2³⁴⁰, far from overflow.
@@ -34,8 +35,12 @@ fn times_pow2(x: f64, k: i32) -> f64 {
 /// The exponent that brings the largest magnitude of `x` to [1, 2), if it lies outside
 /// [2⁻¹⁰⁰, 2¹⁰⁰]; 0 for ordinary, empty, all-zero or non-finite data (validation reports the
 /// last).
-fn exponent(x: impl Iterator<Item = f64>) -> i32 {
-    let largest = x.fold(0.0f64, |m, v| m.max(v.abs()));
+fn exponent(x: &[f64]) -> i32 {
+    // The largest magnitude, in parallel (a maximum does not depend on the order).
+    let largest = x
+        .par_chunks(1 << 16)
+        .map(|c| c.iter().fold(0.0f64, |m, v| m.max(v.abs())))
+        .reduce(|| 0.0, f64::max);
     if !largest.is_finite() || largest == 0.0 {
         return 0;
     }
@@ -73,8 +78,8 @@ impl Scale {
     /// ```
     pub fn of(values: &[f64], weights: Option<&[f64]>) -> Result<Self> {
         let scale = Scale {
-            value: exponent(values.iter().copied()),
-            weight: weights.map_or(0, |w| exponent(w.iter().copied())),
+            value: exponent(values),
+            weight: weights.map_or(0, exponent),
         };
         if scale.value < 0 {
             let smallest = values
