@@ -255,6 +255,13 @@ const CASES: &[Case] = &[
         says: &["--poverty-line"],
     },
     Case {
+        name: "a very large inequality aversion is finite",
+        csv: b"x\n1\n2\n3\n",
+        args: &["--value", "x", "--measures", "atkinson_1000"],
+        status: 0,
+        says: &[],
+    },
+    Case {
         name: "threshold percent written as a fraction",
         csv: b"x\n1\n2\n3\n",
         args: &["--value", "x", "--measures", "arpt_0.6"],

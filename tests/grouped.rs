@@ -596,3 +596,76 @@ fn poverty_lines_beyond_the_fitted_range_give_numbers() {
         assert_eq!(q.poverty_gap, Some(0.0), "{q:?}");
     }
 }
+
+/// The command with a poverty line above every class: numbers under the fit it names, never
+/// empty cells (by hand, the quadratic fit has everybody poor: fgt0 = 1, fgt1 = 1 − μ/z).
+#[test]
+fn the_command_gives_poverty_numbers_for_a_line_above_every_class() {
+    let all = cases();
+    let case = &all["datt1998"];
+    let mut csv = String::from("p,x\n");
+    for (p, x) in case.inputs["pop_share_pct_W"]
+        .iter()
+        .zip(&case.inputs["class_mean_X"])
+    {
+        csv.push_str(&format!("{p},{x}\n"));
+    }
+    let file = common::temp_file("datt_means.csv", csv.as_bytes());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gini"))
+        .args([
+            "grouped",
+            file.path.to_str().unwrap(),
+            "--population",
+            "p",
+            "--welfare",
+            "x",
+        ])
+        .args([
+            "--welfare-is",
+            "mean",
+            "--poverty-line",
+            "1000",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("poverty from the quadratic"), "{stderr}");
+    let row = |name: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{name},")))
+            .unwrap_or_else(|| panic!("no {name} row: {stdout}"))
+            .split(',')
+            .map(String::from)
+            .collect()
+    };
+    // Columns: statistic, quadratic, beta, chosen.
+    let mean: f64 = case.inputs["pop_share_pct_W"]
+        .iter()
+        .zip(&case.inputs["class_mean_X"])
+        .map(|(p, x)| p * x)
+        .sum::<f64>()
+        / case.inputs["pop_share_pct_W"].iter().sum::<f64>();
+    for name in ["fgt0", "fgt1", "fgt2"] {
+        let r = row(name);
+        assert!(
+            r[1..]
+                .iter()
+                .all(|c| c.parse::<f64>().is_ok_and(f64::is_finite)),
+            "{r:?}"
+        );
+    }
+    assert_eq!(row("fgt0")[3], "1");
+    let fgt1: f64 = row("fgt1")[3].parse().unwrap();
+    assert!(
+        (fgt1 - (1.0 - mean / 1000.0)).abs() < 1e-12,
+        "{fgt1} vs {}",
+        1.0 - mean / 1000.0
+    );
+}
