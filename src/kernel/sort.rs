@@ -122,7 +122,7 @@ where
     // The output is zero-filled by the system as its pages are first touched (calloc), so
     // asking for it costs no pass of its own.
     let mut data = vec![T::default(); n];
-    super::memory::advise_huge(data.as_ptr() as *const u8, n * std::mem::size_of::<T>());
+    super::memory::advise_huge(data.as_ptr() as *const u8, std::mem::size_of_val(src));
     let visited = sort_from(Some(src), &mut data, varying, &key, &visit);
     (data, visited)
 }
