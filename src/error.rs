@@ -137,7 +137,7 @@ pub enum Error {
     },
 
     /// A measure that needs strictly positive values met zero or negative ones.
-    #[error("{location}: {measure} needs strictly positive values but {count} value(s) are zero or negative{ctx}, first at {first} ({value}); drop them, or exclude them (NonPositivePolicy::Exclude)", ctx = fmt_context(.context))]
+    #[error("{location}: {measure} needs strictly positive values but {count} value(s) are zero or negative{ctx}, first at {first} ({value}); drop them", ctx = fmt_context(.context))]
     NonPositiveValue {
         location: Location,
         measure: String,

@@ -20,9 +20,9 @@ use pyo3::types::{PyDict, PyList};
 pub fn error(e: &ginikit::Error) -> PyErr {
     let message = match e.setting() {
         Some(Setting::Column(role)) => format!("{e} with {}=", keyword(role)),
-        Some(Setting::NonPositivePolicy) => e
-            .to_string()
-            .replace("(NonPositivePolicy::Exclude)", "(non_positive=\"exclude\")"),
+        Some(Setting::NonPositivePolicy) => {
+            format!("{e}, or exclude them (non_positive=\"exclude\")")
+        }
         Some(Setting::NestedPsu) => format!("{e} (Design(..., nest=True))"),
         Some(Setting::LonelyPsu) => {
             format!("{e} (Design(..., lonely_psu=\"certainty\" or \"adjust\"))")

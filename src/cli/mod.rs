@@ -157,14 +157,9 @@ fn flags_of(subcommand: &str) -> Vec<(String, Vec<String>)> {
 /// The library's message with the command-line spelling of the setting that fixes it — only
 /// flags that `subcommand` has; where it has none, what works instead.
 fn with_flag(e: &Error, subcommand: &str) -> String {
-    let mut text = e.to_string();
-    if e.setting() == Some(Setting::NonPositivePolicy) {
-        // The library names its own setting; the command line says which flag, if any.
-        text = text.replace(", or exclude them (NonPositivePolicy::Exclude)", "");
-    }
     match e.setting().and_then(|s| hint(s, subcommand)) {
-        Some(h) => format!("{text} {h}"),
-        None => text,
+        Some(h) => format!("{e} {h}"),
+        None => e.to_string(),
     }
 }
 

@@ -118,10 +118,10 @@ impl SortedSample {
     /// finds the key bits that vary, and the sort's first pass reads the slice itself — no
     /// copy of it is made first (the same sorted sample as [`SortedSample::from_vecs`]).
     fn from_unweighted_slice(values: &[f64]) -> Result<Self> {
-        if values.is_empty() {
-            validate(values, None)?;
-        }
-        let first = f64_key(values[0]);
+        let Some(&x0) = values.first() else {
+            return Err(validate(values, None).expect_err("validate refuses an empty slice"));
+        };
+        let first = f64_key(x0);
         let (finite, varying) = values
             .par_chunks(1 << 16)
             .map(|c| {

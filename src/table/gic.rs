@@ -84,12 +84,7 @@ pub fn unmatched_groups(from: &RoundEstimates, to: &RoundEstimates) -> Vec<Strin
     let only = |ks: &[Vec<String>], other: &HashSet<&Vec<String>>, there: &str, missing: &str| {
         ks.iter()
             .filter(|k| !other.contains(k))
-            .map(|k| {
-                format!(
-                    "note: group {} is in round {there} but not in round {missing}: no growth is given for it",
-                    k.join("/")
-                )
-            })
+            .map(|k| super::trend::unmatched_note(k, there, missing, "growth"))
             .collect::<Vec<_>>()
     };
     let mut notes = only(&a, &set_b, &from.label, &to.label);
@@ -147,14 +142,11 @@ pub fn gic(
             })
             .collect()
     };
-    let (from_index, to_index) = (index(from), index(to));
+    let indexed = [(from, index(from)), (to, index(to))];
     let find = |r: &RoundEstimates, key: &[String], name: &str| -> Option<(f64, f64)> {
-        let index = if std::ptr::eq(r, from) {
-            &from_index
-        } else {
-            &to_index
-        };
-        index.get(&(key.to_vec(), name.to_string())).copied()
+        // `r` is `from` or `to`: its index is the one built from the same rows.
+        let (_, rows) = indexed.iter().find(|(x, _)| std::ptr::eq(*x, r))?;
+        rows.get(&(key.to_vec(), name.to_string())).copied()
     };
     let to_keys: HashSet<&Vec<String>> = to.rows.iter().map(|x| &x.key).collect();
     let mut seen: HashSet<&Vec<String>> = HashSet::new();

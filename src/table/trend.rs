@@ -20,6 +20,17 @@ pub struct RoundEstimates {
     pub rows: Vec<GroupInference>,
 }
 
+/// The note for a group estimated in round `there` and not in round `missing`: `what` (a
+/// change, a growth curve) cannot be given for it, and it is named rather than dropped.
+pub(crate) fn unmatched_note(key: &[String], there: &str, missing: &str, what: &str) -> String {
+    let group = if key.is_empty() {
+        "(all)".to_string()
+    } else {
+        key.join("/")
+    };
+    format!("note: group {group} is in round {there} but not in round {missing}: no {what} is given for it")
+}
+
 /// The change of one measure in one group between two rounds.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -181,15 +192,11 @@ pub fn changes(
             let (in_a, in_b) = (has(a), has(b));
             if in_a != in_b {
                 let (there, missing) = if in_a { (a, b) } else { (b, a) };
-                notes.push(format!(
-                    "note: group {} is in round {} but not in round {}: no change is given for it",
-                    if key.is_empty() {
-                        "(all)".to_string()
-                    } else {
-                        key.join("/")
-                    },
-                    rounds[there].label,
-                    rounds[missing].label
+                notes.push(unmatched_note(
+                    key,
+                    &rounds[there].label,
+                    &rounds[missing].label,
+                    "change",
                 ));
             }
         }
