@@ -65,6 +65,40 @@ fn stata_and_spss_files_equal_the_csv_with_labels_as_groups() {
     );
 }
 
+/// Every layout the reader knows gives the CSV's numbers: Stata's binary header (format
+/// 114), format 117 with a long-string (strL) group column, format 119, big-endian bytes,
+/// and SPSS's bytecode and zlib compression — each written by pandas or pyreadstat.
+#[test]
+fn every_stata_and_spss_layout_equals_the_csv() {
+    let csv = rows("tests/golden/households_labels.csv", &[]);
+    for file in [
+        "households_114.dta",
+        "households_117.dta",
+        "households_119.dta",
+        "households_msf.dta",
+        "households_bytecode.sav",
+        "households.zsav",
+    ] {
+        assert_eq!(rows(&format!("tests/golden/{file}"), &[]), csv, "{file}");
+    }
+}
+
+/// A missing value (Stata's `.`, and in SPSS a code the file declares missing) is an empty
+/// cell: refused in the value column with its row, never read as a number.
+#[test]
+fn missing_values_are_empty_cells_named_by_row() {
+    for file in ["households_missing.dta", "households_missing.sav"] {
+        let path = format!("tests/golden/{file}");
+        let out = gini(&["compute", &path, "--value", "kapita", "--weight", "wert"]);
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{file}: {e}");
+        assert!(
+            e.contains(&path) && e.contains("kapita") && e.contains("row 7"),
+            "{file}: {e}"
+        );
+    }
+}
+
 /// The CSV's label rows with the labels replaced: `province(label)` and `area(label)` give
 /// the group columns' texts.
 fn relabelled(

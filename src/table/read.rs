@@ -307,22 +307,24 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
     df_or_names
 }
 
-/// A Stata or SPSS reader's failure, naming the file; a file that ends early says so in
-/// words (the readers say "failed to fill whole buffer").
-fn readstat_error(path: &Path, format: InputFormat, e: impl std::fmt::Display) -> Error {
-    let text = first_line(&e.to_string());
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("fill whole buffer") || lower.contains("unexpected end of file") {
-        return Error::Truncated {
+/// A Stata or SPSS file's fault, naming the file.
+fn statfile_error(path: &Path, format: InputFormat, fault: super::statfile::Fault) -> Error {
+    use super::statfile::Fault;
+    match fault {
+        Fault::Truncated(detail) => Error::Truncated {
             path: path.to_path_buf(),
             format: format.name().into(),
-            detail: "the reader ran out of bytes".into(),
-        };
-    }
-    Error::Malformed {
-        path: path.to_path_buf(),
-        format: format.name().into(),
-        message: text,
+            detail,
+        },
+        Fault::Malformed(message) => Error::Malformed {
+            path: path.to_path_buf(),
+            format: format.name().into(),
+            message,
+        },
+        Fault::Io(message) => Error::Io {
+            path: path.to_path_buf(),
+            message,
+        },
     }
 }
 
@@ -360,27 +362,15 @@ fn check_stata_complete(path: &Path) -> Result<()> {
 
 /// The variable names of a Stata or SPSS file.
 fn readstat_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
-    use polars_readstat_rs::{SpssReader, StataReader};
-    let fail = |e: &dyn std::fmt::Display| readstat_error(path, format, e);
+    use super::statfile::{spss_names, stata_names};
     match format {
         InputFormat::Stata => {
             check_stata_complete(path)?;
-            let r = StataReader::open(path).map_err(|e| fail(&e))?;
-            Ok(r.metadata()
-                .variables
-                .iter()
-                .map(|v| v.name.clone())
-                .collect())
+            stata_names(path)
         }
-        _ => {
-            let r = SpssReader::open(path).map_err(|e| fail(&e))?;
-            Ok(r.metadata()
-                .variables
-                .iter()
-                .map(|v| v.name.clone())
-                .collect())
-        }
+        _ => spss_names(path),
     }
+    .map_err(|f| statfile_error(path, format, f))
 }
 
 /// The named columns of a Stata or SPSS file, in file order (read sequentially, so row
@@ -392,16 +382,31 @@ fn readstat_frame(
     columns: Vec<String>,
     labels: super::ValueLabels,
 ) -> Result<DataFrame> {
+    use super::statfile::{frame, read_spss, read_stata};
     use super::ValueLabels;
-    let read = |as_labels: bool| readstat_read(path, format, columns.clone(), as_labels);
+    if format == InputFormat::Stata {
+        check_stata_complete(path)?;
+    }
+    let read = match format {
+        InputFormat::Stata => read_stata(path, &columns),
+        _ => read_spss(path, &columns),
+    }
+    .map_err(|f| statfile_error(path, format, f))?;
+    let fail = |e: PolarsError| Error::Malformed {
+        path: path.to_path_buf(),
+        format: format.name().into(),
+        message: first_line(&e.to_string()),
+    };
     match labels {
-        ValueLabels::Labels => read(true),
-        ValueLabels::Codes => {
-            whole_codes(&read(false)?).map_err(|e| readstat_error(path, format, &e))
-        }
+        ValueLabels::Labels => frame(&read, true).map_err(fail),
+        ValueLabels::Codes => frame(&read, false)
+            .and_then(|f| whole_codes(&f))
+            .map_err(fail),
         ValueLabels::Both => {
-            let fail = |e: PolarsError| readstat_error(path, format, &e);
-            let (named, coded) = (read(true)?, whole_codes(&read(false)?).map_err(fail)?);
+            let named = frame(&read, true).map_err(fail)?;
+            let coded = frame(&read, false)
+                .and_then(|f| whole_codes(&f))
+                .map_err(fail)?;
             both_labels(&named, &coded).map_err(fail)
         }
     }
@@ -450,40 +455,6 @@ fn both_labels(named: &DataFrame, coded: &DataFrame) -> PolarsResult<DataFrame> 
         out.replace(&name, joined.with_name(name.clone()).into_column())?;
     }
     Ok(out)
-}
-
-fn readstat_read(
-    path: &Path,
-    format: InputFormat,
-    columns: Vec<String>,
-    as_labels: bool,
-) -> Result<DataFrame> {
-    use polars_readstat_rs::{SpssReader, StataReader};
-    let fail = |e: &dyn std::fmt::Display| readstat_error(path, format, e);
-    if format == InputFormat::Stata {
-        check_stata_complete(path)?;
-    }
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-        InputFormat::Stata => {
-            let r = StataReader::open(path).map_err(|e| fail(&e))?;
-            r.read()
-                .with_columns(columns.clone())
-                .value_labels_as_strings(as_labels)
-                .sequential()
-                .finish()
-                .map_err(|e| fail(&e))
-        }
-        _ => {
-            let r = SpssReader::open(path).map_err(|e| fail(&e))?;
-            r.read()
-                .with_columns(columns.clone())
-                .value_labels_as_strings(as_labels)
-                .sequential()
-                .finish()
-                .map_err(|e| fail(&e))
-        }
-    }));
-    outcome.unwrap_or_else(|_| Err(fail(&"the reader failed on this file")))
 }
 
 /// Checks a Parquet file's footer before polars decodes it: every row group's column chunks

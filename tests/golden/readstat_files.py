@@ -32,3 +32,27 @@ dta.to_stata("tests/golden/households.dta", write_index=False, version=118)
 
 pyreadstat.write_sav(base, "tests/golden/households.sav",
                      variable_value_labels={"r101": names, "r105": areas})
+
+# The other layouts the reader handles, each the same table (tests/readstat.rs compares every
+# one with the CSV): the binary header of Stata 8-12 (format 114), format 117 with the
+# province as a long string (strL), format 119, big-endian bytes, and SPSS's bytecode and
+# zlib compression.
+dta.to_stata("tests/golden/households_114.dta", write_index=False, version=114)
+strl = base.assign(r101=base["r101"].map(names), r105=pd.Categorical(base["r105"].map(areas)))
+strl.to_stata("tests/golden/households_117.dta", write_index=False, version=117,
+              convert_strl=["r101"])
+dta.to_stata("tests/golden/households_119.dta", write_index=False, version=119)
+dta.to_stata("tests/golden/households_msf.dta", write_index=False, version=118, byteorder="big")
+pyreadstat.write_sav(base, "tests/golden/households_bytecode.sav", row_compress=True,
+                     variable_value_labels={"r101": names, "r105": areas})
+pyreadstat.write_sav(base, "tests/golden/households.zsav", compress=True,
+                     variable_value_labels={"r101": names, "r105": areas})
+
+# Missing values: Stata's `.` in row 7 of kapita; in SPSS the code -99, declared missing.
+missing = dta.copy()
+missing.loc[6, "kapita"] = np.nan
+missing.to_stata("tests/golden/households_missing.dta", write_index=False, version=118)
+coded = base.copy()
+coded.loc[6, "kapita"] = -99.0
+pyreadstat.write_sav(coded, "tests/golden/households_missing.sav", missing_ranges={"kapita": [-99.0]},
+                     variable_value_labels={"r101": names, "r105": areas})
