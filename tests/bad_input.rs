@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::process::Command;
-
 struct Case {
     name: &'static str,
     csv: &'static [u8],
@@ -352,10 +350,7 @@ fn run(case: &Case) -> (i32, String, String) {
     let mut args = vec!["compute".to_string(), path.clone()];
     args.extend(case.args.iter().map(|s| s.to_string()));
     args.extend(["--format".into(), "csv".into()]);
-    let out = Command::new(env!("CARGO_BIN_EXE_gini"))
-        .args(&args)
-        .output()
-        .unwrap();
+    let out = common::gini_command().args(&args).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).replace(&path, "{file}");
     (
         out.status.code().unwrap_or(-1),
@@ -423,7 +418,7 @@ fn group_codes_are_never_merged() {
 #[test]
 fn unwritable_output_and_closed_stdout() {
     let f = common::temp_file("x.csv", b"x\n1\n2\n");
-    let out = Command::new(env!("CARGO_BIN_EXE_gini"))
+    let out = common::gini_command()
         .args([
             "compute",
             f.path.to_str().unwrap(),
@@ -437,7 +432,7 @@ fn unwritable_output_and_closed_stdout() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent-dir/out.csv"));
     // A reader that goes away early (`| head -1`) ends the program quietly.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
+    let mut child = common::gini_command()
         .args(["compute", f.path.to_str().unwrap(), "--value", "x"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -456,10 +451,7 @@ fn gini_with(args: &[&str], a: &str, b: &str) -> (i32, String, String) {
         .iter()
         .map(|s| s.replace("{a}", a).replace("{b}", b))
         .collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_gini"))
-        .args(&args)
-        .output()
-        .unwrap();
+    let out = common::gini_command().args(&args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).to_string(),
@@ -599,7 +591,7 @@ fn synth_refuses_rounds_beyond_memory() {
 #[test]
 fn a_named_pipe_is_read_front_to_back() {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
+    let mut child = common::gini_command()
         .args([
             "compute",
             "/dev/stdin",

@@ -4,10 +4,10 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 fn gini(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gini"))
+    common::gini_command()
         .args(args)
         .output()
         .expect("run gini")
@@ -345,7 +345,7 @@ fn closed_pipe_exits_quietly() {
     }
     let f = common::temp_file("many.csv", text.as_bytes());
     for format in ["table", "csv", "json"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
+        let mut child = common::gini_command()
             .args([
                 "compute",
                 f.path.to_str().unwrap(),
@@ -554,7 +554,7 @@ fn standard_input_is_read_once() {
         "--format",
         "csv",
     ]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
+    let mut child = common::gini_command()
         .args([
             "compute", "-", "--value", "x", "--by", "g", "--format", "csv",
         ])
@@ -567,7 +567,7 @@ fn standard_input_is_read_once() {
     let from_stdin = child.wait_with_output().unwrap();
     assert!(from_stdin.status.success(), "{}", stderr(&from_stdin));
     assert_eq!(stdout(&from_stdin), stdout(&from_file));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gini"))
+    let mut child = common::gini_command()
         .args(["compute", "-", "--value", "y"])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
@@ -709,7 +709,7 @@ fn runs_that_would_not_fit_in_memory_are_refused_before_they_start() {
         let mut args = base.to_vec();
         args.insert(1, file);
         args.extend(extra);
-        let out = Command::new(env!("CARGO_BIN_EXE_gini"))
+        let out = common::gini_command()
             .args(&args)
             .env("GINIKIT_MEMORY_LIMIT", limit)
             .output()

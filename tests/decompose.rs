@@ -7,7 +7,6 @@ mod common;
 use ginikit::decompose::{dagum, ge_split, ms_change};
 use ginikit::measure::Options;
 use ginikit::{Measure, SortedSample};
-use std::process::Command;
 
 /// A pooled sample with group ids in sorted order.
 fn pooled(x: &[f64], w: &[f64], g: &[u32]) -> (SortedSample, Vec<u32>) {
@@ -253,12 +252,7 @@ fn mookherjee_shorrocks_on_a_two_group_example_worked_by_hand() {
 
 #[test]
 fn the_command_refuses_linearization_and_names_missing_groups() {
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_gini"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| common::gini_command().args(args).output().unwrap();
     let a = "datasets/susenas-synthetic/2017-09.parquet";
     let out = run(&[
         "decompose",

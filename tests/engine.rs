@@ -35,7 +35,7 @@ const MEASURES: [&str; 8] = [
 fn gini(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_gini"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .output()
         .unwrap()
 }
@@ -236,7 +236,8 @@ fn runs_that_would_not_fit_in_memory_fall_back_to_datafusion() {
         let mut args = base.to_vec();
         args.extend(extra);
         let mut c = Command::new(env!("CARGO_BIN_EXE_gini"));
-        c.args(&args).current_dir(env!("CARGO_MANIFEST_DIR"));
+        c.args(&args)
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
         if let Some(l) = limit {
             c.env("GINIKIT_MEMORY_LIMIT", l);
         }
@@ -527,7 +528,7 @@ fn a_scheduler_and_two_executors_give_the_in_memory_rows() {
 #[test]
 fn a_directory_is_read_as_one_table_of_its_files() {
     let dir = tempfile::tempdir().unwrap();
-    let round = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let round = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .join("datasets/susenas-synthetic/2018-09.parquet");
     for name in ["a.parquet", "b.parquet"] {
         std::fs::copy(&round, dir.path().join(name)).unwrap();

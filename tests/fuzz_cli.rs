@@ -189,7 +189,7 @@ proptest! {
     fn generated_command_lines_end_in_a_result_or_one_clear_error(args in command_line()) {
         let out = Command::new(env!("CARGO_BIN_EXE_gini"))
             .args(&args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
             .stdin(std::process::Stdio::null())
             .env("GINIKIT_MEMORY_LIMIT", "2G")
             .output()

@@ -10,7 +10,6 @@ use ginikit::table::gic::{gic, gic_measures};
 use ginikit::table::survey::{SeMethod, SurveySpec};
 use ginikit::table::trend::estimate_rounds;
 use ginikit::table::{frame, from_frame, ColumnData, TableSpec};
-use std::process::Command;
 
 const A: &str = "datasets/susenas-synthetic/2017-09.parquet";
 const B: &str = "datasets/susenas-synthetic/2018-09.parquet";
@@ -28,10 +27,7 @@ const DESIGN: [&str; 10] = [
 ];
 
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_gini"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = common::gini_command().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -224,7 +220,7 @@ fn intervals_cover_the_true_growth_of_two_lognormal_populations() {
 
 #[test]
 fn bad_settings_are_named() {
-    let out = Command::new(env!("CARGO_BIN_EXE_gini"))
+    let out = common::gini_command()
         .args([
             "gic",
             A,
@@ -238,7 +234,7 @@ fn bad_settings_are_named() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("deflator"));
-    let out = Command::new(env!("CARGO_BIN_EXE_gini"))
+    let out = common::gini_command()
         .args([
             "gic",
             A,
@@ -252,7 +248,7 @@ fn bad_settings_are_named() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--points 1.5"));
-    let out = Command::new(env!("CARGO_BIN_EXE_gini"))
+    let out = common::gini_command()
         .args(["gic", A, "--value", "expenditure_per_capita"])
         .output()
         .unwrap();

@@ -451,13 +451,7 @@ fn deciles_of_the_synthetic_rounds_recover_their_microdata_gini() {
 
 #[test]
 fn the_grouped_command_reads_a_class_table_and_names_bad_ones() {
-    use std::process::Command;
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_gini"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| common::gini_command().args(args).output().unwrap();
     let all = cases();
     let case = &all["datt1998"];
     let mut csv = String::from("share,mean_exp\n");
@@ -611,7 +605,7 @@ fn the_command_gives_poverty_numbers_for_a_line_above_every_class() {
         csv.push_str(&format!("{p},{x}\n"));
     }
     let file = common::temp_file("datt_means.csv", csv.as_bytes());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gini"))
+    let out = common::gini_command()
         .args([
             "grouped",
             file.path.to_str().unwrap(),

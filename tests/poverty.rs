@@ -11,10 +11,10 @@ mod common;
 use ginikit::measure::Options;
 use ginikit::table::{self, PovertyLineSpec, TableSpec};
 use ginikit::{Measure, SortedSample};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn gini(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gini"))
+    common::gini_command()
         .args(args)
         .output()
         .expect("run gini")

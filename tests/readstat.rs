@@ -4,13 +4,8 @@
 
 mod common;
 
-use std::process::Command;
-
 fn gini(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gini"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::gini_command().args(args).output().unwrap()
 }
 
 fn rows(file: &str, extra: &[&str]) -> String {
@@ -189,8 +184,8 @@ fn reproduce_reads_stata_rounds_with_susenas_names() {
         dir.path().join("2017-09.dta"),
         dir.path().join("2018-09.dta"),
     );
-    std::fs::copy("tests/golden/households.dta", &a).unwrap();
-    std::fs::copy("tests/golden/households.dta", &b).unwrap();
+    std::fs::copy(common::repo_path("tests/golden/households.dta"), &a).unwrap();
+    std::fs::copy(common::repo_path("tests/golden/households.dta"), &b).unwrap();
     let out = gini(&[
         "reproduce",
         "--data",

@@ -6,10 +6,10 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn gini(args: &[&str], threads: Option<&str>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gini"));
+    let mut c = common::gini_command();
     c.args(args);
     if let Some(t) = threads {
         c.env("RAYON_NUM_THREADS", t);

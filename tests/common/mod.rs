@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 /// A minimal CSV reader (quoted fields, doubled quotes) for the test-vector files.
 pub fn read_csv(path: &str) -> Vec<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).expect("test data file is part of the repository");
+    // Relative paths are the repository's (the program's tests run from cli/).
+    let text = std::fs::read_to_string(repo_root().join(path))
+        .expect("test data file is part of the repository");
     let mut records = parse_records(&text);
     let header = records.remove(0);
     records
@@ -55,8 +57,35 @@ pub fn numbers(s: &str) -> Vec<f64> {
         .collect()
 }
 
+/// The repository's top directory: the library's manifest directory, the parent of the
+/// program's (cli/), whose tests these files also are.
+pub fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if manifest.join("datasets").is_dir() {
+        manifest
+    } else {
+        manifest
+            .parent()
+            .expect("cli/ lies in the repository")
+            .to_path_buf()
+    }
+}
+
 pub fn repo_path(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+    repo_root().join(rel)
+}
+
+/// The `gini` program, run from the repository's top directory so that the paths the
+/// tests give it (`tests/golden/…`, `datasets/…`) are the repository's.
+// The library's tests share this module but never call this function: the variable is
+// defined only when compiling the program's tests, and a call elsewhere is a test bug.
+#[allow(clippy::option_env_unwrap)]
+pub fn gini_command() -> std::process::Command {
+    let program = option_env!("CARGO_BIN_EXE_gini")
+        .expect("only the program's tests (cli/Cargo.toml) run the program");
+    let mut c = std::process::Command::new(program);
+    c.current_dir(repo_root());
+    c
 }
 
 /// A temporary file with the given contents; the directory lives as long as the value.
