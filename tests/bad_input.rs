@@ -560,6 +560,31 @@ fn truncated_stata_and_spss_files_are_named() {
     }
 }
 
+/// A damaged SPSS dictionary that declares a string wider than the case is refused with
+/// the variable's name (it used to index past the end of the case and panic).
+#[test]
+fn spss_variable_wider_than_the_case_is_named() {
+    let mut bytes = std::fs::read(common::repo_path("tests/golden/households.sav")).unwrap();
+    // A variable record is: type 2, width, has label, missing count, print, write, name[8].
+    let name = bytes
+        .windows(8)
+        .position(|w| w == b"KAPITA  " || w == b"kapita  ");
+    let at = name.expect("the kapita variable record") - 20;
+    bytes[at..at + 4].copy_from_slice(&200_000i32.to_le_bytes());
+    let file = common::temp_file("wide_households.sav", &bytes);
+    let p = file.path.to_str().unwrap();
+    let (status, out, err) = gini_with(
+        &["compute", "{a}", "--value", "kapita", "--by", "r101"],
+        p,
+        p,
+    );
+    assert_eq!(status, 1, "{out}{err}");
+    assert!(
+        err.contains(p) && err.contains("variable") && err.contains("slots"),
+        "{err}"
+    );
+}
+
 /// A synthetic round larger than memory is refused with the figures before anything is
 /// allocated (it used to abort on the allocation).
 #[test]

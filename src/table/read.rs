@@ -147,7 +147,7 @@ pub(crate) fn read_columns(
         }
     }
     if matches!(format, InputFormat::Stata | InputFormat::Spss) {
-        return readstat_frame(path, format, unique, labels);
+        return statfile_frame(path, format, unique, labels);
     }
     if format == InputFormat::Parquet {
         check_parquet_footer(path, &unique)?;
@@ -270,7 +270,7 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
         }
     }
     if matches!(format, InputFormat::Stata | InputFormat::Spss) {
-        return readstat_names(path, format);
+        return statfile_names(path, format);
     }
     let df_or_names = guarded(path, format, || match format {
         InputFormat::Stata | InputFormat::Spss => unreachable!("read above"),
@@ -328,46 +328,11 @@ fn statfile_error(path: &Path, format: InputFormat, fault: super::statfile::Faul
     }
 }
 
-/// A Stata file of format 117 or later is a tagged document: `<stata_dta>` … `</stata_dta>`.
-/// One whose closing tag is missing was cut off; its value labels (stored last) may be lost
-/// while its data still read, so it is refused before reading rather than read with codes
-/// where labels were meant.
-fn check_stata_complete(path: &Path) -> Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let io = |e: std::io::Error| Error::Io {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let mut f = std::fs::File::open(path).map_err(io)?;
-    let mut head = [0u8; 11];
-    if f.read_exact(&mut head).is_err() || &head != b"<stata_dta>" {
-        return Ok(()); // an older format (no tags), or too short: the reader says what is wrong
-    }
-    const TAIL: &[u8] = b"</stata_dta>";
-    let len = f.metadata().map_err(io)?.len();
-    let mut tail = [0u8; TAIL.len()];
-    let complete = len >= (head.len() + TAIL.len()) as u64
-        && f.seek(SeekFrom::End(-(TAIL.len() as i64))).is_ok()
-        && f.read_exact(&mut tail).is_ok()
-        && tail == TAIL;
-    if complete {
-        return Ok(());
-    }
-    Err(Error::Truncated {
-        path: path.to_path_buf(),
-        format: "Stata".into(),
-        detail: "its closing </stata_dta> tag is missing, so the value labels or data stored last are cut off".into(),
-    })
-}
-
 /// The variable names of a Stata or SPSS file.
-fn readstat_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
+fn statfile_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
     use super::statfile::{spss_names, stata_names};
     match format {
-        InputFormat::Stata => {
-            check_stata_complete(path)?;
-            stata_names(path)
-        }
+        InputFormat::Stata => stata_names(path),
         _ => spss_names(path),
     }
     .map_err(|f| statfile_error(path, format, f))
@@ -376,7 +341,7 @@ fn readstat_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
 /// The named columns of a Stata or SPSS file, in file order (read sequentially, so row
 /// numbers in messages are the file's), labelled values as `labels` says: a province coded
 /// 11 with the label "Aceh" is the group "Aceh", "11" or "11. Aceh".
-fn readstat_frame(
+fn statfile_frame(
     path: &Path,
     format: InputFormat,
     columns: Vec<String>,
@@ -384,9 +349,6 @@ fn readstat_frame(
 ) -> Result<DataFrame> {
     use super::statfile::{frame, read_spss, read_stata};
     use super::ValueLabels;
-    if format == InputFormat::Stata {
-        check_stata_complete(path)?;
-    }
     let read = match format {
         InputFormat::Stata => read_stata(path, &columns),
         _ => read_spss(path, &columns),
@@ -397,17 +359,13 @@ fn readstat_frame(
         format: format.name().into(),
         message: first_line(&e.to_string()),
     };
+    let coded = || frame(&read, false).and_then(|f| whole_codes(&f));
     match labels {
         ValueLabels::Labels => frame(&read, true).map_err(fail),
-        ValueLabels::Codes => frame(&read, false)
-            .and_then(|f| whole_codes(&f))
-            .map_err(fail),
+        ValueLabels::Codes => coded().map_err(fail),
         ValueLabels::Both => {
             let named = frame(&read, true).map_err(fail)?;
-            let coded = frame(&read, false)
-                .and_then(|f| whole_codes(&f))
-                .map_err(fail)?;
-            both_labels(&named, &coded).map_err(fail)
+            both_labels(&named, &coded().map_err(fail)?).map_err(fail)
         }
     }
 }

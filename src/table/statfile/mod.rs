@@ -79,19 +79,18 @@ impl Column {
     /// the label where its code has one and the code where it has none.
     pub(crate) fn series(&self, as_labels: bool) -> Series {
         let name: PlSmallStr = self.name.as_str().into();
-        if let (true, Some(labels)) = (as_labels, &self.labels) {
-            let text: Vec<Option<String>> = match (&self.values, labels) {
-                (Values::Text(v), Labels::Text(map)) => v
-                    .iter()
+        // The readers attach number labels to numbers and text labels to text.
+        let labelled: Option<Vec<Option<String>>> = match (as_labels, &self.labels) {
+            (true, Some(Labels::Text(map))) => self.values.texts().map(|v| {
+                v.iter()
                     .map(|s| {
                         s.as_ref()
                             .map(|s| map.get(s).cloned().unwrap_or_else(|| s.clone()))
                     })
-                    .collect(),
-                (Values::Text(v), Labels::Number(_)) => v.clone(),
-                (numbers, Labels::Number(map)) => numbers
-                    .as_f64()
-                    .into_iter()
+                    .collect()
+            }),
+            (true, Some(Labels::Number(map))) => self.values.numbers().map(|v| {
+                v.into_iter()
                     .map(|x| {
                         x.map(|x| {
                             map.get(&number_key(x))
@@ -99,13 +98,11 @@ impl Column {
                                 .unwrap_or_else(|| code_text(x))
                         })
                     })
-                    .collect(),
-                (numbers, Labels::Text(_)) => numbers
-                    .as_f64()
-                    .into_iter()
-                    .map(|x| x.map(code_text))
-                    .collect(),
-            };
+                    .collect()
+            }),
+            _ => None,
+        };
+        if let Some(text) = labelled {
             return Series::new(name, text);
         }
         match &self.values {
@@ -115,15 +112,32 @@ impl Column {
             Values::Text(v) => Series::new(name, v),
         }
     }
+
+    fn len(&self) -> usize {
+        match &self.values {
+            Values::Int(v) => v.len(),
+            Values::F32(v) => v.len(),
+            Values::F64(v) => v.len(),
+            Values::Text(v) => v.len(),
+        }
+    }
 }
 
 impl Values {
-    fn as_f64(&self) -> Vec<Option<f64>> {
+    /// Numbers as doubles (exact for every stored type); `None` for text.
+    fn numbers(&self) -> Option<Vec<Option<f64>>> {
         match self {
-            Values::Int(v) => v.iter().map(|x| x.map(f64::from)).collect(),
-            Values::F32(v) => v.iter().map(|x| x.map(f64::from)).collect(),
-            Values::F64(v) => v.clone(),
-            Values::Text(_) => Vec::new(),
+            Values::Int(v) => Some(v.iter().map(|x| x.map(f64::from)).collect()),
+            Values::F32(v) => Some(v.iter().map(|x| x.map(f64::from)).collect()),
+            Values::F64(v) => Some(v.clone()),
+            Values::Text(_) => None,
+        }
+    }
+
+    fn texts(&self) -> Option<&[Option<String>]> {
+        match self {
+            Values::Text(v) => Some(v),
+            _ => None,
         }
     }
 }
@@ -138,17 +152,6 @@ pub(crate) fn frame(columns: &[Column], as_labels: bool) -> PolarsResult<DataFra
             .map(|c| c.series(as_labels).into_column())
             .collect(),
     )
-}
-
-impl Column {
-    fn len(&self) -> usize {
-        match &self.values {
-            Values::Int(v) => v.len(),
-            Values::F32(v) => v.len(),
-            Values::F64(v) => v.len(),
-            Values::Text(v) => v.len(),
-        }
-    }
 }
 
 /// Text as stored: UTF-8 where it is valid (Stata 14 and later, SPSS files that say so),

@@ -198,6 +198,10 @@ impl<R: Read> Plain<R> {
                 Ok(0) => break,
                 Ok(n) => got += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                // A zlib block that does not inflate, or whose table entry is wrong.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    return Err(Fault::Malformed(e.to_string()))
+                }
                 Err(e) => return Err(Fault::Io(e.to_string())),
             }
         }
@@ -442,13 +446,7 @@ fn dictionary<R: Read + Seek>(input: &mut Input<R>) -> Res<Dictionary> {
     loop {
         let at = input.pos();
         match input.i32("dictionary")? {
-            2 => {
-                if let Some(v) = variable_record(input, slots.len())? {
-                    slots.push(Some(v));
-                } else {
-                    slots.push(None);
-                }
-            }
+            2 => slots.push(variable_record(input, slots.len())?),
             3 => value_labels(input, &mut slots)?,
             6 => {
                 let lines = u64::try_from(input.i32("documents")?).unwrap_or(u64::MAX);
@@ -516,6 +514,15 @@ fn dictionary<R: Read + Seek>(input: &mut Input<R>) -> Res<Dictionary> {
             v.name = long.clone();
         }
         variables.push(v);
+    }
+    // A damaged dictionary can declare a string wider than the slots that follow it.
+    if let Some(v) = variables.iter().find(|v| v.slot + v.slots > total) {
+        return Err(Fault::Malformed(format!(
+            "variable {} takes slots {} to {} of a case that has {total}",
+            v.name,
+            v.slot + 1,
+            v.slot + v.slots
+        )));
     }
     Ok(Dictionary {
         variables,

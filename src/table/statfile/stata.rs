@@ -90,7 +90,11 @@ fn open(path: &Path) -> Res<(Input<std::io::BufReader<std::fs::File>>, Layout)> 
     input.fill(&mut first, "header")?;
     input.seek(0, "header")?;
     let layout = match first[0] {
-        b'<' => tagged_layout(&mut input)?,
+        b'<' => {
+            input.expect(b"<stata_dta>")?;
+            check_complete(&mut input)?;
+            tagged_layout(&mut input)?
+        }
         113..=115 => binary_layout(&mut input)?,
         v @ 102..=112 => {
             return Err(Fault::Malformed(format!(
@@ -121,6 +125,26 @@ fn open(path: &Path) -> Res<(Input<std::io::BufReader<std::fs::File>>, Layout)> 
         )));
     }
     Ok((input, layout))
+}
+
+/// A file of format 117 or later ends with `</stata_dta>`. One whose closing tag is missing
+/// was cut off; its value labels (stored last) may be lost while its data still read, so it
+/// is refused before reading rather than read with codes where labels were meant.
+fn check_complete<R: Read + Seek>(input: &mut Input<R>) -> Res<()> {
+    const TAIL: &[u8] = b"</stata_dta>";
+    let cut = || {
+        Fault::Truncated(
+            "its closing </stata_dta> tag is missing, so the value labels or data stored last \
+             are cut off"
+                .into(),
+        )
+    };
+    let start = input.len().checked_sub(TAIL.len() as u64).ok_or_else(cut)?;
+    input.seek(start, "end tag")?;
+    if input.chunk(TAIL.len() as u64, "end tag")? != TAIL {
+        return Err(cut());
+    }
+    input.seek(0, "header")
 }
 
 /// The variable names, in file order.
