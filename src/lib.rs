@@ -71,6 +71,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod attribute;
 pub mod bps;
 pub mod decompose;
 pub mod error;

@@ -129,6 +129,7 @@ impl ReproduceSpec {
             poverty_line: None,
             // Susenas labels (Perkotaan, ACEH) are matched to the published cells by name.
             value_labels: crate::table::ValueLabels::Labels,
+            ..TableSpec::default()
         }
     }
 

@@ -24,6 +24,16 @@ impl PovertyLines {
         }
     }
 
+    /// The lines of the observations at `order` (another ranking of the same sample).
+    pub(crate) fn gathered(&self, order: &[u32]) -> Self {
+        match self {
+            PovertyLines::Constant(z) => PovertyLines::Constant(*z),
+            PovertyLines::PerObservation(l) => PovertyLines::PerObservation(Arc::new(
+                order.iter().map(|&i| l[i as usize]).collect(),
+            )),
+        }
+    }
+
     /// Multiplies every line by `factor` (values rescaled by a power of two carry their lines
     /// with them: poverty measures compare a value with its line).
     pub(crate) fn scaled(&self, factor: impl Fn(f64) -> f64) -> Self {

@@ -1,12 +1,14 @@
 //! [`SortedSample`]: validated values and weights, sorted once, with the block totals every
 //! measure needs precomputed.
 
+mod components;
 mod lines;
 mod lookup;
 mod scale;
 mod sort;
 mod validate;
 
+pub use components::{Components, Income, Ranked};
 pub use lines::{Domain, PovertyLines};
 pub use scale::Scale;
 
@@ -85,6 +87,8 @@ pub struct SortedSample {
     lines: Option<PovertyLines>,
     /// The domain of a pooled sample that domain-aware measures restrict themselves to.
     domain: Option<Domain>,
+    /// Income components in sorted order (transfers, sources), for attribution measures.
+    components: Option<Arc<Components>>,
     /// Results derived from these exact values and weights (a decomposition's split, shared
     /// by all its terms), keyed by what was computed; a re-weighted sample starts empty.
     memo: Memo,
@@ -238,6 +242,7 @@ impl SortedSample {
             labels,
             lines: None,
             domain: None,
+            components: None,
             memo: Memo::default(),
             logs: Arc::default(),
             total_weight: 0.0,
@@ -317,8 +322,17 @@ impl SortedSample {
             Self::from_sorted(Arc::clone(&self.values), Some(weights), self.labels.clone());
         sample.lines = self.lines.clone();
         sample.domain = self.domain.clone();
+        sample.components = self.components.clone();
         sample.logs = Arc::clone(&self.logs);
         Ok(sample)
+    }
+
+    /// Observations already in ascending order (an income derived from a sample's own, in
+    /// its own order): weights checked, block totals formed, no sort.
+    pub(crate) fn presorted(values: Arc<Vec<f64>>, weights: Option<Vec<f64>>) -> Result<Self> {
+        validate(&values, weights.as_deref())?;
+        debug_assert!(values.windows(2).all(|p| p[0] <= p[1]));
+        Ok(Self::from_sorted(values, weights, None))
     }
 
     /// Number of observations (rows), zero-weight ones included.

@@ -2,7 +2,7 @@
 //! split into groups.
 
 use super::columns::{key_codes, numeric_column, numeric_series};
-use super::{Group, PovertyLineSpec, Table, TableSpec};
+use super::{ComponentKind, Group, PovertyLineSpec, Table, TableSpec};
 use crate::error::{Error, Location, Position, Result};
 use polars::prelude::DataFrame;
 use std::path::Path;
@@ -150,6 +150,7 @@ fn table_from_columns(
         replicate_weights,
     } = person_columns(&mut df, path, spec)?;
     let (lines, poverty_line) = poverty_lines(&mut df, path, spec)?;
+    let components = component_columns(&mut df, path, spec, &values, sizes.as_deref())?;
     let by_codes: Vec<(Vec<u32>, Vec<String>)> = spec
         .by
         .iter()
@@ -174,6 +175,7 @@ fn table_from_columns(
             extra: extra_codes,
             replicate_weights,
             lines,
+            components,
         };
         return Ok(Table {
             path: path.to_path_buf(),
@@ -183,6 +185,7 @@ fn table_from_columns(
             extra_labels,
             extra_columns: spec.extra.clone(),
             poverty_line,
+            components: spec.components.clone(),
         });
     }
     let (group_of_row, keys) = combine_keys(&by_codes, n);
@@ -193,6 +196,7 @@ fn table_from_columns(
         replicate_weights: &replicate_weights,
         extra: &extra,
         lines: lines.as_deref(),
+        components: &components,
     };
     let groups = split(&columns, &group_of_row, keys);
     Ok(Table {
@@ -203,6 +207,7 @@ fn table_from_columns(
         extra_labels: extra.into_iter().map(|(_, labels)| labels).collect(),
         extra_columns: spec.extra.clone(),
         poverty_line,
+        components: spec.components.clone(),
     })
 }
 
@@ -243,6 +248,94 @@ fn poverty_lines(
             Ok((Some(lines), None))
         }
     }
+}
+
+/// The component columns (per person like the value when the value is divided by the
+/// household size), checked against the value: transfers are not negative and together do
+/// not exceed the value; sources add up to the value. The first offending row is named.
+fn component_columns(
+    df: &mut Frame,
+    path: &Path,
+    spec: &TableSpec,
+    values: &[f64],
+    sizes: Option<&[f64]>,
+) -> Result<Vec<Vec<f64>>> {
+    let mut columns = Vec::with_capacity(spec.components.len());
+    for name in &spec.components {
+        let mut c = df.numeric(path, name)?;
+        if let (true, Some(size)) = (spec.per_capita, sizes) {
+            for (v, s) in c.iter_mut().zip(size) {
+                *v /= s;
+            }
+        }
+        if spec.component_kind == ComponentKind::Transfers {
+            if let Some(i) = c.iter().position(|&t| t < 0.0) {
+                return Err(Error::OutOfRange {
+                    location: Location::column(path.to_path_buf(), name.clone()),
+                    count: c.iter().filter(|&&t| t < 0.0).count(),
+                    first: Position::Row(i + 1),
+                    value: c[i],
+                    problem: "are negative transfers".into(),
+                    fix: "a transfer column holds amounts received, zero or more; give taxes and \
+                          contributions paid as positive amounts in a column of their own"
+                        .into(),
+                });
+            }
+        }
+        columns.push(c);
+    }
+    if columns.is_empty() {
+        return Ok(columns);
+    }
+    let names = spec.components.join("' + '");
+    let sum = |i: usize| columns.iter().fold(0.0, |s, c| s + c[i]);
+    match spec.component_kind {
+        ComponentKind::Transfers => {
+            let over = |i: usize| sum(i) > values[i];
+            if let Some(i) = (0..values.len()).find(|&i| over(i)) {
+                return Err(Error::OutOfRange {
+                    location: Location::column(path.to_path_buf(), names.clone()),
+                    count: (0..values.len()).filter(|&i| over(i)).count(),
+                    first: Position::Row(i + 1),
+                    value: sum(i),
+                    problem: format!(
+                        "are transfers larger than the value '{}' they are part of ({} there), \
+                         which would leave a negative income before transfers",
+                        spec.value, values[i]
+                    ),
+                    fix: "the value column must be the income that includes the transfers; check \
+                          the columns' units and whether both are per household or per person"
+                        .into(),
+                });
+            }
+        }
+        ComponentKind::Sources => {
+            // Sums of a few amounts carry rounding of a few ulps of the largest of them.
+            let off = |i: usize| {
+                let scale = columns.iter().fold(values[i].abs(), |m, c| m.max(c[i].abs()));
+                (sum(i) - values[i]).abs() > 1e-9 * scale
+            };
+            if let Some(i) = (0..values.len()).find(|&i| off(i)) {
+                return Err(Error::OutOfRange {
+                    location: Location::column(path.to_path_buf(), names.clone()),
+                    count: (0..values.len()).filter(|&i| off(i)).count(),
+                    first: Position::Row(i + 1),
+                    value: sum(i),
+                    problem: format!(
+                        "are sums of the sources that differ from the value '{}' ({} there, off \
+                         by {})",
+                        spec.value,
+                        values[i],
+                        sum(i) - values[i]
+                    ),
+                    fix: "the sources must add up to the value on every row: add the missing \
+                          source (or a residual column), or fix those rows"
+                        .into(),
+                });
+            }
+        }
+    }
+    Ok(columns)
 }
 
 /// The numeric columns, validated and expanded from households to persons.
@@ -390,6 +483,7 @@ struct RowColumns<'a> {
     replicate_weights: &'a [Vec<f64>],
     extra: &'a [(Vec<u32>, Vec<String>)],
     lines: Option<&'a [f64]>,
+    components: &'a [Vec<f64>],
 }
 
 fn split(columns: &RowColumns<'_>, group_of_row: &[u32], keys: Vec<Vec<String>>) -> Vec<Group> {
@@ -417,6 +511,11 @@ fn split(columns: &RowColumns<'_>, group_of_row: &[u32], keys: Vec<Vec<String>>)
                 .map(|_| Vec::with_capacity(c))
                 .collect(),
             lines: columns.lines.map(|_| Vec::with_capacity(c)),
+            components: columns
+                .components
+                .iter()
+                .map(|_| Vec::with_capacity(c))
+                .collect(),
         })
         .collect();
     for (row, &g) in group_of_row.iter().enumerate() {
@@ -427,6 +526,9 @@ fn split(columns: &RowColumns<'_>, group_of_row: &[u32], keys: Vec<Vec<String>>)
         }
         if let (Some(gl), Some(l)) = (group.lines.as_mut(), columns.lines) {
             gl.push(l[row]);
+        }
+        for (slot, c) in group.components.iter_mut().zip(columns.components) {
+            slot.push(c[row]);
         }
         group.rows.push(row as u32 + 1);
         group.persons += columns.sizes.map_or(1.0, |s| s[row]);

@@ -51,6 +51,7 @@ pub fn compute(
         extra_labels,
         extra_columns,
         poverty_line,
+        components,
     } = table;
     let shell = Table {
         path,
@@ -60,6 +61,7 @@ pub fn compute(
         extra_labels,
         extra_columns,
         poverty_line,
+        components,
     };
     let per_group: Vec<Result<Vec<GroupEstimate>>> = groups
         .into_par_iter()
@@ -77,7 +79,8 @@ pub fn compute(
             let (mut values, mut weights) = (group.values, group.weights);
             let scale = Scale::of(&values, weights.as_deref()).map_err(in_group)?;
             scale.apply(&mut values, weights.as_deref_mut());
-            let sample = match (&group.lines, poverty_line) {
+            let sample = if group.components.is_empty() {
+                match (&group.lines, poverty_line) {
                 (Some(lines), _) => {
                     let mut lines = lines.clone();
                     scale.apply(&mut lines, None);
@@ -89,6 +92,32 @@ pub fn compute(
                     s.with_poverty_line(z[0])
                 }),
                 (None, None) => SortedSample::from_vecs(values, weights),
+            }
+            } else {
+                let named = shell
+                    .components
+                    .iter()
+                    .cloned()
+                    .zip(group.components.iter().map(|c| {
+                        let mut c = c.clone();
+                        scale.apply(&mut c, None);
+                        c
+                    }))
+                    .collect();
+                let lines = group.lines.as_ref().map(|l| {
+                    let mut l = l.clone();
+                    scale.apply(&mut l, None);
+                    l
+                });
+                SortedSample::with_components_and_lines(values, weights, named, lines.as_deref())
+                    .and_then(|s| match (lines.is_none(), poverty_line) {
+                        (true, Some(z)) => {
+                            let mut z = [z];
+                            scale.apply(&mut z, None);
+                            s.with_poverty_line(z[0])
+                        }
+                        _ => Ok(s),
+                    })
             }
             .map_err(in_group)?;
             measures

@@ -62,6 +62,21 @@ pub struct TableSpec {
     pub poverty_line: Option<PovertyLineSpec>,
     /// How labelled variables of Stata and SPSS files become group names.
     pub value_labels: ValueLabels,
+    /// Parts of the value to attribute its inequality to (money columns in the value's
+    /// units, per person like the value), and what they are.
+    pub components: Vec<String>,
+    pub component_kind: ComponentKind,
+}
+
+/// What the component columns of a table are, and so how they are checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ComponentKind {
+    /// Transfers received that the value includes: each zero or more, together at most the
+    /// value (the income before them, value − Σ transfers, is not negative).
+    #[default]
+    Transfers,
+    /// Sources the value is made of: on every row they add up to the value.
+    Sources,
 }
 
 /// How the values of a labelled Stata or SPSS variable become group names: the label
@@ -104,6 +119,8 @@ pub struct Group {
     pub replicate_weights: Vec<Vec<f64>>,
     /// Per-row poverty lines, aligned with `values`, when they come from a column.
     pub lines: Option<Vec<f64>>,
+    /// The component columns (see [`TableSpec::components`]), each aligned with `values`.
+    pub components: Vec<Vec<f64>>,
 }
 
 /// A table split into groups.
@@ -121,6 +138,8 @@ pub struct Table {
     pub extra_columns: Vec<(String, &'static str)>,
     /// One poverty line for every row (per-row lines live in [`Group::lines`]).
     pub poverty_line: Option<f64>,
+    /// The component columns' names (their values live in [`Group::components`]).
+    pub components: Vec<String>,
 }
 
 impl TableSpec {
@@ -147,6 +166,13 @@ impl TableSpec {
         }
         if let Some(PovertyLineSpec::Column(name)) = &self.poverty_line {
             wanted.push(Wanted::new(name, "poverty line"));
+        }
+        let role = match self.component_kind {
+            ComponentKind::Transfers => "transfer",
+            ComponentKind::Sources => "income source",
+        };
+        for name in &self.components {
+            wanted.push(Wanted::new(name, role));
         }
         wanted
     }
@@ -385,6 +411,7 @@ impl Table {
                         persons: 0.0,
                         replicate_weights: vec![Vec::new(); g.replicate_weights.len()],
                         lines: g.lines.as_ref().map(|_| Vec::new()),
+                        components: vec![Vec::new(); g.components.len()],
                     });
                     groups.len() - 1
                 }
@@ -405,6 +432,9 @@ impl Table {
             if let (Some(tl), Some(gl)) = (t.lines.as_mut(), g.lines.as_ref()) {
                 tl.extend_from_slice(gl);
             }
+            for (tc, gc) in t.components.iter_mut().zip(&g.components) {
+                tc.extend_from_slice(gc);
+            }
         }
         Table {
             path: self.path.clone(),
@@ -414,6 +444,7 @@ impl Table {
             extra_labels: self.extra_labels.clone(),
             extra_columns: self.extra_columns.clone(),
             poverty_line: self.poverty_line,
+            components: self.components.clone(),
         }
     }
 }

@@ -5,7 +5,7 @@ use super::{Group, Table};
 use crate::error::{Error, Location, Result};
 use crate::measure::positive::NonPositivePolicy;
 use crate::measure::{Estimate, Measure, Options};
-use crate::sample::{PovertyLines, Scale, SortedSample};
+use crate::sample::{Components, PovertyLines, Scale, SortedSample};
 use crate::survey::design::{Design, DesignCodes, LonelyPsu};
 use crate::survey::replicate::{ReplicateMethod, Replicates};
 use crate::survey::{estimate, DesignedSample, Interval, SurveyEstimate, Tick, Variance};
@@ -369,7 +369,10 @@ fn domain_sample(
     given_weights: bool,
     keep_positions: bool,
 ) -> Result<(SortedSample, Option<Vec<u32>>, Scale)> {
-    let by_position = given_weights || group.lines.is_some() || keep_positions;
+    let by_position = given_weights
+        || group.lines.is_some()
+        || keep_positions
+        || !group.components.is_empty();
     let positions: Vec<u32>;
     let labels: &[u32] = if by_position {
         positions = (0..group.values.len() as u32).collect();
@@ -394,6 +397,18 @@ fn domain_sample(
             .map(|&i| psu_of_obs[i as usize])
             .collect()
     });
+    // The components in sorted order, rescaled like the values.
+    let components: Option<Vec<Vec<f64>>> = (!group.components.is_empty()).then(|| {
+        group
+            .components
+            .iter()
+            .map(|c| {
+                let mut sorted: Vec<f64> = sorted_labels.iter().map(|&i| c[i as usize]).collect();
+                scale.apply(&mut sorted, None);
+                sorted
+            })
+            .collect()
+    });
     if group
         .lines
         .as_ref()
@@ -415,6 +430,9 @@ fn domain_sample(
     };
     if let Some(lines) = lines {
         sample.set_poverty_lines(scale.apply_to_lines(&lines));
+    }
+    if let Some(columns) = components {
+        sample.set_components(Components::new(table.components.clone(), columns));
     }
     Ok((sample, psu_sorted, scale))
 }
@@ -446,6 +464,7 @@ impl Pool {
             persons: 0.0,
             replicate_weights: vec![Vec::new(); groups[0].replicate_weights.len()],
             lines: groups[0].lines.as_ref().map(|_| Vec::new()),
+            components: vec![Vec::new(); groups[0].components.len()],
         };
         let mut psu = Vec::new();
         let mut id_of_position = Vec::new();
@@ -467,6 +486,9 @@ impl Pool {
             }
             if let (Some(t), Some(l)) = (pooled.lines.as_mut(), group.lines.as_ref()) {
                 t.extend_from_slice(l);
+            }
+            for (t, c) in pooled.components.iter_mut().zip(&group.components) {
+                t.extend_from_slice(c);
             }
             pooled.persons += group.persons;
             psu.extend_from_slice(group_psu);

@@ -44,6 +44,51 @@ pub enum Command {
     /// Decompose inequality by groups: GE within/between and Dagum's Gini split per round,
     /// and the change between rounds (Mookherjee–Shorrocks), with replicate standard errors.
     Decompose(DecomposeArgs),
+    /// How much of the Gini transfers account for (marginal contributions, Kakwani,
+    /// Reynolds–Smolensky, reranking) or income sources (Lerman–Yitzhaki), with standard
+    /// errors; with two or more rounds, the change of every term.
+    Attribute(AttributeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AttributeArgs {
+    /// The table; several files (one per round) or --period give the change of each term
+    /// between rounds.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Column naming the round; without it each file is a round named after the file.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Pairs of rounds to compare, e.g. 2017-09:2018-09; default: consecutive rounds.
+    #[arg(long)]
+    pub pairs: Option<String>,
+    /// Transfer columns the value includes (amounts received, in the value's units, per
+    /// household with --per-capita like the value): marginal contributions, Kakwani,
+    /// Reynolds–Smolensky, reranking, and Lerman–Yitzhaki terms of each transfer and of the
+    /// rest of the income.
+    #[arg(long = "transfer", value_name = "COLUMN", value_delimiter = ',', conflicts_with = "sources", required_unless_present = "sources")]
+    pub transfers: Vec<String>,
+    /// Source columns that add up to the value on every row: the Lerman–Yitzhaki
+    /// decomposition (share, Gini, Gini correlation, contribution, elasticity of each).
+    #[arg(long = "source", value_name = "COLUMN", value_delimiter = ',')]
+    pub sources: Vec<String>,
+    /// Measures whose marginal contributions to give besides the Gini's (e.g. theil_t,fgt0
+    /// with --poverty-line), comma-separated.
+    #[arg(long, default_value = "")]
+    pub measures: String,
+    /// Zero and negative incomes in measures that need positive values: error, or exclude.
+    #[arg(long, value_enum, default_value_t = NonPositive::Error)]
+    pub non_positive: NonPositive,
+    #[command(flatten)]
+    pub table: TableArgs,
+    #[command(flatten)]
+    pub survey: SurveyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -28,7 +28,7 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
     let (rounds, survey) = super::trend::read_rounds(
         &args.files,
         args.period.as_deref(),
-        &args.table,
+        &super::compute::table_spec(&args.table),
         &args.survey,
         &measures,
         &options,

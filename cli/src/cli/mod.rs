@@ -1,6 +1,7 @@
 //! Argument parsing, dispatch, and the mapping of errors to one stderr line and an exit code.
 
 mod args;
+mod attribute;
 mod cluster;
 mod compute;
 mod decompose;
@@ -95,6 +96,7 @@ pub fn run() -> ExitCode {
         args::Command::Gic(a) => gic::run(&a),
         args::Command::Decompose(a) => decompose::run(&a),
         args::Command::Cluster(a) => cluster::run(&a),
+        args::Command::Attribute(a) => attribute::run(&a),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -126,6 +128,7 @@ fn subcommand_name(command: &args::Command) -> &'static str {
         args::Command::Gic(_) => "gic",
         args::Command::Decompose(_) => "decompose",
         args::Command::Cluster(_) => "cluster",
+        args::Command::Attribute(_) => "attribute",
     }
 }
 
@@ -231,6 +234,8 @@ fn column_flag(role: &str) -> &'static str {
         "poverty line" => "--poverty-line",
         "class population" => "--population",
         "class welfare" => "--welfare",
+        "transfer" => "--transfer",
+        "income source" => "--source",
         _ => "--by",
     }
 }

@@ -1,7 +1,7 @@
 //! `gini trend`: the change of each measure between survey rounds, per group, with standard
 //! errors, intervals and p-values.
 
-use super::args::{Format, Se, SurveyArgs, TableArgs, TrendArgs};
+use super::args::{Format, Se, SurveyArgs, TrendArgs};
 use super::compute::{measure_settings, table_spec};
 use super::survey::{survey_spec, Progress};
 use super::{emit, Failure};
@@ -9,6 +9,7 @@ use ginikit::measure::{Measure, Options};
 use ginikit::report::tidy;
 use ginikit::table::survey::replicate_count;
 use ginikit::table::survey::SurveySpec;
+use ginikit::table::TableSpec;
 use ginikit::table::trend::{changes, estimate_rounds, file_label, Pairs, RoundEstimates};
 
 pub fn run(args: &TrendArgs) -> Result<(), Failure> {
@@ -22,7 +23,7 @@ pub fn run(args: &TrendArgs) -> Result<(), Failure> {
     let (rounds, survey) = read_rounds(
         &args.files,
         args.period.as_deref(),
-        &args.table,
+        &table_spec(&args.table),
         &args.survey,
         &measures,
         &options,
@@ -43,12 +44,12 @@ pub fn run(args: &TrendArgs) -> Result<(), Failure> {
 }
 
 /// Every round of `files` (one per file, or several per file split by the `period` column),
-/// each estimated against its own design with `measures`, and the survey settings used (the
-/// standard errors default to linearization).
+/// each read with the columns of `table` and estimated against its own design with
+/// `measures`, and the survey settings used (the standard errors default to linearization).
 pub fn read_rounds(
     files: &[std::path::PathBuf],
     period: Option<&str>,
-    table: &TableArgs,
+    table: &TableSpec,
     survey: &SurveyArgs,
     measures: &[Measure],
     options: &Options,
@@ -56,7 +57,7 @@ pub fn read_rounds(
     let mut rounds: Vec<RoundEstimates> = Vec::new();
     let mut used = None;
     for file in files {
-        let mut spec = table_spec(table);
+        let mut spec = table.clone();
         if let Some(p) = period {
             spec.by.insert(0, p.to_string());
             spec.group_roles = vec!["period"];
@@ -81,7 +82,7 @@ pub fn read_rounds(
 }
 
 /// `--pairs A:B,…`, or consecutive rounds.
-fn pairs(spec: Option<&str>) -> Result<Pairs, Failure> {
+pub fn pairs(spec: Option<&str>) -> Result<Pairs, Failure> {
     let Some(list) = spec else {
         return Ok(Pairs::Consecutive);
     };

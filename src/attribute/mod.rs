@@ -1,0 +1,314 @@
+//! How much of an income's inequality its parts account for: transfers (marginal
+//! contributions, progressivity, redistribution) and sources (Lerman–Yitzhaki).
+//!
+//! The sample is sorted by the income `y` and carries its components in the same order
+//! ([`SortedSample::with_components`]); every term is an [`Estimator`], so the survey layer
+//! gives each a linearized standard error (from its influence function, by the chain rule)
+//! and replicate standard errors (each replicate re-weights the one sorted sample; incomes
+//! ranked differently are ranked once and shared).
+//!
+//! Conventions. Every Gini here is the midpoint Gini (BPS, laeken, DASP, CEQ). With transfers
+//! `t_k` that `y` includes, the income before them is `m = y − Σ t_k`:
+//! - marginal contribution to a measure `M` (CEQ `ceqmarg`): against the income that
+//!   includes the transfer, `M(y − t_k) − M(y)`; against the income before transfers,
+//!   `M(m) − M(m + t_k)`. Positive: the transfer lowers `M` (equalizing, poverty-reducing).
+//! - Kakwani index of a benefit (DASP `iprog`): `G(m) − C(t_k | m)`; positive: progressive.
+//! - Reynolds–Smolensky (DASP, vertical equity): `G(m) − C(y | m)`; reranking
+//!   `G(y) − C(y | m)`; the redistributive effect (CEQ) `G(m) − G(y)` = RS − reranking.
+//! - Lerman–Yitzhaki by component: share `S_k = Σwc_k / Σwy`, Gini `G_k = C(c_k | c_k)`,
+//!   concentration `C_k = C(c_k | y)`, Gini correlation `R_k = C_k / G_k`, contribution
+//!   `S_k C_k / G(y)` (the components' contributions add up to 1) and the effect on `G(y)`
+//!   of a 1 % rise in the component, relative to `G(y)`: `S_k C_k / G(y) − S_k`.
+
+mod concentration;
+
+pub use concentration::{concentration, concentration_influence};
+
+use crate::error::{Error, Location, Result};
+use crate::kernel::sum::{block_sums, lane_sums};
+use crate::measure::{Estimator, Measure, Options, Unit};
+use crate::sample::{Income, SortedSample};
+
+/// A quantity of the sample's incomes, with its value and influence function.
+#[derive(Debug, Clone)]
+pub enum Term {
+    /// `C(a | r)`; the Gini of `a` when `a = r`.
+    Concentration(Income, Income),
+    /// `Σ w a / Σ w y`.
+    Share(Income),
+    /// A measure of the sample's people on another income.
+    Measure(Income, Measure),
+    Difference(Box<Term>, Box<Term>),
+    Ratio(Box<Term>, Box<Term>),
+    Product(Box<Term>, Box<Term>),
+}
+
+impl Term {
+    fn gini(i: Income) -> Term {
+        Term::Concentration(i, i)
+    }
+    fn minus(self, other: Term) -> Term {
+        Term::Difference(Box::new(self), Box::new(other))
+    }
+    fn over(self, other: Term) -> Term {
+        Term::Ratio(Box::new(self), Box::new(other))
+    }
+    fn times(self, other: Term) -> Term {
+        Term::Product(Box::new(self), Box::new(other))
+    }
+
+    /// The term's value.
+    pub fn value(&self, sample: &SortedSample, options: &Options) -> Result<f64> {
+        Ok(match self {
+            Term::Concentration(a, r) => concentration(sample, *a, *r)?,
+            Term::Share(a) => share_parts(sample, *a)?.0,
+            Term::Measure(Income::Total, m) => m.estimator().value(sample, options)?,
+            Term::Measure(i, m) => m
+                .estimator()
+                .value(sample.ranked_by(*i)?.as_ref(), options)?,
+            Term::Difference(a, b) => a.value(sample, options)? - b.value(sample, options)?,
+            Term::Ratio(a, b) => {
+                let d = b.value(sample, options)?;
+                if d == 0.0 {
+                    return Err(zero_denominator(b));
+                }
+                a.value(sample, options)? / d
+            }
+            Term::Product(a, b) => a.value(sample, options)? * b.value(sample, options)?,
+        })
+    }
+
+    /// `zₖ = ∂θ/∂wₖ` at each sample position, by the chain rule for the compound terms.
+    pub fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
+        Ok(match self {
+            Term::Concentration(a, r) => concentration_influence(sample, *a, *r)?,
+            Term::Share(a) => {
+                let (s, column) = share_parts(sample, *a)?;
+                let y = sample.values();
+                let total = sample.total_value();
+                (0..y.len())
+                    .map(|k| (column[k] - s * y[k]) / total)
+                    .collect()
+            }
+            Term::Measure(Income::Total, m) => m.estimator().influence(sample, options)?,
+            Term::Measure(i, m) => {
+                let ranked = sample.ranked_by(*i)?;
+                let z_ranked = m.estimator().influence(&ranked, options)?;
+                let order = &sample
+                    .components()
+                    .expect("ranked_by checked the components")
+                    .ranked(sample.values(), *i)
+                    .order;
+                let mut z = vec![0.0; z_ranked.len()];
+                for (&p, zk) in order.iter().zip(z_ranked) {
+                    z[p as usize] = zk;
+                }
+                z
+            }
+            Term::Difference(a, b) => {
+                let (mut za, zb) = (a.influence(sample, options)?, b.influence(sample, options)?);
+                za.iter_mut().zip(zb).for_each(|(x, y)| *x -= y);
+                za
+            }
+            Term::Ratio(a, b) => {
+                let (va, vb) = (a.value(sample, options)?, b.value(sample, options)?);
+                if vb == 0.0 {
+                    return Err(zero_denominator(b));
+                }
+                let (mut za, zb) = (a.influence(sample, options)?, b.influence(sample, options)?);
+                let q = va / vb;
+                za.iter_mut()
+                    .zip(zb)
+                    .for_each(|(x, y)| *x = (*x - q * y) / vb);
+                za
+            }
+            Term::Product(a, b) => {
+                let (va, vb) = (a.value(sample, options)?, b.value(sample, options)?);
+                let (mut za, zb) = (a.influence(sample, options)?, b.influence(sample, options)?);
+                za.iter_mut()
+                    .zip(zb)
+                    .for_each(|(x, y)| *x = *x * vb + va * y);
+                za
+            }
+        })
+    }
+
+    fn unit(&self) -> Unit {
+        match self {
+            Term::Measure(_, m) => m.unit(),
+            Term::Difference(a, _) => a.unit(),
+            _ => Unit::Index,
+        }
+    }
+}
+
+fn zero_denominator(term: &Term) -> Error {
+    Error::Undefined {
+        location: Location::Argument("values"),
+        measure: "an attribution term".into(),
+        reason: format!("it divides by {term:?}, which is zero in this sample"),
+        context: String::new(),
+    }
+}
+
+/// `S = Σ w a / Σ w y` and the column `a` at each sample position.
+fn share_parts(sample: &SortedSample, a: Income) -> Result<(f64, Vec<f64>)> {
+    let column = match sample.components() {
+        Some(c) => c.income(sample.values(), a),
+        None if a == Income::Total => sample.values().to_vec(),
+        None => {
+            return Err(Error::Undefined {
+                location: Location::Argument("values"),
+                measure: "an income share".into(),
+                reason: "the sample carries no income components".into(),
+                context: String::new(),
+            })
+        }
+    };
+    let total = sample.total_value();
+    if total == 0.0 {
+        return Err(Error::Undefined {
+            location: Location::Argument("values"),
+            measure: "an income share".into(),
+            reason: "the income's weighted total is zero".into(),
+            context: String::new(),
+        });
+    }
+    let [part] = block_sums(column.len(), |r| {
+        lane_sums(r, |k| [sample.weight(k) * column[k]])
+    });
+    Ok((part / total, column))
+}
+
+/// A named [`Term`] as a measure: what `gini attribute` estimates.
+#[derive(Debug, Clone)]
+pub struct Attribution {
+    pub name: String,
+    pub term: Term,
+}
+
+impl Estimator for Attribution {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+    fn unit(&self) -> Unit {
+        self.term.unit()
+    }
+    fn value(&self, sample: &SortedSample, options: &Options) -> Result<f64> {
+        self.term.value(sample, options)
+    }
+    fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
+        self.term.influence(sample, options)
+    }
+}
+
+fn named(name: String, term: Term) -> Measure {
+    Measure::new(Attribution { name, term })
+}
+
+/// The Lerman–Yitzhaki terms of one component (`label` names it in the terms' names).
+fn source_terms(label: &str, c: Income, out: &mut Vec<Measure>) {
+    let y = Term::gini(Income::Total);
+    let conc = || Term::Concentration(c, Income::Total);
+    let contribution = || Term::Share(c).times(conc()).over(y.clone());
+    out.push(named(format!("share({label})"), Term::Share(c)));
+    out.push(named(format!("gini({label})"), Term::gini(c)));
+    out.push(named(format!("conc({label})"), conc()));
+    out.push(named(
+        format!("gini_corr({label})"),
+        conc().over(Term::gini(c)),
+    ));
+    out.push(named(format!("contribution({label})"), contribution()));
+    out.push(named(
+        format!("elasticity({label})"),
+        contribution().minus(Term::Share(c)),
+    ));
+}
+
+/// The terms for transfers `names` that the value includes: the Gini of the income with and
+/// before them, redistributive effect, Reynolds–Smolensky and reranking; for each transfer
+/// its Lerman–Yitzhaki terms, Kakwani index and marginal contributions to the Gini and to
+/// each of `measures`; the Lerman–Yitzhaki terms of the rest of the income (`rest`).
+///
+/// ```
+/// use ginikit::{SortedSample, attribute::transfer_terms, measure::Options};
+/// // Incomes before the transfer 1, 2, 3, 4; the poorest gets 2.
+/// let s = SortedSample::with_components(vec![3.0, 2.0, 3.0, 4.0], None,
+///     vec![("t".into(), vec![2.0, 0.0, 0.0, 0.0])]).unwrap();
+/// let terms = transfer_terms(&["t".to_string()], &[]);
+/// let value = |name: &str| terms.iter().find(|m| m.name() == name).unwrap()
+///     .estimator().value(&s, &Options::default()).unwrap();
+/// // G(m) = 0.25 (1, 2, 3, 4); G(y) = 0.125 (2, 3, 3, 4: Σ|yᵢ − yⱼ| = 12, over 2·4²·3).
+/// assert!((value("gini_before") - 0.25).abs() < 1e-15);
+/// assert!((value("gini") - 0.125).abs() < 1e-15);
+/// assert!((value("redistributive_effect") - 0.125).abs() < 1e-15);
+/// ```
+pub fn transfer_terms(names: &[String], measures: &[Measure]) -> Vec<Measure> {
+    let (y, m) = (Income::Total, Income::Before);
+    let mut out = vec![
+        named("gini".into(), Term::gini(y)),
+        named("gini_before".into(), Term::gini(m)),
+        named(
+            "redistributive_effect".into(),
+            Term::gini(m).minus(Term::gini(y)),
+        ),
+        named(
+            "reynolds_smolensky".into(),
+            Term::gini(m).minus(Term::Concentration(y, m)),
+        ),
+        named(
+            "reranking".into(),
+            Term::gini(y).minus(Term::Concentration(y, m)),
+        ),
+    ];
+    for (k, name) in names.iter().enumerate() {
+        let t = Income::Component(k);
+        source_terms(name, t, &mut out);
+        out.push(named(
+            format!("kakwani({name})"),
+            Term::gini(m).minus(Term::Concentration(t, m)),
+        ));
+        out.push(named(
+            format!("mc_gini({name})"),
+            Term::gini(Income::Without(k)).minus(Term::gini(y)),
+        ));
+        out.push(named(
+            format!("mc_before_gini({name})"),
+            Term::gini(m).minus(Term::gini(Income::BeforePlus(k))),
+        ));
+        for measure in measures {
+            let of = |i: Income| Term::Measure(i, measure.clone());
+            let label = measure.name();
+            out.push(named(
+                format!("mc_{label}({name})"),
+                of(Income::Without(k)).minus(of(y)),
+            ));
+            out.push(named(
+                format!("mc_before_{label}({name})"),
+                of(m).minus(of(Income::BeforePlus(k))),
+            ));
+        }
+    }
+    source_terms("rest", m, &mut out);
+    out
+}
+
+/// The Lerman–Yitzhaki terms of sources `names` that add up to the value.
+///
+/// ```
+/// use ginikit::{SortedSample, attribute::source_terms_of, measure::Options};
+/// let s = SortedSample::with_components(vec![3.0, 2.0, 5.0, 4.0], None,
+///     vec![("a".into(), vec![1.0, 2.0, 3.0, 4.0]), ("b".into(), vec![2.0, 0.0, 2.0, 0.0])]).unwrap();
+/// let terms = source_terms_of(&["a".to_string(), "b".to_string()]);
+/// let value = |name: &str| terms.iter().find(|m| m.name() == name).unwrap()
+///     .estimator().value(&s, &Options::default()).unwrap();
+/// // The contributions add up to one.
+/// assert!((value("contribution(a)") + value("contribution(b)") - 1.0).abs() < 1e-14);
+/// ```
+pub fn source_terms_of(names: &[String]) -> Vec<Measure> {
+    let mut out = vec![named("gini".into(), Term::gini(Income::Total))];
+    for (k, name) in names.iter().enumerate() {
+        source_terms(name, Income::Component(k), &mut out);
+    }
+    out
+}

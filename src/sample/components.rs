@@ -1,0 +1,245 @@
+//! Income components that travel with a sample's values through the sort (transfers received,
+//! or the sources an income is made of), and the incomes derived from them — the income
+//! without one transfer, the income before all of them — each ranked once for the sample and
+//! all its re-weighted copies (replicates re-weight; they never re-sort).
+
+use super::SortedSample;
+use crate::error::{Error, Location, Position, Result};
+use rayon::prelude::*;
+use std::sync::{Arc, Mutex};
+
+/// An income built from the sample's value `y` and its components `c₀ … c_{K−1}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Income {
+    /// The value itself, `y` (the income that includes every component).
+    Total,
+    /// Component `k` alone, `c_k`.
+    Component(usize),
+    /// The value without component `k`: `y − c_k`.
+    Without(usize),
+    /// The value before every component: `m = y − Σ_k c_k` (the income before transfers).
+    Before,
+    /// The income before every component plus component `k` alone: `m + c_k`.
+    BeforePlus(usize),
+}
+
+/// Observations in ascending order of one income: `order[j]` is the sample position (in the
+/// value's sorted order) of the j-th smallest, `values[j]` its income.
+#[derive(Debug)]
+pub struct Ranked {
+    pub order: Vec<u32>,
+    pub values: Arc<Vec<f64>>,
+}
+
+/// Named component columns in the sample's sorted order, with the rankings derived from them
+/// (made on first use, shared by re-weighted copies of the sample).
+#[derive(Debug)]
+pub struct Components {
+    names: Vec<String>,
+    columns: Vec<Vec<f64>>,
+    ranked: Mutex<Vec<(Income, Arc<Ranked>)>>,
+}
+
+impl Components {
+    /// Columns already in the sample's sorted order.
+    pub(crate) fn new(names: Vec<String>, columns: Vec<Vec<f64>>) -> Self {
+        Components {
+            names,
+            columns,
+            ranked: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The components' names, in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Component `k` in the sample's sorted order.
+    pub fn column(&self, k: usize) -> &[f64] {
+        &self.columns[k]
+    }
+
+    /// How many components.
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// `income` at every position of the sample (`y` the sample's sorted values). The sum of
+    /// the components is formed in component order, the same on every run.
+    pub fn income(&self, y: &[f64], income: Income) -> Vec<f64> {
+        let before = |i: usize| self.columns.iter().fold(y[i], |m, c| m - c[i]);
+        (0..y.len())
+            .into_par_iter()
+            .map(|i| match income {
+                Income::Total => y[i],
+                Income::Component(k) => self.columns[k][i],
+                Income::Without(k) => y[i] - self.columns[k][i],
+                Income::Before => before(i),
+                Income::BeforePlus(k) => before(i) + self.columns[k][i],
+            })
+            .collect()
+    }
+
+    /// The observations ranked by `income` (ties kept in the sample's order), computed once.
+    pub fn ranked(&self, y: &[f64], income: Income) -> Arc<Ranked> {
+        let found = self
+            .ranked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(i, _)| *i == income)
+            .map(|(_, r)| Arc::clone(r));
+        if let Some(r) = found {
+            return r;
+        }
+        let column = self.income(y, income);
+        let mut order: Vec<u32> = (0..y.len() as u32).collect();
+        // A stable sort under a total order: one result on any number of threads.
+        order.par_sort_by(|&a, &b| column[a as usize].total_cmp(&column[b as usize]));
+        let values = order.par_iter().map(|&i| column[i as usize]).collect();
+        let r = Arc::new(Ranked {
+            order,
+            values: Arc::new(values),
+        });
+        self.ranked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((income, Arc::clone(&r)));
+        r
+    }
+}
+
+impl SortedSample {
+    /// Sorts `values` (and `weights`) carrying named component columns (transfers received,
+    /// or income sources), for the attribution measures of [`crate::attribute`].
+    ///
+    /// # Errors
+    /// As [`SortedSample::from_vecs`]; a component column of another length or with a value
+    /// that is not finite (named by column and index).
+    ///
+    /// ```
+    /// use ginikit::SortedSample;
+    /// let s = SortedSample::with_components(vec![9.0, 1.0], None, vec![("pkh".into(), vec![2.0, 0.5])]).unwrap();
+    /// let c = s.components().unwrap();
+    /// assert_eq!((c.names()[0].as_str(), c.column(0)), ("pkh", &[0.5, 2.0][..]));
+    /// ```
+    pub fn with_components(
+        values: Vec<f64>,
+        weights: Option<Vec<f64>>,
+        components: Vec<(String, Vec<f64>)>,
+    ) -> Result<Self> {
+        Self::with_components_and_lines(values, weights, components, None)
+    }
+
+    /// As [`SortedSample::with_components`], with a poverty line per observation too.
+    pub(crate) fn with_components_and_lines(
+        values: Vec<f64>,
+        weights: Option<Vec<f64>>,
+        components: Vec<(String, Vec<f64>)>,
+        lines: Option<&[f64]>,
+    ) -> Result<Self> {
+        for (name, column) in &components {
+            check_component(name, column, values.len())?;
+        }
+        if let Some(l) = lines {
+            if l.len() != values.len() {
+                return Err(Error::LengthMismatch {
+                    left: "values",
+                    left_len: values.len(),
+                    right: "poverty lines",
+                    right_len: l.len(),
+                });
+            }
+            super::lines::check_lines(l)?;
+        }
+        let positions: Vec<u32> = (0..values.len() as u32).collect();
+        let mut sample = Self::with_labels(values, weights, positions)?;
+        let labels = sample
+            .labels
+            .take()
+            .expect("sorted with positions as labels");
+        let (names, columns) = components
+            .into_iter()
+            .map(|(name, c)| (name, labels.iter().map(|&i| c[i as usize]).collect()))
+            .unzip();
+        sample.components = Some(Arc::new(Components::new(names, columns)));
+        if let Some(l) = lines {
+            sample.lines = Some(super::PovertyLines::PerObservation(Arc::new(
+                labels.iter().map(|&i| l[i as usize]).collect(),
+            )));
+        }
+        Ok(sample)
+    }
+
+    /// Attaches component columns already in the sample's sorted order (the table layer
+    /// gathers them through the positions it sorted with).
+    #[cfg_attr(not(feature = "table"), allow(dead_code))]
+    pub(crate) fn set_components(&mut self, components: Components) {
+        self.components = Some(Arc::new(components));
+    }
+
+    /// The component columns, when the sample carries them.
+    pub fn components(&self) -> Option<&Components> {
+        self.components.as_deref()
+    }
+
+    /// The same observations in the order of another income: values `ranked.values`, each
+    /// with the weight (and poverty line, and domain id) of the observation it came from.
+    /// Memoized per income: the terms of one replicate share it.
+    pub(crate) fn ranked_by(&self, income: Income) -> Result<Arc<SortedSample>> {
+        let components = self.components().ok_or_else(|| Error::Undefined {
+            location: Location::Argument("values"),
+            measure: "an attribution measure".into(),
+            reason: "the sample carries no income components".into(),
+            context: String::new(),
+        })?;
+        let code = match income {
+            Income::Total => 0,
+            Income::Component(k) => 1 + 4 * k as u64,
+            Income::Without(k) => 2 + 4 * k as u64,
+            Income::BeforePlus(k) => 3 + 4 * k as u64,
+            Income::Before => u64::MAX,
+        };
+        self.memo(("ranked_by", code, 0), || {
+            let ranked = components.ranked(&self.values, income);
+            let weights = self
+                .weights
+                .as_ref()
+                .map(|w| ranked.order.iter().map(|&i| w[i as usize]).collect());
+            let mut sample = SortedSample::presorted(Arc::clone(&ranked.values), weights)?;
+            sample.lines = self.lines.as_ref().map(|l| l.gathered(&ranked.order));
+            sample.domain = self.domain.as_ref().map(|d| super::Domain {
+                ids: Arc::new(ranked.order.iter().map(|&i| d.ids[i as usize]).collect()),
+                id: d.id,
+            });
+            Ok(sample)
+        })
+    }
+}
+
+/// A component column: one finite amount per value.
+pub(crate) fn check_component(name: &str, column: &[f64], len: usize) -> Result<()> {
+    if column.len() != len {
+        return Err(Error::LengthMismatch {
+            left: "values",
+            left_len: len,
+            right: "component",
+            right_len: column.len(),
+        });
+    }
+    if let Some((count, first, value)) = super::validate::find_bad(column, |x| !x.is_finite()) {
+        return Err(Error::NonFinite {
+            location: Location::column("components", name),
+            count,
+            first: Position::Index(first),
+            value,
+        });
+    }
+    Ok(())
+}
