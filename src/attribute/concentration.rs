@@ -119,16 +119,23 @@ impl<'a> Walk<'a> {
         walk.total = t.value();
         let gini = a == r;
         if walk.total == 0.0 || (gini && walk.total < 0.0) {
+            let describe = |i: Income| components.map_or("the value".into(), |c| c.describe(i));
             let what = if gini {
-                "the Gini ratio of an income"
+                format!("the Gini ratio of {}", describe(a))
             } else {
-                "a concentration coefficient"
+                format!(
+                    "the concentration coefficient of {} ranked by {}",
+                    describe(a),
+                    describe(r)
+                )
             };
             return Err(Error::Undefined {
                 location: Location::Argument("values"),
-                measure: what.into(),
+                measure: what,
                 reason: format!(
-                    "the income's weighted total is {}, and the coefficient divides by it",
+                    "the weighted total of {} is {}, and the coefficient divides by it (nobody \
+                     in the group has any, or it is negative)",
+                    describe(a),
                     walk.total
                 ),
                 context: String::new(),

@@ -60,6 +60,18 @@ impl Components {
         &self.columns[k]
     }
 
+    /// A phrase naming `income` in messages: `the value`, `'pkh'`, `the value without 'pkh'`.
+    pub fn describe(&self, income: Income) -> String {
+        let name = |k: usize| self.names.get(k).map_or("?", String::as_str);
+        match income {
+            Income::Total => "the value".into(),
+            Income::Component(k) => format!("'{}'", name(k)),
+            Income::Without(k) => format!("the value without '{}'", name(k)),
+            Income::Before => "the value before the components".into(),
+            Income::BeforePlus(k) => format!("the value before the components plus '{}'", name(k)),
+        }
+    }
+
     /// How many components.
     pub fn len(&self) -> usize {
         self.columns.len()

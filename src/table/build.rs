@@ -312,7 +312,9 @@ fn component_columns(
         ComponentKind::Sources => {
             // Sums of a few amounts carry rounding of a few ulps of the largest of them.
             let off = |i: usize| {
-                let scale = columns.iter().fold(values[i].abs(), |m, c| m.max(c[i].abs()));
+                let scale = columns
+                    .iter()
+                    .fold(values[i].abs(), |m, c| m.max(c[i].abs()));
                 (sum(i) - values[i]).abs() > 1e-9 * scale
             };
             if let Some(i) = (0..values.len()).find(|&i| off(i)) {

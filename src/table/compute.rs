@@ -81,18 +81,18 @@ pub fn compute(
             scale.apply(&mut values, weights.as_deref_mut());
             let sample = if group.components.is_empty() {
                 match (&group.lines, poverty_line) {
-                (Some(lines), _) => {
-                    let mut lines = lines.clone();
-                    scale.apply(&mut lines, None);
-                    SortedSample::with_poverty_lines(values, weights, &lines)
+                    (Some(lines), _) => {
+                        let mut lines = lines.clone();
+                        scale.apply(&mut lines, None);
+                        SortedSample::with_poverty_lines(values, weights, &lines)
+                    }
+                    (None, Some(z)) => SortedSample::from_vecs(values, weights).and_then(|s| {
+                        let mut z = [z];
+                        scale.apply(&mut z, None);
+                        s.with_poverty_line(z[0])
+                    }),
+                    (None, None) => SortedSample::from_vecs(values, weights),
                 }
-                (None, Some(z)) => SortedSample::from_vecs(values, weights).and_then(|s| {
-                    let mut z = [z];
-                    scale.apply(&mut z, None);
-                    s.with_poverty_line(z[0])
-                }),
-                (None, None) => SortedSample::from_vecs(values, weights),
-            }
             } else {
                 let named = shell
                     .components

@@ -369,10 +369,8 @@ fn domain_sample(
     given_weights: bool,
     keep_positions: bool,
 ) -> Result<(SortedSample, Option<Vec<u32>>, Scale)> {
-    let by_position = given_weights
-        || group.lines.is_some()
-        || keep_positions
-        || !group.components.is_empty();
+    let by_position =
+        given_weights || group.lines.is_some() || keep_positions || !group.components.is_empty();
     let positions: Vec<u32>;
     let labels: &[u32] = if by_position {
         positions = (0..group.values.len() as u32).collect();

@@ -66,7 +66,13 @@ pub struct AttributeArgs {
     /// household with --per-capita like the value): marginal contributions, Kakwani,
     /// Reynolds–Smolensky, reranking, and Lerman–Yitzhaki terms of each transfer and of the
     /// rest of the income.
-    #[arg(long = "transfer", value_name = "COLUMN", value_delimiter = ',', conflicts_with = "sources", required_unless_present = "sources")]
+    #[arg(
+        long = "transfer",
+        value_name = "COLUMN",
+        value_delimiter = ',',
+        conflicts_with = "sources",
+        required_unless_present = "sources"
+    )]
     pub transfers: Vec<String>,
     /// Source columns that add up to the value on every row: the Lerman–Yitzhaki
     /// decomposition (share, Gini, Gini correlation, contribution, elasticity of each).

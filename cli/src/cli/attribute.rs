@@ -59,14 +59,10 @@ pub fn run(args: &AttributeArgs) -> Result<(), Failure> {
             replicate_count(&table, &survey) * members.len(),
             args.survey.quiet,
         );
-        let rows = ginikit::table::survey::infer(
-            &table,
-            &members,
-            &survey,
-            &measures,
-            &options,
-            &|| progress.tick(),
-        )?;
+        let rows =
+            ginikit::table::survey::infer(&table, &members, &survey, &measures, &options, &|| {
+                progress.tick()
+            })?;
         let mut report = tidy::inferences(&table.by, &rows, &survey);
         report.notes.push(conventions_note(kind));
         return emit(&report, args.format.into(), args.output.as_deref());

@@ -9,8 +9,8 @@ use ginikit::measure::{Measure, Options};
 use ginikit::report::tidy;
 use ginikit::table::survey::replicate_count;
 use ginikit::table::survey::SurveySpec;
-use ginikit::table::TableSpec;
 use ginikit::table::trend::{changes, estimate_rounds, file_label, Pairs, RoundEstimates};
+use ginikit::table::TableSpec;
 
 pub fn run(args: &TrendArgs) -> Result<(), Failure> {
     let (measures, options) = measure_settings(&args.measure)?;
