@@ -3,8 +3,8 @@
 
 use crate::error::{Error, Location, Result};
 use crate::kernel::sum::Compensated;
-use crate::sample::{Income, SortedSample};
-use std::borrow::Cow;
+use crate::sample::{Income, Ranked, SortedSample};
+use std::sync::Arc;
 
 /// The concentration coefficient `C(a | r)` of income `a` ranked by income `r`:
 ///
@@ -30,8 +30,7 @@ use std::borrow::Cow;
 /// assert!((c + 7.0 / 12.0).abs() < 1e-15);
 /// ```
 pub fn concentration(sample: &SortedSample, a: Income, r: Income) -> Result<f64> {
-    let walk = Walk::new(sample, a, r)?;
-    Ok(walk.value)
+    Ok(summary(sample, a, r)?.value)
 }
 
 /// Influence values of [`concentration`], `zₖ = ∂C/∂wₖ`, one per position of the sample
@@ -53,72 +52,59 @@ pub fn concentration(sample: &SortedSample, a: Income, r: Income) -> Result<f64>
 /// assert!(z.iter().zip(&g).all(|(a, b)| (a - b).abs() < 1e-15));
 /// ```
 pub fn concentration_influence(sample: &SortedSample, a: Income, r: Income) -> Result<Vec<f64>> {
-    let walk = Walk::new(sample, a, r)?;
-    let (w_all, a_all, c) = (walk.weight, walk.total, walk.value);
-    let inv = 1.0 / (w_all * a_all);
-    let mut z = vec![0.0; sample.len()];
-    walk.groups(|members, w_before, a_before, w_group, a_group| {
-        let w_diff = w_before - (w_all - w_before - w_group);
-        let a_diff = a_before - (a_all - a_before - a_group);
-        for &p in members {
-            let ak = walk.a[p];
-            z[p] = (ak * w_diff - a_diff) * inv - c * (1.0 / w_all + ak / a_all);
-        }
-    });
-    Ok(z)
+    Ok(shared_influence(sample, a, r)?.as_ref().clone())
 }
 
-/// One pass over the observations in the order of `r`, by groups of ties.
-struct Walk<'a> {
-    sample: &'a SortedSample,
-    /// Income `a` at each sample position.
-    a: Cow<'a, [f64]>,
-    /// Sample positions in ascending order of `r`, with `r` there (`None`: the sample's own
-    /// order).
-    ranked: Option<std::sync::Arc<crate::sample::Ranked>>,
+/// [`concentration_influence`], computed once per sample and shared.
+pub(super) fn shared_influence(
+    sample: &SortedSample,
+    a: Income,
+    r: Income,
+) -> Result<Arc<Vec<f64>>> {
+    sample.memo(
+        ("concentration_influence", a.code(), r.code() as usize),
+        || {
+            let s = summary(sample, a, r)?;
+            let columns = Columns::new(sample, a, r)?;
+            let (w_all, a_all, c) = (s.weight, s.total, s.value);
+            let inv = 1.0 / (w_all * a_all);
+            let mut z = vec![0.0; sample.len()];
+            columns.groups(|range, w_before, a_before, w_group, a_group| {
+                let w_diff = w_before - (w_all - w_before - w_group);
+                let a_diff = a_before - (a_all - a_before - a_group);
+                for j in range {
+                    let p = columns.position(j);
+                    let ak = columns.a[p];
+                    z[p] = (ak * w_diff - a_diff) * inv - c * (1.0 / w_all + ak / a_all);
+                }
+            });
+            Ok(z)
+        },
+    )
+}
+
+/// `W`, `A` and `C(a | r)` of a sample, computed once per sample (per replicate): terms
+/// share concentration coefficients (a Gini sits in many ratios).
+#[derive(Debug, Clone, Copy)]
+struct Summary {
     weight: f64,
     total: f64,
     value: f64,
 }
 
-impl<'a> Walk<'a> {
-    fn new(sample: &'a SortedSample, a: Income, r: Income) -> Result<Self> {
-        let components = sample.components();
-        let needs = |i: Income| i != Income::Total;
-        if (needs(a) || needs(r)) && components.is_none() {
-            return Err(Error::Undefined {
-                location: Location::Argument("values"),
-                measure: "a concentration coefficient".into(),
-                reason: "the sample carries no income components".into(),
-                context: String::new(),
-            });
-        }
-        let a_col = match (a, components) {
-            (Income::Total, _) | (_, None) => Cow::Borrowed(sample.values()),
-            (a, Some(c)) => Cow::Owned(c.income(sample.values(), a)),
-        };
-        let ranked = match (r, components) {
-            (Income::Total, _) | (_, None) => None,
-            (r, Some(c)) => Some(c.ranked(sample.values(), r)),
-        };
-        let mut walk = Walk {
-            sample,
-            a: a_col,
-            ranked,
-            weight: 0.0,
-            total: 0.0,
-            value: 0.0,
-        };
+fn summary(sample: &SortedSample, a: Income, r: Income) -> Result<Summary> {
+    let s = sample.memo(("concentration", a.code(), r.code() as usize), || {
+        let columns = Columns::new(sample, a, r)?;
         let (mut w, mut t, mut n) = (Compensated::ZERO, Compensated::ZERO, Compensated::ZERO);
-        walk.groups(|_, w_before, _, w_group, a_group| {
+        columns.groups(|_, w_before, _, w_group, a_group| {
             n.add(a_group * (2.0 * w_before + w_group));
             w.add(w_group);
             t.add(a_group);
         });
-        walk.weight = w.value();
-        walk.total = t.value();
+        let (weight, total) = (w.value(), t.value());
         let gini = a == r;
-        if walk.total == 0.0 || (gini && walk.total < 0.0) {
+        if total == 0.0 || (gini && total < 0.0) {
+            let components = sample.components();
             let describe = |i: Income| components.map_or("the value".into(), |c| c.describe(i));
             let what = if gini {
                 format!("the Gini ratio of {}", describe(a))
@@ -133,46 +119,105 @@ impl<'a> Walk<'a> {
                 location: Location::Argument("values"),
                 measure: what,
                 reason: format!(
-                    "the weighted total of {} is {}, and the coefficient divides by it (nobody \
-                     in the group has any, or it is negative)",
-                    describe(a),
-                    walk.total
+                    "the weighted total of {} is {total}, and the coefficient divides by it \
+                     (nobody in the group has any, or it is negative)",
+                    describe(a)
                 ),
                 context: String::new(),
             });
         }
-        walk.value = n.value() / (walk.weight * walk.total) - 1.0;
-        Ok(walk)
+        Ok(Summary {
+            weight,
+            total,
+            value: n.value() / (weight * total) - 1.0,
+        })
+    })?;
+    Ok(*s)
+}
+
+/// The columns of one concentration coefficient: income `a` at each sample position, and
+/// the sample's positions in ascending order of `r` with `r` there.
+struct Columns<'a> {
+    sample: &'a SortedSample,
+    a: Column<'a>,
+    /// `None`: `r` is the sample's own value, in its own order.
+    ranked: Option<Arc<Ranked>>,
+}
+
+/// An income column: the sample's own values, or one derived from its components.
+enum Column<'a> {
+    Borrowed(&'a [f64]),
+    Shared(Arc<Vec<f64>>),
+}
+
+impl std::ops::Index<usize> for Column<'_> {
+    type Output = f64;
+    #[inline(always)]
+    fn index(&self, i: usize) -> &f64 {
+        match self {
+            Column::Borrowed(c) => &c[i],
+            Column::Shared(c) => &c[i],
+        }
+    }
+}
+
+impl<'a> Columns<'a> {
+    fn new(sample: &'a SortedSample, a: Income, r: Income) -> Result<Self> {
+        let components = sample.components();
+        if (a != Income::Total || r != Income::Total) && components.is_none() {
+            return Err(Error::Undefined {
+                location: Location::Argument("values"),
+                measure: "a concentration coefficient".into(),
+                reason: "the sample carries no income components".into(),
+                context: String::new(),
+            });
+        }
+        let a_col = match (a, components) {
+            (Income::Total, _) | (_, None) => Column::Borrowed(sample.values()),
+            (a, Some(c)) => Column::Shared(c.income(sample.values(), a)),
+        };
+        let ranked = match (r, components) {
+            (Income::Total, _) | (_, None) => None,
+            (r, Some(c)) => Some(c.ranked(sample.values(), r)),
+        };
+        Ok(Columns {
+            sample,
+            a: a_col,
+            ranked,
+        })
     }
 
-    /// Calls `f(members, W before, A before, W of the group, A of the group)` for each group
-    /// of observations tied in `r`, in ascending order; the running totals are compensated
-    /// sums in that fixed order (one result on any number of threads).
-    fn groups(&self, mut f: impl FnMut(&[usize], f64, f64, f64, f64)) {
+    /// The sample position of the j-th smallest `r`.
+    #[inline(always)]
+    fn position(&self, j: usize) -> usize {
+        self.ranked.as_ref().map_or(j, |r| r.order[j] as usize)
+    }
+
+    /// Calls `f(ranks, W before, A before, W of the group, A of the group)` for each group
+    /// of observations tied in `r` (`ranks` their places in the order of `r`), ascending;
+    /// the totals are compensated sums in that fixed order (one result on any number of
+    /// threads).
+    fn groups(&self, mut f: impl FnMut(std::ops::Range<usize>, f64, f64, f64, f64)) {
         let n = self.sample.len();
-        let (r_sorted, order): (&[f64], Option<&[u32]>) = match &self.ranked {
-            Some(r) => (r.values.as_slice(), Some(r.order.as_slice())),
-            None => (self.sample.values(), None),
+        let r_sorted: &[f64] = match &self.ranked {
+            Some(r) => &r.values,
+            None => self.sample.values(),
         };
-        let position = |j: usize| order.map_or(j, |o| o[j] as usize);
+        let weights = self.sample.weights();
         let (mut w_before, mut a_before) = (Compensated::ZERO, Compensated::ZERO);
-        let mut members = Vec::new();
         let mut j = 0;
         while j < n {
             let start = j;
-            while j < n && r_sorted[j] == r_sorted[start] {
-                j += 1;
-            }
-            members.clear();
-            members.extend((start..j).map(position));
             let (mut wg, mut ag) = (Compensated::ZERO, Compensated::ZERO);
-            for &p in &members {
-                let w = self.sample.weight(p);
+            while j < n && r_sorted[j] == r_sorted[start] {
+                let p = self.position(j);
+                let w = weights.map_or(1.0, |w| w[p]);
                 wg.add(w);
                 ag.add(w * self.a[p]);
+                j += 1;
             }
             let (wg, ag) = (wg.value(), ag.value());
-            f(&members, w_before.value(), a_before.value(), wg, ag);
+            f(start..j, w_before.value(), a_before.value(), wg, ag);
             w_before.add(wg);
             a_before.add(ag);
         }

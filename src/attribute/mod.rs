@@ -28,6 +28,7 @@ use crate::error::{Error, Location, Result};
 use crate::kernel::sum::{block_sums, lane_sums};
 use crate::measure::{Estimator, Measure, Options, Unit};
 use crate::sample::{Income, SortedSample};
+use rayon::prelude::*;
 
 /// A quantity of the sample's incomes, with its value and influence function.
 #[derive(Debug, Clone)]
@@ -80,17 +81,39 @@ impl Term {
 
     /// `zₖ = ∂θ/∂wₖ` at each sample position, by the chain rule for the compound terms.
     pub fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
-        Ok(match self {
-            Term::Concentration(a, r) => concentration_influence(sample, *a, *r)?,
+        let mut z = vec![0.0; sample.len()];
+        self.add_influence(sample, options, 1.0, &mut z)?;
+        Ok(z)
+    }
+
+    /// `out += scale · z`: every compound term's influence is a linear combination of its
+    /// parts' (`d(a − b) = da − db`, `d(a/b) = (da − (a/b)·db)/b`, `d(ab) = b·da + a·db`), so
+    /// the parts add into one vector instead of each making its own.
+    fn add_influence(
+        &self,
+        sample: &SortedSample,
+        options: &Options,
+        scale: f64,
+        out: &mut [f64],
+    ) -> Result<()> {
+        let mut add = |z: &[f64]| {
+            out.par_iter_mut()
+                .zip(z.par_iter())
+                .with_min_len(1 << 14)
+                .for_each(|(o, z)| *o += scale * z);
+        };
+        match self {
+            Term::Concentration(a, r) => add(&concentration::shared_influence(sample, *a, *r)?),
             Term::Share(a) => {
                 let (s, column) = share_parts(sample, *a)?;
                 let y = sample.values();
-                let total = sample.total_value();
-                (0..y.len())
-                    .map(|k| (column[k] - s * y[k]) / total)
-                    .collect()
+                let c = scale / sample.total_value();
+                out.par_iter_mut()
+                    .enumerate()
+                    .with_min_len(1 << 14)
+                    .for_each(|(k, o)| *o += c * (column[k] - s * y[k]));
             }
-            Term::Measure(Income::Total, m) => m.estimator().influence(sample, options)?,
+            Term::Measure(Income::Total, m) => add(&m.estimator().influence(sample, options)?),
             Term::Measure(i, m) => {
                 let ranked = sample.ranked_by(*i)?;
                 let z_ranked = m.estimator().influence(&ranked, options)?;
@@ -99,38 +122,29 @@ impl Term {
                     .expect("ranked_by checked the components")
                     .ranked(sample.values(), *i)
                     .order;
-                let mut z = vec![0.0; z_ranked.len()];
                 for (&p, zk) in order.iter().zip(z_ranked) {
-                    z[p as usize] = zk;
+                    out[p as usize] += scale * zk;
                 }
-                z
             }
             Term::Difference(a, b) => {
-                let (mut za, zb) = (a.influence(sample, options)?, b.influence(sample, options)?);
-                za.iter_mut().zip(zb).for_each(|(x, y)| *x -= y);
-                za
+                a.add_influence(sample, options, scale, out)?;
+                b.add_influence(sample, options, -scale, out)?;
             }
             Term::Ratio(a, b) => {
                 let (va, vb) = (a.value(sample, options)?, b.value(sample, options)?);
                 if vb == 0.0 {
                     return Err(zero_denominator(b));
                 }
-                let (mut za, zb) = (a.influence(sample, options)?, b.influence(sample, options)?);
-                let q = va / vb;
-                za.iter_mut()
-                    .zip(zb)
-                    .for_each(|(x, y)| *x = (*x - q * y) / vb);
-                za
+                a.add_influence(sample, options, scale / vb, out)?;
+                b.add_influence(sample, options, -scale * va / (vb * vb), out)?;
             }
             Term::Product(a, b) => {
                 let (va, vb) = (a.value(sample, options)?, b.value(sample, options)?);
-                let (mut za, zb) = (a.influence(sample, options)?, b.influence(sample, options)?);
-                za.iter_mut()
-                    .zip(zb)
-                    .for_each(|(x, y)| *x = *x * vb + va * y);
-                za
+                a.add_influence(sample, options, scale * vb, out)?;
+                b.add_influence(sample, options, scale * va, out)?;
             }
-        })
+        }
+        Ok(())
     }
 
     fn unit(&self) -> Unit {
@@ -151,11 +165,11 @@ fn zero_denominator(term: &Term) -> Error {
     }
 }
 
-/// `S = Σ w a / Σ w y` and the column `a` at each sample position.
-fn share_parts(sample: &SortedSample, a: Income) -> Result<(f64, Vec<f64>)> {
+/// `S = Σ w a / Σ w y` (computed once per sample) and the column `a` at each sample position.
+fn share_parts(sample: &SortedSample, a: Income) -> Result<(f64, std::sync::Arc<Vec<f64>>)> {
     let column = match sample.components() {
         Some(c) => c.income(sample.values(), a),
-        None if a == Income::Total => sample.values().to_vec(),
+        None if a == Income::Total => std::sync::Arc::new(sample.values().to_vec()),
         None => {
             return Err(Error::Undefined {
                 location: Location::Argument("values"),
@@ -174,10 +188,13 @@ fn share_parts(sample: &SortedSample, a: Income) -> Result<(f64, Vec<f64>)> {
             context: String::new(),
         });
     }
-    let [part] = block_sums(column.len(), |r| {
-        lane_sums(r, |k| [sample.weight(k) * column[k]])
-    });
-    Ok((part / total, column))
+    let part = sample.memo(("share", a.code(), 0), || {
+        let [part] = block_sums(column.len(), |r| {
+            lane_sums(r, |k| [sample.weight(k) * column[k]])
+        });
+        Ok(part)
+    })?;
+    Ok((*part / total, column))
 }
 
 /// A named [`Term`] as a measure: what `gini attribute` estimates.

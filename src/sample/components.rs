@@ -23,6 +23,19 @@ pub enum Income {
     BeforePlus(usize),
 }
 
+impl Income {
+    /// A distinct number for each income (for keys of memoized results).
+    pub(crate) fn code(self) -> u64 {
+        match self {
+            Income::Total => 0,
+            Income::Component(k) => 1 + 4 * k as u64,
+            Income::Without(k) => 2 + 4 * k as u64,
+            Income::BeforePlus(k) => 3 + 4 * k as u64,
+            Income::Before => u64::MAX >> 1,
+        }
+    }
+}
+
 /// Observations in ascending order of one income: `order[j]` is the sample position (in the
 /// value's sorted order) of the j-th smallest, `values[j]` its income.
 #[derive(Debug)]
@@ -38,6 +51,7 @@ pub struct Components {
     names: Vec<String>,
     columns: Vec<Vec<f64>>,
     ranked: Mutex<Vec<(Income, Arc<Ranked>)>>,
+    incomes: Mutex<Vec<(Income, Arc<Vec<f64>>)>>,
 }
 
 impl Components {
@@ -47,6 +61,7 @@ impl Components {
             names,
             columns,
             ranked: Mutex::new(Vec::new()),
+            incomes: Mutex::new(Vec::new()),
         }
     }
 
@@ -82,9 +97,13 @@ impl Components {
         self.columns.is_empty()
     }
 
-    /// `income` at every position of the sample (`y` the sample's sorted values). The sum of
-    /// the components is formed in component order, the same on every run.
-    pub fn income(&self, y: &[f64], income: Income) -> Vec<f64> {
+    /// `income` at every position of the sample (`y` the sample's sorted values), computed
+    /// once. The sum of the components is formed in component order, the same on every run.
+    pub fn income(&self, y: &[f64], income: Income) -> Arc<Vec<f64>> {
+        cached(&self.incomes, income, || self.make_income(y, income))
+    }
+
+    fn make_income(&self, y: &[f64], income: Income) -> Vec<f64> {
         let before = |i: usize| self.columns.iter().fold(y[i], |m, c| m - c[i]);
         (0..y.len())
             .into_par_iter()
@@ -100,31 +119,43 @@ impl Components {
 
     /// The observations ranked by `income` (ties kept in the sample's order), computed once.
     pub fn ranked(&self, y: &[f64], income: Income) -> Arc<Ranked> {
-        let found = self
-            .ranked
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .find(|(i, _)| *i == income)
-            .map(|(_, r)| Arc::clone(r));
-        if let Some(r) = found {
-            return r;
-        }
-        let column = self.income(y, income);
-        let mut order: Vec<u32> = (0..y.len() as u32).collect();
-        // A stable sort under a total order: one result on any number of threads.
-        order.par_sort_by(|&a, &b| column[a as usize].total_cmp(&column[b as usize]));
-        let values = order.par_iter().map(|&i| column[i as usize]).collect();
-        let r = Arc::new(Ranked {
-            order,
-            values: Arc::new(values),
-        });
-        self.ranked
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((income, Arc::clone(&r)));
-        r
+        cached(&self.ranked, income, || {
+            let column = self.income(y, income);
+            let mut pairs: Vec<(f64, u32)> =
+                column.iter().zip(0u32..).map(|(&v, i)| (v, i)).collect();
+            // The toolkit's stable radix sort: ties keep the sample's order, one result on
+            // any number of threads.
+            crate::kernel::sort::sort_by_key(&mut pairs, |p| crate::kernel::sort::f64_key(p.0));
+            let (values, order) = pairs.into_par_iter().unzip();
+            Ranked {
+                order,
+                values: Arc::new(values),
+            }
+        })
     }
+}
+
+/// The entry of `cache` for `income`, made by `make` on first use.
+fn cached<T>(
+    cache: &Mutex<Vec<(Income, Arc<T>)>>,
+    income: Income,
+    make: impl FnOnce() -> T,
+) -> Arc<T> {
+    let found = cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(i, _)| *i == income)
+        .map(|(_, v)| Arc::clone(v));
+    if let Some(v) = found {
+        return v;
+    }
+    let v = Arc::new(make());
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((income, Arc::clone(&v)));
+    v
 }
 
 impl SortedSample {
@@ -211,14 +242,7 @@ impl SortedSample {
             reason: "the sample carries no income components".into(),
             context: String::new(),
         })?;
-        let code = match income {
-            Income::Total => 0,
-            Income::Component(k) => 1 + 4 * k as u64,
-            Income::Without(k) => 2 + 4 * k as u64,
-            Income::BeforePlus(k) => 3 + 4 * k as u64,
-            Income::Before => u64::MAX,
-        };
-        self.memo(("ranked_by", code, 0), || {
+        self.memo(("ranked_by", income.code(), 0), || {
             let ranked = components.ranked(&self.values, income);
             let weights = self
                 .weights

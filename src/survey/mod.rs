@@ -112,8 +112,13 @@ pub fn estimate(
         }
         Variance::Linearization => None,
     };
-    let mut out = Vec::with_capacity(measures.len());
-    for (j, (m, point)) in measures.iter().zip(&points).enumerate() {
+    // Observations grouped by PSU once for all the measures' linearized variances.
+    let index = match variance {
+        Variance::Linearization if measures.len() > 1 => PsuIndex::new(ds),
+        _ => None,
+    };
+    let one = |j: usize| -> Result<SurveyEstimate> {
+        let (m, point) = (&measures[j], &points[j]);
         let z = m.influence(ds.sample, options);
         let v_srs = z
             .as_ref()
@@ -127,7 +132,7 @@ pub fn estimate(
             }
             _ => {
                 let z = z.as_ref().map_err(Clone::clone)?;
-                (linearized_variance(ds, z), 0, None)
+                (variance_with(ds, z, index.as_ref()), 0, None)
             }
         };
         let se = var.sqrt();
@@ -135,7 +140,7 @@ pub fn estimate(
             (Interval::Percentile, Some(t)) => percentile_interval(t, level),
             _ => (point.value - z_crit * se, point.value + z_crit * se),
         };
-        out.push(SurveyEstimate {
+        Ok(SurveyEstimate {
             estimate: *point,
             inference: Inference {
                 se,
@@ -144,13 +149,31 @@ pub fn estimate(
                 deff: v_srs.filter(|v| *v > 0.0).map(|v| var / v),
                 replicates_dropped: dropped,
             },
-        });
+        })
+    };
+    // Measures a few at a time in parallel (a measure's own passes are partly sequential),
+    // at most one influence vector per thread alive at once; each measure's numbers do not
+    // depend on the others or on the threads, and the first error in measure order wins.
+    let mut out = Vec::with_capacity(measures.len());
+    let at_once = rayon::current_num_threads().max(1);
+    for start in (0..measures.len()).step_by(at_once) {
+        let end = (start + at_once).min(measures.len());
+        let chunk: Vec<Result<SurveyEstimate>> = (start..end).into_par_iter().map(one).collect();
+        for r in chunk {
+            out.push(r?);
+        }
     }
     Ok(out)
 }
 
 /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (t_hi − t̄_h)²` with PSU totals `t = Σ wₖ zₖ`.
 pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
+    variance_with(ds, z, None)
+}
+
+/// [`linearized_variance`], with the observations already grouped by PSU when `index` is
+/// given (the same sums in the same order: the same bits).
+fn variance_with(ds: &DesignedSample<'_>, z: &[f64], index: Option<&PsuIndex>) -> f64 {
     if ds.design.is_simple() {
         return simple_variance(ds, z);
     }
@@ -169,8 +192,59 @@ pub fn linearized_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
             return v;
         }
     }
-    let totals = psu_totals(ds, z);
+    let totals = match index {
+        Some(index) => index.totals(ds, z),
+        None => psu_totals(ds, z),
+    };
     ds.design.variance_of_total(&totals)
+}
+
+/// The observations of each PSU, in observation order (a stable counting sort by PSU), so
+/// that each PSU's total is a sum over its own members: the work of one pass per measure
+/// instead of one pass per thread, and the same additions in the same order as
+/// [`psu_totals`].
+struct PsuIndex {
+    /// Members of PSU p: `members[start[p]..start[p + 1]]`.
+    start: Vec<usize>,
+    members: Vec<u32>,
+}
+
+impl PsuIndex {
+    /// `None` where the plain pass is as cheap (simple designs, small domains).
+    fn new(ds: &DesignedSample<'_>) -> Option<Self> {
+        if ds.design.is_simple() || ds.psu.len() <= 1 << 16 {
+            return None;
+        }
+        let p = ds.design.psu_count();
+        let mut start = vec![0usize; p + 1];
+        for &q in ds.psu {
+            start[q as usize + 1] += 1;
+        }
+        for i in 0..p {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut members = vec![0u32; ds.psu.len()];
+        for (k, &q) in ds.psu.iter().enumerate() {
+            members[next[q as usize]] = k as u32;
+            next[q as usize] += 1;
+        }
+        Some(PsuIndex { start, members })
+    }
+
+    fn totals(&self, ds: &DesignedSample<'_>, z: &[f64]) -> Vec<f64> {
+        (0..self.start.len() - 1)
+            .into_par_iter()
+            .with_min_len(1 << 10)
+            .map(|p| {
+                self.members[self.start[p]..self.start[p + 1]]
+                    .iter()
+                    .fold(0.0, |t, &k| {
+                        t + ds.sample.weight(k as usize) * z[k as usize]
+                    })
+            })
+            .collect()
+    }
 }
 
 /// `t_p = Σ_{k in PSU p} wₖ zₖ` for every PSU, each summed in observation order. The PSUs
