@@ -53,6 +53,7 @@ __all__ = [
     "lorenz",
     "compute",
     "trend",
+    "attribute",
     "synth",
     "reproduce",
     "plot",
@@ -426,15 +427,19 @@ def trend(
     spec, survey, columns = _specs(
         value, design, by, per_capita, se, replicates, seed, level, "normal", fay_rho, poverty_line
     )
-    if isinstance(rounds, Mapping):
-        items = list(rounds.items())
-    else:
-        if period is None:
-            raise GinikitError("trend() needs a dict {round: frame} or one frame with period=COLUMN")
-        items = [("data frame", rounds)]
+    if not isinstance(rounds, Mapping) and period is None:
+        raise GinikitError("trend() needs a dict {round: frame} or one frame with period=COLUMN")
+    return _between_rounds(
+        rounds, period, pairs, columns, spec, measures, convention, non_positive, survey, progress
+    )
+
+
+def _between_rounds(rounds, period, pairs, columns, spec, measures, convention, non_positive, survey, progress):
+    """The changes between rounds: `rounds` is a dict {label: frame} or one frame with a
+    `period` column. Shared by trend() and attribute()."""
+    items = list(rounds.items()) if isinstance(rounds, Mapping) else [("data frame", rounds)]
     if period is not None:
         columns = [period, *columns]
-    like = _frames.kind(items[0][1])
     streams = [(str(label), _frames.stream(df, columns)) for label, df in items]
     result = _ext.trend_streams(
         streams,
@@ -447,7 +452,70 @@ def trend(
         [tuple(p) for p in pairs] if pairs else None,
         _progress(progress),
     )
-    return _frames.output(result, like)
+    return _frames.output(result, _frames.kind(items[0][1]))
+
+
+def attribute(
+    data: Any,
+    value: str,
+    transfers: str | Sequence[str] | None = None,
+    sources: str | Sequence[str] | None = None,
+    design: Design | None = None,
+    by: str | Sequence[str] | None = None,
+    measures: Iterable[str] = (),
+    *,
+    period: str | None = None,
+    pairs: Sequence[tuple[str, str]] | None = None,
+    se: str = "linearization",
+    per_capita: bool = False,
+    replicates: int = 1000,
+    seed: int = 20181,
+    level: float = 0.95,
+    fay_rho: float = 0.5,
+    non_positive: str = "error",
+    poverty_line: float | str | None = None,
+    progress: Any = True,
+):
+    """How much of the Gini the `transfers` (columns the value includes) or the `sources`
+    (columns that add up to the value) account for — the rows `gini attribute` prints, with
+    design-based standard errors, in the caller's frame type.
+
+    Transfers: the Gini with and before them (``m = value − Σ transfers``), the redistributive
+    effect ``G(m) − G(value)``, Reynolds–Smolensky ``G(m) − C(value | m)`` and reranking
+    ``G(value) − C(value | m)``; per transfer its share, Gini, concentration coefficient, Gini
+    correlation, Lerman–Yitzhaki contribution and elasticity, Kakwani index
+    ``G(m) − C(t | m)`` (DASP's sign: positive is progressive), and CEQ's marginal
+    contributions ``mc_gini(t) = G(value − t) − G(value)`` and
+    ``mc_before_gini(t) = G(m) − G(m + t)`` — also for each of `measures` (e.g. "theil_t", or
+    "fgt0" with `poverty_line`). Sources: the Lerman–Yitzhaki terms of each.
+
+    `data` is one frame, a dict {round: frame}, or one frame with a `period` column; with two
+    or more rounds the rows are the changes of every term (``se = √(se₁² + se₂²)``).
+
+    >>> import pyarrow as pa
+    >>> t = pa.table({"y": [3.0, 2.0, 3.0, 4.0], "t": [2.0, 0.0, 0.0, 0.0]})
+    >>> r = attribute(t, "y", transfers="t").to_pandas().set_index("measure")["estimate"]
+    >>> [round(float(r[m]), 12) for m in ("gini_before", "gini", "kakwani(t)")]
+    [0.25, 0.125, 1.0]
+    """
+    as_list = lambda v: [v] if isinstance(v, str) else list(v or [])
+    transfers, sources = as_list(transfers), as_list(sources)
+    if bool(transfers) == bool(sources):
+        raise GinikitError("attribute() needs transfers= (columns the value includes) or sources= (columns that add up to it), not both")
+    spec, survey, columns = _specs(
+        value, design, by, per_capita, se, replicates, seed, level, "normal", fay_rho, poverty_line
+    )
+    spec["transfers"], spec["sources"] = transfers, sources
+    columns = [*columns, *transfers, *sources]
+    if isinstance(data, Mapping) or period is not None:
+        return _between_rounds(
+            data, period, pairs, columns, spec, measures, "midpoint", non_positive, survey, progress
+        )
+    result = _ext.compute_stream(
+        _frames.stream(data, columns), "data frame", spec, ",".join(measures), "midpoint",
+        non_positive, survey, _progress(progress),
+    )
+    return _frames.output(result, _frames.kind(data))
 
 
 def lorenz(

@@ -12,7 +12,7 @@ use ginikit::survey::design::LonelyPsu;
 use ginikit::survey::replicate::ReplicateMethod;
 use ginikit::survey::Interval;
 use ginikit::table::survey::{SeMethod, SurveySpec};
-use ginikit::table::{PovertyLineSpec, TableSpec};
+use ginikit::table::{ComponentKind, PovertyLineSpec, TableSpec};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -85,6 +85,21 @@ pub fn options(convention: &str, non_positive: &str) -> PyResult<Options> {
     })
 }
 
+/// The measures of a table spec: with components, the attribution terms (`list`, possibly
+/// empty, names the measures whose marginal contributions are wanted besides the Gini's);
+/// otherwise the comma-separated measure list.
+pub fn measures_for(list: &str, spec: &TableSpec) -> PyResult<Vec<Measure>> {
+    if spec.components.is_empty() {
+        return measures(list);
+    }
+    let extra = if list.trim().is_empty() {
+        Vec::new()
+    } else {
+        Measure::parse_list(list).map_err(|e| error(&e))?
+    };
+    ginikit::attribute::terms(spec.component_kind, &spec.components, &extra).map_err(|e| error(&e))
+}
+
 /// A comma-separated measure list.
 pub fn measures(list: &str) -> PyResult<Vec<Measure>> {
     let m = Measure::parse_list(list).map_err(|e| error(&e))?;
@@ -109,9 +124,26 @@ macro_rules! get {
     };
 }
 
-/// The table columns: value, weight, size, per_capita, by, repweights.
+/// The table columns: value, weight, size, per_capita, by, repweights, and the components
+/// to attribute the value's inequality to (`transfers` or `sources`).
 pub fn table_spec(d: &Bound<'_, PyDict>) -> PyResult<TableSpec> {
+    let transfers = get!(d, "transfers", Vec<String>).unwrap_or_default();
+    let sources = get!(d, "sources", Vec<String>).unwrap_or_default();
+    if !transfers.is_empty() && !sources.is_empty() {
+        return Err(usage(
+            "give transfers= or sources=, not both (transfers are part of the value; sources \
+             add up to it)"
+                .into(),
+        ));
+    }
+    let (components, component_kind) = if sources.is_empty() {
+        (transfers, ComponentKind::Transfers)
+    } else {
+        (sources, ComponentKind::Sources)
+    };
     Ok(TableSpec {
+        components,
+        component_kind,
         value: get!(d, "value", String).ok_or_else(|| usage("value= is required".into()))?,
         weight: get!(d, "weight", String),
         size: get!(d, "size", String),

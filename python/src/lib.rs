@@ -185,7 +185,7 @@ fn compute_stream<'py>(
     let survey = survey
         .map(|s| convert::survey_spec(s, &mut table_spec))
         .transpose()?;
-    let measures = convert::measures(measures)?;
+    let measures = convert::measures_for(measures, &table_spec)?;
     let options = convert::options(convention, non_positive)?;
     let table = detached(py, || from_frame(&df, source, &table_spec))?;
     let by = table.by.clone();
@@ -229,7 +229,7 @@ fn trend_streams<'py>(
         table_spec.group_roles = vec!["period"];
     }
     let survey = convert::survey_spec(survey, &mut table_spec)?;
-    let measures = convert::measures(measures)?;
+    let measures = convert::measures_for(measures, &table_spec)?;
     let options = convert::options(convention, non_positive)?;
     let mut estimated = Vec::new();
     let mut notes = Vec::new();

@@ -310,6 +310,40 @@ pub fn transfer_terms(names: &[String], measures: &[Measure]) -> Vec<Measure> {
     out
 }
 
+/// What an income's components are, and so which terms attribute its inequality to them
+/// (and how a table's component columns are checked).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ComponentKind {
+    /// Transfers received that the value includes: each zero or more, together at most the
+    /// value (the income before them, value − Σ transfers, is not negative).
+    #[default]
+    Transfers,
+    /// Sources the value is made of: on every row they add up to the value.
+    Sources,
+}
+
+/// The terms of [`transfer_terms`] or [`source_terms_of`]; `measures` (marginal
+/// contributions besides the Gini's) apply to transfers only.
+///
+/// # Errors
+/// Measures given with sources.
+pub fn terms(kind: ComponentKind, names: &[String], measures: &[Measure]) -> Result<Vec<Measure>> {
+    match kind {
+        ComponentKind::Transfers => Ok(transfer_terms(names, measures)),
+        ComponentKind::Sources if measures.is_empty() => Ok(source_terms_of(names)),
+        ComponentKind::Sources => Err(Error::InvalidParameter {
+            name: "measures",
+            value: measures
+                .iter()
+                .map(Measure::name)
+                .collect::<Vec<_>>()
+                .join(","),
+            expected: "no measures with income sources: marginal contributions are of transfers"
+                .into(),
+        }),
+    }
+}
+
 /// The Lerman–Yitzhaki terms of sources `names` that add up to the value.
 ///
 /// ```

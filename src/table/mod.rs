@@ -28,6 +28,8 @@ pub use write::{households_frame, write_households};
 
 pub use read::{column_names, InputFormat, Wanted};
 
+pub use crate::attribute::ComponentKind;
+
 use crate::error::{Error, Location, Position, Result};
 use crate::measure::{Measure, Unit};
 use polars::prelude::DataFrame;
@@ -66,17 +68,6 @@ pub struct TableSpec {
     /// units, per person like the value), and what they are.
     pub components: Vec<String>,
     pub component_kind: ComponentKind,
-}
-
-/// What the component columns of a table are, and so how they are checked.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ComponentKind {
-    /// Transfers received that the value includes: each zero or more, together at most the
-    /// value (the income before them, value − Σ transfers, is not negative).
-    #[default]
-    Transfers,
-    /// Sources the value is made of: on every row they add up to the value.
-    Sources,
 }
 
 /// How the values of a labelled Stata or SPSS variable become group names: the label

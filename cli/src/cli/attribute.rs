@@ -6,7 +6,7 @@ use super::compute::table_spec;
 use super::survey::{survey_spec, Progress};
 use super::trend::{pairs, read_rounds};
 use super::{emit, Failure};
-use ginikit::attribute::{source_terms_of, transfer_terms};
+use ginikit::attribute::terms;
 use ginikit::measure::{Measure, Options};
 use ginikit::report::tidy;
 use ginikit::table::survey::replicate_count;
@@ -34,10 +34,7 @@ pub fn run(args: &AttributeArgs) -> Result<(), Failure> {
             "--measures adds marginal contributions of transfers: use it with --transfer".into(),
         ));
     }
-    let measures = match kind {
-        ComponentKind::Transfers => transfer_terms(names, &extra),
-        ComponentKind::Sources => source_terms_of(names),
-    };
+    let measures = terms(kind, names, &extra)?;
     let options = Options {
         non_positive: args.non_positive.into(),
         ..Options::default()
