@@ -113,6 +113,7 @@ pub fn write_country(
     path: &Path,
 ) -> Result<CountrySummary> {
     let (cells, _, calibration) = super::report::calibrated_cells(round)?;
+    let targeting = super::Targeting::for_round(round, &cells, &calibration);
     check_disk(path, households)?;
     let blocks = households.div_ceil(HOUSEHOLDS_PER_BLOCK).max(cells.len());
     let alloc = proportional_blocks(&cells, blocks);
@@ -166,7 +167,11 @@ pub fn write_country(
                 ..Households::default()
             };
             for (k, blk) in rows.iter().enumerate() {
+                // Programmes from a stream of their own per block, like the block itself.
+                let mut rng =
+                    super::programmes::stream(seed, ((c as u64) << 40) | (r.start + k) as u64);
                 for &(size, x, food, factor) in blk {
+                    h.push_receipt(super::programmes::draw(x, size, &targeting, &mut rng), size);
                     h.household_size.push(size);
                     h.expenditure_per_capita.push(x);
                     h.food_per_capita.push(food);

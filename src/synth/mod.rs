@@ -44,10 +44,12 @@ pub const MIN_BLOCKS: usize = 20;
 pub const GRID: usize = 4000;
 
 pub use crate::bps::cells::{cells, rounds, Area, Cell};
+pub use programmes::{Receipt, Schedule, Targeting};
 pub use report::{synthesize, CalibrationFigure, Synthesis};
 
 #[cfg(feature = "table")]
 pub mod country;
+pub mod programmes;
 mod report;
 
 /// The national calibration of a round.
@@ -151,6 +153,19 @@ pub struct Households {
     pub expenditure_per_capita: Vec<i64>,
     pub food_per_capita: Vec<i64>,
     pub nonfood_per_capita: Vec<i64>,
+    /// PKH received, rupiah per household per year (0 if none).
+    pub pkh: Vec<i64>,
+    /// BPNT food vouchers received, rupiah per household per year.
+    pub bpnt: Vec<i64>,
+    /// Rastra rice received, valued in rupiah per household per year.
+    pub rastra: Vec<i64>,
+    /// Kube membership (1 member, 0 not).
+    pub kube: Vec<i64>,
+    /// PKH, BPNT and Rastra per person per month (whole rupiah), in the unit of
+    /// `expenditure_per_capita`, which includes what they finance.
+    pub pkh_per_capita: Vec<i64>,
+    pub bpnt_per_capita: Vec<i64>,
+    pub rastra_per_capita: Vec<i64>,
 }
 
 impl Households {
@@ -160,6 +175,34 @@ impl Households {
 
     pub fn is_empty(&self) -> bool {
         self.household_id.is_empty()
+    }
+
+    /// Draws the programmes of every household (in order, from `rng`) and fills the
+    /// programme columns.
+    pub fn add_programmes(&mut self, targeting: &Targeting, mut rng: SplitMix64) {
+        let rows: Vec<(i64, i64)> = self
+            .expenditure_per_capita
+            .iter()
+            .zip(&self.household_size)
+            .map(|(&x, &size)| (x, size))
+            .collect();
+        for (x, size) in rows {
+            self.push_receipt(programmes::draw(x, size, targeting, &mut rng), size);
+        }
+    }
+
+    /// Appends one household's programme columns.
+    pub fn push_receipt(&mut self, r: Receipt, size: i64) {
+        self.pkh.push(r.pkh);
+        self.bpnt.push(r.bpnt);
+        self.rastra.push(r.rastra);
+        self.kube.push(i64::from(r.kube));
+        self.pkh_per_capita
+            .push(programmes::per_capita_month(r.pkh, size));
+        self.bpnt_per_capita
+            .push(programmes::per_capita_month(r.bpnt, size));
+        self.rastra_per_capita
+            .push(programmes::per_capita_month(r.rastra, size));
     }
 }
 
@@ -271,18 +314,21 @@ pub fn generate(
             Some(start)
         })
         .collect();
+    let targeting = Targeting::for_round(round, cells, calibration);
     let per_cell: Vec<Households> = cells
         .par_iter()
         .enumerate()
         .map(|(c, cell)| {
-            generate_cell(
+            let mut h = generate_cell(
                 round,
                 cell,
                 calibration,
                 alloc[c],
                 first_block[c],
                 SplitMix64::for_stream(seed, c as u64),
-            )
+            );
+            h.add_programmes(&targeting, programmes::stream(seed, c as u64));
+            h
         })
         .collect();
     let mut all = Households {
@@ -301,6 +347,13 @@ pub fn generate(
             .extend(part.expenditure_per_capita);
         all.food_per_capita.extend(part.food_per_capita);
         all.nonfood_per_capita.extend(part.nonfood_per_capita);
+        all.pkh.extend(part.pkh);
+        all.bpnt.extend(part.bpnt);
+        all.rastra.extend(part.rastra);
+        all.kube.extend(part.kube);
+        all.pkh_per_capita.extend(part.pkh_per_capita);
+        all.bpnt_per_capita.extend(part.bpnt_per_capita);
+        all.rastra_per_capita.extend(part.rastra_per_capita);
     }
     all.household_id = (1..=all.province_code.len() as i64).collect();
     Ok(all)

@@ -58,7 +58,17 @@ pub(crate) fn calibrated_cells(round: &str) -> Result<(Vec<Cell>, f64, Calibrati
 pub fn synthesize(round: &str, households: usize, seed: u64) -> Result<Synthesis> {
     let (cells, target, calibration) = calibrated_cells(round)?;
     let generated = generate(round, &cells, &calibration, households, seed)?;
-    let figures = calibration_figures(round, &cells, &calibration, target)?;
+    let mut figures = calibration_figures(round, &cells, &calibration, target)?;
+    figures.extend(
+        super::programmes::coverage_figures(&generated)
+            .into_iter()
+            .map(|(figure, fitted, achieved, published)| CalibrationFigure {
+                figure,
+                fitted,
+                achieved,
+                published,
+            }),
+    );
     let notes = cells
         .iter()
         .filter_map(|c| c.derived.as_ref().map(|d| format!("note: {d}")))

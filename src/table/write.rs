@@ -22,6 +22,13 @@ pub fn households_frame(h: &Households) -> Result<DataFrame> {
         Column::new("expenditure_per_capita".into(), &h.expenditure_per_capita),
         Column::new("food_per_capita".into(), &h.food_per_capita),
         Column::new("nonfood_per_capita".into(), &h.nonfood_per_capita),
+        Column::new("pkh".into(), &h.pkh),
+        Column::new("bpnt".into(), &h.bpnt),
+        Column::new("rastra".into(), &h.rastra),
+        Column::new("kube".into(), &h.kube),
+        Column::new("pkh_per_capita".into(), &h.pkh_per_capita),
+        Column::new("bpnt_per_capita".into(), &h.bpnt_per_capita),
+        Column::new("rastra_per_capita".into(), &h.rastra_per_capita),
     ];
     DataFrame::new(n, columns).map_err(|e| Error::Output {
         target: "household table".into(),

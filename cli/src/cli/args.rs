@@ -65,18 +65,19 @@ pub struct AttributeArgs {
     /// Transfer columns the value includes (amounts received, in the value's units, per
     /// household with --per-capita like the value): marginal contributions, Kakwani,
     /// Reynolds–Smolensky, reranking, and Lerman–Yitzhaki terms of each transfer and of the
-    /// rest of the income.
+    /// rest of the income. Several: `--transfer a b` or `--transfer a,b`.
     #[arg(
         long = "transfer",
         value_name = "COLUMN",
         value_delimiter = ',',
+        num_args = 1..,
         conflicts_with = "sources",
         required_unless_present = "sources"
     )]
     pub transfers: Vec<String>,
     /// Source columns that add up to the value on every row: the Lerman–Yitzhaki
     /// decomposition (share, Gini, Gini correlation, contribution, elasticity of each).
-    #[arg(long = "source", value_name = "COLUMN", value_delimiter = ',')]
+    #[arg(long = "source", value_name = "COLUMN", value_delimiter = ',', num_args = 1..)]
     pub sources: Vec<String>,
     /// Measures whose marginal contributions to give besides the Gini's (e.g. theil_t,fgt0
     /// with --poverty-line), comma-separated.
