@@ -83,6 +83,7 @@ pub mod report;
 #[cfg(feature = "table")]
 pub mod reproduce;
 pub mod sample;
+pub mod simulate;
 pub mod survey;
 pub mod synth;
 #[cfg(feature = "table")]

@@ -6,19 +6,7 @@ mod common;
 
 use std::collections::HashMap;
 
-fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut c = common::gini_command();
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
+use common::run_gini as run;
 
 /// `measure → (estimate, se)` from CSV output without groups.
 fn by_measure(csv: &str) -> HashMap<String, (f64, f64)> {

@@ -39,6 +39,8 @@ pub enum Term {
     Share(Income),
     /// A measure of the sample's people on another income.
     Measure(Income, Measure),
+    /// `factor · Σ w a`: a weighted total of an income (a budget).
+    Total(Income, f64),
     Difference(Box<Term>, Box<Term>),
     Ratio(Box<Term>, Box<Term>),
     Product(Box<Term>, Box<Term>),
@@ -63,6 +65,10 @@ impl Term {
         Ok(match self {
             Term::Concentration(a, r) => concentration(sample, *a, *r)?,
             Term::Share(a) => share_parts(sample, *a)?.0,
+            Term::Total(a, factor) => {
+                let (share, _) = share_parts(sample, *a)?;
+                factor * share * sample.total_value()
+            }
             Term::Measure(Income::Total, m) => m.estimator().value(sample, options)?,
             Term::Measure(i, m) => m
                 .estimator()
@@ -113,6 +119,14 @@ impl Term {
                     .with_min_len(1 << 14)
                     .for_each(|(k, o)| *o += c * (column[k] - s * y[k]));
             }
+            Term::Total(a, factor) => {
+                let (_, column) = share_parts(sample, *a)?;
+                let c = scale * factor;
+                out.par_iter_mut()
+                    .enumerate()
+                    .with_min_len(1 << 14)
+                    .for_each(|(k, o)| *o += c * column[k]);
+            }
             Term::Measure(Income::Total, m) => add(&m.estimator().influence(sample, options)?),
             Term::Measure(i, m) => {
                 let ranked = sample.ranked_by(*i)?;
@@ -150,6 +164,7 @@ impl Term {
     fn unit(&self) -> Unit {
         match self {
             Term::Measure(_, m) => m.unit(),
+            Term::Total(..) => Unit::Money,
             Term::Difference(a, _) => a.unit(),
             _ => Unit::Index,
         }
@@ -307,6 +322,52 @@ pub fn transfer_terms(names: &[String], measures: &[Measure]) -> Vec<Measure> {
         }
     }
     source_terms("rest", m, &mut out);
+    out
+}
+
+/// The terms of a scenario whose one component `Δ` is the change to the value: for each of
+/// `measures` (the Gini first, then the others) its value in the scenario, at baseline and the
+/// change (scenario − baseline), and the yearly budget `12 Σ w Δ`. With `raising` the value
+/// is the scenario income (`y + Δ`) and the baseline is the income before the component; when
+/// the scheme lowers incomes, the value is the baseline and the component is `−Δ`.
+///
+/// ```
+/// use ginikit::{SortedSample, attribute::scenario_terms, measure::Options};
+/// // Baseline 1, 2, 3, 4; the scenario gives 2 to the poorest: 3, 2, 3, 4.
+/// let s = SortedSample::with_components(vec![3.0, 2.0, 3.0, 4.0], Some(vec![1.0; 4]),
+///     vec![("scenario".into(), vec![2.0, 0.0, 0.0, 0.0])]).unwrap();
+/// let terms = scenario_terms(&[], true);
+/// let value = |name: &str| terms.iter().find(|m| m.name() == name).unwrap()
+///     .estimator().value(&s, &Options::default()).unwrap();
+/// assert!((value("gini_baseline") - 0.25).abs() < 1e-15);
+/// assert!((value("gini") - 0.125).abs() < 1e-15);
+/// assert!((value("gini_change") + 0.125).abs() < 1e-15);
+/// assert_eq!(value("budget"), 24.0); // 12 months × 2
+/// ```
+pub fn scenario_terms(measures: &[Measure], raising: bool) -> Vec<Measure> {
+    let (scenario, baseline) = if raising {
+        (Income::Total, Income::Before)
+    } else {
+        (Income::Before, Income::Total)
+    };
+    let mut out = Vec::new();
+    let mut push = |label: String, of: &dyn Fn(Income) -> Term| {
+        out.push(named(label.clone(), of(scenario)));
+        out.push(named(format!("{label}_baseline"), of(baseline)));
+        out.push(named(
+            format!("{label}_change"),
+            of(scenario).minus(of(baseline)),
+        ));
+    };
+    push("gini".into(), &|i| Term::gini(i));
+    for m in measures.iter().filter(|m| m.name() != "gini") {
+        push(m.name(), &|i| Term::Measure(i, m.clone()));
+    }
+    let sign = if raising { 12.0 } else { -12.0 };
+    out.push(named(
+        "budget".into(),
+        Term::Total(Income::Component(0), sign),
+    ));
     out
 }
 

@@ -16,6 +16,7 @@ pub mod decompose;
 pub mod gic;
 mod memory;
 mod read;
+pub mod simulate;
 mod statfile;
 pub mod survey;
 pub mod trend;

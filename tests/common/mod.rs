@@ -88,6 +88,21 @@ pub fn gini_command() -> std::process::Command {
     c
 }
 
+/// Runs `gini` with `args` and extra environment variables: (exit status, stdout, stderr).
+pub fn run_gini(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut c = gini_command();
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
 /// A temporary file with the given contents; the directory lives as long as the value.
 pub struct TempFile {
     pub dir: tempfile::TempDir,

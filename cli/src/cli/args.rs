@@ -48,6 +48,64 @@ pub enum Command {
     /// Reynolds–Smolensky, reranking) or income sources (Lerman–Yitzhaki), with standard
     /// errors; with two or more rounds, the change of every term.
     Attribute(AttributeArgs),
+    /// Microsimulation of transfer schemes (scale a programme, widen its coverage by welfare
+    /// rank, top up the poorest): Gini, shares and poverty before and after with standard
+    /// errors, the yearly budget, and the smallest budget that reaches a target Gini.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// The table (one round).
+    pub file: PathBuf,
+    /// Transfer columns the value includes (per person, in the value's units); schemes scale
+    /// or widen these, and the welfare before them ranks households for widening.
+    #[arg(long = "transfer", value_name = "COLUMN", value_delimiter = ',', num_args = 1..)]
+    pub transfers: Vec<String>,
+    /// Scale a transfer: COLUMN=FACTOR (2 doubles it, 0 abolishes it). Repeatable: each is a
+    /// scenario.
+    #[arg(long, value_name = "COLUMN=FACTOR")]
+    pub scale: Vec<String>,
+    /// Give a transfer to more households, the poorest first by welfare before transfers
+    /// (with --noise): COLUMN=FAMILIES, families as the household weights count them.
+    #[arg(long, value_name = "COLUMN=FAMILIES")]
+    pub widen: Vec<String>,
+    /// Top up the poorest persons by an amount per person (value units): SHARE=AMOUNT, share
+    /// in percent (40=50000: 50,000 to the poorest 40 %).
+    #[arg(long, value_name = "PERCENT=AMOUNT")]
+    pub topup: Vec<String>,
+    /// Amount per household per period of the value for households a widened transfer newly
+    /// reaches; default: the weighted median among its recipients.
+    #[arg(long)]
+    pub amount: Option<f64>,
+    /// Targeting noise of widening, in log welfare: the score is ln(welfare before transfers)
+    /// + noise × a standard normal draw (0: perfect targeting by welfare rank).
+    #[arg(long, default_value_t = 0.5)]
+    pub noise: f64,
+    /// Seed of the targeting draws.
+    #[arg(long, default_value_t = 1)]
+    pub targeting_seed: u64,
+    /// The smallest budget of --lever that brings the Gini to this target (e.g. 0.36), with a
+    /// replicate interval.
+    #[arg(long)]
+    pub target_gini: Option<f64>,
+    /// What --target-gini may vary: scale:COLUMN, widen:COLUMN or topup:PERCENT. Repeatable.
+    #[arg(long, value_name = "KIND:WHAT")]
+    pub lever: Vec<String>,
+    /// Measures to give before and after besides the Gini (comma-separated; fgt0 etc. need
+    /// --poverty-line).
+    #[arg(long, default_value = "share_bottom40")]
+    pub measures: String,
+    #[command(flatten)]
+    pub table: TableArgs,
+    #[command(flatten)]
+    pub survey: SurveyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -10,6 +10,7 @@ mod gic;
 mod grouped;
 mod measures;
 mod reproduce;
+mod simulate;
 mod survey;
 mod synth;
 mod trend;
@@ -97,6 +98,7 @@ pub fn run() -> ExitCode {
         args::Command::Decompose(a) => decompose::run(&a),
         args::Command::Cluster(a) => cluster::run(&a),
         args::Command::Attribute(a) => attribute::run(&a),
+        args::Command::Simulate(a) => simulate::run(&a),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -129,6 +131,7 @@ fn subcommand_name(command: &args::Command) -> &'static str {
         args::Command::Decompose(_) => "decompose",
         args::Command::Cluster(_) => "cluster",
         args::Command::Attribute(_) => "attribute",
+        args::Command::Simulate(_) => "simulate",
     }
 }
 

@@ -1,0 +1,109 @@
+//! A table's rows for a scheme, and the tables whose estimates are a scheme's terms.
+
+use super::Table;
+use crate::error::{Error, Result};
+use crate::simulate::solve::{solve_table_components, Direction};
+use crate::simulate::Rows;
+
+/// The rows of every group of `table`, in group order, for a scheme. `size` is the position in
+/// [`super::TableSpec::extra`] of the household-size column read as codes (its labels are the
+/// sizes); without it each row is one person. `table.components` are the transfers.
+///
+/// # Errors
+/// A household size that is not a positive number.
+pub fn rows(table: &Table, size: Option<usize>) -> Result<Rows> {
+    let sizes_of_code: Option<Vec<f64>> = match size {
+        None => None,
+        Some(k) => Some(
+            table.extra_labels[k]
+                .iter()
+                .map(|label| match label.trim().parse::<f64>() {
+                    Ok(s) if s > 0.0 && s.is_finite() => Ok(s),
+                    _ => Err(Error::InvalidParameter {
+                        name: "household size",
+                        value: label.clone(),
+                        expected: format!(
+                            "a positive number of persons in column '{}' of {}",
+                            table.extra_columns[k].0,
+                            table.path.display()
+                        ),
+                    }),
+                })
+                .collect::<Result<_>>()?,
+        ),
+    };
+    let mut rows = Rows {
+        transfers: vec![Vec::new(); table.components.len()],
+        transfer_names: table.components.clone(),
+        ..Rows::default()
+    };
+    for g in &table.groups {
+        rows.values.extend_from_slice(&g.values);
+        match &g.weights {
+            Some(w) => rows.person_weights.extend_from_slice(w),
+            None => rows
+                .person_weights
+                .extend(std::iter::repeat_n(1.0, g.values.len())),
+        }
+        match (&sizes_of_code, size) {
+            (Some(s), Some(k)) => rows.sizes.extend(g.extra[k].iter().map(|&c| s[c as usize])),
+            _ => rows.sizes.extend(std::iter::repeat_n(1.0, g.values.len())),
+        }
+        for (t, c) in rows.transfers.iter_mut().zip(&g.components) {
+            t.extend_from_slice(c);
+        }
+    }
+    Ok(rows)
+}
+
+/// `table` with the change `delta` (in the order of [`rows`]): the scenario's income as the
+/// value and `Δ` as the one component when the scheme raises incomes (`true`); the baseline as
+/// the value and `−Δ` as the component when it lowers them (`false`).
+///
+/// # Errors
+/// A change that raises some incomes and lowers others; one that makes an income negative.
+pub fn scenario_table(table: &Table, delta: &[f64]) -> Result<(Table, bool)> {
+    let raising = delta.iter().all(|&d| d >= 0.0);
+    if !raising && delta.iter().any(|&d| d > 0.0) {
+        return Err(Error::InvalidParameter {
+            name: "scheme",
+            value: "a mixed change".into(),
+            expected: "a scheme that only raises or only lowers incomes".into(),
+        });
+    }
+    let mut out = table.clone();
+    out.components = vec!["scenario".into()];
+    let mut at = 0;
+    for g in &mut out.groups {
+        let n = g.values.len();
+        let d = &delta[at..at + n];
+        if raising {
+            g.values.iter_mut().zip(d).for_each(|(v, d)| *v += d);
+            g.components = vec![d.to_vec()];
+        } else {
+            if let Some(k) = g.values.iter().zip(d).position(|(v, d)| v + d < 0.0) {
+                return Err(Error::InvalidParameter {
+                    name: "scheme",
+                    value: format!("a cut of {} at data row {}", -d[k], g.row(k)),
+                    expected: format!("a cut no larger than the value {} of that row", g.values[k]),
+                });
+            }
+            g.components = vec![d.iter().map(|d| -d).collect()];
+        }
+        at += n;
+    }
+    Ok((out, raising))
+}
+
+/// `table` as one group carrying the direction's amounts and priorities as its components:
+/// the sample a solve's estimators read.
+pub fn solve_table(table: &Table, direction: &Direction) -> Table {
+    let members: Vec<usize> = (0..table.groups.len()).collect();
+    let mut out = table.regroup(&members, &[]);
+    let components = solve_table_components(direction);
+    out.components = components.iter().map(|(n, _)| n.clone()).collect();
+    if let Some(g) = out.groups.first_mut() {
+        g.components = components.into_iter().map(|(_, c)| c).collect();
+    }
+    out
+}
