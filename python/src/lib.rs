@@ -291,6 +291,13 @@ fn synth<'py>(
         ("expenditure_per_capita", &h.expenditure_per_capita),
         ("food_per_capita", &h.food_per_capita),
         ("nonfood_per_capita", &h.nonfood_per_capita),
+        ("pkh", &h.pkh),
+        ("bpnt", &h.bpnt),
+        ("rastra", &h.rastra),
+        ("kube", &h.kube),
+        ("pkh_per_capita", &h.pkh_per_capita),
+        ("bpnt_per_capita", &h.bpnt_per_capita),
+        ("rastra_per_capita", &h.rastra_per_capita),
     ] {
         columns.set_item(name, PyArray1::from_slice(py, v))?;
     }

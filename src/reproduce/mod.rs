@@ -7,6 +7,7 @@
 #[cfg(feature = "plot")]
 pub mod charts;
 pub mod incidence;
+pub mod programmes;
 pub mod series;
 pub mod tables;
 
@@ -78,6 +79,10 @@ pub struct ReproduceSpec {
     /// read (the full series): seed 1, 300,000 households for a March round and 75,000 for a
     /// September round, as the bundled ones.
     pub synthetic_rounds: Vec<String>,
+    /// Transfer columns the value includes (per person): when every table has them, the
+    /// report attributes the Gini and its change to them and costs a target Gini
+    /// ([`programmes`]); otherwise that section is left out with a note.
+    pub transfers: Vec<String>,
 }
 
 impl Default for ReproduceSpec {
@@ -102,6 +107,9 @@ impl Default for ReproduceSpec {
             decomposition_replicates: 200,
             seed: 20181,
             synthetic_rounds: Vec::new(),
+            transfers: ["pkh_per_capita", "bpnt_per_capita", "rastra_per_capita"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -240,6 +248,8 @@ pub struct Reproduction {
     /// Consecutive changes, the window's change and linear trends, with more than the
     /// tested rounds.
     pub series: Option<series::Series>,
+    /// "Did the programmes do it?": when the tables carry the transfer columns.
+    pub programmes: Option<programmes::Programmes>,
 }
 
 /// The national Gini measure.
@@ -304,7 +314,17 @@ impl Reproduction {
 /// Unreadable files, missing columns, bad values or designs (naming file, column and row),
 /// a round given twice, `from`/`to` rounds that were not read.
 pub fn reproduce(files: &[PathBuf], spec: &ReproduceSpec, tick: Tick<'_>) -> Result<Reproduction> {
-    let table_spec = spec.table_spec();
+    let mut table_spec = spec.table_spec();
+    // The transfer columns are read when every file has them (real files may not).
+    let has_transfers = !spec.transfers.is_empty()
+        && files.iter().all(|f| {
+            let format = spec.format.unwrap_or_else(|| InputFormat::from_path(f));
+            crate::table::column_names(f, format)
+                .is_ok_and(|names| spec.transfers.iter().all(|t| names.contains(t)))
+        });
+    if has_transfers {
+        table_spec.components = spec.transfers.clone();
+    }
     let mut tables: Vec<(Table, String)> = files
         .iter()
         .map(|f| Ok((read_table(f, &table_spec)?, file_label(f))))
@@ -415,6 +435,19 @@ pub fn reproduce_tables(
         }
     }
     let analysis = incidence::analyse(tables, spec, &survey, &names, tick)?;
+    let programmes = match (
+        spec.round.is_none(),
+        tables.iter().all(|(t, _)| !t.components.is_empty()),
+    ) {
+        (true, true) => {
+            let find = |label: &str| tables.iter().find(|(_, l)| *l == label).copied();
+            match (find(&rounds[from].label), find(&rounds[to].label)) {
+                (Some(a), Some(b)) => Some(programmes::analyse(a, b, spec, &survey, tick)?),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     // Rounds in time order (a series read from several files need not come sorted).
     let (from_label, to_label) = (rounds[from].label.clone(), rounds[to].label.clone());
     rounds.sort_by(|a, b| a.label.cmp(&b.label));
@@ -438,6 +471,7 @@ pub fn reproduce_tables(
         published_series,
         analysis,
         series: None,
+        programmes,
     };
     if r.rounds.len() > 3 {
         r.series = Some(series::analyse(&r));

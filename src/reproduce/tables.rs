@@ -538,6 +538,19 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
     }
     heading(&mut out, "Gini ratio by province");
     province_table(r).render(format, &mut out)?;
+    if let Some(p) = &r.programmes {
+        heading(
+            &mut out,
+            &format!(
+                "Did the programmes do it? The Gini with and without the transfers ({})",
+                p.transfers.join(", ")
+            ),
+        );
+        out.extend_from_slice(super::programmes::text(p, r.level).as_bytes());
+        if synthetic {
+            out.extend_from_slice(b"The programme columns of the bundled rounds are SYNTHETIC (drawn from the published rollout with assumed targeting errors): this section shows the method, not Indonesia's answer; it runs unchanged on real Susenas files with the same columns.\n");
+        }
+    }
     let mut tail = vec![
         String::new(),
         format!(

@@ -489,6 +489,16 @@ pub struct ReproduceArgs {
     /// Column naming the round (e.g. 2017-09); without it each file is one round.
     #[arg(long)]
     pub round: Option<String>,
+    /// Transfer columns the value includes (per person): when every file has them, the
+    /// report adds "Did the programmes do it?" (their marginal contribution to the Gini in
+    /// both rounds, its change, and the cost of a Gini of 0.36).
+    #[arg(
+        long = "transfer",
+        value_delimiter = ',',
+        num_args = 1..,
+        default_value = "pkh_per_capita,bpnt_per_capita,rastra_per_capita"
+    )]
+    pub transfers: Vec<String>,
     /// Per-capita expenditure column (Susenas: kapita).
     #[arg(long, default_value = "expenditure_per_capita")]
     pub value: String,

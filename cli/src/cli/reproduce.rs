@@ -70,6 +70,7 @@ pub fn run(args: &ReproduceArgs) -> Result<(), Failure> {
         decomposition_replicates: args.decomposition_replicates,
         seed: args.seed,
         synthetic_rounds,
+        transfers: args.transfers.clone(),
     };
     let progress = Progress::new(
         match method {

@@ -61,6 +61,10 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
         ));
     }
     let mut report = tidy::inferences(&by, &found, &survey);
+    if schemes.is_empty() {
+        // Only solves: their notes say how their intervals were made.
+        report.notes.clear();
+    }
     if let Some(target) = args.target_gini {
         let replicated = replicate_spec(&survey, args);
         for lever in &levers {
@@ -73,6 +77,11 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
                     let rows = estimate(&t, &replicated, &measures, &options, args.survey.quiet)?;
                     let mut solved = tidy::inferences(&by, &tagged(&label, rows), &replicated);
                     report.rows.append(&mut solved.rows);
+                    for note in solved.notes {
+                        if !report.notes.contains(&note) {
+                            report.notes.push(note);
+                        }
+                    }
                     report.notes.push(format!(
                         "note: {label}: reached, Gini {gini:.4} on the full sample; the interval is from {} replicates (each solved again; those that do not reach the target within twice the answer are left out and counted)",
                         replicate_count(&t, &replicated)
@@ -90,8 +99,13 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
                     row.resize(report.columns.len(), Cell::Empty);
                     report.rows.push(row);
                     report.notes.push(format!(
-                        "note: {label}: NOT REACHABLE with this scheme — its lowest Gini is {gini:.4}, at {} = {theta:.6}, costing {budget:.0} a year; more of it raises the Gini again or it runs out of households",
-                        lever.parameter()
+                        "note: {label}: NOT REACHABLE with this scheme — its lowest Gini is {gini:.4}, at {} = {}, costing {} a year; more of it raises the Gini again or it runs out of households",
+                        lever.parameter(),
+                        ginikit::report::thousands(
+                            if matches!(lever, Lever::Scale { .. }) { 1.0 + theta } else { theta },
+                            if matches!(lever, Lever::Scale { .. }) { 4 } else { 0 }
+                        ),
+                        ginikit::report::thousands(budget, 0)
                     ));
                 }
             }

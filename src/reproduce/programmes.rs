@@ -1,0 +1,259 @@
+//! "Did the programmes do it?": the transfers' marginal contribution to the Gini in the two
+//! rounds of the tested change and its change, and the cost of a target Gini under two
+//! schemes (scaling the first transfer, topping up the poorest 40 %), with intervals.
+
+use super::ReproduceSpec;
+use crate::attribute::transfer_terms;
+use crate::error::Result;
+use crate::measure::Options;
+use crate::simulate::solve::{solve, solve_measures, Direction, Lever, Solution};
+use crate::survey::replicate::ReplicateMethod;
+use crate::survey::{change, Change, Tick};
+use crate::table::simulate::{rows, solve_table};
+use crate::table::survey::{infer, SeMethod, SurveySpec};
+use crate::table::Table;
+
+/// The target of the cost question: the 2019 target of the national medium-term plan.
+pub const TARGET_GINI: f64 = 0.36;
+/// Bootstrap replicates of the solves' intervals.
+pub const SOLVE_REPLICATES: usize = 200;
+
+/// An estimate with its standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Valued {
+    pub estimate: f64,
+    pub se: f64,
+}
+
+/// One round's attribution to the transfers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgrammeRound {
+    pub label: String,
+    pub gini: Valued,
+    /// The Gini before every transfer.
+    pub gini_before: Valued,
+    /// `G(before) − G(with)`: how much the transfers together lower the Gini.
+    pub effect: Valued,
+    /// CEQ marginal contribution `G(y − t) − G(y)` of each transfer.
+    pub marginal: Vec<(String, Valued)>,
+}
+
+/// The cost of the target under one scheme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cost {
+    pub lever: String,
+    /// What the parameter is (factor, amount per person per month).
+    pub parameter_name: String,
+    /// `Some((estimate, lower, upper))` of the parameter and of the yearly budget; `None`
+    /// when the scheme cannot reach the target.
+    pub parameter: Option<(f64, f64, f64)>,
+    pub budget: Option<(f64, f64, f64)>,
+    /// When unreachable: the lowest Gini the scheme gives.
+    pub lowest_gini: Option<f64>,
+}
+
+/// The section's results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Programmes {
+    pub transfers: Vec<String>,
+    pub from: ProgrammeRound,
+    pub to: ProgrammeRound,
+    /// Change of the transfers' effect and of the Gini between the rounds.
+    pub effect_change: Change,
+    pub gini_change: Change,
+    pub target: f64,
+    /// In the later round.
+    pub costs: Vec<Cost>,
+    pub replicates: usize,
+}
+
+/// The attribution of `from` and `to` (tables whose components are the transfers), and the
+/// cost of [`TARGET_GINI`] in `to`.
+///
+/// # Errors
+/// As the estimates and solves do.
+pub fn analyse(
+    from: (&Table, &str),
+    to: (&Table, &str),
+    spec: &ReproduceSpec,
+    survey: &SurveySpec,
+    tick: Tick<'_>,
+) -> Result<Programmes> {
+    let names = to.0.components.clone();
+    let one_round = |t: &Table| t.regroup(&(0..t.groups.len()).collect::<Vec<_>>(), &[]);
+    let (a, b) = (one_round(from.0), one_round(to.0));
+    let round = |t: &Table, label: &str| -> Result<ProgrammeRound> {
+        let wanted: Vec<String> = ["gini", "gini_before", "redistributive_effect"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(names.iter().map(|n| format!("mc_gini({n})")))
+            .collect();
+        let measures: Vec<_> = transfer_terms(&names, &[])
+            .into_iter()
+            .filter(|m| wanted.contains(&m.name()))
+            .collect();
+        let found = infer(t, &[0], survey, &measures, &Options::default(), tick)?;
+        let get = |name: &str| -> Valued {
+            let r = found
+                .iter()
+                .find(|r| r.measure.name() == name)
+                .expect("every wanted term was estimated");
+            Valued {
+                estimate: r.result.estimate.value,
+                se: r.result.inference.se,
+            }
+        };
+        Ok(ProgrammeRound {
+            label: label.to_string(),
+            gini: get("gini"),
+            gini_before: get("gini_before"),
+            effect: get("redistributive_effect"),
+            marginal: names
+                .iter()
+                .map(|n| (n.clone(), get(&format!("mc_gini({n})"))))
+                .collect(),
+        })
+    };
+    let (x, y) = (round(&a, from.1)?, round(&b, to.1)?);
+    let effect_change = change(
+        x.effect.estimate,
+        x.effect.se,
+        y.effect.estimate,
+        y.effect.se,
+        spec.level,
+    );
+    let gini_change = change(
+        x.gini.estimate,
+        x.gini.se,
+        y.gini.estimate,
+        y.gini.se,
+        spec.level,
+    );
+    let replicated = SurveySpec {
+        method: SeMethod::Replicates(ReplicateMethod::Bootstrap {
+            replicates: SOLVE_REPLICATES,
+            seed: spec.seed,
+        }),
+        ..*survey
+    };
+    let data = rows(&b, None)?;
+    let mut costs = Vec::new();
+    for lever in [
+        Lever::Scale {
+            transfer: names[0].clone(),
+        },
+        Lever::TopUp { bottom: 0.4 },
+    ] {
+        let direction = Direction::new(&data, &lever)?;
+        let parameter_name = lever.parameter().to_string();
+        costs.push(match solve(&data, &direction, TARGET_GINI)? {
+            Solution::Reached { theta, .. } => {
+                let measures = solve_measures(&lever, TARGET_GINI, theta, direction.max);
+                let t = solve_table(&b, &direction);
+                let found = infer(&t, &[0], &replicated, &measures, &Options::default(), tick)?;
+                let triple = |k: usize| {
+                    let r = &found[k].result;
+                    (r.estimate.value, r.inference.ci_lower, r.inference.ci_upper)
+                };
+                Cost {
+                    lever: lever.describe(),
+                    parameter_name,
+                    budget: Some(triple(0)),
+                    parameter: Some(triple(1)),
+                    lowest_gini: None,
+                }
+            }
+            Solution::Unreachable { gini, .. } => Cost {
+                lever: lever.describe(),
+                parameter_name,
+                parameter: None,
+                budget: None,
+                lowest_gini: Some(gini),
+            },
+        });
+    }
+    Ok(Programmes {
+        transfers: names,
+        from: x,
+        to: y,
+        effect_change,
+        gini_change,
+        target: TARGET_GINI,
+        costs,
+        replicates: SOLVE_REPLICATES,
+    })
+}
+
+/// The section as text.
+pub fn text(p: &Programmes, level: f64) -> String {
+    let mut out = String::new();
+    let pct = |v: f64| format!("{:.0} %", v * 100.0);
+    out.push_str(&format!(
+        "{:<10} {:>8} {:>15} {:>22}",
+        "round", "gini", "before transfers", "transfers lower it by"
+    ));
+    for n in &p.transfers {
+        out.push_str(&format!(" {:>22}", format!("mc_gini({n})")));
+    }
+    out.push('\n');
+    for r in [&p.from, &p.to] {
+        out.push_str(&format!(
+            "{:<10} {:>8.4} {:>15.4} {:>22}",
+            r.label,
+            r.gini.estimate,
+            r.gini_before.estimate,
+            format!("{:.4} ({:.4})", r.effect.estimate, r.effect.se)
+        ));
+        for (_, v) in &r.marginal {
+            out.push_str(&format!(
+                " {:>22}",
+                format!("{:.4} ({:.4})", v.estimate, v.se)
+            ));
+        }
+        out.push('\n');
+    }
+    let e = &p.effect_change;
+    let g = &p.gini_change;
+    out.push_str(&format!(
+        "\nThe transfers lowered the Gini by {:.4} in {} and by {:.4} in {}: their effect changed by {:+.4} (standard error {:.4}, p = {:.3}) while the Gini changed by {:+.4} (standard error {:.4}), so the programmes' expansion accounts for {} of the change{}.\n",
+        p.from.effect.estimate,
+        p.from.label,
+        p.to.effect.estimate,
+        p.to.label,
+        e.change,
+        e.se,
+        e.p_value,
+        g.change,
+        g.se,
+        if g.change != 0.0 { pct(-e.change / g.change) } else { "none".into() },
+        if e.excludes_zero() { "" } else { " — a share not distinguishable from zero at this level" },
+    ));
+    out.push_str(&format!(
+        "\nWhat a Gini of {} in {} would cost (the smallest size of each scheme; {:.0} % intervals from {} bootstrap replicates, each solved again):\n",
+        p.target,
+        p.to.label,
+        level * 100.0,
+        p.replicates
+    ));
+    for c in &p.costs {
+        match (c.parameter, c.budget) {
+            (Some(par), Some(b)) => out.push_str(&format!(
+                "- {}: {} {} [{}, {}]; Rp {:.1} trillion a year [{:.1}, {:.1}]\n",
+                c.lever,
+                c.parameter_name,
+                crate::report::thousands(par.0, 2),
+                crate::report::thousands(par.1, 2),
+                crate::report::thousands(par.2, 2),
+                b.0 / 1e12,
+                b.1 / 1e12,
+                b.2 / 1e12
+            )),
+            _ => out.push_str(&format!(
+                "- {}: not reachable with this scheme (its lowest Gini is {:.4})\n",
+                c.lever,
+                c.lowest_gini.unwrap_or(f64::NAN)
+            )),
+        }
+    }
+    out
+}
