@@ -243,3 +243,59 @@ pub fn survey_notes(spec: &SurveySpec, rows: &[GroupInference]) -> Vec<String> {
     }
     notes
 }
+
+/// `gini simulate`'s rows: the schemes' terms (with standard errors) and each solve's budget
+/// and lever size (with replicate intervals), or a "not reachable" row; notes on how.
+pub fn simulation(s: &crate::table::simulate::Simulation) -> Report {
+    use crate::simulate::solve::Lever;
+    use crate::table::simulate::Solved;
+    let mut report = inferences(&s.by, &s.scenarios, &s.survey);
+    if s.scenarios.is_empty() {
+        // Only solves: their own notes say how their intervals were made.
+        report.notes.clear();
+    }
+    for solved in &s.solves {
+        match solved {
+            Solved::Reached {
+                label,
+                gini,
+                replicates,
+                rows,
+            } => {
+                let part = inferences(&s.by, rows, &s.replicated);
+                report.rows.extend(part.rows);
+                for note in part.notes {
+                    if !report.notes.contains(&note) {
+                        report.notes.push(note);
+                    }
+                }
+                report.notes.push(format!(
+                    "note: {label}: reached, Gini {gini:.4} on the full sample; the interval is from {replicates} replicates (each solved again; those that do not reach the target within twice the answer are left out and counted)"
+                ));
+            }
+            Solved::Unreachable {
+                label,
+                lever,
+                theta,
+                gini,
+                budget,
+            } => {
+                let mut row = vec![Cell::Text(label.clone())];
+                row.extend(s.by.iter().skip(1).map(|_| Cell::Empty));
+                row.push(Cell::Text("not reachable: lowest gini".into()));
+                row.push(Cell::Number(*gini, Style::Index));
+                row.resize(report.columns.len(), Cell::Empty);
+                report.rows.push(row);
+                let scale = matches!(lever, Lever::Scale { .. });
+                report.notes.push(format!(
+                    "note: {label}: NOT REACHABLE with this scheme — its lowest Gini is {gini:.4}, at {} = {}, costing {} a year; more of it raises the Gini again or it runs out of households",
+                    lever.parameter(),
+                    super::thousands(if scale { 1.0 + theta } else { *theta }, if scale { 4 } else { 0 }),
+                    super::thousands(*budget, 0)
+                ));
+            }
+        }
+    }
+    report.notes.push("note: a scheme changes each row's value by Δ per person (behaviour held fixed: the change is consumed); X_baseline is the measure today, X with the scheme, X_change the difference, with the standard error of the difference on the same sample; budget = 12 × Σ person weight × Δ (a year, when values are monthly). Widening ranks households without the transfer by ln(welfare before transfers) + noise × N(0,1).".into());
+    report
+}

@@ -6,11 +6,10 @@ use super::ReproduceSpec;
 use crate::attribute::transfer_terms;
 use crate::error::Result;
 use crate::measure::Options;
-use crate::simulate::solve::{solve, solve_measures, Direction, Lever, Solution};
-use crate::survey::replicate::ReplicateMethod;
+use crate::simulate::solve::Lever;
 use crate::survey::{change, Change, Tick};
-use crate::table::simulate::{rows, solve_table};
-use crate::table::survey::{infer, SeMethod, SurveySpec};
+use crate::table::simulate::{replicated, simulate, Solved};
+use crate::table::survey::{infer, SurveySpec};
 use crate::table::Table;
 
 /// The target of the cost question: the 2019 target of the national medium-term plan.
@@ -129,49 +128,53 @@ pub fn analyse(
         y.gini.se,
         spec.level,
     );
-    let replicated = SurveySpec {
-        method: SeMethod::Replicates(ReplicateMethod::Bootstrap {
-            replicates: SOLVE_REPLICATES,
-            seed: spec.seed,
-        }),
-        ..*survey
-    };
-    let data = rows(&b, None)?;
-    let mut costs = Vec::new();
-    for lever in [
+    let replicated = replicated(survey, SOLVE_REPLICATES, spec.seed);
+    let levers = [
         Lever::Scale {
             transfer: names[0].clone(),
         },
         Lever::TopUp { bottom: 0.4 },
-    ] {
-        let direction = Direction::new(&data, &lever)?;
-        let parameter_name = lever.parameter().to_string();
-        costs.push(match solve(&data, &direction, TARGET_GINI)? {
-            Solution::Reached { theta, .. } => {
-                let measures = solve_measures(&lever, TARGET_GINI, theta, direction.max);
-                let t = solve_table(&b, &direction);
-                let found = infer(&t, &[0], &replicated, &measures, &Options::default(), tick)?;
-                let triple = |k: usize| {
-                    let r = &found[k].result;
-                    (r.estimate.value, r.inference.ci_lower, r.inference.ci_upper)
-                };
-                Cost {
+    ];
+    let solved = simulate(
+        &b,
+        None,
+        &[],
+        Some((TARGET_GINI, &levers)),
+        &[],
+        survey,
+        &replicated,
+        tick,
+    )?;
+    let costs = solved
+        .solves
+        .iter()
+        .zip(&levers)
+        .map(|(s, lever)| {
+            let parameter_name = lever.parameter().to_string();
+            match s {
+                Solved::Reached { rows, .. } => {
+                    let triple = |k: usize| {
+                        let r = &rows[k].result;
+                        (r.estimate.value, r.inference.ci_lower, r.inference.ci_upper)
+                    };
+                    Cost {
+                        lever: lever.describe(),
+                        parameter_name,
+                        budget: Some(triple(0)),
+                        parameter: Some(triple(1)),
+                        lowest_gini: None,
+                    }
+                }
+                Solved::Unreachable { gini, .. } => Cost {
                     lever: lever.describe(),
                     parameter_name,
-                    budget: Some(triple(0)),
-                    parameter: Some(triple(1)),
-                    lowest_gini: None,
-                }
+                    parameter: None,
+                    budget: None,
+                    lowest_gini: Some(*gini),
+                },
             }
-            Solution::Unreachable { gini, .. } => Cost {
-                lever: lever.describe(),
-                parameter_name,
-                parameter: None,
-                budget: None,
-                lowest_gini: Some(gini),
-            },
-        });
-    }
+        })
+        .collect();
     Ok(Programmes {
         transfers: names,
         from: x,

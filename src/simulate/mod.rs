@@ -347,3 +347,98 @@ pub fn budget(rows: &Rows, delta: &[f64]) -> f64 {
     }
     12.0 * s.value()
 }
+
+/// How widening targets: the noise of its score and the seed of the draws, and the amount
+/// per household (default: the recipients' median).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Targeting {
+    pub amount: Option<f64>,
+    pub noise: f64,
+    pub seed: u64,
+}
+
+impl Default for Targeting {
+    fn default() -> Self {
+        Targeting {
+            amount: None,
+            noise: 0.5,
+            seed: 1,
+        }
+    }
+}
+
+fn name_and_number<'a>(what: &'static str, text: &'a str, form: &str) -> Result<(&'a str, f64)> {
+    let bad = || Error::InvalidParameter {
+        name: what,
+        value: text.into(),
+        expected: form.into(),
+    };
+    let (name, number) = text.split_once('=').ok_or_else(bad)?;
+    let number: f64 = number.trim().parse().map_err(|_| bad())?;
+    if name.trim().is_empty() || !number.is_finite() {
+        return Err(bad());
+    }
+    Ok((name.trim(), number))
+}
+
+/// A percent of persons in (0, 100] as a share.
+pub fn percent_share(text: &str) -> Result<f64> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 100.0 => Ok(p / 100.0),
+        _ => Err(Error::InvalidParameter {
+            name: "top-up share",
+            value: text.into(),
+            expected: "a percent of persons in (0, 100], e.g. 40".into(),
+        }),
+    }
+}
+
+/// A scheme from its kind (`scale`, `widen`, `topup`) and text (`pkh=2`, `pkh=2000000`,
+/// `40=50000`), as `gini simulate --scale/--widen/--topup` take them.
+///
+/// ```
+/// use ginikit::simulate::{parse_scheme, Scheme, Targeting};
+/// let s = parse_scheme("topup", "40=50000", Targeting::default()).unwrap();
+/// assert_eq!(s, Scheme::TopUp { bottom: 0.4, amount: 50000.0 });
+/// assert!(parse_scheme("scale", "pkh", Targeting::default()).unwrap_err().to_string().contains("COLUMN=FACTOR"));
+/// ```
+///
+/// # Errors
+/// An unknown kind; text not in the kind's form.
+pub fn parse_scheme(kind: &str, text: &str, targeting: Targeting) -> Result<Scheme> {
+    Ok(match kind {
+        "scale" => {
+            let (transfer, factor) = name_and_number("--scale", text, "COLUMN=FACTOR, e.g. pkh=2")?;
+            Scheme::Scale {
+                transfer: transfer.into(),
+                factor,
+            }
+        }
+        "widen" => {
+            let (transfer, families) =
+                name_and_number("--widen", text, "COLUMN=FAMILIES, e.g. pkh=2000000")?;
+            Scheme::Widen {
+                transfer: transfer.into(),
+                families,
+                amount: targeting.amount,
+                noise: targeting.noise,
+                seed: targeting.seed,
+            }
+        }
+        "topup" => {
+            let (percent, amount) =
+                name_and_number("--topup", text, "PERCENT=AMOUNT, e.g. 40=50000")?;
+            Scheme::TopUp {
+                bottom: percent_share(percent)?,
+                amount,
+            }
+        }
+        other => {
+            return Err(Error::InvalidParameter {
+                name: "scheme",
+                value: other.into(),
+                expected: "scale, widen or topup".into(),
+            })
+        }
+    })
+}

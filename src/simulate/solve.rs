@@ -450,3 +450,46 @@ fn already_met(target: f64) -> Error {
         context: String::new(),
     }
 }
+
+impl Lever {
+    /// A lever from `scale:COLUMN`, `widen:COLUMN` or `topup:PERCENT`.
+    ///
+    /// ```
+    /// use ginikit::simulate::{solve::Lever, Targeting};
+    /// assert_eq!(Lever::parse("topup:40", Targeting::default()).unwrap(), Lever::TopUp { bottom: 0.4 });
+    /// assert!(Lever::parse("grow:pkh", Targeting::default()).unwrap_err().to_string().contains("not a lever"));
+    /// ```
+    ///
+    /// # Errors
+    /// Text not of that form.
+    pub fn parse(text: &str, targeting: super::Targeting) -> Result<Lever> {
+        let bad = |why: &str| Error::InvalidParameter {
+            name: "--lever",
+            value: text.into(),
+            expected: why.into(),
+        };
+        let (kind, what) = text
+            .split_once(':')
+            .ok_or_else(|| bad("scale:COLUMN, widen:COLUMN or topup:PERCENT"))?;
+        let what = what.trim();
+        Ok(match kind.trim() {
+            "scale" => Lever::Scale {
+                transfer: what.into(),
+            },
+            "widen" => Lever::Widen {
+                transfer: what.into(),
+                amount: targeting.amount,
+                noise: targeting.noise,
+                seed: targeting.seed,
+            },
+            "topup" => Lever::TopUp {
+                bottom: super::percent_share(what)?,
+            },
+            other => {
+                return Err(bad(&format!(
+                    "'{other}' is not a lever; use scale:COLUMN, widen:COLUMN or topup:PERCENT"
+                )))
+            }
+        })
+    }
+}

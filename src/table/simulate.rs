@@ -1,9 +1,16 @@
 //! A table's rows for a scheme, and the tables whose estimates are a scheme's terms.
 
+use super::survey::{infer, GroupInference, SeMethod, SurveySpec};
 use super::Table;
+use crate::attribute::scenario_terms;
 use crate::error::{Error, Result};
-use crate::simulate::solve::{solve_table_components, Direction};
-use crate::simulate::Rows;
+use crate::measure::{Measure, Options};
+use crate::simulate::solve::{
+    solve, solve_measures, solve_table_components, Direction, Lever, Solution,
+};
+use crate::simulate::{change, Rows, Scheme};
+use crate::survey::replicate::ReplicateMethod;
+use crate::survey::Tick;
 
 /// The rows of every group of `table`, in group order, for a scheme. `size` is the position in
 /// [`super::TableSpec::extra`] of the household-size column read as codes (its labels are the
@@ -106,4 +113,126 @@ pub fn solve_table(table: &Table, direction: &Direction) -> Table {
         g.components = components.into_iter().map(|(_, c)| c).collect();
     }
     out
+}
+
+/// A solve's outcome, for [`Simulation`].
+#[derive(Debug, Clone)]
+pub enum Solved {
+    /// Reached on the full sample at `gini`; `rows` are the budget and the lever's size with
+    /// their replicate inference (key: the label).
+    Reached {
+        label: String,
+        gini: f64,
+        replicates: usize,
+        rows: Vec<GroupInference>,
+    },
+    /// The lever cannot reach the target: its lowest Gini, where, and at what cost.
+    Unreachable {
+        label: String,
+        lever: Lever,
+        theta: f64,
+        gini: f64,
+        budget: f64,
+    },
+}
+
+/// Everything `gini simulate` estimates: each scheme's terms per group (the scheme's
+/// description first in each key) and each lever's solve.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// `scheme` and then the table's `by` columns.
+    pub by: Vec<String>,
+    pub scenarios: Vec<GroupInference>,
+    pub solves: Vec<Solved>,
+    pub survey: SurveySpec,
+    /// The replicate inference of the solves.
+    pub replicated: SurveySpec,
+}
+
+/// Runs `schemes` (each a scenario with `measures` besides the Gini, per group of `table`)
+/// and, with `target`, solves each of its levers on the whole table. `size` as in [`rows`];
+/// `replicated`: the replicate inference of the solves.
+///
+/// # Errors
+/// As [`crate::simulate::change`], [`crate::simulate::solve::solve`] and the estimates.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate(
+    table: &Table,
+    size: Option<usize>,
+    schemes: &[Scheme],
+    target: Option<(f64, &[Lever])>,
+    measures: &[Measure],
+    survey: &SurveySpec,
+    replicated: &SurveySpec,
+    tick: Tick<'_>,
+) -> Result<Simulation> {
+    let options = Options::default();
+    let data = rows(table, size)?;
+    let every = |t: &Table| (0..t.groups.len()).collect::<Vec<usize>>();
+    let tagged = |label: &str, rows: Vec<GroupInference>| -> Vec<GroupInference> {
+        rows.into_iter()
+            .map(|mut r| {
+                r.key.insert(0, label.to_string());
+                r
+            })
+            .collect()
+    };
+    let mut scenarios = Vec::new();
+    for scheme in schemes {
+        let delta = change(&data, scheme)?;
+        let (scenario, raising) = scenario_table(table, &delta)?;
+        let terms = scenario_terms(measures, raising);
+        let found = infer(&scenario, &every(&scenario), survey, &terms, &options, tick)?;
+        scenarios.extend(tagged(&scheme.describe(), found));
+    }
+    let mut solves = Vec::new();
+    if let Some((target, levers)) = target {
+        for lever in levers {
+            let direction = Direction::new(&data, lever)?;
+            let label = format!("Gini {target} by {}", lever.describe());
+            solves.push(match solve(&data, &direction, target)? {
+                Solution::Reached { theta, gini, .. } => {
+                    let terms = solve_measures(lever, target, theta, direction.max);
+                    let t = solve_table(table, &direction);
+                    let found = infer(&t, &[0], replicated, &terms, &options, tick)?;
+                    Solved::Reached {
+                        rows: tagged(&label, found),
+                        label,
+                        gini,
+                        replicates: super::survey::replicate_count(&t, replicated),
+                    }
+                }
+                Solution::Unreachable {
+                    theta,
+                    gini,
+                    budget,
+                } => Solved::Unreachable {
+                    label,
+                    lever: lever.clone(),
+                    theta,
+                    gini,
+                    budget,
+                },
+            });
+        }
+    }
+    let mut by = vec!["scheme".to_string()];
+    by.extend(table.by.iter().cloned());
+    Ok(Simulation {
+        by,
+        scenarios,
+        solves,
+        survey: *survey,
+        replicated: *replicated,
+    })
+}
+
+/// The inference of a solve: `survey` itself when it uses replicates, else a bootstrap with
+/// `replicates` and `seed` on the same design (a solve has no linearized variance).
+pub fn replicated(survey: &SurveySpec, replicates: usize, seed: u64) -> SurveySpec {
+    let mut s = *survey;
+    if s.method == SeMethod::Linearization {
+        s.method = SeMethod::Replicates(ReplicateMethod::Bootstrap { replicates, seed });
+    }
+    s
 }
