@@ -54,6 +54,7 @@ __all__ = [
     "compute",
     "trend",
     "attribute",
+    "simulate",
     "synth",
     "reproduce",
     "plot",
@@ -514,6 +515,66 @@ def attribute(
     result = _ext.compute_stream(
         _frames.stream(data, columns), "data frame", spec, ",".join(measures), "midpoint",
         non_positive, survey, _progress(progress),
+    )
+    return _frames.output(result, _frames.kind(data))
+
+
+def simulate(
+    data: Any,
+    value: str,
+    transfers: str | Sequence[str] | None = None,
+    design: Design | None = None,
+    by: str | Sequence[str] | None = None,
+    *,
+    scale: Mapping[str, float] | None = None,
+    widen: Mapping[str, float] | None = None,
+    topup: Mapping[float, float] | None = None,
+    target_gini: float | None = None,
+    levers: str | Sequence[str] = (),
+    amount: float | None = None,
+    noise: float = 0.5,
+    targeting_seed: int = 1,
+    measures: Iterable[str] = ("share_bottom40",),
+    se: str = "linearization",
+    per_capita: bool = False,
+    replicates: int = 1000,
+    seed: int = 20181,
+    level: float = 0.95,
+    poverty_line: float | str | None = None,
+    progress: Any = True,
+):
+    """Transfer schemes on one round — the rows `gini simulate` prints, in the caller's frame
+    type: for each scheme the Gini (and `measures`) with it, at baseline and the change, each
+    with its standard error, and the yearly `budget` (12 × Σ person weight × Δ); with
+    `target_gini` and `levers`, the smallest size and budget of each lever that reach it, with
+    an interval from replicates (a bootstrap of `replicates` when `se` is linearization), or a
+    "not reachable" row.
+
+    Schemes: ``scale={"pkh": 2}`` multiplies a transfer column; ``widen={"pkh": 2_000_000}``
+    gives it to that many more households, ranked by welfare before transfers with targeting
+    `noise` (at the recipients' median `amount` per household unless given);
+    ``topup={40: 50_000}`` gives an amount per person to the poorest 40 % of persons. Levers:
+    ``"scale:pkh"``, ``"widen:pkh"``, ``"topup:40"``.
+
+    >>> import pyarrow as pa
+    >>> t = pa.table({"y": [3.0, 2.0, 3.0, 4.0], "t": [2.0, 0.0, 0.0, 0.0]})
+    >>> r = simulate(t, "y", transfers="t", scale={"t": 0}, measures=()).to_pandas()
+    >>> [round(float(v), 12) for v in r["estimate"][:4]]  # gini, baseline, change, budget
+    [0.25, 0.125, 0.125, -24.0]
+    """
+    as_list = lambda v: [v] if isinstance(v, str) else list(v or [])
+    transfers, levers = as_list(transfers), as_list(levers)
+    schemes = [("scale", f"{k}={v}") for k, v in (scale or {}).items()]
+    schemes += [("widen", f"{k}={v}") for k, v in (widen or {}).items()]
+    schemes += [("topup", f"{k}={v}") for k, v in (topup or {}).items()]
+    spec, survey, columns = _specs(
+        value, design, by, per_capita, se, replicates, seed, level, "normal", 0.5, poverty_line
+    )
+    spec["transfers"], spec["sources"] = transfers, []
+    result = _ext.simulate_stream(
+        _frames.stream(data, [*columns, *transfers]), "data frame", spec, schemes, levers,
+        target_gini, ",".join(measures), (amount, noise, targeting_seed), survey, replicates,
+        seed, _progress(progress),
     )
     return _frames.output(result, _frames.kind(data))
 

@@ -205,6 +205,85 @@ fn compute_stream<'py>(
     report_to_dict(py, &report)
 }
 
+/// `gini simulate` on an Arrow stream: `schemes` as (kind, text) pairs (`("scale",
+/// "pkh=2")`), `levers` as texts (`"topup:40"`) with `target`; the tidy rows as
+/// {columns, data, notes}.
+#[pyfunction]
+#[pyo3(signature = (stream, source, spec, schemes, levers, target, measures, targeting, survey, solve_replicates, solve_seed, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn simulate_stream<'py>(
+    py: Python<'py>,
+    stream: &Bound<'py, PyAny>,
+    source: &str,
+    spec: &Bound<'py, PyDict>,
+    schemes: Vec<(String, String)>,
+    levers: Vec<String>,
+    target: Option<f64>,
+    measures: &str,
+    targeting: (Option<f64>, f64, u64),
+    survey: &Bound<'py, PyDict>,
+    solve_replicates: usize,
+    solve_seed: u64,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    use ginikit::simulate::{parse_scheme, solve::Lever, Targeting};
+    let targeting = Targeting {
+        amount: targeting.0,
+        noise: targeting.1,
+        seed: targeting.2,
+    };
+    let schemes = schemes
+        .iter()
+        .map(|(kind, text)| parse_scheme(kind, text, targeting))
+        .collect::<ginikit::Result<Vec<_>>>()
+        .map_err(|e| convert::error(&e))?;
+    let levers = levers
+        .iter()
+        .map(|l| Lever::parse(l, targeting))
+        .collect::<ginikit::Result<Vec<_>>>()
+        .map_err(|e| convert::error(&e))?;
+    if schemes.is_empty() && target.is_none() {
+        return Err(convert::usage(
+            "name a scheme (scale={column: factor}, widen={column: families}, topup={percent: amount}) or a target (target_gini=0.36, levers=[\"scale:pkh\"])".into(),
+        ));
+    }
+    if target.is_some() == levers.is_empty() {
+        return Err(convert::usage(
+            "target_gini and levers go together: target_gini=0.36, levers=[\"scale:pkh\"] (or \"widen:COLUMN\", \"topup:PERCENT\")".into(),
+        ));
+    }
+    let measures = if measures.trim().is_empty() {
+        Vec::new()
+    } else {
+        Measure::parse_list(measures).map_err(|e| convert::error(&e))?
+    };
+    let df = arrow::frame_from_stream(py, stream)?;
+    let mut table_spec = convert::table_spec(spec)?;
+    let survey = convert::survey_spec(survey, &mut table_spec)?;
+    let size = table_spec.size.clone().map(|s| {
+        table_spec.extra.push((s, "household size"));
+        table_spec.extra.len() - 1
+    });
+    let table = detached(py, || from_frame(&df, source, &table_spec))?;
+    let solve_spec = ginikit::table::simulate::replicated(&survey, solve_replicates, solve_seed);
+    let total = schemes.len() * replicate_count(&table, &survey) * table.groups.len()
+        + levers.len() * replicate_count(&table, &solve_spec);
+    let report = interruptible(py, total, progress, |tick| {
+        let s = ginikit::table::simulate::simulate(
+            &table,
+            size,
+            &schemes,
+            target.map(|t| (t, &levers[..])),
+            &measures,
+            &survey,
+            &solve_spec,
+            tick,
+        )?;
+        Ok(tidy::simulation(&s))
+    })?;
+    report_to_dict(py, &report)
+}
+
 /// `gini trend` on rounds given as (label, Arrow stream) pairs, or one stream with a period
 /// column: the changes as {columns, data, notes}.
 #[pyfunction]
@@ -415,6 +494,7 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(grouped_arrays, m)?)?;
     m.add_function(wrap_pyfunction!(compute_stream, m)?)?;
     m.add_function(wrap_pyfunction!(trend_streams, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate_stream, m)?)?;
     m.add_function(wrap_pyfunction!(synth, m)?)?;
     m.add_function(wrap_pyfunction!(reproduce, m)?)?;
     m.add_function(wrap_pyfunction!(known_measures, m)?)?;

@@ -118,3 +118,35 @@ def test_bundled_rounds_carry_programmes_whose_marginal_contribution_numpy_confi
         mc = lorenz_gini(y - df[t].to_numpy().astype(float), w) - g
         assert r.loc[f"mc_gini({t})", "estimate"] == pytest.approx(mc, abs=1e-12)
         assert mc > 0, f"{t} is aimed at the poorer households, so it lowers the Gini"
+
+
+def test_simulate_matches_the_program_and_returns_the_callers_frame(cli):
+    """gk.simulate gives `gini simulate`'s rows (schemes and a solve with its replicate
+    interval) on the bundled September 2018 round, in the caller's frame type."""
+    root = __import__("pathlib").Path(__file__).resolve().parents[2] / "datasets" / "susenas-synthetic"
+    path = root / "2018-09.parquet"
+    transfers = "pkh_per_capita,bpnt_per_capita,rastra_per_capita"
+    expected = cli(
+        "simulate", path, "--value", "expenditure_per_capita", "--weight", "weight", "--size",
+        "household_size", "--strata", "stratum", "--psu", "psu", "--transfer", transfers,
+        "--scale", "pkh_per_capita=2", "--topup", "40=50000", "--target-gini", "0.37",
+        "--lever", "topup:40", "--replicates", "40", "--quiet", "--format", "json",
+    )
+    df = pl.read_parquet(path)
+    got = gk.simulate(
+        df, "expenditure_per_capita", transfers.split(","),
+        design=gk.Design(weight="weight", size="household_size", strata="stratum", psu="psu"),
+        scale={"pkh_per_capita": 2}, topup={40: 50000}, target_gini=0.37, levers="topup:40",
+        replicates=40, progress=False,
+    )
+    assert isinstance(got, pl.DataFrame)
+    rows = got.to_dicts()
+    assert len(rows) == len(expected)
+    for row, want in zip(rows, expected):
+        assert (row["scheme"], row["measure"]) == (want["scheme"], want["measure"])
+        assert row["estimate"] == pytest.approx(want["estimate"], rel=1e-12)
+        assert row["se"] == pytest.approx(want["se"], rel=1e-9)
+    names = {(r["scheme"], r["measure"]) for r in rows}
+    assert ("Gini 0.37 by top up the poorest 40 %", "budget") in names
+    with pytest.raises(gk.GinikitError, match="go together"):
+        gk.simulate(df, "expenditure_per_capita", transfers.split(","), target_gini=0.3, progress=False)
