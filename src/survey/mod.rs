@@ -102,9 +102,13 @@ pub fn estimate(
     tick: Tick<'_>,
 ) -> Result<Vec<SurveyEstimate>> {
     let z_crit = normal::quantile(0.5 + level / 2.0);
+    // Point estimates in parallel (each measure's value does not depend on the others or on
+    // the threads); the first error in measure order wins.
     let points: Vec<Estimate> = measures
-        .iter()
+        .par_iter()
         .map(|m| m.evaluate(ds.sample, options))
+        .collect::<Vec<Result<Estimate>>>()
+        .into_iter()
         .collect::<Result<_>>()?;
     let replicate_values = match variance {
         Variance::Replicates(reps) => {
