@@ -124,6 +124,102 @@ fn concentration_and_gini_correlation_equal_the_double_sums_with_weights_and_tie
     }
 }
 
+/// Shapley contributions of sources (Shorrocks 2013), by the definition: every coalition's
+/// income built column by column, its Gini by the O(n²) double sum, the marginal
+/// contributions weighted by |S|!(K − |S| − 1)!/K! — zero replacement (sources outside the
+/// coalition set to 0) and mean replacement (set to their weighted means). Hand-checked for
+/// two sources: the zero-replacement value of a is ½·G(a) + ½·(G(y) − G(b)).
+#[test]
+fn shapley_contributions_of_sources_equal_the_coalition_definition() {
+    let (y, t, s, w) = households(250, 4);
+    let rest: Vec<f64> = y
+        .iter()
+        .zip(&t)
+        .zip(&s)
+        .map(|((y, t), s)| y - t - s)
+        .collect();
+    let columns = [t, s, rest];
+    let names: Vec<String> = ["t", "s", "rest"].map(String::from).to_vec();
+    let sample = SortedSample::with_components(
+        y.clone(),
+        Some(w.clone()),
+        names.iter().cloned().zip(columns.iter().cloned()).collect(),
+    )
+    .unwrap();
+    let terms = source_terms_of(&names);
+    let total_w: f64 = w.iter().sum();
+    let means: Vec<f64> = columns
+        .iter()
+        .map(|c| c.iter().zip(&w).map(|(a, w)| a * w).sum::<f64>() / total_w)
+        .collect();
+    let coalition_gini = |mask: usize, mean: bool| -> f64 {
+        if mask == 0 {
+            return 0.0;
+        }
+        let income: Vec<f64> = (0..y.len())
+            .map(|i| {
+                (0..3)
+                    .map(|k| {
+                        if mask >> k & 1 == 1 {
+                            columns[k][i]
+                        } else if mean {
+                            means[k]
+                        } else {
+                            0.0
+                        }
+                    })
+                    .sum()
+            })
+            .collect();
+        brute_concentration(&income, &income, &w)
+    };
+    let g = brute_concentration(&y, &y, &w);
+    let fact = |n: usize| (1..=n).product::<usize>() as f64;
+    for mean in [false, true] {
+        let mut sum = 0.0;
+        for k in 0..3 {
+            let mut phi = 0.0;
+            for mask in 0..8usize {
+                if mask >> k & 1 == 1 {
+                    continue;
+                }
+                let size = mask.count_ones() as usize;
+                let weight = fact(size) * fact(3 - size - 1) / fact(3);
+                phi += weight * (coalition_gini(mask | 1 << k, mean) - coalition_gini(mask, mean));
+            }
+            let label = if mean { "shapley_mean" } else { "shapley_zero" };
+            let ours = value(&terms, &format!("{label}({})", names[k]), &sample);
+            assert!(
+                (ours - phi / g).abs() < 1e-12,
+                "{label}({}): {ours} against {}",
+                names[k],
+                phi / g
+            );
+            sum += ours;
+        }
+        assert!((sum - 1.0).abs() < 1e-12, "mean {mean}: {sum}");
+    }
+    // Two sources by hand.
+    let two = SortedSample::with_components(
+        vec![3.0, 5.0, 4.0, 8.0],
+        None,
+        vec![
+            ("a".into(), vec![1.0, 4.0, 2.0, 5.0]),
+            ("b".into(), vec![2.0, 1.0, 2.0, 3.0]),
+        ],
+    )
+    .unwrap();
+    let terms2 = source_terms_of(&["a".into(), "b".into()]);
+    let unit = [1.0; 4];
+    let (ga, gb, gy) = (
+        brute_concentration(&[1.0, 4.0, 2.0, 5.0], &[1.0, 4.0, 2.0, 5.0], &unit),
+        brute_concentration(&[2.0, 1.0, 2.0, 3.0], &[2.0, 1.0, 2.0, 3.0], &unit),
+        brute_concentration(&[3.0, 5.0, 4.0, 8.0], &[3.0, 5.0, 4.0, 8.0], &unit),
+    );
+    let a = value(&terms2, "shapley_zero(a)", &two) * gy;
+    assert!((a - (0.5 * ga + 0.5 * (gy - gb))).abs() < 1e-14, "{a}");
+}
+
 #[test]
 fn the_contributions_of_sources_that_add_up_sum_to_one_and_rebuild_the_gini() {
     let (y, t, s, w) = households(2_000, 9);
@@ -217,7 +313,6 @@ fn marginal_contributions_are_differences_of_ginis_computed_on_their_own() {
 fn influence_values_are_the_derivatives_of_the_terms() {
     let (y, t, s, w) = households(120, 5);
     let comps = vec![("t".into(), t.clone()), ("s".into(), s.clone())];
-    let sample = SortedSample::with_components(y.clone(), Some(w.clone()), comps.clone()).unwrap();
     let terms = transfer_terms(
         &["t".into(), "s".into()],
         &[
@@ -225,11 +320,30 @@ fn influence_values_are_the_derivatives_of_the_terms() {
             Measure::parse("mean").unwrap(),
         ],
     );
+    // The source terms too (Lerman–Yitzhaki and both Shapley values): y = t + s + rest.
+    let rest: Vec<f64> = y
+        .iter()
+        .zip(&t)
+        .zip(&s)
+        .map(|((y, t), s)| y - t - s)
+        .collect();
+    let source_comps = vec![
+        ("t".into(), t.clone()),
+        ("s".into(), s.clone()),
+        ("rest".into(), rest),
+    ];
+    let source_terms = source_terms_of(&["t".into(), "s".into(), "rest".into()]);
     let options = Options::default();
     // Sorted position of input row i: the sample sorts y with ties in input order.
     let mut order: Vec<usize> = (0..y.len()).collect();
     order.sort_by(|&a, &b| y[a].total_cmp(&y[b]));
-    for term in &terms {
+    let cases = terms
+        .iter()
+        .map(|t| (t, &comps))
+        .chain(source_terms.iter().map(|t| (t, &source_comps)));
+    for (term, comps) in cases {
+        let sample =
+            SortedSample::with_components(y.clone(), Some(w.clone()), comps.clone()).unwrap();
         let z = term.estimator().influence(&sample, &options).unwrap();
         for (pos, &row) in order.iter().enumerate().step_by(17) {
             let at = |h: f64| {

@@ -41,6 +41,8 @@ pub enum Term {
     Measure(Income, Measure),
     /// `factor · Σ w a`: a weighted total of an income (a budget).
     Total(Income, f64),
+    /// `Σ cᵢ θᵢ`: a linear combination of terms (a Shapley value).
+    Linear(Vec<(f64, Term)>),
     Difference(Box<Term>, Box<Term>),
     Ratio(Box<Term>, Box<Term>),
     Product(Box<Term>, Box<Term>),
@@ -74,6 +76,13 @@ impl Term {
                 .estimator()
                 .value(sample.ranked_by(*i)?.as_ref(), options)?,
             Term::Difference(a, b) => a.value(sample, options)? - b.value(sample, options)?,
+            Term::Linear(parts) => {
+                let mut sum = crate::kernel::sum::Compensated::ZERO;
+                for (c, t) in parts {
+                    sum.add(c * t.value(sample, options)?);
+                }
+                sum.value()
+            }
             Term::Ratio(a, b) => {
                 let d = b.value(sample, options)?;
                 if d == 0.0 {
@@ -143,6 +152,11 @@ impl Term {
             Term::Difference(a, b) => {
                 a.add_influence(sample, options, scale, out)?;
                 b.add_influence(sample, options, -scale, out)?;
+            }
+            Term::Linear(parts) => {
+                for (c, t) in parts {
+                    t.add_influence(sample, options, scale * c, out)?;
+                }
             }
             Term::Ratio(a, b) => {
                 let (va, vb) = (a.value(sample, options)?, b.value(sample, options)?);
@@ -422,5 +436,61 @@ pub fn source_terms_of(names: &[String]) -> Vec<Measure> {
     for (k, name) in names.iter().enumerate() {
         source_terms(name, Income::Component(k), &mut out);
     }
+    if names.len() <= SHAPLEY_MAX_SOURCES {
+        for (k, name) in names.iter().enumerate() {
+            for mean in [false, true] {
+                let label = if mean { "shapley_mean" } else { "shapley_zero" };
+                out.push(named(
+                    format!("{label}({name})"),
+                    shapley(names.len(), k, mean).over(Term::gini(Income::Total)),
+                ));
+            }
+        }
+    }
     out
+}
+
+/// Sources beyond which the Shapley terms (2^K incomes, each ranked) are left out.
+pub const SHAPLEY_MAX_SOURCES: usize = 10;
+
+/// Source `k`'s Shapley contribution to the Gini of `K` sources that add up to the value
+/// (Shorrocks 2013): `Σ_{S ∌ k} |S|!(K − |S| − 1)!/K! · [G(S ∪ {k}) − G(S)]`, where `G(S)`
+/// is the Gini of the income in which the sources outside `S` are replaced by zero
+/// (`G(∅) = 0`), or by their means (`mean`): then `G(S) = Σ w y_S (2F_S − 1) / (W·A)` — the
+/// Gini of `y_S` times its share `A_S / A`, since adding constants leaves the ranks and
+/// the numerator unchanged. The full coalition is the value itself, so the contributions add
+/// up to `G(y)` exactly.
+fn shapley(k_count: usize, k: usize, mean: bool) -> Term {
+    let full: u64 = (1u64 << k_count) - 1;
+    let g = |mask: u64| -> Option<Term> {
+        if mask == 0 {
+            return None;
+        }
+        let income = if mask == full {
+            Income::Total
+        } else {
+            Income::Subset(mask)
+        };
+        Some(if mean && mask != full {
+            Term::gini(income).times(Term::Share(income))
+        } else {
+            Term::gini(income)
+        })
+    };
+    let factorial = |n: usize| (1..=n).map(|i| i as f64).product::<f64>();
+    let mut parts = Vec::new();
+    for mask in 0..=full {
+        if mask >> k & 1 == 1 {
+            continue;
+        }
+        let size = mask.count_ones() as usize;
+        let weight = factorial(size) * factorial(k_count - size - 1) / factorial(k_count);
+        if let Some(with) = g(mask | 1 << k) {
+            parts.push((weight, with));
+        }
+        if let Some(without) = g(mask) {
+            parts.push((-weight, without));
+        }
+    }
+    Term::Linear(parts)
 }

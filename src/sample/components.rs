@@ -21,6 +21,9 @@ pub enum Income {
     Before,
     /// The income before every component plus component `k` alone: `m + c_k`.
     BeforePlus(usize),
+    /// The sum of the components whose bits are set in the mask (bit k: component k), in
+    /// component order: the income of a coalition of sources (Shapley decompositions).
+    Subset(u64),
 }
 
 impl Income {
@@ -32,6 +35,7 @@ impl Income {
             Income::Without(k) => 2 + 4 * k as u64,
             Income::BeforePlus(k) => 3 + 4 * k as u64,
             Income::Before => u64::MAX >> 1,
+            Income::Subset(mask) => (1 << 62) | mask,
         }
     }
 }
@@ -84,6 +88,14 @@ impl Components {
             Income::Without(k) => format!("the value without '{}'", name(k)),
             Income::Before => "the value before the components".into(),
             Income::BeforePlus(k) => format!("the value before the components plus '{}'", name(k)),
+            Income::Subset(mask) => format!(
+                "the sum of {}",
+                (0..self.names.len())
+                    .filter(|k| mask >> k & 1 == 1)
+                    .map(|k| format!("'{}'", name(k)))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            ),
         }
     }
 
@@ -113,6 +125,12 @@ impl Components {
                 Income::Without(k) => y[i] - self.columns[k][i],
                 Income::Before => before(i),
                 Income::BeforePlus(k) => before(i) + self.columns[k][i],
+                Income::Subset(mask) => self
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| mask >> k & 1 == 1)
+                    .fold(0.0, |s, (_, c)| s + c[i]),
             })
             .collect()
     }

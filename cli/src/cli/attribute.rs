@@ -93,6 +93,6 @@ pub fn run(args: &AttributeArgs) -> Result<(), Failure> {
 fn conventions_note(kind: ComponentKind) -> String {
     match kind {
         ComponentKind::Transfers => "note: Ginis are midpoint Ginis; m = value − Σ transfers is the income before them. mc_X(t) = X(value − t) − X(value), mc_before_X(t) = X(m) − X(m + t) (CEQ; positive: the transfer lowers X); kakwani(t) = G(m) − C(t | m) (DASP, benefit: positive is progressive); reynolds_smolensky = G(m) − C(value | m); reranking = G(value) − C(value | m); redistributive_effect = G(m) − G(value) = reynolds_smolensky − reranking; contribution(k) = share·conc/gini (Lerman–Yitzhaki; they add up to 1 with 'rest'), elasticity(k) = contribution − share.".into(),
-        ComponentKind::Sources => "note: Lerman–Yitzhaki: gini = Σ share(k)·gini_corr(k)·gini(k); contribution(k) = share·conc/gini (they add up to 1); elasticity(k) = contribution − share, the relative change of the Gini for a 1 % rise in source k; Ginis are midpoint Ginis.".into(),
+        ComponentKind::Sources => "note: Lerman–Yitzhaki: gini = Σ share(k)·gini_corr(k)·gini(k); contribution(k) = share·conc/gini (they add up to 1); elasticity(k) = contribution − share, the relative change of the Gini for a 1 % rise in source k; shapley_zero(k) and shapley_mean(k): Shapley contributions (Shorrocks 2013) as shares of the Gini, the sources outside a coalition replaced by zero or by their means (they add up to 1; up to 10 sources); Ginis are midpoint Ginis.".into(),
     }
 }
