@@ -75,6 +75,15 @@ fn households(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
     (y, t, s, w)
 }
 
+/// The income other than `t` and `s`: `y − t − s`.
+fn rest_of(y: &[f64], t: &[f64], s: &[f64]) -> Vec<f64> {
+    y.iter()
+        .zip(t)
+        .zip(s)
+        .map(|((y, t), s)| y - t - s)
+        .collect()
+}
+
 fn value(terms: &[Measure], name: &str, sample: &SortedSample) -> f64 {
     terms
         .iter()
@@ -89,12 +98,7 @@ fn value(terms: &[Measure], name: &str, sample: &SortedSample) -> f64 {
 fn concentration_and_gini_correlation_equal_the_double_sums_with_weights_and_ties() {
     for seed in [1, 2, 3] {
         let (y, t, s, w) = households(300, seed);
-        let before: Vec<f64> = y
-            .iter()
-            .zip(&t)
-            .zip(&s)
-            .map(|((y, t), s)| y - t - s)
-            .collect();
+        let before = rest_of(&y, &t, &s);
         let sample = SortedSample::with_components(
             y.clone(),
             Some(w.clone()),
@@ -132,12 +136,7 @@ fn concentration_and_gini_correlation_equal_the_double_sums_with_weights_and_tie
 #[test]
 fn shapley_contributions_of_sources_equal_the_coalition_definition() {
     let (y, t, s, w) = households(250, 4);
-    let rest: Vec<f64> = y
-        .iter()
-        .zip(&t)
-        .zip(&s)
-        .map(|((y, t), s)| y - t - s)
-        .collect();
+    let rest = rest_of(&y, &t, &s);
     let columns = [t, s, rest];
     let names: Vec<String> = ["t", "s", "rest"].map(String::from).to_vec();
     let sample = SortedSample::with_components(
@@ -223,12 +222,7 @@ fn shapley_contributions_of_sources_equal_the_coalition_definition() {
 #[test]
 fn the_contributions_of_sources_that_add_up_sum_to_one_and_rebuild_the_gini() {
     let (y, t, s, w) = households(2_000, 9);
-    let rest: Vec<f64> = y
-        .iter()
-        .zip(&t)
-        .zip(&s)
-        .map(|((y, t), s)| y - t - s)
-        .collect();
+    let rest = rest_of(&y, &t, &s);
     let sample = SortedSample::with_components(
         y.clone(),
         Some(w.clone()),
@@ -321,12 +315,7 @@ fn influence_values_are_the_derivatives_of_the_terms() {
         ],
     );
     // The source terms too (Lerman–Yitzhaki and both Shapley values): y = t + s + rest.
-    let rest: Vec<f64> = y
-        .iter()
-        .zip(&t)
-        .zip(&s)
-        .map(|((y, t), s)| y - t - s)
-        .collect();
+    let rest = rest_of(&y, &t, &s);
     let source_comps = vec![
         ("t".into(), t.clone()),
         ("s".into(), s.clone()),
