@@ -176,7 +176,7 @@ fn shapley_contributions_of_sources_equal_the_coalition_definition() {
     let fact = |n: usize| (1..=n).product::<usize>() as f64;
     for mean in [false, true] {
         let mut sum = 0.0;
-        for k in 0..3 {
+        for (k, name) in names.iter().enumerate() {
             let mut phi = 0.0;
             for mask in 0..8usize {
                 if mask >> k & 1 == 1 {
@@ -187,11 +187,10 @@ fn shapley_contributions_of_sources_equal_the_coalition_definition() {
                 phi += weight * (coalition_gini(mask | 1 << k, mean) - coalition_gini(mask, mean));
             }
             let label = if mean { "shapley_mean" } else { "shapley_zero" };
-            let ours = value(&terms, &format!("{label}({})", names[k]), &sample);
+            let ours = value(&terms, &format!("{label}({name})"), &sample);
             assert!(
                 (ours - phi / g).abs() < 1e-12,
-                "{label}({}): {ours} against {}",
-                names[k],
+                "{label}({name}): {ours} against {}",
                 phi / g
             );
             sum += ours;

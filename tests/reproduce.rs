@@ -50,6 +50,8 @@ fn reproduce_runs_on_bundled_data_and_draws_charts() {
         "national_series",
         "provinces_2017-09",
         "provinces_2018-09",
+        "programmes",
+        "cost_of_target",
     ] {
         for ext in ["svg", "png"] {
             let p = dir.path().join(format!("{name}.{ext}"));
@@ -74,12 +76,56 @@ fn reproduce_json_has_tidy_estimate_and_change_rows() {
     // provinces) + 15 changes; then the analysis of 2017-09 → 2018-09: 99 percentiles + mean,
     // bottom-40 mean and premium; urban/rural decomposition (per round 16 terms of Theil T, MLD
     // and Dagum, × 2 rounds, + 20 change terms); provinces (34 within terms × 2 rounds + 34
-    // contributions).
+    // contributions); "Did the programmes do it?" (2 rounds × 6 terms, the change, and the
+    // budget and size of 0.36 under 2 schemes).
     assert_eq!(
         rows.len(),
-        3 * (15 + 34) + 15 + 102 + (2 * 16 + 20) + (2 * 34 + 34),
+        3 * (15 + 34) + 15 + 102 + (2 * 16 + 20) + (2 * 34 + 34) + (2 * 6 + 1 + 2 * 2),
         "{out}"
     );
+    // The programmes' Gini of a round is the national Gini estimated on its own (the same
+    // sample read again with the transfer columns), and the transfers' effect grew
+    // distinguishably between the rounds.
+    let field = |row: &str, key: &str| -> f64 {
+        let at = row.find(&format!("\"{key}\": ")).unwrap() + key.len() + 4;
+        row[at..]
+            .split([',', '}'])
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    for round in ["2017-09", "2018-09"] {
+        let find = |measure: &str| {
+            *rows
+                .iter()
+                .find(|r| {
+                    r.contains(&format!("\"round\": \"{round}\", \"area\": \"total\", \"province\": null, \"measure\": \"{measure}\""))
+                })
+                .unwrap_or_else(|| panic!("{round} {measure}"))
+        };
+        let (a, b) = (
+            field(find("gini"), "estimate"),
+            field(find("programmes:gini"), "estimate"),
+        );
+        assert!((a - b).abs() < 1e-12, "{round}: {a} vs {b}");
+        assert!(field(find("programmes:gini_before"), "estimate") > b);
+    }
+    let effect = rows
+        .iter()
+        .find(|r| {
+            r.contains("\"measure\": \"programmes:redistributive_effect\"")
+                && r.contains("\"from\": \"2017-09\"")
+        })
+        .unwrap();
+    assert!(
+        field(effect, "change") > 0.0 && field(effect, "p_value") < 0.05,
+        "{effect}"
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("cost_of_0.36:budget(scale pkh_per_capita)")));
     assert!(rows
         .iter()
         .any(|r| r.contains("\"measure\": \"growth:premium\"")));

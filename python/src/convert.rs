@@ -284,7 +284,7 @@ pub fn reproduce_spec(d: &Bound<'_, PyDict>) -> PyResult<ReproduceSpec> {
             }
         )*};
     }
-    take!(value, per_capita, weight, size, area, province, strata, psu, from, to);
+    take!(value, per_capita, weight, size, area, province, strata, psu, from, to, transfers);
     s.round = get!(d, "round", String);
     s.nested = get!(d, "nest", bool).unwrap_or(false);
     s.lonely = lonely(get!(d, "lonely_psu", String))?;

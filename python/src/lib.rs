@@ -404,12 +404,17 @@ fn reproduce<'py>(
     progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let spec: ReproduceSpec = convert::reproduce_spec(spec)?;
-    let table_spec = spec.table_spec();
     let mut inputs = Vec::new();
     match streams {
         Some(streams) => {
             for (label, stream) in &streams {
                 let df = arrow::frame_from_stream(py, stream)?;
+                let columns: Vec<String> = df
+                    .get_column_names()
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect();
+                let table_spec = spec.table_spec_for(&columns);
                 inputs.push((
                     detached(py, || from_frame(&df, label, &table_spec))?,
                     label.clone(),
@@ -422,6 +427,7 @@ fn reproduce<'py>(
                 None => bundled_rounds(),
             };
             for f in &files {
+                let table_spec = spec.table_spec_for_file(f);
                 let t = detached(py, || ginikit::table::read_table(f, &table_spec))?;
                 inputs.push((t, ginikit::table::trend::file_label(f)));
             }

@@ -283,7 +283,10 @@ pub fn category_chart(
     });
     let pad = (x1 - x0).max(1e-3) * 0.05;
     let labels: Vec<String> = rows.iter().map(|(r, _)| r.label.clone()).collect();
-    let height = 120 + 22 * n as u32;
+    // Room for the legend below the rows when there are few of them.
+    let height = (120 + 22 * n as u32).max(260);
+    // Enough decimals for the ticks to differ (0.0014 needs four; 95.2 none).
+    let decimals = (1 - ((x1 - x0).max(1e-12)).log10().floor() as i32).clamp(0, 6) as usize;
     macro_rules! draw {
         ($db:ty) => {
             |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
@@ -307,7 +310,7 @@ pub fn category_chart(
                             String::new()
                         }
                     })
-                    .x_label_formatter(&|x| format!("{x:.2}"))
+                    .x_label_formatter(&|x| format!("{x:.decimals$}"))
                     .label_style((FAMILY, 13))
                     .axis_desc_style((FAMILY, 15))
                     .disable_y_mesh()

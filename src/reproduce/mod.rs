@@ -141,6 +141,25 @@ impl ReproduceSpec {
         }
     }
 
+    /// [`Self::table_spec`] for a table with `columns`: with the transfer columns as
+    /// components when it has every one of them (a table without them still reproduces
+    /// everything else; the programmes section needs them in every table).
+    pub fn table_spec_for(&self, columns: &[String]) -> TableSpec {
+        let mut spec = self.table_spec();
+        if !self.transfers.is_empty() && self.transfers.iter().all(|t| columns.contains(t)) {
+            spec.components = self.transfers.clone();
+        }
+        spec
+    }
+
+    /// [`Self::table_spec_for`] the columns of the file `path` (none when it cannot be read:
+    /// reading it then reports the problem).
+    pub fn table_spec_for_file(&self, path: &Path) -> TableSpec {
+        let format = self.format.unwrap_or_else(|| InputFormat::from_path(path));
+        let columns = crate::table::column_names(path, format).unwrap_or_default();
+        self.table_spec_for(&columns)
+    }
+
     fn survey_spec(&self) -> Result<SurveySpec> {
         if !(self.level > 0.0 && self.level < 1.0) {
             return Err(Error::InvalidParameter {
@@ -314,20 +333,9 @@ impl Reproduction {
 /// Unreadable files, missing columns, bad values or designs (naming file, column and row),
 /// a round given twice, `from`/`to` rounds that were not read.
 pub fn reproduce(files: &[PathBuf], spec: &ReproduceSpec, tick: Tick<'_>) -> Result<Reproduction> {
-    let mut table_spec = spec.table_spec();
-    // The transfer columns are read when every file has them (real files may not).
-    let has_transfers = !spec.transfers.is_empty()
-        && files.iter().all(|f| {
-            let format = spec.format.unwrap_or_else(|| InputFormat::from_path(f));
-            crate::table::column_names(f, format)
-                .is_ok_and(|names| spec.transfers.iter().all(|t| names.contains(t)))
-        });
-    if has_transfers {
-        table_spec.components = spec.transfers.clone();
-    }
     let mut tables: Vec<(Table, String)> = files
         .iter()
-        .map(|f| Ok((read_table(f, &table_spec)?, file_label(f))))
+        .map(|f| Ok((read_table(f, &spec.table_spec_for_file(f))?, file_label(f))))
         .collect::<Result<_>>()?;
     for round in &spec.synthetic_rounds {
         if tables.iter().any(|(_, l)| l == round) {
@@ -341,8 +349,13 @@ pub fn reproduce(files: &[PathBuf], spec: &ReproduceSpec, tick: Tick<'_>) -> Res
         let synthesis = crate::synth::synthesize(round, households, 1)?;
         let df = crate::table::households_frame(&synthesis.households)?;
         let source = format!("synthetic {round}");
+        let columns: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
         tables.push((
-            crate::table::from_frame(&df, &source, &table_spec)?,
+            crate::table::from_frame(&df, &source, &spec.table_spec_for(&columns))?,
             round.clone(),
         ));
     }

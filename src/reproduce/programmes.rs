@@ -260,3 +260,115 @@ pub fn text(p: &Programmes, level: f64) -> String {
     }
     out
 }
+
+/// The section as tidy rows in the columns of the reproduction's report (round, area,
+/// province, measure, estimate, se, ci_lower, ci_upper, published, from, to, change, p_value,
+/// published_source): each round's terms as `programmes:<term>`, the change of the transfers'
+/// effect, and each scheme's `cost_of_<target>:budget(<scheme>)` and its size, with their
+/// replicate intervals (no standard error is printed for a solve).
+pub fn rows(p: &Programmes, level: f64) -> Vec<Vec<crate::report::Cell>> {
+    use crate::report::{Cell, Style};
+    let z = crate::kernel::normal::quantile(0.5 + level / 2.0);
+    let text = |t: &str| Cell::Text(t.to_string());
+    let num = |v: f64, s: Style| Cell::Number(v, s);
+    // round, measure, [estimate, se, lower, upper], [from, to, change, p]
+    let row = |round: Cell, measure: String, values: [Cell; 4], change: [Cell; 4]| {
+        let [estimate, se, lower, upper] = values;
+        let [from, to, change, p_value] = change;
+        vec![
+            round,
+            text("total"),
+            Cell::Empty,
+            Cell::Text(measure),
+            estimate,
+            se,
+            lower,
+            upper,
+            Cell::Empty,
+            from,
+            to,
+            change,
+            p_value,
+            Cell::Empty,
+        ]
+    };
+    let none = || [Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty];
+    let mut out = Vec::new();
+    for r in [&p.from, &p.to] {
+        let terms = [
+            ("gini".to_string(), r.gini),
+            ("gini_before".into(), r.gini_before),
+            ("redistributive_effect".into(), r.effect),
+        ]
+        .into_iter()
+        .chain(
+            r.marginal
+                .iter()
+                .map(|(n, v)| (format!("mc_gini({n})"), *v)),
+        );
+        for (name, v) in terms {
+            let i = Style::Index;
+            out.push(row(
+                text(&r.label),
+                format!("programmes:{name}"),
+                [
+                    num(v.estimate, i),
+                    num(v.se, i),
+                    num(v.estimate - z * v.se, i),
+                    num(v.estimate + z * v.se, i),
+                ],
+                none(),
+            ));
+        }
+    }
+    let e = &p.effect_change;
+    out.push(row(
+        Cell::Empty,
+        "programmes:redistributive_effect".into(),
+        [
+            Cell::Empty,
+            num(e.se, Style::Index),
+            num(e.ci_lower, Style::Index),
+            num(e.ci_upper, Style::Index),
+        ],
+        [
+            text(&p.from.label),
+            text(&p.to.label),
+            num(e.change, Style::Index),
+            num(e.p_value, Style::PValue),
+        ],
+    ));
+    for c in &p.costs {
+        let solved = [
+            ("budget", c.budget, Style::Money),
+            (c.parameter_name.as_str(), c.parameter, Style::General),
+        ];
+        for (what, triple, s) in solved {
+            if let Some((estimate, lower, upper)) = triple {
+                out.push(row(
+                    text(&p.to.label),
+                    format!(
+                        "cost_of_{}:{}({})",
+                        p.target,
+                        what.replace(' ', "_"),
+                        c.lever
+                    ),
+                    [num(estimate, s), Cell::Empty, num(lower, s), num(upper, s)],
+                    none(),
+                ));
+            }
+        }
+        if let Some(g) = c.lowest_gini {
+            out.push(row(
+                text(&p.to.label),
+                format!(
+                    "cost_of_{}:not_reachable_lowest_gini({})",
+                    p.target, c.lever
+                ),
+                [num(g, Style::Index), Cell::Empty, Cell::Empty, Cell::Empty],
+                none(),
+            ));
+        }
+    }
+    out
+}

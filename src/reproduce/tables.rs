@@ -352,6 +352,9 @@ pub fn tidy_report(r: &Reproduction) -> Report {
             ]);
         }
     }
+    if let Some(p) = &r.programmes {
+        report.rows.extend(super::programmes::rows(p, r.level));
+    }
     if let Some(a) = &r.analysis {
         let g = &a.gic;
         for x in g.points.iter().chain([&g.mean, &g.bottom40, &g.premium]) {
