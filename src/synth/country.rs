@@ -8,7 +8,9 @@
 //! factors times sizes, for the weights `w = f · N_c / Σ f·size`), the second makes the
 //! chunks again and writes them. The same seed gives the same file on any number of threads.
 
-use super::{food_share, HOUSEHOLDS_PER_BLOCK, NONRESPONSE_SD, RHO, SIZE_POISSON_MEAN};
+use super::{
+    food_share, CellDraw, Family, HOUSEHOLDS_PER_BLOCK, NONRESPONSE_SD, SIZE_POISSON_MEAN,
+};
 use crate::bps::cells::Cell;
 use crate::error::{Error, Result};
 use crate::kernel::random::SplitMix64;
@@ -55,24 +57,16 @@ fn proportional_blocks(cells: &[Cell], blocks: usize) -> Vec<usize> {
 /// One block's households: (size, expenditure per capita, food per capita, factor).
 fn block(
     cell: &Cell,
-    mu: f64,
+    draw: &CellDraw,
     seed: u64,
     c: usize,
     b: usize,
 ) -> [(i64, i64, i64, f64); HOUSEHOLDS_PER_BLOCK] {
-    let sigma = cell.sigma();
-    let (sd_block, sd_household) = (
-        (RHO * sigma * sigma).sqrt(),
-        ((1.0 - RHO) * sigma * sigma).sqrt(),
-    );
     let mut rng = SplitMix64::for_stream(seed, ((c as u64) << 40) | b as u64);
-    let u = sd_block * rng.normal();
+    let z_block = rng.normal();
     std::array::from_fn(|_| {
         let size = 1 + rng.poisson(SIZE_POISSON_MEAN) as i64;
-        let x = (mu + u + sd_household * rng.normal())
-            .exp()
-            .round()
-            .max(1.0);
+        let x = draw.from_normals(z_block, rng.normal()).round().max(1.0);
         let factor = (NONRESPONSE_SD * rng.normal()).exp();
         let food = (x * food_share(x, cell.poverty_line)).round();
         (size, x as i64, food as i64, factor)
@@ -112,7 +106,18 @@ pub fn write_country(
     seed: u64,
     path: &Path,
 ) -> Result<CountrySummary> {
-    let (cells, _, calibration) = super::report::calibrated_cells(round)?;
+    write_country_family(round, households, seed, path, Family::LogNormal)
+}
+
+/// [`write_country`] with cells of `family`.
+pub fn write_country_family(
+    round: &str,
+    households: usize,
+    seed: u64,
+    path: &Path,
+    family: Family,
+) -> Result<CountrySummary> {
+    let (cells, _, calibration) = super::report::calibrated_cells(round, family)?;
     let targeting = super::Targeting::for_round(round, &cells, &calibration);
     check_disk(path, households)?;
     let blocks = households.div_ceil(HOUSEHOLDS_PER_BLOCK).max(cells.len());
@@ -132,7 +137,7 @@ pub fn write_country(
     };
     let mut next_block = 0usize;
     for (c, cell) in cells.iter().enumerate() {
-        let mu = calibration.location(cell);
+        let draw = CellDraw::of(cell, &calibration);
         // Pass 1: Σ f·size of the cell, summed per chunk in chunk order (deterministic).
         let chunks: Vec<std::ops::Range<usize>> = (0..alloc[c])
             .step_by(CHUNK_BLOCKS)
@@ -144,7 +149,7 @@ pub fn write_country(
                 r.clone()
                     .into_par_iter()
                     .map(|b| {
-                        block(cell, mu, seed, c, b)
+                        block(cell, &draw, seed, c, b)
                             .iter()
                             .map(|h| h.3 * h.0 as f64)
                             .sum::<f64>()
@@ -159,7 +164,7 @@ pub fn write_country(
             let rows: Vec<_> = r
                 .clone()
                 .into_par_iter()
-                .map(|b| block(cell, mu, seed, c, b))
+                .map(|b| block(cell, &draw, seed, c, b))
                 .collect();
             let n = rows.len() * HOUSEHOLDS_PER_BLOCK;
             let mut h = Households {

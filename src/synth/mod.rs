@@ -24,7 +24,6 @@
 //! number of threads.
 
 use crate::error::{Error, Result};
-use crate::kernel::normal;
 use crate::kernel::random::SplitMix64;
 use crate::measure::gini::{gini, GiniConvention};
 use crate::SortedSample;
@@ -44,11 +43,13 @@ pub const MIN_BLOCKS: usize = 20;
 pub const GRID: usize = 4000;
 
 pub use crate::bps::cells::{cells, rounds, Area, Cell};
+pub use family::{CellDraw, Family};
 pub use programmes::{Receipt, Schedule, Targeting};
-pub use report::{synthesize, CalibrationFigure, Synthesis};
+pub use report::{synthesize, synthesize_family, CalibrationFigure, Synthesis};
 
 #[cfg(feature = "table")]
 pub mod country;
+pub mod family;
 pub mod programmes;
 mod report;
 
@@ -61,6 +62,9 @@ pub struct Calibration {
     pub mean_location: f64,
     /// Population Gini of the calibrated mixture.
     pub achieved_gini: f64,
+    /// `None`: log-normal cells (λ and the mean location apply); `Some(q)`: Singh–Maddala
+    /// cells with the common shape `q` (see [`family`]).
+    pub shape: Option<f64>,
 }
 
 impl Calibration {
@@ -77,14 +81,11 @@ pub fn population_grid(
     calibration: &Calibration,
     include: impl Fn(&Cell) -> bool,
 ) -> (Vec<f64>, Vec<f64>) {
-    let z: Vec<f64> = (0..GRID)
-        .map(|j| normal::quantile((j as f64 + 0.5) / GRID as f64))
-        .collect();
     let mut x = Vec::with_capacity(cells.len() * GRID);
     let mut w = Vec::with_capacity(cells.len() * GRID);
     for c in cells.iter().filter(|c| include(c)) {
-        let (m, s) = (calibration.location(c), c.sigma());
-        x.extend(z.iter().map(|q| (m + s * q).exp()));
+        let draw = CellDraw::of(c, calibration);
+        x.extend((0..GRID).map(|j| draw.quantile((j as f64 + 0.5) / GRID as f64)));
         w.extend(std::iter::repeat_n(c.population / GRID as f64, GRID));
     }
     (x, w)
@@ -107,6 +108,7 @@ pub fn calibrate(cells: &[Cell], target: f64) -> Result<Calibration> {
         lambda,
         mean_location,
         achieved_gini: f64::NAN,
+        shape: None,
     };
     let (mut lo, mut hi) = (0.0, 1.5);
     if mixture_gini(cells, &at(lo))? > target || mixture_gini(cells, &at(hi))? < target {
@@ -368,25 +370,17 @@ fn generate_cell(
     mut rng: SplitMix64,
 ) -> Households {
     let n = blocks * HOUSEHOLDS_PER_BLOCK;
-    let sigma = cell.sigma();
-    let mu = calibration.location(cell);
-    let (sd_block, sd_household) = (
-        (RHO * sigma * sigma).sqrt(),
-        ((1.0 - RHO) * sigma * sigma).sqrt(),
-    );
+    let draw = CellDraw::of(cell, calibration);
     let mut h = Households {
         round: round.to_string(),
         ..Households::default()
     };
     let mut factor = Vec::with_capacity(n);
     for b in 0..blocks {
-        let u = sd_block * rng.normal();
+        let z_block = rng.normal();
         for _ in 0..HOUSEHOLDS_PER_BLOCK {
             let size = 1 + rng.poisson(SIZE_POISSON_MEAN);
-            let x = (mu + u + sd_household * rng.normal())
-                .exp()
-                .round()
-                .max(1.0);
+            let x = draw.from_normals(z_block, rng.normal()).round().max(1.0);
             factor.push((NONRESPONSE_SD * rng.normal()).exp());
             let food = (x * food_share(x, cell.poverty_line)).round();
             h.household_size.push(size as i64);
@@ -416,6 +410,7 @@ fn generate_cell(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::normal;
 
     #[test]
     fn lognormal_parameters_reproduce_cell_gini_and_headcount() {

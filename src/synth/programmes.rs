@@ -17,7 +17,6 @@
 //! so expenditure before transfers stays positive.
 
 use super::{Calibration, Cell, SIZE_POISSON_MEAN};
-use crate::kernel::normal;
 use crate::kernel::random::SplitMix64;
 
 /// Noise of the targeting score, in log expenditure (an assumption: with the rounds' spread of
@@ -118,13 +117,15 @@ fn expected_threshold(cells: &[Cell], calibration: &Calibration, families: f64) 
         return f64::NEG_INFINITY;
     }
     let households = |c: &Cell| c.population / (1.0 + SIZE_POISSON_MEAN);
+    let draws: Vec<super::CellDraw> = cells
+        .iter()
+        .map(|c| super::CellDraw::of(c, calibration))
+        .collect();
     let below = |s: f64| -> f64 {
         cells
             .iter()
-            .map(|c| {
-                let sd = (c.sigma().powi(2) + TARGETING_NOISE.powi(2)).sqrt();
-                households(c) * normal::cdf((s - calibration.location(c)) / sd)
-            })
+            .zip(&draws)
+            .map(|(c, d)| households(c) * d.score_below(s, TARGETING_NOISE))
             .sum()
     };
     let (mut lo, mut hi) = (0.0, 30.0);

@@ -4,7 +4,6 @@
 use super::{calibrate, cells, generate, population_grid, Area, Calibration, Cell, Households};
 use crate::bps;
 use crate::error::{Error, Result};
-use crate::kernel::normal;
 use crate::measure::gini::{gini, GiniConvention};
 use crate::measure::shares::share;
 use crate::SortedSample;
@@ -41,7 +40,10 @@ pub struct CalibrationFigure {
 /// A round outside the published province tables, or without a published national Gini.
 /// A round's province × area cells, the published national Gini and the calibration that
 /// reaches it.
-pub(crate) fn calibrated_cells(round: &str) -> Result<(Vec<Cell>, f64, Calibration)> {
+pub(crate) fn calibrated_cells(
+    round: &str,
+    family: super::Family,
+) -> Result<(Vec<Cell>, f64, Calibration)> {
     let cells = cells(round)?;
     let target = bps::lookup(&bps::national_gini(), round, "total").ok_or_else(|| {
         Error::InvalidParameter {
@@ -51,12 +53,25 @@ pub(crate) fn calibrated_cells(round: &str) -> Result<(Vec<Cell>, f64, Calibrati
                 .into(),
         }
     })?;
-    let calibration = calibrate(&cells, target)?;
+    let calibration = match family {
+        super::Family::LogNormal => calibrate(&cells, target)?,
+        super::Family::SinghMaddala => super::family::calibrate_singh_maddala(&cells, target)?,
+    };
     Ok((cells, target, calibration))
 }
 
 pub fn synthesize(round: &str, households: usize, seed: u64) -> Result<Synthesis> {
-    let (cells, target, calibration) = calibrated_cells(round)?;
+    synthesize_family(round, households, seed, super::Family::LogNormal)
+}
+
+/// [`synthesize`] with cells of `family` (see [`super::family`]).
+pub fn synthesize_family(
+    round: &str,
+    households: usize,
+    seed: u64,
+    family: super::Family,
+) -> Result<Synthesis> {
+    let (cells, target, calibration) = calibrated_cells(round, family)?;
     let generated = generate(round, &cells, &calibration, households, seed)?;
     let mut figures = calibration_figures(round, &cells, &calibration, target)?;
     figures.extend(
@@ -122,12 +137,15 @@ fn calibration_figures(
         b40,
         bps::lookup(&bps::national_bottom40(), round, "total"),
     );
-    // Headcount of each cell after the shrink: P(x < z) = Φ((ln z − μ'_c)/σ_c).
+    // Headcount of each cell as calibrated: F_c(z_c) (the log-normal's after the shrink).
+    let draws: Vec<super::CellDraw> = cells
+        .iter()
+        .map(|cell| super::CellDraw::of(cell, c))
+        .collect();
     let diffs: Vec<f64> = cells
         .iter()
-        .map(|cell| {
-            normal::cdf((cell.poverty_line.ln() - c.location(cell)) / cell.sigma()) - cell.p0
-        })
+        .zip(&draws)
+        .map(|(cell, d)| d.below(cell.poverty_line) - cell.p0)
         .collect();
     let mean_abs = diffs.iter().map(|d| d.abs()).sum::<f64>() / diffs.len() as f64;
     let max_abs = diffs.iter().fold(0.0f64, |m, d| m.max(d.abs()));
@@ -138,6 +156,43 @@ fn calibration_figures(
         None,
     );
     row("cell headcount P0, max |difference|", false, max_abs, None);
-    row("lambda (location shrink)", true, c.lambda, None);
+    // National P0 and P1 of the mixture, each person against the line of their cell.
+    let population: f64 = cells.iter().map(|cell| cell.population).sum();
+    let p0: f64 = cells
+        .iter()
+        .zip(&draws)
+        .map(|(cell, d)| cell.population * d.below(cell.poverty_line))
+        .sum::<f64>()
+        / population;
+    let p1: f64 = cells
+        .iter()
+        .zip(&draws)
+        .map(|(cell, d)| {
+            let gap: f64 = (0..super::GRID)
+                .map(|j| {
+                    let x = d.quantile((j as f64 + 0.5) / super::GRID as f64);
+                    (1.0 - x / cell.poverty_line).max(0.0)
+                })
+                .sum();
+            cell.population * gap / super::GRID as f64
+        })
+        .sum::<f64>()
+        / population;
+    row(
+        "national headcount P0",
+        false,
+        p0,
+        bps::lookup(&bps::national_p0(), round, "total"),
+    );
+    row(
+        "national poverty gap P1",
+        false,
+        p1,
+        bps::aggregate_cells(round, "total", "p1"),
+    );
+    match c.shape {
+        None => row("lambda (location shrink)", true, c.lambda, None),
+        Some(q) => row("q (Singh-Maddala shape, every cell)", true, q, None),
+    }
     Ok(out)
 }

@@ -54,6 +54,22 @@ pub enum Command {
     Simulate(SimulateArgs),
 }
 
+/// `gini synth --family`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SynthFamily {
+    LogNormal,
+    SinghMaddala,
+}
+
+impl From<SynthFamily> for ginikit::synth::Family {
+    fn from(f: SynthFamily) -> Self {
+        match f {
+            SynthFamily::LogNormal => ginikit::synth::Family::LogNormal,
+            SynthFamily::SinghMaddala => ginikit::synth::Family::SinghMaddala,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
     /// The table (one round).
@@ -598,6 +614,11 @@ pub struct SynthArgs {
     /// Output format; by default from the extension.
     #[arg(long, value_enum)]
     pub format: Option<FileFormat>,
+    /// Distribution within a cell: log-normal (cell Gini and P0, then one shrink of the cell
+    /// locations for the national Gini, which moves the cell P0s) or singh-maddala (cell
+    /// Gini and P0 kept exactly; one shape common to all cells for the national Gini).
+    #[arg(long, value_enum, default_value_t = SynthFamily::LogNormal)]
+    pub family: SynthFamily,
     /// Format of the calibration report printed on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub report_format: Format,

@@ -3,7 +3,7 @@
 use super::args::SynthArgs;
 use super::{emit, Failure};
 use ginikit::report::{Cell, Report, Style};
-use ginikit::synth::synthesize;
+use ginikit::synth::synthesize_family;
 use ginikit::table::{write_households, InputFormat};
 
 pub fn run(args: &SynthArgs) -> Result<(), Failure> {
@@ -33,11 +33,12 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
                     .into(),
             ));
         }
-        let c = ginikit::synth::country::write_country(
+        let c = ginikit::synth::country::write_country_family(
             &args.round,
             args.households,
             args.seed,
             &args.output,
+            args.family.into(),
         )?;
         if !args.quiet {
             eprintln!(
@@ -51,7 +52,7 @@ pub fn run(args: &SynthArgs) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    let s = synthesize(&args.round, args.households, args.seed)?;
+    let s = synthesize_family(&args.round, args.households, args.seed, args.family.into())?;
     write_households(&s.households, &args.output, format)?;
     if args.quiet {
         return Ok(());
