@@ -142,7 +142,7 @@ pub fn calibrate_singh_maddala(cells: &[Cell], target: f64) -> Result<Calibratio
         achieved_gini: f64::NAN,
         shape: Some(q),
     };
-    let (mut lo, mut hi) = (0.12, 30.0);
+    let (lo, hi) = (0.12, 30.0);
     let (g_lo, g_hi) = (
         super::mixture_gini(cells, &at(lo))?,
         super::mixture_gini(cells, &at(hi))?,
@@ -156,23 +156,7 @@ pub fn calibrate_singh_maddala(cells: &[Cell], target: f64) -> Result<Calibratio
             ),
         });
     }
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        let g = super::mixture_gini(cells, &at(mid))?;
-        if (g - target).abs() < 1e-6 {
-            lo = mid;
-            hi = mid;
-            break;
-        }
-        if g < target {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let mut c = at(0.5 * (lo + hi));
-    c.achieved_gini = super::mixture_gini(cells, &c)?;
-    Ok(c)
+    super::bisect_gini(cells, target, (lo, hi), 60, at)
 }
 
 #[cfg(test)]

@@ -110,7 +110,7 @@ pub fn calibrate(cells: &[Cell], target: f64) -> Result<Calibration> {
         achieved_gini: f64::NAN,
         shape: None,
     };
-    let (mut lo, mut hi) = (0.0, 1.5);
+    let (lo, hi) = (0.0, 1.5);
     if mixture_gini(cells, &at(lo))? > target || mixture_gini(cells, &at(hi))? < target {
         return Err(Error::InvalidParameter {
             name: "national Gini target",
@@ -119,7 +119,20 @@ pub fn calibrate(cells: &[Cell], target: f64) -> Result<Calibration> {
                 .into(),
         });
     }
-    for _ in 0..50 {
+    bisect_gini(cells, target, (lo, hi), 50, at)
+}
+
+/// The calibration `at(p)` whose mixture has the Gini `target`, by bisection on `p` in
+/// `range` (the mixture's Gini rises with `p`) until within 1e-6, at most `steps` halvings.
+fn bisect_gini(
+    cells: &[Cell],
+    target: f64,
+    range: (f64, f64),
+    steps: usize,
+    at: impl Fn(f64) -> Calibration,
+) -> Result<Calibration> {
+    let (mut lo, mut hi) = range;
+    for _ in 0..steps {
         let mid = 0.5 * (lo + hi);
         let g = mixture_gini(cells, &at(mid))?;
         if (g - target).abs() < 1e-6 {
