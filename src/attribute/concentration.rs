@@ -95,13 +95,10 @@ struct Summary {
 fn summary(sample: &SortedSample, a: Income, r: Income) -> Result<Summary> {
     let s = sample.memo(("concentration", a.code(), r.code() as usize), || {
         let columns = Columns::new(sample, a, r)?;
-        let (mut w, mut t, mut n) = (Compensated::ZERO, Compensated::ZERO, Compensated::ZERO);
-        columns.groups(|_, w_before, _, w_group, a_group| {
+        let mut n = Compensated::ZERO;
+        let (weight, total) = columns.groups(|_, w_before, _, w_group, a_group| {
             n.add(a_group * (2.0 * w_before + w_group));
-            w.add(w_group);
-            t.add(a_group);
         });
-        let (weight, total) = (w.value(), t.value());
         let gini = a == r;
         if total == 0.0 || (gini && total < 0.0) {
             let components = sample.components();
@@ -196,8 +193,8 @@ impl<'a> Columns<'a> {
     /// Calls `f(ranks, W before, A before, W of the group, A of the group)` for each group
     /// of observations tied in `r` (`ranks` their places in the order of `r`), ascending;
     /// the totals are compensated sums in that fixed order (one result on any number of
-    /// threads).
-    fn groups(&self, mut f: impl FnMut(std::ops::Range<usize>, f64, f64, f64, f64)) {
+    /// threads). Returns the totals `(W, A)`.
+    fn groups(&self, mut f: impl FnMut(std::ops::Range<usize>, f64, f64, f64, f64)) -> (f64, f64) {
         let n = self.sample.len();
         let r_sorted: &[f64] = match &self.ranked {
             Some(r) => &r.values,
@@ -208,18 +205,31 @@ impl<'a> Columns<'a> {
         let mut j = 0;
         while j < n {
             let start = j;
-            let (mut wg, mut ag) = (Compensated::ZERO, Compensated::ZERO);
-            while j < n && r_sorted[j] == r_sorted[start] {
-                let p = self.position(j);
-                let w = weights.map_or(1.0, |w| w[p]);
+            let p = self.position(j);
+            let w = weights.map_or(1.0, |w| w[p]);
+            j += 1;
+            let (wg, ag) = if j < n && r_sorted[j] == r_sorted[start] {
+                // A tie: the group's totals, compensated.
+                let (mut wg, mut ag) = (Compensated::ZERO, Compensated::ZERO);
                 wg.add(w);
                 ag.add(w * self.a[p]);
-                j += 1;
-            }
-            let (wg, ag) = (wg.value(), ag.value());
+                while j < n && r_sorted[j] == r_sorted[start] {
+                    let p = self.position(j);
+                    let w = weights.map_or(1.0, |w| w[p]);
+                    wg.add(w);
+                    ag.add(w * self.a[p]);
+                    j += 1;
+                }
+                (wg.value(), ag.value())
+            } else {
+                // One observation: its own weight and amount, exactly what a compensated sum
+                // of one term gives.
+                (w, w * self.a[p])
+            };
             f(start..j, w_before.value(), a_before.value(), wg, ag);
             w_before.add(wg);
             a_before.add(ag);
         }
+        (w_before.value(), a_before.value())
     }
 }

@@ -96,8 +96,27 @@ impl Term {
 
     /// `zₖ = ∂θ/∂wₖ` at each sample position, by the chain rule for the compound terms.
     pub fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
-        let mut z = vec![0.0; sample.len()];
-        self.add_influence(sample, options, 1.0, &mut z)?;
+        // A concentration coefficient, or a difference that starts with one (a Gini, a
+        // marginal contribution, Kakwani, Reynolds–Smolensky, reranking): start from a copy of
+        // its shared influence rather than from zeros, sparing a pass and fresh zeroed pages.
+        let (first, rest) = match self {
+            Term::Concentration(..) => (self, None),
+            Term::Difference(a, b) if matches!(**a, Term::Concentration(..)) => (&**a, Some(b)),
+            _ => {
+                let mut z = vec![0.0; sample.len()];
+                self.add_influence(sample, options, 1.0, &mut z)?;
+                return Ok(z);
+            }
+        };
+        let Term::Concentration(a, r) = first else {
+            unreachable!("matched a concentration above")
+        };
+        let mut z = concentration::shared_influence(sample, *a, *r)?
+            .as_ref()
+            .clone();
+        if let Some(b) = rest {
+            b.add_influence(sample, options, -1.0, &mut z)?;
+        }
         Ok(z)
     }
 
