@@ -1,6 +1,8 @@
 //! Criterion benches for survey inference on a synthetic March-round survey (300,000
 //! households, 67 strata, 30,000 PSUs): the Gini point estimate from slices, the same with
-//! its linearized standard error, and 1,000 Rao–Wu bootstrap replicates.
+//! its linearized standard error, and 1,000 Rao–Wu bootstrap replicates; and through the table
+//! layer (as `gini compute` and `gini attribute` run after reading a file) the Gini with its
+//! linearized SE against the attribution of three transfers (PKH, BPNT, Rastra) with theirs.
 //! Run: `cargo bench --bench survey`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -98,5 +100,51 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// The Gini with its SE and the attribution of three transfers with theirs, from the same
+/// in-memory table (the table layer's sort with PSUs, the design, influence values).
+fn bench_attribution(c: &mut Criterion) {
+    use ginikit::table::survey::{infer, SeMethod, SurveySpec};
+    use ginikit::table::{from_frame, households_frame, TableSpec};
+    let cells = synth::cells("2018-03").unwrap();
+    let calibration = synth::calibrate(&cells, 0.389).unwrap();
+    let h = synth::generate("2018-03", &cells, &calibration, 300_000, 1).unwrap();
+    let df = households_frame(&h).unwrap();
+    let transfers: Vec<String> = ["pkh_per_capita", "bpnt_per_capita", "rastra_per_capita"]
+        .map(String::from)
+        .to_vec();
+    let spec = |components: Vec<String>| TableSpec {
+        value: "expenditure_per_capita".into(),
+        weight: Some("weight".into()),
+        size: Some("household_size".into()),
+        extra: vec![("stratum".into(), "strata"), ("psu".into(), "psu")],
+        components,
+        ..TableSpec::default()
+    };
+    let survey = SurveySpec {
+        method: SeMethod::Linearization,
+        strata: Some(0),
+        psu: Some(1),
+        fpc: None,
+        nested: false,
+        lonely: LonelyPsu::Error,
+        level: 0.95,
+        interval: Interval::Normal,
+    };
+    let options = Options::default();
+    let plain = from_frame(&df, "bench", &spec(Vec::new())).unwrap();
+    let with = from_frame(&df, "bench", &spec(transfers.clone())).unwrap();
+    let gini = [Measure::parse("gini").unwrap()];
+    let terms = ginikit::attribute::transfer_terms(&transfers, &[]);
+    let mut g = c.benchmark_group("table_300k_households");
+    g.sample_size(10);
+    g.bench_function("gini_with_linearized_se", |b| {
+        b.iter(|| infer(&plain, &[0], &survey, &gini, &options, &|| true).unwrap())
+    });
+    g.bench_function("attribution_3_transfers_linearized", |b| {
+        b.iter(|| infer(&with, &[0], &survey, &terms, &options, &|| true).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_attribution);
 criterion_main!(benches);
