@@ -619,12 +619,20 @@ def lorenz(
     return _frames.output({"columns": list(out), "data": out, "notes": []}, like)
 
 
-def synth(round: str, households: int = 75_000, seed: int = 1, *, frame: str = "pandas"):
+def synth(
+    round: str,
+    households: int = 75_000,
+    seed: int = 1,
+    *,
+    family: str = "log-normal",
+    frame: str = "pandas",
+):
     """A Susenas-shaped synthetic household table of a published round (2016-03 … 2021-09),
     calibrated to BPS figures — the table `gini synth` writes, as a pandas (or, with
     `frame="polars"`/"pyarrow", polars or pyarrow) frame. The calibration figures are in
-    ``.attrs["figures"]`` of a pandas frame."""
-    r = _ext.synth(round, households, seed)
+    ``.attrs["figures"]`` of a pandas frame. `family="singh-maddala"` keeps every cell's
+    published headcount as well as its Gini (`gini synth --family`)."""
+    r = _ext.synth(round, households, seed, family)
     cols = r["columns"]
     if frame == "pandas":
         import pandas as pd

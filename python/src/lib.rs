@@ -342,14 +342,26 @@ fn trend_streams<'py>(
 
 /// A synthetic Susenas-shaped round: {columns: {name: numpy array}, figures, notes}.
 #[pyfunction]
-#[pyo3(signature = (round, households, seed))]
+#[pyo3(signature = (round, households, seed, family="log-normal"))]
 fn synth<'py>(
     py: Python<'py>,
     round: &str,
     households: usize,
     seed: u64,
+    family: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let s = detached(py, || ginikit::synth::synthesize(round, households, seed))?;
+    let family = match family {
+        "log-normal" | "lognormal" => ginikit::synth::Family::LogNormal,
+        "singh-maddala" => ginikit::synth::Family::SinghMaddala,
+        other => {
+            return Err(convert::usage(format!(
+                "family=\"{other}\": use \"log-normal\" or \"singh-maddala\""
+            )))
+        }
+    };
+    let s = detached(py, || {
+        ginikit::synth::synthesize_family(round, households, seed, family)
+    })?;
     let h = &s.households;
     // The columns of `gini synth`'s files, in their order.
     let columns = PyDict::new(py);

@@ -149,3 +149,15 @@ def test_float16_columns_from_pyarrow_read_as_their_numbers():
     table = pa.table({"x": pa.array(x), "w": pa.array(np.ones(5, dtype=np.float16))})
     out = gk.compute(table, "x", gk.Design(weight="w"), measures=["gini"])
     assert out.column("estimate").to_pylist() == [pytest.approx(0.4, abs=1e-15)]
+
+
+def test_synth_family_equals_the_cli(tmp_path, cli):
+    path = tmp_path / "sm.csv"
+    cli("synth", "--round", "2018-09", "--households", "1000", "--seed", "2", "--family", "singh-maddala",
+        "--output", path, "--quiet")
+    want = pd.read_csv(path)
+    got = gk.synth("2018-09", households=1000, seed=2, family="singh-maddala")
+    for c in want.columns:
+        assert want[c].tolist() == got[c].tolist(), c
+    with pytest.raises(gk.GinikitError, match="singh-maddala"):
+        gk.synth("2018-09", households=1000, family="pareto")
