@@ -503,7 +503,11 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
     if !poverty.rows.is_empty() {
         heading(
             &mut out,
-            "Poverty: headcount P0 (the synthetic rounds are fitted to it), gap P1 and severity P2 (not fitted)",
+            if synthetic {
+                "Poverty: headcount P0, gap P1 and severity P2 against BPS's lines (the bundled synthetic rounds start from BPS's cell P0s, which their national Gini calibration then moves; P1 and P2 are not fitted)"
+            } else {
+                "Poverty: headcount P0, gap P1 and severity P2 against BPS's lines of each province x area x round"
+            },
         );
         poverty.render(format, &mut out)?;
     }
