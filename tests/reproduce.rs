@@ -77,10 +77,11 @@ fn reproduce_json_has_tidy_estimate_and_change_rows() {
     // bottom-40 mean and premium; urban/rural decomposition (per round 16 terms of Theil T, MLD
     // and Dagum, × 2 rounds, + 20 change terms); provinces (34 within terms × 2 rounds + 34
     // contributions); "Did the programmes do it?" (2 rounds × 6 terms, the change, and the
-    // budget and size of 0.36 under 2 schemes).
+    // budget and size of 0.36 under 2 schemes); growth of the bottom 40 %, middle 40 % and top
+    // 20 % March → September 2018 beside BPS's.
     assert_eq!(
         rows.len(),
-        3 * (15 + 34) + 15 + 102 + (2 * 16 + 20) + (2 * 34 + 34) + (2 * 6 + 1 + 2 * 2),
+        3 * (15 + 34) + 15 + 102 + (2 * 16 + 20) + (2 * 34 + 34) + (2 * 6 + 1 + 2 * 2) + 3,
         "{out}"
     );
     // The programmes' Gini of a round is the national Gini estimated on its own (the same
@@ -126,6 +127,22 @@ fn reproduce_json_has_tidy_estimate_and_change_rows() {
     assert!(rows
         .iter()
         .any(|r| r.contains("cost_of_0.36:budget(scale pkh_per_capita)")));
+    let growth = |group: &str| {
+        rows.iter()
+            .find(|r| r.contains(&format!("\"measure\": \"growth:mean_{group}\"")))
+            .unwrap_or_else(|| panic!("growth of {group}"))
+            .to_string()
+    };
+    for (group, published) in [("bottom40", 0.0355), ("middle40", 0.034), ("top20", 0.0128)] {
+        let row = growth(group);
+        assert!(
+            (field(&row, "published") - published).abs() < 1e-12,
+            "{row}"
+        );
+        assert!(row.contains("\"from\": \"2018-03\"") && row.contains("\"to\": \"2018-09\""));
+    }
+    // As BPS found, the bottom 40 % grew faster than the top 20 %.
+    assert!(field(&growth("bottom40"), "change") > field(&growth("top20"), "change"));
     assert!(rows
         .iter()
         .any(|r| r.contains("\"measure\": \"growth:premium\"")));

@@ -198,6 +198,7 @@ impl Term {
         match self {
             Term::Measure(_, m) => m.unit(),
             Term::Total(..) => Unit::Money,
+            Term::Linear(parts) => parts.first().map_or(Unit::Index, |(_, t)| t.unit()),
             Term::Difference(a, _) => a.unit(),
             _ => Unit::Index,
         }

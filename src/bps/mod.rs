@@ -11,6 +11,7 @@ const GINI_NATIONAL: &str = include_str!("../../datasets/bps/gini_national.csv")
 const SHARES_NATIONAL: &str = include_str!("../../datasets/bps/shares_national.csv");
 const POVERTY_NATIONAL: &str = include_str!("../../datasets/bps/poverty_national.csv");
 const CPI_CHANGE: &str = include_str!("../../datasets/bps/cpi_change.csv");
+const GROUP_GROWTH: &str = include_str!("../../datasets/bps/group_growth.csv");
 
 /// One province × area × round row of the published tables.
 #[derive(Debug, Clone, PartialEq)]
@@ -230,5 +231,24 @@ pub fn cpi_ratio(from: &str, to: &str) -> Option<(f64, String)> {
                 r.get("source").cloned().unwrap_or_default(),
             ))
         })?
+    })
+}
+
+/// BPS's published growth of the average per-capita expenditure of a group (`bottom40`,
+/// `middle40`, `top20`) between two rounds, nationally, as a fraction (0.0355 for 3.55 %);
+/// `None` when not published (`datasets/bps/group_growth.csv`).
+///
+/// ```
+/// assert_eq!(ginikit::bps::group_growth("2018-03", "2018-09", "bottom40"), Some(0.0355));
+/// assert_eq!(ginikit::bps::group_growth("2017-09", "2018-09", "top20"), None);
+/// ```
+pub fn group_growth(from: &str, to: &str, group: &str) -> Option<f64> {
+    table(GROUP_GROWTH).into_iter().find_map(|r| {
+        (r.get("from")? == from
+            && r.get("to")? == to
+            && r.get("area")? == "total"
+            && r.get("group")? == group)
+            .then(|| number(r.get("growth_pct")).map(|v| v / 100.0))
+            .flatten()
     })
 }

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "plot")]
 pub mod charts;
+pub mod groups;
 pub mod incidence;
 pub mod programmes;
 pub mod series;
@@ -269,6 +270,9 @@ pub struct Reproduction {
     pub series: Option<series::Series>,
     /// "Did the programmes do it?": when the tables carry the transfer columns.
     pub programmes: Option<programmes::Programmes>,
+    /// Growth of the bottom 40 %, middle 40 % and top 20 % between March and September
+    /// rounds BPS published it for, when both are among the inputs.
+    pub group_growth: Vec<groups::GroupGrowth>,
 }
 
 /// The national Gini measure.
@@ -448,6 +452,11 @@ pub fn reproduce_tables(
         }
     }
     let analysis = incidence::analyse(tables, spec, &survey, &names, tick)?;
+    let group_growth = if spec.round.is_none() {
+        groups::analyse(tables, spec, &survey, tick)?
+    } else {
+        Vec::new()
+    };
     let programmes = match (
         spec.round.is_none(),
         tables.iter().all(|(t, _)| !t.components.is_empty()),
@@ -485,6 +494,7 @@ pub fn reproduce_tables(
         analysis,
         series: None,
         programmes,
+        group_growth,
     };
     if r.rounds.len() > 3 {
         r.series = Some(series::analyse(&r));

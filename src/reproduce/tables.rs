@@ -355,6 +355,28 @@ pub fn tidy_report(r: &Reproduction) -> Report {
     if let Some(p) = &r.programmes {
         report.rows.extend(super::programmes::rows(p, r.level));
     }
+    let z = crate::kernel::normal::quantile(0.5 + r.level / 2.0);
+    for g in &r.group_growth {
+        let (v, se) = g.growth;
+        let i = Style::Index;
+        report.rows.push(vec![
+            Cell::Empty,
+            Cell::Text("total".into()),
+            Cell::Empty,
+            Cell::Text(format!("growth:mean_{}", g.group)),
+            Cell::Empty,
+            Cell::Number(se, i),
+            Cell::Number(v - z * se, i),
+            Cell::Number(v + z * se, i),
+            opt(g.published, i),
+            Cell::Text(g.from.clone()),
+            Cell::Text(g.to.clone()),
+            Cell::Number(v, i),
+            Cell::Empty,
+            g.published
+                .map_or(Cell::Empty, |_| Cell::Text("BPS".into())),
+        ]);
+    }
     if let Some(a) = &r.analysis {
         let g = &a.gic;
         for x in g.points.iter().chain([&g.mean, &g.bottom40, &g.premium]) {
@@ -542,6 +564,30 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
         area_decomposition_table(r, true).render(format, &mut out)?;
         heading(&mut out, "Province contributions to the change of Theil T (within, population share and relative mean terms summed)");
         province_contribution_table(r, true).render(format, &mut out)?;
+    }
+    if let Some(g) = r.group_growth.first() {
+        heading(
+            &mut out,
+            &format!(
+                "Growth of mean spending per head by group, {} -> {} (nominal), beside BPS's",
+                g.from, g.to
+            ),
+        );
+        let mut lines =
+            String::from("group      mean from     mean to   growth      se  published\n");
+        for g in &r.group_growth {
+            lines.push_str(&format!(
+                "{:<9} {:>10.0} {:>11.0} {:>+7.2} % {:>5.2} % {:>9}\n",
+                g.group,
+                g.mean_from.0,
+                g.mean_to.0,
+                g.growth.0 * 100.0,
+                g.growth.1 * 100.0,
+                g.published
+                    .map_or("—".to_string(), |p| format!("{:+.2} %", p * 100.0))
+            ));
+        }
+        out.extend_from_slice(lines.as_bytes());
     }
     heading(&mut out, "Gini ratio by province");
     province_table(r).render(format, &mut out)?;
