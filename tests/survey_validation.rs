@@ -1,7 +1,8 @@
 //! Survey inference on generated surveys with a known design (the Susenas-shaped generator:
 //! strata = province × area, census blocks of 10 households, intra-block correlation 0.25):
-//! linearized and bootstrap standard errors agree, and — in a slow Monte Carlo run, ignored by
-//! default — 95 % intervals cover the population Gini at the nominal rate.
+//! linearized and bootstrap standard errors agree, and 95 % intervals cover the population Gini
+//! at the nominal rate: 300 small samples in the suite, 1,000 samples of 75,000 households in a
+//! slow run ignored by default.
 
 use ginikit::error::Location;
 use ginikit::measure::{Measure, Options};
@@ -145,6 +146,28 @@ fn hoover_and_qsr_linearized_standard_errors_agree_with_replicates() {
             );
         }
     }
+}
+
+/// The quick version of the coverage check below, run with the suite: 300 independent samples
+/// of 10,000 households (about 15 census blocks per stratum) from the calibrated 2017-09
+/// population; the share of 95 % linearized intervals that cover the population Gini must lie
+/// in 0.92–0.98 (±2.4 binomial standard deviations of 300 draws around 0.95). Measured here:
+/// 0.943; with 30,000 households 0.950; with 3,000 households (4 blocks per stratum, design
+/// effect about 14) only 0.887 — normal intervals of a Gini undercover in samples that small.
+#[test]
+fn ninety_five_percent_intervals_cover_the_population_gini_in_a_quick_run() {
+    let (cells, c) = population("2017-09", 0.391);
+    let truth = c.achieved_gini;
+    let runs = 300;
+    let covered = (0..runs)
+        .filter(|&seed| {
+            let e = estimate_gini(&cells, &c, 10_000, 50_000 + seed, None);
+            e.inference.ci_lower <= truth && truth <= e.inference.ci_upper
+        })
+        .count();
+    let rate = covered as f64 / runs as f64;
+    eprintln!("coverage {covered}/{runs} = {rate:.3} (population Gini {truth:.5})");
+    assert!((0.92..=0.98).contains(&rate), "coverage {rate}");
 }
 
 /// Coverage of 95 % linearized intervals over 1,000 independent samples of 75,000 households
