@@ -148,6 +148,22 @@ fn hoover_and_qsr_linearized_standard_errors_agree_with_replicates() {
     }
 }
 
+/// The share of `runs` samples of `households` households (seeds from `first_seed`) from the
+/// calibrated 2017-09 population whose 95 % linearized interval covers the population Gini.
+fn coverage(runs: u64, households: usize, first_seed: u64) -> f64 {
+    let (cells, c) = population("2017-09", 0.391);
+    let truth = c.achieved_gini;
+    let covered = (0..runs)
+        .filter(|&seed| {
+            let e = estimate_gini(&cells, &c, households, first_seed + seed, None);
+            e.inference.ci_lower <= truth && truth <= e.inference.ci_upper
+        })
+        .count();
+    let rate = covered as f64 / runs as f64;
+    eprintln!("coverage {covered}/{runs} = {rate:.3} (population Gini {truth:.5})");
+    rate
+}
+
 /// The quick version of the coverage check below, run with the suite: 300 independent samples
 /// of 10,000 households (about 15 census blocks per stratum) from the calibrated 2017-09
 /// population; the share of 95 % linearized intervals that cover the population Gini must lie
@@ -156,17 +172,7 @@ fn hoover_and_qsr_linearized_standard_errors_agree_with_replicates() {
 /// effect about 14) only 0.887 — normal intervals of a Gini undercover in samples that small.
 #[test]
 fn ninety_five_percent_intervals_cover_the_population_gini_in_a_quick_run() {
-    let (cells, c) = population("2017-09", 0.391);
-    let truth = c.achieved_gini;
-    let runs = 300;
-    let covered = (0..runs)
-        .filter(|&seed| {
-            let e = estimate_gini(&cells, &c, 10_000, 50_000 + seed, None);
-            e.inference.ci_lower <= truth && truth <= e.inference.ci_upper
-        })
-        .count();
-    let rate = covered as f64 / runs as f64;
-    eprintln!("coverage {covered}/{runs} = {rate:.3} (population Gini {truth:.5})");
+    let rate = coverage(300, 10_000, 50_000);
     assert!((0.92..=0.98).contains(&rate), "coverage {rate}");
 }
 
@@ -176,16 +182,6 @@ fn ninety_five_percent_intervals_cover_the_population_gini_in_a_quick_run() {
 #[test]
 #[ignore = "slow Monte Carlo check: about a minute in release mode, far longer in debug"]
 fn ninety_five_percent_intervals_cover_the_population_gini() {
-    let (cells, c) = population("2017-09", 0.391);
-    let truth = c.achieved_gini;
-    let runs = 1000;
-    let covered = (0..runs)
-        .filter(|&seed| {
-            let e = estimate_gini(&cells, &c, 75_000, 1_000 + seed, None);
-            e.inference.ci_lower <= truth && truth <= e.inference.ci_upper
-        })
-        .count();
-    let rate = covered as f64 / runs as f64;
-    eprintln!("coverage {covered}/{runs} = {rate:.3} (population Gini {truth:.5})");
+    let rate = coverage(1000, 75_000, 1_000);
     assert!((0.93..=0.97).contains(&rate), "coverage {rate}");
 }
