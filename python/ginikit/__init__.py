@@ -488,7 +488,9 @@ def attribute(
     ``G(m) − C(t | m)`` (DASP's sign: positive is progressive), and CEQ's marginal
     contributions ``mc_gini(t) = G(value − t) − G(value)`` and
     ``mc_before_gini(t) = G(m) − G(m + t)`` — also for each of `measures` (e.g. "theil_t", or
-    "fgt0" with `poverty_line`). Sources: the Lerman–Yitzhaki terms of each.
+    "fgt0" with `poverty_line`). Sources: the Lerman–Yitzhaki terms of each, and the Shapley
+    contributions ``shapley_zero(k)`` and ``shapley_mean(k)`` (Shorrocks 2013; shares of the
+    Gini that add up to 1; up to 10 sources).
 
     `data` is one frame, a dict {round: frame}, or one frame with a `period` column; with two
     or more rounds the rows are the changes of every term (``se = √(se₁² + se₂²)``).

@@ -150,7 +150,8 @@ pub struct AttributeArgs {
     )]
     pub transfers: Vec<String>,
     /// Source columns that add up to the value on every row: the Lerman–Yitzhaki
-    /// decomposition (share, Gini, Gini correlation, contribution, elasticity of each).
+    /// decomposition (share, Gini, Gini correlation, contribution, elasticity of each) and the
+    /// Shapley contributions with zero and mean replacement (up to 10 sources).
     #[arg(long = "source", value_name = "COLUMN", value_delimiter = ',', num_args = 1..)]
     pub sources: Vec<String>,
     /// Measures whose marginal contributions to give besides the Gini's (e.g. theil_t,fgt0
