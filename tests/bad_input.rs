@@ -88,7 +88,7 @@ const CASES: &[Case] = &[
         csv: b"x\n1\n\n3\n",
         args: &["--value", "x"],
         status: 1,
-        says: &["column 'x'"],
+        says: &["{file}", "column 'x'", "first at row 2", "fill or remove"],
     },
     Case {
         name: "NaN value",
@@ -375,6 +375,10 @@ fn every_case_of_the_catalogue() {
             if !stderr.contains(s) {
                 problems.push(format!("message lacks '{s}'"));
             }
+        }
+        // A data error always names the file it is in.
+        if status == 1 && !stderr.contains("{file}") {
+            problems.push("a data error that does not name the file".into());
         }
         if status == 0 {
             // Every number cell is a number: no blank estimate.
