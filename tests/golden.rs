@@ -15,6 +15,9 @@ use ginikit::SortedSample;
 
 enum Plan {
     Check(Measure, GiniConvention),
+    /// A Lerman–Yitzhaki term of source `wage` or `trans` (the `x` and `group` columns;
+    /// their sum is the total): `S`, `G`, `R`, `contrib` (absolute, S·G·R) or `marg`.
+    LermanYitzhaki(&'static str, &'static str),
     /// Belongs to a measure outside the point-estimate core (standard errors, decompositions, …).
     Later(&'static str),
     /// A peer convention deliberately not offered, with the reason.
@@ -79,7 +82,21 @@ fn plan(measure: &str, parameter: &str, convention: &str) -> Plan {
         {
             Plan::Later("decomposition by subgroup")
         }
-        m if m.starts_with("lerman_yitzhaki") => Plan::Later("decomposition by income source"),
+        m if m.starts_with("lerman_yitzhaki_") => {
+            let rest = &m["lerman_yitzhaki_".len()..];
+            let (term, source) = rest
+                .split_once('_')
+                .expect("lerman_yitzhaki_<term>_<source>");
+            let term = ["S", "G", "R", "contrib", "marg"]
+                .into_iter()
+                .find(|t| *t == term)
+                .unwrap_or_else(|| panic!("Lerman-Yitzhaki term '{term}'"));
+            let source = ["wage", "trans"]
+                .into_iter()
+                .find(|s| *s == source)
+                .unwrap_or_else(|| panic!("Lerman-Yitzhaki source '{source}'"));
+            Plan::LermanYitzhaki(term, source)
+        }
         "ede" | "wolfson" | "sgini" | "lorenz_asymmetry" => {
             Plan::Later("a measure not offered yet")
         }
@@ -116,6 +133,44 @@ fn reference_values_from_peers() {
                 }
                 checked += 1;
             }
+            Plan::LermanYitzhaki(term, source) => {
+                // The total is wage + transfers; `gini attribute --source` terms on it.
+                let (wage, trans) = (common::numbers(&r["x"]), common::numbers(&r["group"]));
+                let total: Vec<f64> = wage.iter().zip(&trans).map(|(a, b)| a + b).collect();
+                let sample = SortedSample::with_components(
+                    total,
+                    None,
+                    vec![("wage".into(), wage), ("trans".into(), trans)],
+                )
+                .unwrap();
+                let terms = ginikit::attribute::source_terms_of(&["wage".into(), "trans".into()]);
+                let value = |name: String| {
+                    terms
+                        .iter()
+                        .find(|m| m.name() == name)
+                        .unwrap()
+                        .estimator()
+                        .value(&sample, &Options::default())
+                        .unwrap()
+                };
+                let got = match term {
+                    "S" => value(format!("share({source})")),
+                    "G" => value(format!("gini({source})")),
+                    "R" => value(format!("gini_corr({source})")),
+                    // The peer's contribution is absolute, S·G·R; ours is its share of G.
+                    "contrib" => value(format!("contribution({source})")) * value("gini".into()),
+                    _ => value(format!("elasticity({source})")),
+                };
+                let expected: f64 = r["expected"].parse().unwrap();
+                let tolerance: f64 = r["tolerance"].parse().unwrap();
+                if (got - expected).abs() > tolerance * expected.abs().max(1.0) {
+                    failures.push(format!(
+                        "{id} ({}): got {got:.17}, expected {expected:.17} ± {tolerance}",
+                        r["provenance"]
+                    ));
+                }
+                checked += 1;
+            }
             Plan::Later(reason) | Plan::NotOffered(reason) => {
                 skipped.push(format!("{id}: {reason}"))
             }
@@ -126,8 +181,9 @@ fn reference_values_from_peers() {
         skipped.join("\n  ")
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 55 point-estimate rows in the reference file are in scope of the core measures.
-    assert!(checked >= 55, "only {checked} rows checked");
+    // 55 point-estimate rows in the reference file are in scope of the core measures, and the
+    // 10 Lerman–Yitzhaki rows of the attribution.
+    assert!(checked >= 65, "only {checked} rows checked");
 }
 
 /// The same data under five weighted-Gini conventions (ineqpy_w10), each matched to its peer.
