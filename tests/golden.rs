@@ -18,6 +18,9 @@ enum Plan {
     /// A Lerman–Yitzhaki term of source `wage` or `trans` (the `x` and `group` columns;
     /// their sum is the total): `S`, `G`, `R`, `contrib` (absolute, S·G·R) or `marg`.
     LermanYitzhaki(&'static str, &'static str),
+    /// A term of the decomposition by the `group` column: `ge1_between`, `ge1_within`,
+    /// `ge0_between`, `dagum_within`, `dagum_net_between`, `dagum_transvariation`.
+    Decomposition(&'static str),
     /// Belongs to a measure outside the point-estimate core (standard errors, decompositions, …).
     Later(&'static str),
     /// A peer convention deliberately not offered, with the reason.
@@ -75,12 +78,21 @@ fn plan(measure: &str, parameter: &str, convention: &str) -> Plan {
         m if m.starts_with("gini_se") || m.starts_with("gini_var") => {
             Plan::Later("standard errors (survey inference)")
         }
+        "theil_T_between" => Plan::Decomposition("ge1_between"),
+        "theil_T_within" => Plan::Decomposition("ge1_within"),
+        "mld_between" => Plan::Decomposition("ge0_between"),
+        "gini_dagum_Gw" => Plan::Decomposition("dagum_within"),
+        "gini_dagum_Gnb" => Plan::Decomposition("dagum_net_between"),
+        "gini_dagum_Gt" => Plan::Decomposition("dagum_transvariation"),
+        // dineq's between-group Gini (of the group means, with population shares) is Dagum's
+        // net between-group term.
+        "gini_between_groupmeans" => Plan::Decomposition("dagum_net_between"),
         m if m.starts_with("theil_T_")
             || m.starts_with("mld_")
             || m.starts_with("gini_dagum")
             || m.starts_with("gini_between") =>
         {
-            Plan::Later("decomposition by subgroup")
+            panic!("decomposition row '{m}' without a check")
         }
         m if m.starts_with("lerman_yitzhaki_") => {
             let rest = &m["lerman_yitzhaki_".len()..];
@@ -133,6 +145,51 @@ fn reference_values_from_peers() {
                 }
                 checked += 1;
             }
+            Plan::Decomposition(term) => {
+                // Groups 1, 2, … of the `group` column as 0, 1, … in the sample's order.
+                let x = common::numbers(&r["x"]);
+                let ids: Vec<u32> = common::numbers(&r["group"])
+                    .iter()
+                    .map(|g| *g as u32 - 1)
+                    .collect();
+                let sample = SortedSample::with_labels(x, None, ids).unwrap();
+                let ids = sample.labels().unwrap();
+                let got = match term {
+                    "ge1_between" => {
+                        ginikit::decompose::ge_split(&sample, ids, 1.0)
+                            .unwrap()
+                            .between
+                    }
+                    "ge1_within" => {
+                        ginikit::decompose::ge_split(&sample, ids, 1.0)
+                            .unwrap()
+                            .within
+                    }
+                    "ge0_between" => {
+                        ginikit::decompose::ge_split(&sample, ids, 0.0)
+                            .unwrap()
+                            .between
+                    }
+                    "dagum_within" => ginikit::decompose::dagum(&sample, ids).unwrap().within,
+                    "dagum_net_between" => {
+                        ginikit::decompose::dagum(&sample, ids).unwrap().net_between
+                    }
+                    _ => {
+                        ginikit::decompose::dagum(&sample, ids)
+                            .unwrap()
+                            .transvariation
+                    }
+                };
+                let expected: f64 = r["expected"].parse().unwrap();
+                let tolerance: f64 = r["tolerance"].parse().unwrap();
+                if (got - expected).abs() > tolerance * expected.abs().max(1.0) {
+                    failures.push(format!(
+                        "{id} ({}): got {got:.17}, expected {expected:.17} ± {tolerance}",
+                        r["provenance"]
+                    ));
+                }
+                checked += 1;
+            }
             Plan::LermanYitzhaki(term, source) => {
                 // The total is wage + transfers; `gini attribute --source` terms on it.
                 let (wage, trans) = (common::numbers(&r["x"]), common::numbers(&r["group"]));
@@ -181,9 +238,9 @@ fn reference_values_from_peers() {
         skipped.join("\n  ")
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 55 point-estimate rows in the reference file are in scope of the core measures, and the
-    // 10 Lerman–Yitzhaki rows of the attribution.
-    assert!(checked >= 65, "only {checked} rows checked");
+    // 55 point-estimate rows in the reference file are in scope of the core measures, the 10
+    // Lerman–Yitzhaki rows of the attribution and the 7 rows of the decompositions.
+    assert!(checked >= 72, "only {checked} rows checked");
 }
 
 /// The same data under five weighted-Gini conventions (ineqpy_w10), each matched to its peer.
