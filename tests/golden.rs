@@ -116,6 +116,18 @@ fn plan(measure: &str, parameter: &str, convention: &str) -> Plan {
     }
 }
 
+/// The row's complaint when `got` is outside its expected value ± tolerance (relative above 1).
+fn mismatch(r: &std::collections::HashMap<String, String>, got: f64) -> Option<String> {
+    let expected: f64 = r["expected"].parse().unwrap();
+    let tolerance: f64 = r["tolerance"].parse().unwrap();
+    ((got - expected).abs() > tolerance * expected.abs().max(1.0)).then(|| {
+        format!(
+            "{} ({}, {}): got {got:.17}, expected {expected:.17} ± {tolerance}",
+            r["id"], r["provenance"], r["convention"]
+        )
+    })
+}
+
 #[test]
 fn reference_values_from_peers() {
     let rows = common::read_csv(&common::repo_path("tests/golden/microdata.csv").to_string_lossy());
@@ -137,12 +149,7 @@ fn reference_values_from_peers() {
                     ..Options::default()
                 };
                 let got = m.evaluate(&sample, &options).unwrap().value;
-                let expected: f64 = r["expected"].parse().unwrap();
-                let tolerance: f64 = r["tolerance"].parse().unwrap();
-                let err = (got - expected).abs();
-                if err > tolerance * expected.abs().max(1.0) {
-                    failures.push(format!("{id} ({}, {convention}): got {got:.17}, expected {expected:.17} ± {tolerance}", r["provenance"]));
-                }
+                failures.extend(mismatch(r, got));
                 checked += 1;
             }
             Plan::Decomposition(term) => {
@@ -180,14 +187,7 @@ fn reference_values_from_peers() {
                             .transvariation
                     }
                 };
-                let expected: f64 = r["expected"].parse().unwrap();
-                let tolerance: f64 = r["tolerance"].parse().unwrap();
-                if (got - expected).abs() > tolerance * expected.abs().max(1.0) {
-                    failures.push(format!(
-                        "{id} ({}): got {got:.17}, expected {expected:.17} ± {tolerance}",
-                        r["provenance"]
-                    ));
-                }
+                failures.extend(mismatch(r, got));
                 checked += 1;
             }
             Plan::LermanYitzhaki(term, source) => {
@@ -218,14 +218,7 @@ fn reference_values_from_peers() {
                     "contrib" => value(format!("contribution({source})")) * value("gini".into()),
                     _ => value(format!("elasticity({source})")),
                 };
-                let expected: f64 = r["expected"].parse().unwrap();
-                let tolerance: f64 = r["tolerance"].parse().unwrap();
-                if (got - expected).abs() > tolerance * expected.abs().max(1.0) {
-                    failures.push(format!(
-                        "{id} ({}): got {got:.17}, expected {expected:.17} ± {tolerance}",
-                        r["provenance"]
-                    ));
-                }
+                failures.extend(mismatch(r, got));
                 checked += 1;
             }
             Plan::Later(reason) | Plan::NotOffered(reason) => {
