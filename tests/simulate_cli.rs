@@ -173,29 +173,18 @@ fn scenarios_and_solves_agree_with_compute_on_the_changed_values() {
             ));
         }
         let g = common::temp_file("c.csv", csv.as_bytes());
-        let (code, out, err) = run(
-            &[
-                "compute",
-                g.path.to_str().unwrap(),
-                "--value",
-                "v",
-                "--weight",
-                "weight",
-                "--size",
-                "size",
-                "--strata",
-                "stratum",
-                "--psu",
-                "psu",
-                "--se",
-                "linearization",
-                "--measures",
-                "gini",
-                "--format",
-                "csv",
-            ],
-            &[],
-        );
+        // The same design flags, on the changed column `v` and without the transfer.
+        let mut args = vec!["compute", g.path.to_str().unwrap(), "--value", "v"];
+        args.extend(&DESIGN[2..10]);
+        args.extend([
+            "--se",
+            "linearization",
+            "--measures",
+            "gini",
+            "--format",
+            "csv",
+        ]);
+        let (code, out, err) = run(&args, &[]);
         assert_eq!(code, 0, "{err}");
         let row: Vec<&str> = out.lines().nth(1).unwrap().split(',').collect();
         (row[1].parse().unwrap(), row[2].parse().unwrap())

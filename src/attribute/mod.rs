@@ -67,10 +67,7 @@ impl Term {
         Ok(match self {
             Term::Concentration(a, r) => concentration(sample, *a, *r)?,
             Term::Share(a) => share_parts(sample, *a)?.0,
-            Term::Total(a, factor) => {
-                let (share, _) = share_parts(sample, *a)?;
-                factor * share * sample.total_value()
-            }
+            Term::Total(a, factor) => factor * weighted_total(sample, *a)?.0,
             Term::Measure(Income::Total, m) => m.estimator().value(sample, options)?,
             Term::Measure(i, m) => m
                 .estimator()
@@ -100,16 +97,13 @@ impl Term {
         // marginal contribution, Kakwani, Reynolds–Smolensky, reranking): start from a copy of
         // its shared influence rather than from zeros, sparing a pass and fresh zeroed pages.
         let (first, rest) = match self {
-            Term::Concentration(..) => (self, None),
-            Term::Difference(a, b) if matches!(**a, Term::Concentration(..)) => (&**a, Some(b)),
-            _ => {
-                let mut z = vec![0.0; sample.len()];
-                self.add_influence(sample, options, 1.0, &mut z)?;
-                return Ok(z);
-            }
+            Term::Difference(a, b) => (&**a, Some(b)),
+            other => (other, None),
         };
         let Term::Concentration(a, r) = first else {
-            unreachable!("matched a concentration above")
+            let mut z = vec![0.0; sample.len()];
+            self.add_influence(sample, options, 1.0, &mut z)?;
+            return Ok(z);
         };
         let mut z = concentration::shared_influence(sample, *a, *r)?
             .as_ref()
@@ -148,7 +142,7 @@ impl Term {
                     .for_each(|(k, o)| *o += c * (column[k] - s * y[k]));
             }
             Term::Total(a, factor) => {
-                let (_, column) = share_parts(sample, *a)?;
+                let (_, column) = weighted_total(sample, *a)?;
                 let c = scale * factor;
                 out.par_iter_mut()
                     .enumerate()
@@ -216,6 +210,21 @@ fn zero_denominator(term: &Term) -> Error {
 
 /// `S = Σ w a / Σ w y` (computed once per sample) and the column `a` at each sample position.
 fn share_parts(sample: &SortedSample, a: Income) -> Result<(f64, std::sync::Arc<Vec<f64>>)> {
+    let (part, column) = weighted_total(sample, a)?;
+    let total = sample.total_value();
+    if total == 0.0 {
+        return Err(Error::Undefined {
+            location: Location::Argument("values"),
+            measure: "an income share".into(),
+            reason: "the income's weighted total is zero".into(),
+            context: String::new(),
+        });
+    }
+    Ok((part / total, column))
+}
+
+/// `Σ w a` (computed once per sample) and the column `a` at each sample position.
+fn weighted_total(sample: &SortedSample, a: Income) -> Result<(f64, std::sync::Arc<Vec<f64>>)> {
     let column = match sample.components() {
         Some(c) => c.income(sample.values(), a),
         None if a == Income::Total => std::sync::Arc::new(sample.values().to_vec()),
@@ -228,22 +237,13 @@ fn share_parts(sample: &SortedSample, a: Income) -> Result<(f64, std::sync::Arc<
             })
         }
     };
-    let total = sample.total_value();
-    if total == 0.0 {
-        return Err(Error::Undefined {
-            location: Location::Argument("values"),
-            measure: "an income share".into(),
-            reason: "the income's weighted total is zero".into(),
-            context: String::new(),
-        });
-    }
     let part = sample.memo(("share", a.code(), 0), || {
         let [part] = block_sums(column.len(), |r| {
             lane_sums(r, |k| [sample.weight(k) * column[k]])
         });
         Ok(part)
     })?;
-    Ok((*part / total, column))
+    Ok((*part, column))
 }
 
 /// A named [`Term`] as a measure: what `gini attribute` estimates.

@@ -2,7 +2,6 @@
 //! between two rounds, beside BPS's published growth (March → September 2018: +3.55 %,
 //! +3.40 %, +1.28 %).
 
-use super::ReproduceSpec;
 use crate::attribute::{Attribution, Term};
 use crate::error::Result;
 use crate::measure::{Measure, Options};
@@ -56,11 +55,9 @@ fn group_means() -> Result<Vec<(&'static str, Measure)>> {
 /// `tables` (each table one round, its label); empty when none is.
 pub fn analyse(
     tables: &[(&Table, &str)],
-    spec: &ReproduceSpec,
     survey: &SurveySpec,
     tick: Tick<'_>,
 ) -> Result<Vec<GroupGrowth>> {
-    let _ = spec;
     let find = |label: &str| tables.iter().find(|(_, l)| *l == label).map(|(t, _)| *t);
     let Some((from, to, a, b)) = PAIRS
         .iter()

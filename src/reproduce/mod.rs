@@ -453,7 +453,7 @@ pub fn reproduce_tables(
     }
     let analysis = incidence::analyse(tables, spec, &survey, &names, tick)?;
     let group_growth = if spec.round.is_none() {
-        groups::analyse(tables, spec, &survey, tick)?
+        groups::analyse(tables, &survey, tick)?
     } else {
         Vec::new()
     };

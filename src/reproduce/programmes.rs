@@ -79,6 +79,13 @@ pub fn analyse(
     tick: Tick<'_>,
 ) -> Result<Programmes> {
     let names = to.0.components.clone();
+    let Some(first) = names.first().cloned() else {
+        return Err(crate::error::Error::InvalidParameter {
+            name: "transfers",
+            value: String::new(),
+            expected: "tables read with their transfer columns (ReproduceSpec::transfers)".into(),
+        });
+    };
     let one_round = |t: &Table| t.regroup(&(0..t.groups.len()).collect::<Vec<_>>(), &[]);
     let (a, b) = (one_round(from.0), one_round(to.0));
     let round = |t: &Table, label: &str| -> Result<ProgrammeRound> {
@@ -130,9 +137,7 @@ pub fn analyse(
     );
     let replicated = replicated(survey, SOLVE_REPLICATES, spec.seed);
     let levers = [
-        Lever::Scale {
-            transfer: names[0].clone(),
-        },
+        Lever::Scale { transfer: first },
         Lever::TopUp { bottom: 0.4 },
     ];
     let solved = simulate(

@@ -126,28 +126,13 @@ impl Direction {
         })
     }
 
-    /// `Δ_i(θ)` from the row's amount and priority.
-    fn delta(&self, a: f64, p: f64, theta: f64) -> f64 {
-        if self.priority.is_some() {
-            if p < theta {
-                a
-            } else {
-                0.0
-            }
-        } else {
-            theta * a
-        }
-    }
-
     /// `Δ(θ)` for every row.
     pub fn delta_at(&self, theta: f64) -> Vec<f64> {
+        let widen = self.priority.is_some();
         (0..self.amount.len())
             .map(|i| {
-                self.delta(
-                    self.amount[i],
-                    self.priority.as_ref().map_or(0.0, |p| p[i]),
-                    theta,
-                )
+                let p = self.priority.as_ref().map_or(0.0, |p| p[i]);
+                delta(widen, self.amount[i], p, theta)
             })
             .collect()
     }
@@ -274,7 +259,7 @@ pub enum Output {
 /// priorities (see [`solve_table_components`]), for replicate intervals.
 #[derive(Debug, Clone)]
 pub struct SolveEstimator {
-    pub direction_kind: Lever,
+    pub lever: Lever,
     pub target: f64,
     pub output: Output,
     grid: Arc<Vec<f64>>,
@@ -298,7 +283,7 @@ pub fn solve_measures(lever: &Lever, target: f64, theta: f64, max: f64) -> Vec<M
         .into_iter()
         .map(|output| {
             Measure::new(SolveEstimator {
-                direction_kind: lever.clone(),
+                lever: lever.clone(),
                 target,
                 output,
                 grid: Arc::clone(&grid),
@@ -323,21 +308,19 @@ pub fn solve_table_components(direction: &Direction) -> Vec<(String, Vec<f64>)> 
     ]
 }
 
+/// A row's change at `θ` from its amount `a` and priority `p`: `a·1{p < θ}` when widening,
+/// else `θ·a`.
+fn delta(widen: bool, a: f64, p: f64, theta: f64) -> f64 {
+    match (widen, p < theta) {
+        (true, true) => a,
+        (true, false) => 0.0,
+        (false, _) => theta * a,
+    }
+}
+
 impl SolveEstimator {
     fn widen(&self) -> bool {
-        matches!(self.direction_kind, Lever::Widen { .. })
-    }
-
-    fn delta(&self, a: f64, p: f64, theta: f64) -> f64 {
-        if self.widen() {
-            if p < theta {
-                a
-            } else {
-                0.0
-            }
-        } else {
-            theta * a
-        }
+        matches!(self.lever, Lever::Widen { .. })
     }
 
     fn orders_for(&self, sample: &SortedSample) -> GridOrders {
@@ -358,12 +341,12 @@ impl Estimator for SolveEstimator {
     fn name(&self) -> String {
         match self.output {
             Output::Budget => "budget".into(),
-            Output::Parameter => self.direction_kind.parameter().replace(' ', "_"),
+            Output::Parameter => self.lever.parameter().replace(' ', "_"),
         }
     }
 
     fn unit(&self) -> Unit {
-        match (self.output, &self.direction_kind) {
+        match (self.output, &self.lever) {
             (Output::Budget, _) | (Output::Parameter, Lever::TopUp { .. }) => Unit::Money,
             _ => Unit::Index,
         }
@@ -383,7 +366,7 @@ impl Estimator for SolveEstimator {
             let theta = self.grid[j];
             let order = orders[j].get_or_init(|| {
                 let mut pairs: Vec<(f64, u32)> = (0..y.len())
-                    .map(|k| (y[k] + self.delta(a[k], p[k], theta), k as u32))
+                    .map(|k| (y[k] + delta(self.widen(), a[k], p[k], theta), k as u32))
                     .collect();
                 crate::kernel::sort::sort_by_key(&mut pairs, |q| crate::kernel::sort::f64_key(q.0));
                 pairs.into_iter().map(|q| q.1).collect()
@@ -393,7 +376,7 @@ impl Estimator for SolveEstimator {
             for &k in order {
                 let k = k as usize;
                 let w = sample.weight(k);
-                let d = self.delta(a[k], p[k], theta);
+                let d = delta(self.widen(), a[k], p[k], theta);
                 let v = y[k] + d;
                 acc += w * (2.0 * s + w * v);
                 s += w * v;
@@ -413,7 +396,7 @@ impl Estimator for SolveEstimator {
                 let theta = self.grid[j - 1] + f * (self.grid[j] - self.grid[j - 1]);
                 return Ok(match self.output {
                     Output::Budget => previous.1 + f * (here.1 - previous.1),
-                    Output::Parameter => match self.direction_kind {
+                    Output::Parameter => match self.lever {
                         Lever::Scale { .. } => 1.0 + theta,
                         _ => theta,
                     },

@@ -33,6 +33,39 @@ pub enum CellDraw {
     SinghMaddala { a: f64, b: f64, q: f64 },
 }
 
+/// Mid-quantiles a Singh–Maddala cell's targeting score is averaged over.
+const SCORE_POINTS: usize = 400;
+
+/// A cell's targeting score `ln x + τ·ε`: normal for log-normal cells, otherwise the average
+/// over mid-quantiles of `ln x` of a normal with sd τ.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Score {
+    Normal { mean: f64, sd: f64 },
+    Points { log_x: Vec<f64>, tau: f64 },
+}
+
+impl Score {
+    /// The share of the cell whose score is below `s`.
+    pub fn below(&self, s: f64) -> f64 {
+        match self {
+            Score::Normal { mean, sd } => normal::cdf((s - mean) / sd),
+            Score::Points { log_x, tau } => {
+                log_x
+                    .iter()
+                    .map(|l| {
+                        if *tau > 0.0 {
+                            normal::cdf((s - l) / tau)
+                        } else {
+                            f64::from(u8::from(*l < s))
+                        }
+                    })
+                    .sum::<f64>()
+                    / log_x.len() as f64
+            }
+        }
+    }
+}
+
 /// Gini of Singh–Maddala with shapes `a`, `q` (finite for `aq > 1`).
 pub fn singh_maddala_gini(a: f64, q: f64) -> f64 {
     let lg = libm::lgamma;
@@ -97,27 +130,21 @@ impl CellDraw {
         }
     }
 
-    /// The share of the cell whose score `ln x + τ·ε` (ε standard normal) is below `s`.
-    pub fn score_below(&self, s: f64, tau: f64) -> f64 {
+    /// The distribution of the cell's targeting score `ln x + τ·ε` (ε standard normal),
+    /// made once: the threshold search evaluates it many times.
+    pub fn score(&self, tau: f64) -> Score {
         match *self {
-            CellDraw::LogNormal { mu, sigma } => {
-                normal::cdf((s - mu) / (sigma.powi(2) + tau.powi(2)).sqrt())
-            }
-            CellDraw::SinghMaddala { .. } => {
-                // Averaged over 400 mid-quantiles of the cell.
-                const K: usize = 400;
-                (0..K)
-                    .map(|j| {
-                        let x = self.quantile((j as f64 + 0.5) / K as f64);
-                        if tau > 0.0 {
-                            normal::cdf((s - x.ln()) / tau)
-                        } else {
-                            f64::from(u8::from(x.ln() < s))
-                        }
-                    })
-                    .sum::<f64>()
-                    / K as f64
-            }
+            CellDraw::LogNormal { mu, sigma } => Score::Normal {
+                mean: mu,
+                sd: (sigma.powi(2) + tau.powi(2)).sqrt(),
+            },
+            CellDraw::SinghMaddala { .. } => Score::Points {
+                // 400 mid-quantiles of ln x.
+                log_x: (0..SCORE_POINTS)
+                    .map(|j| self.quantile((j as f64 + 0.5) / SCORE_POINTS as f64).ln())
+                    .collect(),
+                tau,
+            },
         }
     }
 

@@ -117,15 +117,15 @@ fn expected_threshold(cells: &[Cell], calibration: &Calibration, families: f64) 
         return f64::NEG_INFINITY;
     }
     let households = |c: &Cell| c.population / (1.0 + SIZE_POISSON_MEAN);
-    let draws: Vec<super::CellDraw> = cells
+    let scores: Vec<super::family::Score> = cells
         .iter()
-        .map(|c| super::CellDraw::of(c, calibration))
+        .map(|c| super::CellDraw::of(c, calibration).score(TARGETING_NOISE))
         .collect();
     let below = |s: f64| -> f64 {
         cells
             .iter()
-            .zip(&draws)
-            .map(|(c, d)| households(c) * d.score_below(s, TARGETING_NOISE))
+            .zip(&scores)
+            .map(|(c, score)| households(c) * score.below(s))
             .sum()
     };
     let (mut lo, mut hi) = (0.0, 30.0);
