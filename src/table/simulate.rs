@@ -68,8 +68,18 @@ pub fn rows(table: &Table, size: Option<usize>) -> Result<Rows> {
 /// the value and `−Δ` as the component when it lowers them (`false`).
 ///
 /// # Errors
-/// A change that raises some incomes and lowers others; one that makes an income negative.
+/// A change of another length than the table; one that raises some incomes and lowers
+/// others; one that makes an income negative.
 pub fn scenario_table(table: &Table, delta: &[f64]) -> Result<(Table, bool)> {
+    let rows: usize = table.groups.iter().map(|g| g.values.len()).sum();
+    if delta.len() != rows {
+        return Err(Error::LengthMismatch {
+            left: "table rows",
+            left_len: rows,
+            right: "changes",
+            right_len: delta.len(),
+        });
+    }
     let raising = delta.iter().all(|&d| d >= 0.0);
     if !raising && delta.iter().any(|&d| d > 0.0) {
         return Err(Error::InvalidParameter {
