@@ -119,7 +119,7 @@ fn grouped_arrays<'py>(
     mean: Option<f64>,
     poverty_line: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    use ginikit::grouped::{analyse, report, LorenzPoints, Source};
+    use ginikit::grouped::{analyse, report, LorenzPoints, Source, WelfareIs};
     if population.len() != welfare.len() {
         return Err(convert::usage(format!(
             "population and welfare have {} and {} classes",
@@ -132,26 +132,13 @@ fn grouped_arrays<'py>(
         population: "population".into(),
         welfare: "welfare".into(),
     };
-    let (points, class_mean) = match kind {
-        "share" => (
-            LorenzPoints::from_class_shares(&population, &welfare, &source),
-            None,
-        ),
-        "cumulative" => (
-            LorenzPoints::from_cumulative(&population, &welfare, &source),
-            None,
-        ),
-        "mean" => match LorenzPoints::from_class_means(&population, &welfare, &source) {
-            Ok((p, m)) => (Ok(p), Some(m)),
-            Err(e) => (Err(e), None),
-        },
-        other => {
-            return Err(convert::usage(format!(
-                "welfare_is=\"{other}\": use \"share\", \"mean\" or \"cumulative\""
-            )))
-        }
-    };
-    let points = points.map_err(|e| error(&e))?;
+    let kind = WelfareIs::parse(kind).map_err(|_| {
+        convert::usage(format!(
+            "welfare_is=\"{kind}\": use \"share\", \"mean\" or \"cumulative\""
+        ))
+    })?;
+    let (points, class_mean) =
+        LorenzPoints::from_table(kind, &population, &welfare, &source).map_err(|e| error(&e))?;
     let mean = match (mean, class_mean) {
         (Some(m), _) | (None, Some(m)) => m,
         (None, None) if poverty_line.is_some() => {

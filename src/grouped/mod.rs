@@ -88,7 +88,54 @@ fn shares(values: &[f64], source: &Source, column: &str) -> Result<Vec<f64>> {
     Ok(values.iter().map(|v| v / scale).collect())
 }
 
+/// What the welfare column of a class table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WelfareIs {
+    /// Each class's share of total welfare (percent or fractions).
+    Share,
+    /// Each class's mean welfare per person (Datt's table).
+    Mean,
+    /// Cumulative shares, with the population column cumulative too.
+    Cumulative,
+}
+
+impl WelfareIs {
+    /// Parses `share`, `mean` or `cumulative`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "share" => Ok(WelfareIs::Share),
+            "mean" => Ok(WelfareIs::Mean),
+            "cumulative" => Ok(WelfareIs::Cumulative),
+            _ => Err(Error::InvalidParameter {
+                name: "welfare_is",
+                value: name.into(),
+                expected: "share, mean or cumulative".into(),
+            }),
+        }
+    }
+}
+
 impl LorenzPoints {
+    /// The points of a class table whose welfare column holds `kind`, and the overall mean
+    /// when the table gives class means.
+    pub fn from_table(
+        kind: WelfareIs,
+        population: &[f64],
+        welfare: &[f64],
+        source: &Source,
+    ) -> Result<(Self, Option<f64>)> {
+        match kind {
+            WelfareIs::Share => Ok((Self::from_class_shares(population, welfare, source)?, None)),
+            WelfareIs::Cumulative => {
+                Ok((Self::from_cumulative(population, welfare, source)?, None))
+            }
+            WelfareIs::Mean => {
+                let (p, m) = Self::from_class_means(population, welfare, source)?;
+                Ok((p, Some(m)))
+            }
+        }
+    }
+
     /// From class shares of population and welfare (percent or fractions), classes ordered from
     /// the poorest. Checks: shares non-negative and summing to 100 or 1; classes in increasing
     /// order of welfare per person (else the points are not a Lorenz curve).

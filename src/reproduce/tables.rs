@@ -97,21 +97,9 @@ pub fn gic_table(r: &Reproduction) -> Report {
         g.p.is_some_and(|p| ((p * 10.0).round() - p * 10.0).abs() < 1e-9)
     });
     for g in deciles.chain([&c.mean, &c.bottom40, &c.premium]) {
-        let money = if g.statistic == "premium" {
-            Style::Index
-        } else {
-            Style::Money
-        };
-        report.rows.push(vec![
-            Cell::Text(g.statistic.clone()),
-            Cell::Number(g.from_value, money),
-            Cell::Number(g.to_value, money),
-            Cell::Number(g.growth.change, Style::Index),
-            Cell::Number(g.growth.se, Style::Index),
-            Cell::Number(g.growth.ci_lower, Style::Index),
-            Cell::Number(g.growth.ci_upper, Style::Index),
-            Cell::Number(g.growth.p_value, Style::PValue),
-        ]);
+        let mut row = vec![Cell::Text(g.statistic.clone())];
+        row.extend(crate::table::gic::growth_cells(g));
+        report.rows.push(row);
     }
     report
 }

@@ -3,8 +3,7 @@
 use super::args::GicArgs;
 use super::{emit, Failure};
 use ginikit::measure::Options;
-use ginikit::report::{Cell, Report, Style};
-use ginikit::table::gic::{gic, gic_measures, percentiles, Gic, Growth};
+use ginikit::table::gic::{gic, gic_measures, percentiles};
 use ginikit::table::trend::RoundEstimates;
 
 pub fn run(args: &GicArgs) -> Result<(), Failure> {
@@ -116,77 +115,7 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
             }
         }
     }
-    let mut report = report(&args.table.by, &curves);
+    let mut report = ginikit::table::gic::report(&args.table.by, &curves);
     report.notes.extend(unmatched);
     emit(&report, args.format.into(), args.output.as_deref())
-}
-
-fn report(by: &[String], curves: &[Gic]) -> Report {
-    let mut columns: Vec<String> = by.to_vec();
-    columns.extend(
-        [
-            "statistic",
-            "p",
-            "from",
-            "to",
-            "value_from",
-            "value_to",
-            "growth",
-            "se",
-            "ci_lower",
-            "ci_upper",
-            "p_value",
-        ]
-        .map(String::from),
-    );
-    let mut rows = Vec::new();
-    let mut notes = Vec::new();
-    for c in curves {
-        let row = |g: &Growth| -> Vec<Cell> {
-            let money = if g.statistic == "premium" {
-                Style::Index
-            } else {
-                Style::Money
-            };
-            let mut r: Vec<Cell> = c.key.iter().map(|k| Cell::Text(k.clone())).collect();
-            r.extend([
-                Cell::Text(g.statistic.clone()),
-                g.p.map_or(Cell::Empty, |p| Cell::Number(p, Style::Index)),
-                Cell::Text(c.from.clone()),
-                Cell::Text(c.to.clone()),
-                Cell::Number(g.from_value, money),
-                Cell::Number(g.to_value, money),
-                Cell::Number(g.growth.change, Style::Index),
-                Cell::Number(g.growth.se, Style::Index),
-                Cell::Number(g.growth.ci_lower, Style::Index),
-                Cell::Number(g.growth.ci_upper, Style::Index),
-                Cell::Number(g.growth.p_value, Style::PValue),
-            ]);
-            r
-        };
-        for g in c.points.iter().chain([&c.mean, &c.bottom40, &c.premium]) {
-            rows.push(row(g));
-        }
-        let group = if c.key.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", c.key.join("/"))
-        };
-        let p = &c.premium.growth;
-        notes.push(format!(
-            "note{group}: the bottom 40 % mean grew {:+.2} %, the mean {:+.2} %: shared-prosperity premium {:+.2} points (se {:.2}, p = {:.3}){}.",
-            c.bottom40.growth.change * 100.0,
-            c.mean.growth.change * 100.0,
-            p.change * 100.0,
-            p.se * 100.0,
-            p.p_value,
-            if p.excludes_zero() { "" } else { ": not distinguishable from zero" }
-        ));
-    }
-    notes.push("note: growth = value_to / (deflator × value_from) − 1, as fractions; premium = growth(mean_bottom40) − growth(mean) (value_from/value_to: the bottom-40 % mean over the mean); rounds are independent samples.".into());
-    Report {
-        columns,
-        rows,
-        notes,
-    }
 }

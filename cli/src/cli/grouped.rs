@@ -26,23 +26,12 @@ pub fn run(args: &GroupedArgs) -> Result<(), Failure> {
         population: args.population.clone(),
         welfare: args.welfare.clone(),
     };
-    let (points, class_mean) = if args.cumulative {
-        (
-            LorenzPoints::from_cumulative(&columns[0], &columns[1], &source)?,
-            None,
-        )
-    } else {
-        match args.welfare_is {
-            WelfareIs::Share => (
-                LorenzPoints::from_class_shares(&columns[0], &columns[1], &source)?,
-                None,
-            ),
-            WelfareIs::Mean => {
-                let (p, m) = LorenzPoints::from_class_means(&columns[0], &columns[1], &source)?;
-                (p, Some(m))
-            }
-        }
+    let kind = match (args.cumulative, args.welfare_is) {
+        (true, _) => ginikit::grouped::WelfareIs::Cumulative,
+        (false, WelfareIs::Share) => ginikit::grouped::WelfareIs::Share,
+        (false, WelfareIs::Mean) => ginikit::grouped::WelfareIs::Mean,
     };
+    let (points, class_mean) = LorenzPoints::from_table(kind, &columns[0], &columns[1], &source)?;
     let mean = match (args.mean, class_mean) {
         (Some(m), _) => m,
         (None, Some(m)) => m,

@@ -1,0 +1,12 @@
+SEXP savvy_rs_bundled_rounds__ffi(void);
+SEXP savvy_rs_compute__ffi(SEXP c_arg__columns, SEXP c_arg__source, SEXP c_arg__settings, SEXP c_arg__inference);
+SEXP savvy_rs_decompose__ffi(SEXP c_arg__rounds, SEXP c_arg__settings);
+SEXP savvy_rs_gic__ffi(SEXP c_arg__rounds, SEXP c_arg__settings);
+SEXP savvy_rs_grouped__ffi(SEXP c_arg__population, SEXP c_arg__welfare, SEXP c_arg__kind, SEXP c_arg__settings);
+SEXP savvy_rs_lorenz__ffi(SEXP c_arg__x, SEXP c_arg__points, SEXP c_arg__weights);
+SEXP savvy_rs_measure_names__ffi(void);
+SEXP savvy_rs_measures__ffi(SEXP c_arg__x, SEXP c_arg__names, SEXP c_arg__settings, SEXP c_arg__weights);
+SEXP savvy_rs_panic_for_test__ffi(void);
+SEXP savvy_rs_reproduce__ffi(SEXP c_arg__settings, SEXP c_arg__files);
+SEXP savvy_rs_synth__ffi(SEXP c_arg__round, SEXP c_arg__households, SEXP c_arg__seed, SEXP c_arg__family);
+SEXP savvy_rs_trend__ffi(SEXP c_arg__rounds, SEXP c_arg__settings);

@@ -1,0 +1,4 @@
+library(testthat)
+library(ginikit)
+
+test_check("ginikit")
