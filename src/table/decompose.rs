@@ -416,6 +416,19 @@ pub fn decompose(
 }
 
 /// Decomposition rows as a table (`marks`: a `sig` column marking change terms whose interval
+/// The notes under a decomposition report: how its standard errors were made, and the
+/// identities its terms satisfy.
+pub fn notes(spec: &SurveySpec) -> Vec<String> {
+    vec![
+        format!(
+            "note: standard errors by {}; {:.0} % intervals; a change's terms are evaluated with each round's replicates, the other round held at its estimate (independent samples).",
+            crate::report::tidy::method_description(&spec.method),
+            spec.level * 100.0
+        ),
+        "note: GE: total = within + between exactly; Gini (Dagum): total = within + net_between + transvariation; change (Mookherjee–Shorrocks, MLD and Theil T) = change_within + change_population_shares + change_relative_means + change_residual.".into(),
+    ]
+}
+
 /// excludes zero).
 pub fn report(rows: &[&DecompositionRow], marks: bool) -> crate::report::Report {
     let mut columns: Vec<String> = [

@@ -233,6 +233,60 @@ pub fn gic(
     Ok(out)
 }
 
+/// The two rounds a growth incidence curve compares: `from` and `to` by label (by default the
+/// first and the last round read). Refuses fewer than two rounds, a label that was not read,
+/// a round compared with itself and a round read twice.
+pub fn pick_rounds<'a>(
+    rounds: &'a [RoundEstimates],
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(&'a RoundEstimates, &'a RoundEstimates)> {
+    let fail = |problem: String, fix: &str| Error::Rounds {
+        problem,
+        fix: fix.into(),
+    };
+    if rounds.len() < 2 {
+        let only = rounds.first().map_or("none", |r| r.label.as_str());
+        return Err(fail(
+            format!("only one round found ({only})"),
+            "a growth incidence curve needs two rounds",
+        ));
+    }
+    if let Some((_, twice)) = rounds
+        .iter()
+        .enumerate()
+        .find(|(i, r)| rounds[..*i].iter().any(|x| x.label == r.label))
+    {
+        return Err(fail(
+            format!("round '{}' appears in more than one input", twice.label),
+            "give each round once",
+        ));
+    }
+    let pick = |name: Option<&str>, default: usize| -> Result<&'a RoundEstimates> {
+        match name {
+            None => Ok(&rounds[default]),
+            Some(n) => rounds.iter().find(|r| r.label == n).ok_or_else(|| {
+                let known: Vec<&str> = rounds.iter().map(|r| r.label.as_str()).collect();
+                fail(
+                    format!(
+                        "round '{n}' was not read; the rounds are: {}",
+                        known.join(", ")
+                    ),
+                    "name one of the rounds read",
+                )
+            }),
+        }
+    };
+    let (a, b) = (pick(from, 0)?, pick(to, rounds.len() - 1)?);
+    if a.label == b.label {
+        return Err(fail(
+            format!("round '{}' is compared with itself", a.label),
+            "a growth incidence curve needs two different rounds",
+        ));
+    }
+    Ok((a, b))
+}
+
 /// A growth's cells: value_from, value_to (money, or an index for the premium), growth, se,
 /// ci_lower, ci_upper, p_value.
 pub fn growth_cells(g: &Growth) -> [Cell; 7] {

@@ -4,7 +4,6 @@ use super::args::{DecomposeArgs, Format, Se};
 use super::compute::table_spec;
 use super::survey::{survey_spec, Progress};
 use super::{emit, Failure};
-use ginikit::report::tidy::method_description;
 use ginikit::table::decompose::{decompose, DecompositionRow, Index};
 use ginikit::table::survey::replicate_count;
 use ginikit::table::trend::file_label;
@@ -51,11 +50,8 @@ pub fn run(args: &DecomposeArgs) -> Result<(), Failure> {
     })?;
     let refs: Vec<&DecompositionRow> = rows.iter().collect();
     let mut report = ginikit::table::decompose::report(&refs, args.format == Format::Table);
-    report.notes.push(format!(
-        "note: standard errors by {}; {:.0} % intervals; a change's terms are evaluated with each round's replicates, the other round held at its estimate (independent samples).",
-        method_description(&survey.method),
-        survey.level * 100.0
-    ));
-    report.notes.push("note: GE: total = within + between exactly; Gini (Dagum): total = within + net_between + transvariation; change (Mookherjee–Shorrocks, MLD and Theil T) = change_within + change_population_shares + change_relative_means + change_residual.".into());
+    report
+        .notes
+        .extend(ginikit::table::decompose::notes(&survey));
     emit(&report, args.format.into(), args.output.as_deref())
 }

@@ -4,7 +4,6 @@ use super::args::GicArgs;
 use super::{emit, Failure};
 use ginikit::measure::Options;
 use ginikit::table::gic::{gic, gic_measures, percentiles};
-use ginikit::table::trend::RoundEstimates;
 
 pub fn run(args: &GicArgs) -> Result<(), Failure> {
     if args.files.len() < 2 && args.period.is_none() {
@@ -33,41 +32,8 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
         &options,
     )?;
     let level = survey.level;
-    let pick = |name: &Option<String>, default: usize| -> Result<&RoundEstimates, Failure> {
-        match name {
-            None => Ok(&rounds[default]),
-            Some(n) => rounds.iter().find(|r| &r.label == n).ok_or_else(|| {
-                let known: Vec<&str> = rounds.iter().map(|r| r.label.as_str()).collect();
-                Failure::Usage(format!(
-                    "round '{n}' was not read; the rounds are: {}",
-                    known.join(", ")
-                ))
-            }),
-        }
-    };
-    if rounds.len() < 2 {
-        return Err(Failure::Data(ginikit::Error::Rounds {
-            problem: format!("only one round found ({})", rounds[0].label),
-            fix: "a growth incidence curve needs two rounds".into(),
-        }));
-    }
-    let (from, to) = (pick(&args.from, 0)?, pick(&args.to, rounds.len() - 1)?);
-    if std::ptr::eq(from, to) || from.label == to.label {
-        return Err(Failure::Usage(format!(
-            "round '{}' is compared with itself: a growth incidence curve needs two different rounds (two files, or --from and --to naming two rounds of --period)",
-            from.label
-        )));
-    }
-    if let Some(twice) = rounds
-        .iter()
-        .enumerate()
-        .find(|(i, r)| rounds[..*i].iter().any(|x| x.label == r.label))
-    {
-        return Err(Failure::Data(ginikit::Error::Rounds {
-            problem: format!("round '{}' appears in more than one input", twice.1.label),
-            fix: "give each round once".into(),
-        }));
-    }
+    let (from, to) =
+        ginikit::table::gic::pick_rounds(&rounds, args.from.as_deref(), args.to.as_deref())?;
     let curves = gic(from, to, &points, args.deflator, level)?;
     let unmatched = ginikit::table::gic::unmatched_groups(from, to);
     if let Some(stem) = &args.plot {

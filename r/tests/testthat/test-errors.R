@@ -18,6 +18,9 @@ test_that("NA, NaN and negative weights name the column and the row (counted fro
   expect_error(compute(df, "x", gk_design(weight = "w")), class = "ginikit_error",
                regexp = "column 'w'.*row 2.*-1")
   expect_error(gini(c(1, NA, 3)), class = "ginikit_error", regexp = "x has 1 value.*position 2 \\(NA\\)")
+  expect_error(gini(c(1, 2, NaN, NA)), class = "ginikit_error", regexp = "x has 2 value.*position 3 \\(NaN\\)")
+  expect_error(gini(c(1, 2), c(1, NA)), class = "ginikit_error", regexp = "w has 1 value.*position 2 \\(NA\\)")
+  expect_error(gini(Sys.Date()), class = "ginikit_error", regexp = "x must be numeric, not Date")
   expect_error(gini(c(1, 2, Inf)), class = "ginikit_error", regexp = "position 3 \\(Inf\\)")
 })
 

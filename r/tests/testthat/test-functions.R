@@ -37,7 +37,11 @@ test_that("gic: growth of every quantile by 10 % when every value grows 10 %", {
   b <- data.frame(x = a$x * 1.1)
   g <- gic(list(a = a, b = b), "x", points = c(0.25, 0.5))
   expect_equal(g$growth[g$statistic %in% c("mean", "mean_bottom40")], c(0.1, 0.1), tolerance = 1e-12)
-  expect_error(gic(list(a = a), "x"), class = "ginikit_error", regexp = "exactly two rounds")
+  expect_error(gic(list(a = a), "x"), class = "ginikit_error", regexp = "only one round.*two rounds")
+  expect_error(gic(list(a = a, b = b), "x", from = "c"), class = "ginikit_error",
+               regexp = "round 'c' was not read; the rounds are: a, b")
+  back <- gic(list(a = a, b = b), "x", from = "b", to = "a", points = 0.5)
+  expect_equal(back$growth[back$statistic == "mean"], 1 / 1.1 - 1, tolerance = 1e-12)
 })
 
 test_that("decompose: Theil T within + between = total; a time series still goes to stats", {

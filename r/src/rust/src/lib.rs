@@ -40,6 +40,30 @@ fn guard<T>(body: impl FnOnce() -> savvy::Result<T>) -> savvy::Result<T> {
     })
 }
 
+/// The error of a vector call, in R's words when a value is not a finite number: its
+/// position counted from 1 and whether it is `NA`, `NaN` or infinite. The scan runs only on
+/// the error path, so valid input pays nothing for it.
+fn vector_error(e: &ginikit::Error, x: &[f64], w: Option<&[f64]>) -> savvy::Error {
+    use savvy::NotAvailableValue;
+    for (name, values) in [("x", Some(x)), ("w", w)] {
+        let Some(values) = values else { continue };
+        let mut bad = values.iter().enumerate().filter(|(_, v)| !v.is_finite());
+        if let Some((first, v)) = bad.next() {
+            let what = if v.is_na() {
+                "NA".to_string()
+            } else {
+                format!("{v}").replace("inf", "Inf")
+            };
+            return fail(format!(
+                "{name} has {} value(s) that are not finite numbers, first at position {} ({what}): remove or impute them (e.g. {name}[!is.na({name})])",
+                bad.count() + 1,
+                first + 1
+            ));
+        }
+    }
+    error(e)
+}
+
 /// The replicate tick: no progress bar in R, and the run always goes on.
 fn quiet() -> bool {
     true
@@ -62,7 +86,7 @@ fn rs_measures(
             .collect::<Result<_, _>>()
             .map_err(|e| error(&e))?;
         let (x, w) = (x.as_slice(), weights.as_ref().map(|w| w.as_slice()));
-        let scale = Scale::of(x, w).map_err(|e| error(&e))?;
+        let scale = Scale::of(x, w).map_err(|e| vector_error(&e, x, w))?;
         let sample = if scale.is_identity() {
             SortedSample::new(x, w)
         } else {
@@ -71,7 +95,7 @@ fn rs_measures(
             scale.apply(&mut values, weights.as_deref_mut());
             SortedSample::from_vecs(values, weights)
         }
-        .map_err(|e| error(&e))?;
+        .map_err(|e| vector_error(&e, x, w))?;
         let mut out = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for m in &measures {
             let e = m
@@ -102,8 +126,8 @@ fn rs_lorenz(x: RealSexp, points: i32, weights: Option<RealSexp>) -> savvy::Resu
         if points < 1 {
             return Err(fail(format!("points = {points}: give at least 1")));
         }
-        let sample = SortedSample::new(x.as_slice(), weights.as_ref().map(|w| w.as_slice()))
-            .map_err(|e| error(&e))?;
+        let (x, w) = (x.as_slice(), weights.as_ref().map(|w| w.as_slice()));
+        let sample = SortedSample::new(x, w).map_err(|e| vector_error(&e, x, w))?;
         let curve = lorenz_curve(&sample, points as usize).map_err(|e| error(&e))?;
         let (p, l): (Vec<f64>, Vec<f64>) = curve.iter().map(|c| (c.p, c.lorenz)).unzip();
         {
@@ -291,21 +315,12 @@ fn rs_gic(rounds: ListSexp, settings: ListSexp) -> savvy::Result<Sexp> {
         }
         let measures = gic_measures(&points).map_err(|e| error(&e))?;
         let (estimated, survey) = estimated_rounds(rounds, &s, &measures)?;
-        if estimated.len() != 2 {
-            let labels: Vec<&str> = estimated.iter().map(|r| r.label.as_str()).collect();
-            return Err(fail(format!(
-                "a growth incidence curve needs exactly two rounds; found {}: {}",
-                estimated.len(),
-                labels.join(", ")
-            )));
-        }
-        let (from, to) = (&estimated[0], &estimated[1]);
-        if from.label == to.label {
-            return Err(fail(format!(
-                "round '{}' is compared with itself: give two different rounds",
-                from.label
-            )));
-        }
+        let (from, to) = ginikit::table::gic::pick_rounds(
+            &estimated,
+            s.text("from")?.as_deref(),
+            s.text("to")?.as_deref(),
+        )
+        .map_err(|e| error(&e))?;
         let deflator = s.number("deflator")?.unwrap_or(1.0);
         let curves = gic(from, to, &points, deflator, survey.level).map_err(|e| error(&e))?;
         let by = convert::table_spec(&s)?.by;
@@ -352,11 +367,7 @@ fn rs_decompose(rounds: ListSexp, settings: ListSexp) -> savvy::Result<Sexp> {
             decompose(&refs, period.is_some(), &survey, &indices, &quiet).map_err(|e| error(&e))?;
         let refs: Vec<_> = rows.iter().collect();
         let mut r = decomposition_report(&refs, false);
-        r.notes.push(format!(
-            "note: standard errors by {}; {:.0} % intervals.",
-            tidy::method_description(&survey.method),
-            survey.level * 100.0
-        ));
+        r.notes.extend(ginikit::table::decompose::notes(&survey));
         report(&r)
     })
 }
