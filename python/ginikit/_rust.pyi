@@ -49,7 +49,26 @@ def trend_streams(
     pairs: Sequence[tuple[str, str]] | None = None,
     progress: ProgressCallback | None = None,
 ) -> Report: ...
-def synth(round: str, households: int, seed: int) -> dict[str, Any]: ...
+def gic_streams(
+    rounds: Sequence[tuple[str, Any]],
+    period: str | None,
+    spec: dict[str, Any],
+    survey: dict[str, Any],
+    points: Sequence[float] | None,
+    deflator: float,
+    from_round: str | None = None,
+    to_round: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> Report: ...
+def decompose_streams(
+    rounds: Sequence[tuple[str, Any]],
+    period: str | None,
+    spec: dict[str, Any],
+    survey: dict[str, Any],
+    indices: Sequence[str],
+    progress: ProgressCallback | None = None,
+) -> Report: ...
+def synth(round: str, households: int, seed: int, family: str = "log-normal") -> dict[str, Any]: ...
 def reproduce(
     spec: dict[str, Any],
     files: Sequence[str] | None = None,

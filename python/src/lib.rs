@@ -288,13 +288,8 @@ fn trend_streams<'py>(
     pairs: Option<Vec<(String, String)>>,
     progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let mut table_spec = convert::table_spec(spec)?;
-    let by = table_spec.by.clone();
-    if let Some(p) = &period {
-        table_spec.by.insert(0, p.clone());
-        table_spec.group_roles = vec!["period"];
-    }
-    let survey = convert::survey_spec(survey, &mut table_spec)?;
+    let (table_spec, survey) = period_spec(spec, period.as_deref(), survey)?;
+    let by: Vec<String> = table_spec.by[usize::from(period.is_some())..].to_vec();
     let measures = convert::measures_for(measures, &table_spec)?;
     let options = convert::options(convention, non_positive)?;
     let mut estimated = Vec::new();
@@ -325,6 +320,135 @@ fn trend_streams<'py>(
     let (rows, unmatched) = changes(&estimated, &pairs, survey.level).map_err(|e| error(&e))?;
     notes.extend(unmatched);
     report_to_dict(py, &tidy::changes(&by, &rows, notes, survey.level, false))
+}
+
+/// Tables of rounds given as (label, Arrow stream) pairs, or one stream with a period column
+/// (its first group column).
+fn round_tables<'py>(
+    py: Python<'py>,
+    rounds: &[(String, Bound<'py, PyAny>)],
+    table_spec: &ginikit::table::TableSpec,
+) -> PyResult<Vec<(ginikit::table::Table, String)>> {
+    let mut out = Vec::new();
+    for (label, stream) in rounds {
+        let df = arrow::frame_from_stream(py, stream)?;
+        out.push((
+            detached(py, || from_frame(&df, label, table_spec))?,
+            label.clone(),
+        ));
+    }
+    Ok(out)
+}
+
+/// The table spec of a call over rounds: `period` becomes the first group column.
+fn period_spec(
+    spec: &Bound<'_, PyDict>,
+    period: Option<&str>,
+    survey: &Bound<'_, PyDict>,
+) -> PyResult<(
+    ginikit::table::TableSpec,
+    ginikit::table::survey::SurveySpec,
+)> {
+    let mut table_spec = convert::table_spec(spec)?;
+    if let Some(p) = period {
+        table_spec.by.insert(0, p.to_string());
+        table_spec.group_roles = vec!["period"];
+    }
+    let survey = convert::survey_spec(survey, &mut table_spec)?;
+    Ok((table_spec, survey))
+}
+
+/// `gini gic` on rounds: the growth incidence curve between `from_round` and `to_round` (by
+/// default the first and the last) as {columns, data, notes}.
+#[pyfunction]
+#[pyo3(signature = (rounds, period, spec, survey, points, deflator, from_round=None, to_round=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn gic_streams<'py>(
+    py: Python<'py>,
+    rounds: Vec<(String, Bound<'py, PyAny>)>,
+    period: Option<String>,
+    spec: &Bound<'py, PyDict>,
+    survey: &Bound<'py, PyDict>,
+    points: Option<Vec<f64>>,
+    deflator: f64,
+    from_round: Option<String>,
+    to_round: Option<String>,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    use ginikit::table::gic::{gic, gic_measures, percentiles, pick_rounds, unmatched_groups};
+    let points = points.unwrap_or_else(percentiles);
+    if let Some(p) = points.iter().find(|p| !(**p > 0.0 && **p < 1.0)) {
+        return Err(convert::usage(format!(
+            "points=[{p}]: give population fractions between 0 and 1, e.g. [0.1, 0.5, 0.9]"
+        )));
+    }
+    let measures = gic_measures(&points).map_err(|e| error(&e))?;
+    let (table_spec, survey) = period_spec(spec, period.as_deref(), survey)?;
+    let by: Vec<String> = table_spec.by[usize::from(period.is_some())..].to_vec();
+    let options = ginikit::measure::Options::default();
+    let mut estimated = Vec::new();
+    for (table, label) in round_tables(py, &rounds, &table_spec)? {
+        let total = replicate_count(&table, &survey) * table.groups.len();
+        estimated.extend(interruptible(py, total, progress, |tick| {
+            estimate_rounds(
+                &table,
+                period.is_some(),
+                &label,
+                &survey,
+                &measures,
+                &options,
+                tick,
+            )
+        })?);
+    }
+    let (from, to) = pick_rounds(&estimated, from_round.as_deref(), to_round.as_deref())
+        .map_err(|e| error(&e))?;
+    let curves = gic(from, to, &points, deflator, survey.level).map_err(|e| error(&e))?;
+    let mut report = ginikit::table::gic::report(&by, &curves);
+    report.notes.extend(unmatched_groups(from, to));
+    report_to_dict(py, &report)
+}
+
+/// `gini decompose` on rounds: inequality within and between groups per round and its
+/// change, with replicate standard errors, as {columns, data, notes}.
+#[pyfunction]
+#[pyo3(signature = (rounds, period, spec, survey, indices, progress=None))]
+fn decompose_streams<'py>(
+    py: Python<'py>,
+    rounds: Vec<(String, Bound<'py, PyAny>)>,
+    period: Option<String>,
+    spec: &Bound<'py, PyDict>,
+    survey: &Bound<'py, PyDict>,
+    indices: Vec<String>,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    use ginikit::table::decompose::{decompose, notes, report, Index};
+    let indices: Vec<Index> = indices
+        .iter()
+        .map(|m| Index::parse(m.trim()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| error(&e))?;
+    let (table_spec, survey) = period_spec(spec, period.as_deref(), survey)?;
+    if table_spec.by.len() <= usize::from(period.is_some()) {
+        return Err(convert::usage(
+            "name the groups with by= (e.g. by=\"area\")".into(),
+        ));
+    }
+    if survey.method == ginikit::table::survey::SeMethod::Linearization {
+        return Err(convert::usage(
+            "decomposition terms take their standard errors from replicates: se=\"bootstrap\" or \"jackknife\"".into(),
+        ));
+    }
+    let tables = round_tables(py, &rounds, &table_spec)?;
+    let refs: Vec<(&ginikit::table::Table, &str)> =
+        tables.iter().map(|(t, l)| (t, l.as_str())).collect();
+    let rows = interruptible(py, 0, progress, |tick| {
+        decompose(&refs, period.is_some(), &survey, &indices, tick)
+    })?;
+    let rows: Vec<_> = rows.iter().collect();
+    let mut r = report(&rows, false);
+    r.notes.extend(notes(&survey));
+    report_to_dict(py, &r)
 }
 
 /// A synthetic Susenas-shaped round: {columns: {name: numpy array}, figures, notes}.
@@ -500,6 +624,8 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compute_stream, m)?)?;
     m.add_function(wrap_pyfunction!(trend_streams, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(gic_streams, m)?)?;
+    m.add_function(wrap_pyfunction!(decompose_streams, m)?)?;
     m.add_function(wrap_pyfunction!(synth, m)?)?;
     m.add_function(wrap_pyfunction!(reproduce, m)?)?;
     m.add_function(wrap_pyfunction!(known_measures, m)?)?;

@@ -161,3 +161,32 @@ def test_synth_family_equals_the_cli(tmp_path, cli):
         assert want[c].tolist() == got[c].tolist(), c
     with pytest.raises(gk.GinikitError, match="singh-maddala"):
         gk.synth("2018-09", households=1000, family="pareto")
+
+
+def test_gic_equals_the_cli(round_2017_09, round_2018_09, cli):
+    want = cli("gic", ROUNDS / "2017-09.parquet", ROUNDS / "2018-09.parquet", "--value", VALUE, *CLI_DESIGN,
+               "--by", "area", "--deflator", "1.0288", "--format", "json")
+    got = gk.gic({"2017-09": round_2017_09, "2018-09": round_2018_09}, VALUE, DESIGN, by="area", deflator=1.0288)
+    same(rows_of(got), want)
+    pooled = pd.concat([round_2017_09, round_2018_09])
+    backwards = gk.gic(pooled, VALUE, DESIGN, by="area", period="round", from_round="2018-09", to_round="2017-09",
+                       points=[0.5])
+    forwards = gk.gic(pooled, VALUE, DESIGN, by="area", period="round", points=[0.5])
+    b, f = rows_of(backwards), rows_of(forwards)
+    assert len(b) == len(f) == 2 * 4
+    for x, y in zip(b, f):
+        # Growth of a level back and forth multiplies to 1 (the premium is a difference).
+        if x["statistic"] != "premium":
+            assert (1 + x["growth"]) * (1 + y["growth"]) == pytest.approx(1.0, abs=1e-12)
+    with pytest.raises(gk.GinikitError, match="round '2019-03' was not read"):
+        gk.gic(pooled, VALUE, DESIGN, period="round", from_round="2019-03")
+
+
+def test_decompose_equals_the_cli(round_2017_09, round_2018_09, cli):
+    want = cli("decompose", ROUNDS / "2017-09.parquet", ROUNDS / "2018-09.parquet", "--value", VALUE, *CLI_DESIGN,
+               "--by", "area", "--measures", "mld,theil,gini", "--replicates", "50", "--seed", "3", "--format", "json")
+    got = gk.decompose({"2017-09": round_2017_09, "2018-09": round_2018_09}, VALUE, "area", DESIGN,
+                       replicates=50, seed=3, progress=False)
+    same(rows_of(got), want)
+    with pytest.raises(gk.GinikitError, match="from replicates"):
+        gk.decompose(round_2018_09, VALUE, "area", DESIGN, se="linearization")

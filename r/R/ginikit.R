@@ -293,7 +293,8 @@ gk_design <- function(weight = NULL, size = NULL, strata = NULL, psu = NULL, fpc
 #' @param value the column to measure (per-capita expenditure, income).
 #' @param design `gk_design(...)`: weight, size, strata, PSU, fpc columns.
 #' @param by group columns.
-#' @param measures measure names (`measure_names()`).
+#' @param measures measure names (`measure_names()`); NULL: the `gini` program's default,
+#'   gini, mean, share_bottom40, share_middle40, share_top20.
 #' @param se "linearization", "bootstrap", "jackknife", "brr", "fay", "replicate-weights";
 #'   NULL: linearization with design columns, none without.
 #' @param replicates,seed bootstrap replicates and seed.
@@ -311,7 +312,7 @@ gk_design <- function(weight = NULL, size = NULL, strata = NULL, psu = NULL, fpc
 #' stopifnot(identical(r$estimate, c(2, 34 / 3)))
 #' @export
 compute <- function(data, value, design = gk_design(), by = NULL,
-                    measures = c("gini", "share_bottom40", "share_middle40", "share_top20"),
+                    measures = NULL,
                     se = NULL, replicates = 1000L, seed = 20181L, level = 0.95, ci = "normal",
                     fay_rho = 0.5, per_capita = FALSE, convention = "midpoint",
                     non_positive = "error", poverty_line = NULL) {
@@ -333,7 +334,7 @@ compute <- function(data, value, design = gk_design(), by = NULL,
 #' @inheritParams compute
 #' @export
 compute_svy <- function(design, value, by = NULL,
-                        measures = c("gini", "share_bottom40", "share_middle40", "share_top20"),
+                        measures = NULL,
                         se = "linearization", replicates = 1000L, seed = 20181L,
                         level = 0.95, ci = "normal", fay_rho = 0.5, convention = "midpoint",
                         non_positive = "error", poverty_line = NULL) {

@@ -241,48 +241,51 @@ pub fn pick_rounds<'a>(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<(&'a RoundEstimates, &'a RoundEstimates)> {
-    let fail = |problem: String, fix: &str| Error::Rounds {
-        problem,
-        fix: fix.into(),
-    };
     if rounds.len() < 2 {
         let only = rounds.first().map_or("none", |r| r.label.as_str());
-        return Err(fail(
-            format!("only one round found ({only})"),
-            "a growth incidence curve needs two rounds",
-        ));
+        return Err(Error::Rounds {
+            problem: format!("only one round found ({only})"),
+            fix: "a growth incidence curve needs two rounds".into(),
+        });
+    }
+    // A round that was not asked for correctly is a mistake of the call (InvalidParameter);
+    // rounds that do not fit together are a problem of the data (Rounds).
+    let pick = |name: Option<&str>, default: usize| -> Result<&'a RoundEstimates> {
+        match name {
+            None => Ok(&rounds[default]),
+            Some(n) => rounds.iter().find(|r| r.label == n).ok_or_else(|| {
+                let known: Vec<&str> = rounds.iter().map(|r| r.label.as_str()).collect();
+                Error::InvalidParameter {
+                    name: "round",
+                    value: format!("'{n}'"),
+                    expected: format!(
+                        "round '{n}' was not read; the rounds are: {}",
+                        known.join(", ")
+                    ),
+                }
+            }),
+        }
+    };
+    let (a, b) = (pick(from, 0)?, pick(to, rounds.len() - 1)?);
+    if a.label == b.label {
+        return Err(Error::InvalidParameter {
+            name: "round",
+            value: format!("'{}'", a.label),
+            expected: format!(
+                "round '{}' is compared with itself: a growth incidence curve needs two different rounds",
+                a.label
+            ),
+        });
     }
     if let Some((_, twice)) = rounds
         .iter()
         .enumerate()
         .find(|(i, r)| rounds[..*i].iter().any(|x| x.label == r.label))
     {
-        return Err(fail(
-            format!("round '{}' appears in more than one input", twice.label),
-            "give each round once",
-        ));
-    }
-    let pick = |name: Option<&str>, default: usize| -> Result<&'a RoundEstimates> {
-        match name {
-            None => Ok(&rounds[default]),
-            Some(n) => rounds.iter().find(|r| r.label == n).ok_or_else(|| {
-                let known: Vec<&str> = rounds.iter().map(|r| r.label.as_str()).collect();
-                fail(
-                    format!(
-                        "round '{n}' was not read; the rounds are: {}",
-                        known.join(", ")
-                    ),
-                    "name one of the rounds read",
-                )
-            }),
-        }
-    };
-    let (a, b) = (pick(from, 0)?, pick(to, rounds.len() - 1)?);
-    if a.label == b.label {
-        return Err(fail(
-            format!("round '{}' is compared with itself", a.label),
-            "a growth incidence curve needs two different rounds",
-        ));
+        return Err(Error::Rounds {
+            problem: format!("round '{}' appears in more than one input", twice.label),
+            fix: "give each round once".into(),
+        });
     }
     Ok((a, b))
 }

@@ -60,3 +60,10 @@ test_that("synth gives a calibrated round with the programme columns", {
   expect_true(all(c("expenditure_per_capita", "weight", "stratum", "psu", "pkh") %in% names(d)))
   expect_identical(synth("2018-09", 700, 3), synth("2018-09", 700, 3))
 })
+
+test_that("compute without measures gives the gini program's default list", {
+  r <- compute(data.frame(x = c(1, 2, 3, 4, 5)), "x")
+  expect_identical(r$measure, c("gini", "mean", "share_bottom40", "share_middle40", "share_top20"))
+  # Gini of 1..5 by hand: 2 * 55 / (5 * 15) - 6 / 5 = 4 / 15.
+  expect_equal(r$estimate[1:2], c(4 / 15, 3), tolerance = 1e-15)
+})

@@ -227,7 +227,8 @@ pub fn options(s: &Settings) -> savvy::Result<Options> {
 }
 
 /// The measures: with components, the attribution terms (the listed measures are those whose
-/// marginal contributions are wanted besides the Gini's); otherwise the listed measures.
+/// marginal contributions are wanted besides the Gini's); otherwise the listed measures, or
+/// the `gini` program's default list when none are given.
 pub fn measures(s: &Settings, spec: &TableSpec) -> savvy::Result<Vec<Measure>> {
     let list = s.texts("measures")?.join(",");
     let parsed = if list.trim().is_empty() {
@@ -240,7 +241,8 @@ pub fn measures(s: &Settings, spec: &TableSpec) -> savvy::Result<Vec<Measure>> {
             .map_err(|e| error(&e));
     }
     if parsed.is_empty() {
-        return Err(fail("measures = is empty; name at least one measure"));
+        // NULL: the program's default list.
+        return Measure::parse_list(ginikit::measure::DEFAULT_MEASURES).map_err(|e| error(&e));
     }
     Ok(parsed)
 }
