@@ -34,6 +34,9 @@
 //! | Hoover | `Σ wᵢ|xᵢ − μ| / (2Wμ)` | ineq `RS` (unweighted) |
 //! | GE(α) | `[Σ(wᵢ/W)(xᵢ/μ)^α − 1] / (α(α−1))`; MLD = GE(0), Theil T = GE(1) | ineq, PySAL, ineqdeco |
 //! | Atkinson(ε) | `1 − [Σ(wᵢ/W)(xᵢ/μ)^(1−ε)]^(1/(1−ε))`; ε = 1 geometric mean | ineq, PySAL, IneqPy |
+//! | EDE(ε) | `μ(1 − A(ε))`, the power mean of order 1 − ε (geometric mean at ε = 1) | PySAL `atkinson` |
+//! | S-Gini(ν) | `1 − Σ xᵢ[(1 − Fᵢ₋₁)^ν − (1 − Fᵢ)^ν]/μ`, `Fᵢ = Cᵢ/W`; ν = 2 is the Gini | DASP `sgini`, IC2 `calcSGini` |
+//! | Wolfson | `(2(0.5 − L(0.5)) − G)·μ/median` | PySAL `wolfson` |
 //! | quantile(p) | smallest xᵢ with `Cᵢ/W ≥ p`, averaged with the next at equality | R type 2; laeken `weightedQuantile` except at exact steps |
 //! | CV | population sd / mean | ineq `var.coeff` |
 //! | FGT(α) (`fgt0`, `fgt1`, `fgt2`) | `Σ wᵢ (1 − xᵢ/zᵢ)^α · 1(xᵢ < zᵢ) / W`, line zᵢ one amount or per row | BPS, World Bank; P0 = laeken's rate at a fixed threshold |

@@ -122,6 +122,11 @@ fn every_registered_name_parses_back_and_is_documented() {
         "rmpg",
         "arpt_50",
         "arpr_50_0.6",
+        "ede_0.5",
+        "ede_1",
+        "wolfson",
+        "sgini_1.5",
+        "sgini_3",
     ];
     for name in examples {
         let m = Measure::parse(name).unwrap();
@@ -155,6 +160,8 @@ fn parameters_out_of_range_say_the_range() {
         ("atkinson_-1", "≥ 0"),
         ("share_0.8_0.2", "0 ≤ from ≤ to ≤ 1"),
         ("share_decile11", "k = 1 … 10"),
+        ("sgini_0.5", "≥ 1"),
+        ("ede_-2", "≥ 0"),
     ] {
         let e = Measure::parse(name).unwrap_err().to_string();
         assert!(e.contains(says), "{name}: {e}");
@@ -163,4 +170,107 @@ fn parameters_out_of_range_say_the_range() {
         .unwrap_err()
         .to_string()
         .contains("hoover"));
+}
+
+/// `∂θ/∂wₖ` by a forward difference of the weights, against each measure's influence values,
+/// at a few positions (weighted, without ties at the median, so every part is differentiable).
+fn influence_is_the_derivative(name: &str, tolerance: f64) {
+    let m = Measure::parse(name).unwrap();
+    let options = ginikit::measure::Options::default();
+    let x: Vec<f64> = (1..=41).map(|i| f64::from(i * i) + 0.5).collect();
+    let w: Vec<f64> = (1..=41).map(|i| 1.0 + f64::from(i % 7)).collect();
+    let s = SortedSample::new(&x, Some(&w)).unwrap();
+    let z = m.influence(&s, &options).unwrap();
+    let v0 = m.evaluate(&s, &options).unwrap().value;
+    for k in [0, 7, 19, 33, 40] {
+        let step = 1e-6;
+        let mut wk = w.clone();
+        wk[k] += step;
+        let vk = m
+            .evaluate(&SortedSample::new(&x, Some(&wk)).unwrap(), &options)
+            .unwrap()
+            .value;
+        let numeric = (vk - v0) / step;
+        assert!(
+            (numeric - z[k]).abs() < tolerance * numeric.abs().max(1.0),
+            "{name}, k = {k}: numeric {numeric} vs analytic {}",
+            z[k]
+        );
+    }
+}
+
+#[test]
+fn ede_wolfson_and_sgini_influence_values_are_the_derivatives_in_the_weights() {
+    influence_is_the_derivative("ede_0.5", 1e-6);
+    influence_is_the_derivative("ede_1", 1e-6);
+    influence_is_the_derivative("ede_3", 1e-6);
+    influence_is_the_derivative("sgini_1.5", 1e-6);
+    influence_is_the_derivative("sgini_4", 1e-6);
+}
+
+#[test]
+fn sgini_2_is_the_midpoint_gini_with_its_influence_values() {
+    use ginikit::measure::gini::{gini, gini_influence, GiniConvention};
+    use ginikit::measure::sgini::{sgini, sgini_influence};
+    let x = [5.0, 1.0, 9.0, 3.0, 3.0, 12.0, 7.0];
+    let w = [1.0, 2.5, 0.5, 3.0, 1.0, 2.0, 0.0];
+    let s = SortedSample::new(&x, Some(&w)).unwrap();
+    let g = gini(&s, GiniConvention::Midpoint).unwrap();
+    assert!((sgini(&s, 2.0).unwrap() - g).abs() < 1e-15);
+    let (a, b) = (
+        sgini_influence(&s, 2.0).unwrap(),
+        gini_influence(&s, GiniConvention::Midpoint).unwrap(),
+    );
+    for (u, v) in a.iter().zip(&b) {
+        assert!((u - v).abs() < 1e-14, "{u} vs {v}");
+    }
+    // ν = 1: every rank weighs its population share, S = μ and G = 0.
+    assert!(sgini(&s, 1.0).unwrap().abs() < 1e-15);
+}
+
+#[test]
+fn wolfson_influence_is_the_derivative_in_the_weights_with_the_medians_linearization() {
+    use ginikit::measure::quantile::quantile_influence;
+    // The sample median moves in steps, so a small change of one weight leaves it where it is
+    // (41 distinct values): the numerical derivative of W is that of its other parts, L, G
+    // and μ. The median's own term is its kernel-density linearization (as R convey's), which
+    // is added back to the derivative before comparing.
+    let x: Vec<f64> = (1..=41).map(|i| f64::from(i * i) + 0.5).collect();
+    let w: Vec<f64> = (1..=41).map(|i| 1.0 + f64::from(i % 7)).collect();
+    let s = SortedSample::new(&x, Some(&w)).unwrap();
+    let options = Options::default();
+    let value = |m: &str, s: &SortedSample| {
+        Measure::parse(m)
+            .unwrap()
+            .evaluate(s, &options)
+            .unwrap()
+            .value
+    };
+    let (l, g, mu, med) = (
+        value("share_0_0.5", &s),
+        value("gini", &s),
+        value("mean", &s),
+        value("median", &s),
+    );
+    let w0 = value("wolfson", &s);
+    assert!((w0 - (1.0 - 2.0 * l - g) * mu / med).abs() < 1e-15);
+    let z = Measure::parse("wolfson")
+        .unwrap()
+        .influence(&s, &options)
+        .unwrap();
+    let zm = quantile_influence(&s, 0.5).unwrap();
+    for k in [0, 7, 19, 33, 40] {
+        let step = 1e-6;
+        let mut wk = w.clone();
+        wk[k] += step;
+        let moved = SortedSample::new(&x, Some(&wk)).unwrap();
+        assert_eq!(value("median", &moved), med);
+        let numeric = (value("wolfson", &moved) - w0) / step;
+        let median_term = -(1.0 - 2.0 * l - g) * mu * zm[k] / (med * med);
+        assert!(
+            (numeric + median_term - z[k]).abs() < 1e-6,
+            "k = {k}: numeric {numeric} + median term {median_term} vs analytic {}",
+            z[k]
+        );
+    }
 }

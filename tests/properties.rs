@@ -142,6 +142,7 @@ fn negative_values_allow_gini_above_one() {
 fn examples(syntax: &str) -> Vec<String> {
     let fill: &[(&str, &[&str])] = &[
         ("<alpha>", &["-1", "0.5", "2", "3"]),
+        ("<nu>", &["1", "1.5", "2", "4"]),
         ("<epsilon>", &["0.5", "1", "2", "1000"]),
         ("<k>", &["10", "40"]),
         ("<p>", &["0.1", "0.9"]),

@@ -24,11 +24,13 @@ macro_rules! measures {
 measures! {
     gini: FAMILY;
     entropy: THEIL_T, MLD, GE;
-    atkinson: FAMILY;
+    atkinson: FAMILY, EDE;
     shares: FAMILY;
     share_ratio: PALMA, S80_S20;
     qsr: FAMILY;
     hoover: FAMILY;
+    wolfson: FAMILY;
+    sgini: FAMILY;
     mean: FAMILY;
     band_mean: FAMILY;
     quantile: MEDIAN, QUANTILE;
