@@ -46,3 +46,15 @@ test_that("compute_svy refuses what it cannot read", {
   two <- survey::svydesign(ids = ~db040 + db030, weights = ~rb050, data = eusilc)
   expect_error(compute_svy(two, "eqIncome"), class = "ginikit_error", regexp = "one stage")
 })
+
+test_that("compute_svy reads a finite-population correction: svymean's SE with fpc (1e-8)", {
+  # Population PSU counts per stratum: three times the sampled ones.
+  npsu <- tapply(eusilc$db030, eusilc$db040, function(p) length(unique(p)))
+  d <- eusilc
+  d$N <- 3 * npsu[as.character(d$db040)]
+  fpc_des <- survey::svydesign(ids = ~db030, strata = ~db040, weights = ~rb050, fpc = ~N, data = d)
+  peer <- survey::svymean(~eqIncome, fpc_des)
+  r <- compute_svy(fpc_des, "eqIncome", measures = "mean")
+  expect_lt(abs(r$se / unname(survey::SE(peer)) - 1), 1e-8)
+  expect_lt(r$se, compute_svy(des, "eqIncome", measures = "mean")$se)
+})
