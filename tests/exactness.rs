@@ -100,3 +100,83 @@ fn gini_equals_the_exact_rational_value_and_does_not_depend_on_threads() {
         );
     }
 }
+
+/// A standard normal draw (Box–Muller) from two SplitMix64 outputs.
+fn normal(state: &mut u64) -> f64 {
+    let u1 = ((next(state) >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+    let u2 = (next(state) >> 11) as f64 / (1u64 << 53) as f64;
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// The exact midpoint Gini of dyadic values `aᵢ/2⁷` and weights `bᵢ/2⁴`: the Gini is
+/// homogeneous of degree 0 in the values and in the weights, so the integers `a`, `b` give it
+/// exactly, `Σ bᵢaᵢ(2Cᵢ − bᵢ)/(B·A) − 1` with 128-bit sums (below 2¹¹⁷ for n = 10⁸). Sorted by
+/// value; tied values in any order give the same sum (see [`exact`]).
+fn exact_dyadic(a: &[u64], b: &[u64]) -> (i128, i128) {
+    let mut order: Vec<u32> = (0..a.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| a[i as usize]);
+    let (mut c, mut num, mut s) = (0i128, 0i128, 0i128);
+    for &i in &order {
+        let (v, w) = (i128::from(a[i as usize]), i128::from(b[i as usize]));
+        num += v * w * (2 * c + w);
+        c += w;
+        s += v * w;
+    }
+    (num - c * s, c * s)
+}
+
+/// Real-valued money, not small integers: log-normal amounts (median e¹³ ≈ 442,000, σ = 0.8)
+/// on a 1/128 grid, half of them rounded to whole thousands as reported spending often is
+/// (heavy ties), with real weights 0.0625 … 100 on a 1/16 grid; every double exact, so the
+/// 128-bit reference is the exact value. n = `GINIKIT_EXACT_N` / 5 (2·10⁶ in the suite).
+#[test]
+fn gini_of_real_valued_money_equals_the_exact_rational_value() {
+    let n = n() / 5;
+    let mut state = 77u64;
+    let a: Vec<u64> = (0..n)
+        .map(|i| {
+            let x = (13.0 + 0.8 * normal(&mut state)).exp();
+            let x = if i % 2 == 0 {
+                (x / 1000.0).round().max(1.0) * 1000.0
+            } else {
+                x
+            };
+            (x * 128.0).round() as u64
+        })
+        .collect();
+    let b: Vec<u64> = (0..n).map(|_| next(&mut state) % 1600 + 1).collect();
+    let xs: Vec<f64> = a.iter().map(|&v| v as f64 / 128.0).collect();
+    let ws: Vec<f64> = b.iter().map(|&v| v as f64 / 16.0).collect();
+    let ones = vec![16u64; n];
+    for weighted in [false, true] {
+        let (num, den) = exact_dyadic(&a, if weighted { &b } else { &ones });
+        let truth = ratio(num, den);
+        let w = weighted.then_some(&ws[..]);
+        let gini = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    let s = SortedSample::new(&xs, w).unwrap();
+                    Measure::parse("gini")
+                        .unwrap()
+                        .evaluate(&s, &Options::default())
+                        .unwrap()
+                        .value
+                })
+        };
+        let (one, two) = (gini(1), gini(2));
+        assert_eq!(
+            one.to_bits(),
+            two.to_bits(),
+            "weighted {weighted}: 1 vs 2 threads"
+        );
+        let rel = ((one - truth) / truth).abs();
+        println!("n = {n}, real-valued, weighted {weighted}: gini {one:.17} exact {truth:.17} relative error {rel:.2e}");
+        assert!(
+            rel < 1e-13,
+            "weighted {weighted}: {one} vs exact {truth} ({rel:e})"
+        );
+    }
+}

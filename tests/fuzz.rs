@@ -3,6 +3,15 @@
 //! A short run is part of the test suite; a long one:
 //! `PROPTEST_CASES=200000 cargo test --release --test fuzz`.
 
+/// Cases per property: `PROPTEST_CASES` when set (the long runs of `scripts/long-checks`),
+/// otherwise the suite's number. An explicit `cases` in the config would ignore the variable.
+fn cases(suite: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(suite)
+}
+
 use ginikit::measure::gini::GiniConvention;
 use ginikit::measure::positive::NonPositivePolicy;
 use ginikit::measure::{Measure, Options};
@@ -62,7 +71,7 @@ const MEASURES: &str =
     "gini,theil_t,mld,ge_2,atkinson_1,share_bottom40,palma,qsr,hoover,mean,median,cv,fgt0,fgt2,watts,poor,arpt,arpr,rmpg";
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
 
     #[test]
     fn generated_tables_never_panic_nor_give_blank_numbers(text in table(), s in settings()) {
@@ -156,7 +165,7 @@ fn parquet_row() -> impl Strategy<Value = (f64, f64, u8)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
 
     /// Parquet files, intact or with damaged bytes, through the file reader and the compute
     /// path: an error naming the file, or finite numbers — never a panic, never a blank.

@@ -3,6 +3,15 @@
 //! with one `gini: error:` line — never a panic (exit 70) or a crash. A short run is part of
 //! the test suite; a long one: `PROPTEST_CASES=20000 cargo test --release --test fuzz_cli`.
 
+/// Cases per property: `PROPTEST_CASES` when set (the long runs of `scripts/long-checks`),
+/// otherwise the suite's number. An explicit `cases` in the config would ignore the variable.
+fn cases(suite: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(suite)
+}
+
 use proptest::prelude::*;
 use std::process::Command;
 
@@ -183,7 +192,7 @@ fn free_command_line() -> impl Strategy<Value = Vec<String>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(48), ..ProptestConfig::default() })]
 
     #[test]
     fn generated_command_lines_end_in_a_result_or_one_clear_error(args in command_line()) {
