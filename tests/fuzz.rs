@@ -67,6 +67,18 @@ fn settings() -> impl Strategy<Value = (bool, bool, usize, bool, bool)> {
     )
 }
 
+/// A data error must say where the problem is: the input's name ("generated") and a column,
+/// a row, a group or the measure that cannot be computed.
+fn names_the_input(e: &ginikit::Error) -> bool {
+    let m = e.to_string();
+    m.contains("generated")
+        && [
+            "column", "row", "group", "header", "measure", "value", "weight", "line",
+        ]
+        .iter()
+        .any(|w| m.contains(w))
+}
+
 const MEASURES: &str =
     "gini,theil_t,mld,ge_2,atkinson_1,share_bottom40,palma,qsr,hoover,mean,median,cv,fgt0,fgt2,watts,poor,arpt,arpr,rmpg";
 
@@ -95,8 +107,12 @@ proptest! {
             ..Options::default()
         };
         let measures = Measure::parse_list(MEASURES).unwrap();
-        let Ok(table) = read_csv_bytes(text.as_bytes(), "generated", &spec) else {
-            return Ok(());
+        let table = match read_csv_bytes(text.as_bytes(), "generated", &spec) {
+            Ok(t) => t,
+            Err(e) => {
+                prop_assert!(names_the_input(&e), "a reading error that does not say where: {e}\n{text}");
+                return Ok(());
+            }
         };
         if se {
             let survey = SurveySpec {
@@ -110,17 +126,25 @@ proptest! {
                 interval: Default::default(),
             };
             let members: Vec<usize> = (0..table.groups.len()).collect();
-            if let Ok(rows) = infer(&table, &members, &survey, &measures, &options, &|| true) {
-                for r in rows {
-                    let i = r.result.inference;
-                    for v in [r.result.estimate.value, i.se, i.ci_lower, i.ci_upper] {
-                        prop_assert!(v.is_finite(), "{} blank in\n{text}", r.measure.name());
+            match infer(&table, &members, &survey, &measures, &options, &|| true) {
+                Ok(rows) => {
+                    for r in rows {
+                        let i = r.result.inference;
+                        for v in [r.result.estimate.value, i.se, i.ci_lower, i.ci_upper] {
+                            prop_assert!(v.is_finite(), "{} blank in\n{text}", r.measure.name());
+                        }
                     }
                 }
+                Err(e) => prop_assert!(names_the_input(&e), "an error that does not say where: {e}\n{text}"),
             }
-        } else if let Ok(rows) = compute(table, &measures, &options) {
-            for r in rows {
-                prop_assert!(r.estimate.value.is_finite(), "{} blank in\n{text}", r.measure.name());
+        } else {
+            match compute(table, &measures, &options) {
+                Ok(rows) => {
+                    for r in rows {
+                        prop_assert!(r.estimate.value.is_finite(), "{} blank in\n{text}", r.measure.name());
+                    }
+                }
+                Err(e) => prop_assert!(names_the_input(&e), "an error that does not say where: {e}\n{text}"),
             }
         }
     }
@@ -198,9 +222,15 @@ proptest! {
             }
         };
         let measures = Measure::parse_list(MEASURES).unwrap();
-        if let Ok(rows) = compute(table, &measures, &Options::default()) {
-            for r in rows {
-                prop_assert!(r.estimate.value.is_finite(), "{} blank", r.measure.name());
+        match compute(table, &measures, &Options::default()) {
+            Ok(rows) => {
+                for r in rows {
+                    prop_assert!(r.estimate.value.is_finite(), "{} blank", r.measure.name());
+                }
+            }
+            Err(e) => {
+                let text = e.to_string();
+                prop_assert!(text.contains("generated.parquet"), "the error does not name the file: {text}");
             }
         }
     }

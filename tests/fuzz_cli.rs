@@ -215,7 +215,17 @@ proptest! {
                     prop_assert!(!matches!(t, "NaN" | "nan" | "inf" | "-inf" | "null"), "{args:?} printed {t}:\n{stdout}");
                 }
             }
-            Some(1) => prop_assert!(stderr.starts_with("gini: error:"), "{args:?}: {stderr}"),
+            Some(1) => {
+                prop_assert!(stderr.starts_with("gini: error:"), "{args:?}: {stderr}");
+                // A data error names what the user typed that is wrong: a file, a column, a
+                // flag or a value given on the command line (or standard input).
+                let names_it = args[1..]
+                    .iter()
+                    .filter(|a| a.len() >= 2)
+                    .any(|a| stderr.contains(a.as_str()))
+                    || stderr.contains("standard input");
+                prop_assert!(names_it, "the error names nothing the user gave: {args:?}: {stderr}");
+            }
             _ => {}
         }
     }

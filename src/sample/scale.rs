@@ -32,15 +32,18 @@ fn times_pow2(x: f64, k: i32) -> f64 {
     x * 2f64.powi(half) * 2f64.powi(k - half)
 }
 
+/// The largest magnitude of `x`, in parallel (a maximum does not depend on the order).
+fn largest_magnitude(x: &[f64]) -> f64 {
+    x.par_chunks(1 << 16)
+        .map(|c| c.iter().fold(0.0f64, |m, v| m.max(v.abs())))
+        .reduce(|| 0.0, f64::max)
+}
+
 /// The exponent that brings the largest magnitude of `x` to [1, 2), if it lies outside
 /// [2⁻¹⁰⁰, 2¹⁰⁰]; 0 for ordinary, empty, all-zero or non-finite data (validation reports the
 /// last).
 fn exponent(x: &[f64]) -> i32 {
-    // The largest magnitude, in parallel (a maximum does not depend on the order).
-    let largest = x
-        .par_chunks(1 << 16)
-        .map(|c| c.iter().fold(0.0f64, |m, v| m.max(v.abs())))
-        .reduce(|| 0.0, f64::max);
+    let largest = largest_magnitude(x);
     if !largest.is_finite() || largest == 0.0 {
         return 0;
     }
@@ -77,13 +80,34 @@ impl Scale {
     /// assert!(Scale::of(&[1e-300, 1e-308, 1e308], None).is_err());
     /// ```
     pub fn of(values: &[f64], weights: Option<&[f64]>) -> Result<Self> {
+        Self::of_with(values, weights, &[])
+    }
+
+    /// The scale `values` and `weights` need when other amounts in the values' units —
+    /// poverty lines, income components — are rescaled with them: the power of two is chosen
+    /// for all of them together, so that none leaves the double range (a tiny value beside a
+    /// line of 1 is not scaled up until the line overflows).
+    ///
+    /// ```
+    /// use ginikit::sample::Scale;
+    /// assert!(!Scale::of(&[5e-324, 1e-320], None).unwrap().is_identity());
+    /// assert!(Scale::of_with(&[5e-324, 1e-320], None, &[&[1.0]]).unwrap().is_identity());
+    /// ```
+    pub fn of_with(values: &[f64], weights: Option<&[f64]>, companions: &[&[f64]]) -> Result<Self> {
+        // The exponent that brings the largest magnitude of all of them into range.
+        let largest = companions
+            .iter()
+            .map(|c| largest_magnitude(c))
+            .fold(largest_magnitude(values), f64::max);
+        let value = exponent(&[largest]);
         let scale = Scale {
-            value: exponent(values),
+            value,
             weight: weights.map_or(0, exponent),
         };
         if scale.value < 0 {
             let smallest = values
                 .iter()
+                .chain(companions.iter().flat_map(|c| c.iter()))
                 .map(|v| v.abs())
                 .filter(|&v| v > 0.0)
                 .fold(f64::INFINITY, f64::min);
