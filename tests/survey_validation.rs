@@ -111,7 +111,11 @@ fn linearized_and_bootstrap_standard_errors_agree_within_ten_percent() {
 
 /// The influence functions of the Hoover index (derived in `measure/hoover.rs`) and of the
 /// quintile share ratio (R convey's `svyqsr` linearization) give standard errors that agree
-/// with the Rao–Wu bootstrap and the delete-one-PSU jackknife on the same design.
+/// with the Rao–Wu bootstrap on the same design, and the Hoover index's with the
+/// delete-one-PSU jackknife. The jackknife of the QSR is not compared for agreement: like the
+/// jackknife of a quantile it is not consistent for a statistic that jumps with the quintile
+/// boundaries, and over samples 5–10 it came out 1.03–1.40 times the linearized (bootstrap
+/// 0.96–1.07) — it is only required not to be smaller.
 #[test]
 fn hoover_and_qsr_linearized_standard_errors_agree_with_replicates() {
     let (cells, c) = population("2017-09", 0.391);
@@ -136,10 +140,18 @@ fn hoover_and_qsr_linearized_standard_errors_agree_with_replicates() {
             Some(ReplicateMethod::Jackknife),
             measure,
         );
-        for (name, other) in [("bootstrap", boot), ("jackknife", jk)] {
+        let jackknife_band = if measure == "qsr" {
+            0.9..=1.5
+        } else {
+            0.85..=1.15
+        };
+        for (name, other, band) in [
+            ("bootstrap", boot, 0.85..=1.15),
+            ("jackknife", jk, jackknife_band),
+        ] {
             let ratio = other.inference.se / lin.inference.se;
             assert!(
-                (0.85..=1.15).contains(&ratio),
+                band.contains(&ratio),
                 "{measure}: {name} {} vs linearized {}",
                 other.inference.se,
                 lin.inference.se
@@ -148,40 +160,53 @@ fn hoover_and_qsr_linearized_standard_errors_agree_with_replicates() {
     }
 }
 
-/// The share of `runs` samples of `households` households (seeds from `first_seed`) from the
-/// calibrated 2017-09 population whose 95 % linearized interval covers the population Gini.
-fn coverage(runs: u64, households: usize, first_seed: u64) -> f64 {
+/// Over `runs` samples of `households` households (seeds from `first_seed`) from the
+/// calibrated 2017-09 population: the share of 95 % linearized intervals that cover the
+/// population Gini, and the median of |z| = |estimate − population Gini| / SE, which is 0.674
+/// when the standard errors are right (a median, because a few samples far out would sway a
+/// mean of z²).
+fn coverage(runs: u64, households: usize, first_seed: u64) -> (f64, f64) {
     let (cells, c) = population("2017-09", 0.391);
     let truth = c.achieved_gini;
-    let covered = (0..runs)
-        .filter(|&seed| {
-            let e = estimate_gini(&cells, &c, households, first_seed + seed, None);
-            e.inference.ci_lower <= truth && truth <= e.inference.ci_upper
-        })
-        .count();
+    let (mut covered, mut z) = (0u64, Vec::new());
+    for seed in 0..runs {
+        let e = estimate_gini(&cells, &c, households, first_seed + seed, None);
+        if e.inference.ci_lower <= truth && truth <= e.inference.ci_upper {
+            covered += 1;
+        }
+        z.push(((e.estimate.value - truth) / e.inference.se).abs());
+    }
+    z.sort_by(f64::total_cmp);
+    let median = (z[(z.len() - 1) / 2] + z[z.len() / 2]) / 2.0;
     let rate = covered as f64 / runs as f64;
-    eprintln!("coverage {covered}/{runs} = {rate:.3} (population Gini {truth:.5})");
-    rate
+    eprintln!("coverage {covered}/{runs} = {rate:.3}, median |z| {median:.3} (population Gini {truth:.5})");
+    (rate, median)
 }
 
-/// The quick version of the coverage check below, run with the suite: 300 independent samples
-/// of 10,000 households (about 15 census blocks per stratum) from the calibrated 2017-09
-/// population; the share of 95 % linearized intervals that cover the population Gini must lie
-/// in 0.92–0.98 (±2.4 binomial standard deviations of 300 draws around 0.95). Measured here:
-/// 0.943; with 30,000 households 0.950; with 3,000 households (4 blocks per stratum, design
-/// effect about 14) only 0.887 — normal intervals of a Gini undercover in samples that small.
+/// The quick version of the coverage check below, run with the suite: 1,000 independent
+/// samples of 20,000 households (about 30 census blocks per stratum) from the calibrated
+/// 2017-09 population. The share of 95 % linearized intervals covering the population Gini
+/// must lie in 0.925–0.975 and the median |z| in 0.60–0.76 (3.6 binomial SDs of 1,000
+/// coverages; about 3 SDs of a median of 1,000 |z|). Measured here over 2,000 other samples:
+/// coverage 0.943, median |z| 0.698; 300 samples can stray far (0.903 and 0.809 for the
+/// seeds from 50,000). With 10,000 households coverage fell to about 0.91, with 3,000
+/// (4 blocks per stratum) to 0.887: normal intervals of a Gini undercover when the design
+/// leaves few PSUs.
 #[test]
 fn ninety_five_percent_intervals_cover_the_population_gini_in_a_quick_run() {
-    let rate = coverage(300, 10_000, 50_000);
-    assert!((0.92..=0.98).contains(&rate), "coverage {rate}");
+    let (rate, median_z) = coverage(1000, 20_000, 1);
+    assert!((0.925..=0.975).contains(&rate), "coverage {rate}");
+    assert!((0.60..=0.76).contains(&median_z), "median |z| {median_z}");
 }
 
 /// Coverage of 95 % linearized intervals over 1,000 independent samples of 75,000 households
 /// from the calibrated 2017-09 population, whose Gini is known from the calibration.
-/// Run: `cargo test --release --test survey_validation -- --ignored --nocapture`.
+/// Run: `cargo test --release --test survey_validation -- --ignored --nocapture` (or
+/// `scripts/long-checks coverage`).
 #[test]
 #[ignore = "slow Monte Carlo check: about a minute in release mode, far longer in debug"]
 fn ninety_five_percent_intervals_cover_the_population_gini() {
-    let rate = coverage(1000, 75_000, 1_000);
+    let (rate, median_z) = coverage(1000, 75_000, 1_000);
     assert!((0.93..=0.97).contains(&rate), "coverage {rate}");
+    assert!((0.60..=0.75).contains(&median_z), "median |z| {median_z}");
 }

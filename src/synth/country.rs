@@ -118,6 +118,7 @@ pub fn write_country_family(
     family: Family,
 ) -> Result<CountrySummary> {
     let (cells, _, calibration) = super::report::calibrated_cells(round, family)?;
+    let seed = super::round_seed(seed, round);
     let targeting = super::Targeting::for_round(round, &cells, &calibration);
     check_disk(path, households)?;
     let blocks = households.div_ceil(HOUSEHOLDS_PER_BLOCK).max(cells.len());

@@ -290,8 +290,20 @@ pub fn food_share(x: f64, poverty_line: f64) -> f64 {
 /// Memory a generated household holds at the peak of generating and writing a round.
 const BYTES_PER_HOUSEHOLD: u64 = 320;
 
+/// The seed of `round`'s random streams: `seed` mixed with the round's name (FNV-1a), so that
+/// rounds drawn with the same seed are independent samples, as successive Susenas rounds are
+/// (sharing their random numbers would correlate the rounds and make a change's
+/// independent-samples standard error several times too large).
+pub(crate) fn round_seed(seed: u64, round: &str) -> u64 {
+    let hash = round.bytes().fold(0xCBF2_9CE4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
+    });
+    SplitMix64::new(seed ^ hash).next_u64()
+}
+
 /// Generates a round of `households` households (rounded to whole blocks of 10) from
-/// calibrated cells, deterministically for `seed`.
+/// calibrated cells, deterministically for `seed` (and independent of other rounds drawn with
+/// the same seed).
 pub fn generate(
     round: &str,
     cells: &[Cell],
@@ -330,6 +342,7 @@ pub fn generate(
         })
         .collect();
     let targeting = Targeting::for_round(round, cells, calibration);
+    let seed = round_seed(seed, round);
     let per_cell: Vec<Households> = cells
         .par_iter()
         .enumerate()
