@@ -11,6 +11,9 @@ struct Case {
     status: i32,
     /// Substrings the message (stderr) must contain; `{file}` stands for the file's path.
     says: &'static [&'static str],
+    /// For a case that succeeds, the numbers it must print: (group, measure, value derived by
+    /// hand in the comment beside it); the group is "" without --by.
+    numbers: &'static [(&'static str, &'static str, f64)],
 }
 
 const CASES: &[Case] = &[
@@ -20,6 +23,16 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--by", "g"],
         status: 0,
         says: &[],
+        numbers: &[
+            // a: 1, 2 — Gini Σ|xᵢ−xⱼ|/(2n²μ) = 2/(8·1.5) = 1/6; bottom 40 % = 0.8 of the first
+            // person's 1 over 3; b: one person, Gini 0.
+            ("a", "gini", 1.0 / 6.0),
+            ("a", "mean", 1.5),
+            ("a", "share_bottom40", 0.8 / 3.0),
+            ("a", "share_middle40", 1.4 / 3.0),
+            ("b", "gini", 0.0),
+            ("b", "mean", 3.0),
+        ],
     },
     Case {
         name: "quoted fields with separators",
@@ -27,6 +40,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--by", "g"],
         status: 0,
         says: &[],
+        numbers: &[("a,b", "gini", 1.0 / 6.0), ("a,b", "mean", 1.5)],
     },
     Case {
         name: "unicode column names",
@@ -34,6 +48,7 @@ const CASES: &[Case] = &[
         args: &["--value", "pengeluaran_\u{e9}", "--by", "wilayah"],
         status: 0,
         says: &[],
+        numbers: &[("a", "gini", 1.0 / 6.0), ("a", "mean", 1.5)],
     },
     Case {
         name: "missing column",
@@ -41,6 +56,7 @@ const CASES: &[Case] = &[
         args: &["--value", "y"],
         status: 1,
         says: &["{file}", "no column named 'y'", "--value"],
+        numbers: &[],
     },
     Case {
         name: "semicolon file, comma assumed nowhere",
@@ -48,6 +64,7 @@ const CASES: &[Case] = &[
         args: &["--value", "y"],
         status: 1,
         says: &["no column named 'y'", "x, g"],
+        numbers: &[],
     },
     Case {
         name: "a pipe-separated file says what separates its header",
@@ -55,6 +72,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x"],
         status: 1,
         says: &["{file}", "no column named 'x'", "separated by '|'"],
+        numbers: &[],
     },
     Case {
         name: "weight times household size beyond the double range",
@@ -68,6 +86,7 @@ const CASES: &[Case] = &[
             "row 1",
             "person weights",
         ],
+        numbers: &[],
     },
     Case {
         name: "a share ratio whose bottom share is zero",
@@ -75,6 +94,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "s80_s20"],
         status: 1,
         says: &["{file}", "column 'x'", "bottom 20 % hold none"],
+        numbers: &[],
     },
     Case {
         name: "text in a numeric column",
@@ -82,6 +102,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x"],
         status: 1,
         says: &["{file}", "column 'x'", "row 2", "abc"],
+        numbers: &[],
     },
     Case {
         name: "empty cell",
@@ -89,6 +110,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x"],
         status: 1,
         says: &["{file}", "column 'x'", "first at row 2", "fill or remove"],
+        numbers: &[],
     },
     Case {
         name: "NaN value",
@@ -96,6 +118,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x"],
         status: 1,
         says: &["column 'x'", "row 2"],
+        numbers: &[],
     },
     Case {
         name: "infinite value",
@@ -103,6 +126,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x"],
         status: 1,
         says: &["column 'x'", "row 2"],
+        numbers: &[],
     },
     Case {
         name: "NA cell",
@@ -110,6 +134,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x"],
         status: 1,
         says: &["column 'x'", "row 2"],
+        numbers: &[],
     },
     Case {
         name: "negative weight",
@@ -117,6 +142,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--weight", "w"],
         status: 1,
         says: &["column 'w'", "row 2", "-2"],
+        numbers: &[],
     },
     Case {
         name: "all-zero weights in a group",
@@ -124,6 +150,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--weight", "w", "--by", "g"],
         status: 1,
         says: &["g=b", "weights are zero"],
+        numbers: &[],
     },
     Case {
         name: "zero household size",
@@ -131,6 +158,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--size", "s"],
         status: 1,
         says: &["column 's'", "row 2"],
+        numbers: &[],
     },
     Case {
         name: "negative values under theil",
@@ -138,6 +166,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "theil_t"],
         status: 1,
         says: &["column 'x'", "row 2", "--non-positive exclude"],
+        numbers: &[],
     },
     Case {
         name: "ragged row",
@@ -145,6 +174,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--by", "g"],
         status: 1,
         says: &["row 2"],
+        numbers: &[],
     },
     Case {
         name: "duplicate header",
@@ -152,6 +182,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x"],
         status: 1,
         says: &["'x' twice", "fields 1 and 2"],
+        numbers: &[],
     },
     Case {
         name: "header only",
@@ -159,6 +190,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x"],
         status: 1,
         says: &["no data rows"],
+        numbers: &[],
     },
     Case {
         name: "empty file",
@@ -166,6 +198,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x"],
         status: 1,
         says: &["{file}"],
+        numbers: &[],
     },
     Case {
         name: "lonely PSU",
@@ -181,7 +214,8 @@ const CASES: &[Case] = &[
             "linearization",
         ],
         status: 1,
-        says: &["--lonely-psu"],
+        says: &["{file}", "column 'h'", "data row 3", "--lonely-psu"],
+        numbers: &[],
     },
     Case {
         name: "bad fpc",
@@ -200,6 +234,7 @@ const CASES: &[Case] = &[
         ],
         status: 1,
         says: &["column 'f'", "row 1", "abc"],
+        numbers: &[],
     },
     Case {
         name: "one-row group with SEs",
@@ -207,6 +242,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--by", "g", "--se", "linearization"],
         status: 1,
         says: &["g=b", "1 observation"],
+        numbers: &[],
     },
     Case {
         name: "bad --level",
@@ -214,6 +250,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--se", "linearization", "--level", "95"],
         status: 2,
         says: &["level"],
+        numbers: &[],
     },
     Case {
         name: "non-positive --rep-scale",
@@ -230,6 +267,7 @@ const CASES: &[Case] = &[
         ],
         status: 2,
         says: &["rep-scale"],
+        numbers: &[],
     },
     Case {
         name: "unknown measure",
@@ -237,6 +275,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "gni"],
         status: 2,
         says: &["unknown measure 'gni'", "gini"],
+        numbers: &[],
     },
     Case {
         name: "parameter out of range",
@@ -244,6 +283,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "quantile_1.5"],
         status: 2,
         says: &["p in [0, 1]"],
+        numbers: &[],
     },
     Case {
         name: "poverty measure without a line",
@@ -251,6 +291,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "fgt0"],
         status: 2,
         says: &["--poverty-line"],
+        numbers: &[],
     },
     Case {
         name: "a very large inequality aversion is finite",
@@ -258,6 +299,11 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "atkinson_1000"],
         status: 0,
         says: &[],
+        numbers: &[
+            // 1 − (mean x^(1−ε))^(1/(1−ε))/μ with ε = 1000: (1 + 2^−999 + 3^−999)/3 to the
+            // power −1/999 is 3^(1/999) to double precision; μ = 2.
+            ("", "atkinson_1000", 0.4994498415471844), // 1 − 3^(1/999)/2
+        ],
     },
     Case {
         name: "threshold percent written as a fraction",
@@ -265,6 +311,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "arpt_0.6"],
         status: 2,
         says: &["arpt_0.6", "percent", "[1, 1000]"],
+        numbers: &[],
     },
     Case {
         name: "threshold percent as a percent",
@@ -272,6 +319,12 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "arpt_60,arpr_60"],
         status: 0,
         says: &[],
+        numbers: &[
+            // laeken's median of 1, 2, 3, 4 is 3 (at an exact step it takes the next value):
+            // threshold 0.6·3, and one person in four below it.
+            ("", "arpt", 1.8),
+            ("", "arpr", 0.25),
+        ],
     },
     Case {
         name: "relative median gap with nobody below the threshold",
@@ -279,6 +332,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "rmpg"],
         status: 1,
         says: &["{file}", "column 'x'", "nobody is below", "arpr"],
+        numbers: &[],
     },
     Case {
         name: "a confidence level without standard errors",
@@ -286,6 +340,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--level", "0.9"],
         status: 2,
         says: &["--level", "--se"],
+        numbers: &[],
     },
     Case {
         name: "an impossible confidence level without standard errors",
@@ -293,6 +348,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--level", "1.5"],
         status: 2,
         says: &["--level 1.5", "between 0 and 1"],
+        numbers: &[],
     },
     Case {
         name: "values beyond double precision's range at once",
@@ -306,6 +362,7 @@ const CASES: &[Case] = &[
             "1e308",
             "orders of magnitude",
         ],
+        numbers: &[],
     },
     Case {
         name: "zeros under a measure of positive values: the flag that exists",
@@ -313,6 +370,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "mld"],
         status: 1,
         says: &["{file}", "column 'x'", "row 1", "--non-positive exclude"],
+        numbers: &[],
     },
     Case {
         name: "zero poverty line in a column",
@@ -320,6 +378,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "fgt0", "--poverty-line", "z"],
         status: 1,
         says: &["column 'z'", "row 2"],
+        numbers: &[],
     },
     Case {
         name: "extreme values still give numbers",
@@ -327,6 +386,14 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "gini,mean,theil_t,cv"],
         status: 0,
         says: &[],
+        numbers: &[
+            // In units of 1e306: 1, 5, 20; μ = 26/3; Σ|xᵢ−xⱼ| = 76, Gini 76/(2·9·26/3) = 38/78;
+            // Theil T = Σ rᵢ ln rᵢ / 3 with r = 3/26, 15/26, 60/26; CV = √(602/27)·3/26.
+            ("", "gini", 38.0 / 78.0),
+            ("", "mean", 2.6e307 / 3.0),
+            ("", "theil_t", 0.4544324826947168),
+            ("", "cv", 0.9436803189527153),
+        ],
     },
     Case {
         name: "subnormal values",
@@ -334,6 +401,11 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--measures", "gini,cv"],
         status: 0,
         says: &[],
+        numbers: &[
+            // In units of 1e-310: 1, 2, 4; Gini 12/(2·9·7/3) = 2/7; CV √(14/9)/(7/3).
+            ("", "gini", 2.0 / 7.0),
+            ("", "cv", 0.5345224838248487),
+        ],
     },
     Case {
         name: "group codes kept as written",
@@ -341,6 +413,7 @@ const CASES: &[Case] = &[
         args: &["--value", "x", "--by", "g", "--measures", "mean"],
         status: 0,
         says: &[],
+        numbers: &[("01", "mean", 1.5), ("1", "mean", 3.5)],
     },
 ];
 
@@ -390,6 +463,33 @@ fn every_case_of_the_catalogue() {
             }
             if stdout.lines().count() < 2 {
                 problems.push("no rows".into());
+            }
+            for &(group, measure, want) in case.numbers {
+                let key = if group.is_empty() {
+                    format!("{measure},")
+                } else {
+                    // A group with a separator is quoted in CSV.
+                    let g = if group.contains(',') {
+                        format!("\"{group}\"")
+                    } else {
+                        group.to_string()
+                    };
+                    format!("{g},{measure},")
+                };
+                let got = stdout
+                    .lines()
+                    .find(|l| l.starts_with(&key))
+                    .and_then(|l| l[key.len()..].split(',').next())
+                    .and_then(|v| v.parse::<f64>().ok());
+                match got {
+                    Some(v) if (v - want).abs() <= 1e-12 * want.abs().max(1.0) => {}
+                    other => {
+                        problems.push(format!("{group} {measure}: {other:?}, expected {want}"))
+                    }
+                }
+            }
+            if case.numbers.is_empty() {
+                problems.push("a case that succeeds must say which numbers it prints".into());
             }
         } else if !stderr.starts_with("gini: error:") {
             problems.push("the message is not one 'gini: error:' line".into());

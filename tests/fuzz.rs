@@ -12,12 +12,13 @@ fn cases(suite: u32) -> u32 {
         .unwrap_or(suite)
 }
 
-use ginikit::measure::gini::GiniConvention;
-use ginikit::measure::positive::NonPositivePolicy;
+#[path = "common/table_property.rs"]
+mod table_property;
+
 use ginikit::measure::{Measure, Options};
-use ginikit::table::survey::{infer, SeMethod, SurveySpec};
-use ginikit::table::{compute, read_csv_bytes, TableSpec};
+use ginikit::table::{compute, TableSpec};
 use proptest::prelude::*;
+use table_property::{check, Settings, MEASURES};
 
 /// A cell: a number of any size, an edge value, text, or nothing.
 fn cell() -> impl Strategy<Value = String> {
@@ -67,85 +68,15 @@ fn settings() -> impl Strategy<Value = (bool, bool, usize, bool, bool)> {
     )
 }
 
-/// A data error must say where the problem is: the input's name ("generated") and a column,
-/// a row, a group or the measure that cannot be computed.
-fn names_the_input(e: &ginikit::Error) -> bool {
-    let m = e.to_string();
-    m.contains("generated")
-        && [
-            "column", "row", "group", "header", "measure", "value", "weight", "line",
-        ]
-        .iter()
-        .any(|w| m.contains(w))
-}
-
-const MEASURES: &str =
-    "gini,theil_t,mld,ge_2,atkinson_1,share_bottom40,palma,qsr,hoover,mean,median,cv,fgt0,fgt2,watts,poor,arpt,arpr,rmpg";
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
 
     #[test]
     fn generated_tables_never_panic_nor_give_blank_numbers(text in table(), s in settings()) {
         let (weighted, grouped, convention, exclude, se) = s;
-        let spec = TableSpec {
-            value: "x".into(),
-            weight: weighted.then(|| "w".to_string()),
-            by: if grouped { vec!["g".into()] } else { Vec::new() },
-            extra: if se { vec![("h".into(), "strata")] } else { Vec::new() },
-            poverty_line: Some(ginikit::table::PovertyLineSpec::Amount(1.0)),
-            ..TableSpec::default()
-        };
-        let options = Options {
-            gini: [
-                GiniConvention::Midpoint,
-                GiniConvention::ConveyCumulative,
-                GiniConvention::SmallSampleRows,
-                GiniConvention::SmallSampleFrequency,
-            ][convention],
-            non_positive: if exclude { NonPositivePolicy::Exclude } else { NonPositivePolicy::Error },
-            ..Options::default()
-        };
-        let measures = Measure::parse_list(MEASURES).unwrap();
-        let table = match read_csv_bytes(text.as_bytes(), "generated", &spec) {
-            Ok(t) => t,
-            Err(e) => {
-                prop_assert!(names_the_input(&e), "a reading error that does not say where: {e}\n{text}");
-                return Ok(());
-            }
-        };
-        if se {
-            let survey = SurveySpec {
-                method: SeMethod::Linearization,
-                strata: Some(0),
-                psu: None,
-                fpc: None,
-                nested: false,
-                lonely: Default::default(),
-                level: 0.95,
-                interval: Default::default(),
-            };
-            let members: Vec<usize> = (0..table.groups.len()).collect();
-            match infer(&table, &members, &survey, &measures, &options, &|| true) {
-                Ok(rows) => {
-                    for r in rows {
-                        let i = r.result.inference;
-                        for v in [r.result.estimate.value, i.se, i.ci_lower, i.ci_upper] {
-                            prop_assert!(v.is_finite(), "{} blank in\n{text}", r.measure.name());
-                        }
-                    }
-                }
-                Err(e) => prop_assert!(names_the_input(&e), "an error that does not say where: {e}\n{text}"),
-            }
-        } else {
-            match compute(table, &measures, &options) {
-                Ok(rows) => {
-                    for r in rows {
-                        prop_assert!(r.estimate.value.is_finite(), "{} blank in\n{text}", r.measure.name());
-                    }
-                }
-                Err(e) => prop_assert!(names_the_input(&e), "an error that does not say where: {e}\n{text}"),
-            }
+        let settings = Settings { weighted, grouped, convention, exclude, se };
+        if let Err(problem) = check(text.as_bytes(), "generated", settings) {
+            prop_assert!(false, "{problem}\n{text}");
         }
     }
 }

@@ -172,9 +172,13 @@ impl Design {
         };
         let lonely_strata = stratum_psus.iter().filter(|&&c| c == 1).count();
         if lonely_strata > 0 && lonely == LonelyPsu::Error {
+            // The first such stratum's first row, so that the user can find it.
+            let first = (0..n)
+                .find(|&i| stratum_psus[stratum_of(i) as usize] == 1)
+                .map_or(0, row);
             return Err(Error::InvalidDesign {
                 location: location("strata"),
-                problem: format!("{lonely_strata} stratum/strata have a single PSU, so their variance cannot be estimated"),
+                problem: format!("{lonely_strata} stratum/strata have a single PSU (the first is the stratum of data row {first}), so their variance cannot be estimated"),
                 fix: "merge them with neighbouring strata, or choose the certainty or adjust policy for single-PSU strata".into(),
                 setting: Some(Setting::LonelyPsu),
             });

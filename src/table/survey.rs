@@ -40,6 +40,29 @@ pub struct SurveySpec {
     pub interval: Interval,
 }
 
+impl Default for SurveySpec {
+    /// Linearized standard errors without design columns (each row its own PSU), lonely PSUs
+    /// refused, 95 % normal intervals.
+    ///
+    /// ```
+    /// use ginikit::table::survey::{SeMethod, SurveySpec};
+    /// let s = SurveySpec { strata: Some(0), ..SurveySpec::default() };
+    /// assert!(matches!(s.method, SeMethod::Linearization) && s.level == 0.95);
+    /// ```
+    fn default() -> Self {
+        SurveySpec {
+            method: SeMethod::Linearization,
+            strata: None,
+            psu: None,
+            fpc: None,
+            nested: false,
+            lonely: LonelyPsu::default(),
+            level: 0.95,
+            interval: Interval::default(),
+        }
+    }
+}
+
 impl SurveySpec {
     /// True when no design column was given: each row is its own PSU (simple random sampling).
     pub fn assumes_srs(&self) -> bool {

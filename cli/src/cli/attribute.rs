@@ -77,7 +77,9 @@ pub fn run(args: &AttributeArgs) -> Result<(), Failure> {
         Some(first) => tidy::survey_notes(&survey, &first.rows),
         None => Vec::new(),
     };
-    let (rows, unmatched) = changes(&rounds, &pairs, args.survey.level)?;
+    let (rows, unmatched) = changes(&rounds, &pairs, args.survey.level).map_err(|e| {
+        super::trend::where_rounds_come_from(e, &args.files, args.period.as_deref())
+    })?;
     notes.extend(unmatched);
     notes.push(conventions_note(kind));
     let report = tidy::changes(

@@ -33,7 +33,10 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
     )?;
     let level = survey.level;
     let (from, to) =
-        ginikit::table::gic::pick_rounds(&rounds, args.from.as_deref(), args.to.as_deref())?;
+        ginikit::table::gic::pick_rounds(&rounds, args.from.as_deref(), args.to.as_deref())
+            .map_err(|e| {
+                super::trend::where_rounds_come_from(e, &args.files, args.period.as_deref())
+            })?;
     let curves = gic(from, to, &points, args.deflator, level)?;
     let unmatched = ginikit::table::gic::unmatched_groups(from, to);
     if let Some(stem) = &args.plot {

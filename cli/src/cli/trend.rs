@@ -32,7 +32,8 @@ pub fn run(args: &TrendArgs) -> Result<(), Failure> {
         Some(first) => tidy::survey_notes(&survey, &first.rows),
         None => Vec::new(),
     };
-    let (rows, unmatched) = changes(&rounds, &pairs, args.survey.level)?;
+    let (rows, unmatched) = changes(&rounds, &pairs, args.survey.level)
+        .map_err(|e| where_rounds_come_from(e, &args.files, args.period.as_deref()))?;
     notes.extend(unmatched);
     let marks = args.measure.format == Format::Table;
     let report = tidy::changes(&args.table.by, &rows, notes, args.survey.level, marks);
@@ -46,6 +47,37 @@ pub fn run(args: &TrendArgs) -> Result<(), Failure> {
 /// Every round of `files` (one per file, or several per file split by the `period` column),
 /// each read with the columns of `table` and estimated against its own design with
 /// `measures`, and the survey settings used (the standard errors default to linearization).
+/// A problem with the rounds (one named twice) says where the rounds' names came from: the
+/// period column's values in each file, or the files' names.
+pub fn where_rounds_come_from(
+    e: ginikit::Error,
+    files: &[std::path::PathBuf],
+    period: Option<&str>,
+) -> ginikit::Error {
+    match e {
+        ginikit::Error::Rounds { problem, fix } => {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            let source = match period {
+                Some(column) => format!(
+                    "the rounds are the values of the period column '{column}' (--period) in {}",
+                    names.join(", ")
+                ),
+                None => format!("the rounds are named after the files {}", names.join(", ")),
+            };
+            ginikit::Error::Rounds {
+                problem: format!("{problem}: {source}"),
+                fix: match period {
+                    Some(_) => format!(
+                        "{fix}: choose a --period column whose values differ between the files, or give one file"
+                    ),
+                    None => format!("{fix}: rename one of the files"),
+                },
+            }
+        }
+        other => other,
+    }
+}
+
 pub fn read_rounds(
     files: &[std::path::PathBuf],
     period: Option<&str>,
