@@ -1,12 +1,34 @@
-//! The memory a run may plan for: the user's `GINIKIT_MEMORY_LIMIT`, else what the operating
-//! system reports as available (Linux `/proc/meminfo` `MemAvailable`); unknown elsewhere.
+//! The memory a run may plan for: the limit a front end set ([`set_limit`]; the `gini`
+//! program, the Python and the R package read it from `GINIKIT_MEMORY_LIMIT`), else what the
+//! operating system reports as available (Linux `/proc/meminfo` `MemAvailable`); unknown
+//! elsewhere. The library itself reads no environment variable.
 
-/// `(bytes, from_limit)`: the memory available and whether it is the user's limit.
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The environment variable the front ends read for the limit (bytes, or `512M`, `2G`, …).
+pub const LIMIT_VARIABLE: &str = "GINIKIT_MEMORY_LIMIT";
+
+/// The limit in bytes; `u64::MAX` for none.
+static LIMIT: AtomicU64 = AtomicU64::new(u64::MAX);
+
+/// Sets (or, with `None`, clears) the memory the process's runs may plan for, in place of
+/// what the system reports.
+///
+/// ```
+/// use ginikit::memory::{available, set_limit};
+/// set_limit(Some(1 << 30));
+/// assert_eq!(available(), Some((1 << 30, true)));
+/// set_limit(None);
+/// ```
+pub fn set_limit(bytes: Option<u64>) {
+    LIMIT.store(bytes.unwrap_or(u64::MAX), Ordering::Relaxed);
+}
+
+/// `(bytes, from_limit)`: the memory available and whether it is the limit set by
+/// [`set_limit`].
 pub fn available() -> Option<(u64, bool)> {
-    if let Some(limit) = std::env::var("GINIKIT_MEMORY_LIMIT")
-        .ok()
-        .and_then(|t| parse_bytes(&t))
-    {
+    let limit = LIMIT.load(Ordering::Relaxed);
+    if limit != u64::MAX {
         return Some((limit, true));
     }
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;

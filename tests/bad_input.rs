@@ -169,6 +169,20 @@ const CASES: &[Case] = &[
         numbers: &[],
     },
     Case {
+        name: "a Latin-1 group name (not UTF-8)",
+        csv: b"x,g\n1,a\n2,caf\xe9\n",
+        args: &["--value", "x", "--by", "g"],
+        status: 1,
+        says: &[
+            "{file}",
+            "line 3 (data row 2)",
+            "not UTF-8",
+            "0xe9",
+            "iconv",
+        ],
+        numbers: &[],
+    },
+    Case {
         name: "ragged row",
         csv: b"x,g\n1,a\n2,a,extra\n",
         args: &["--value", "x", "--by", "g"],

@@ -668,8 +668,8 @@ fn the_command_gives_poverty_numbers_for_a_line_above_every_class() {
 /// integrals and root of each fitted curve recomputed in base R (`integrate`, `uniroot`;
 /// `tests/golden/grouped_lognormal.R`) to 1e-9 — a check of ginikit's integration that its
 /// comparison with wbpip's coarse rules (2.5 %, 4 %) cannot be — and against the exact
-/// log-normal values (MLD σ²/2, headcount Φ(u), Watts σ(uΦ(u) + φ(u)) at z = 0.7 of a mean of
-/// 1) to the accuracy with which ten deciles pin the tails: MLD within 2.5 % (measured 1.9 %
+/// log-normal values (MLD σ²/2, headcount Φ(u), Watts σ(uΦ(u) + φ(u)) at z = 0.7 of a mean
+/// of one) to the accuracy with which ten deciles pin the tails: MLD within 2.5 % (measured 1.9 %
 /// and 1.0 %), Watts within 1.5 % (1.2 %, 1.1 %), headcount within 0.005 (0.003, 0.0002).
 #[test]
 fn lognormal_deciles_give_the_integrals_of_their_fits_and_near_exact_mld_and_watts() {

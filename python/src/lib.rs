@@ -617,6 +617,14 @@ fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
 /// The extension module.
 #[pymodule]
 fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The memory limit a user sets in the environment, read once at import (the library
+    // reads no environment); an unreadable value is ignored rather than failing the import.
+    if let Some(bytes) = std::env::var(ginikit::memory::LIMIT_VARIABLE)
+        .ok()
+        .and_then(|t| ginikit::memory::parse_bytes(&t))
+    {
+        ginikit::memory::set_limit(Some(bytes));
+    }
     m.add("GinikitError", m.py().get_type::<GinikitError>())?;
     m.add_function(wrap_pyfunction!(measures_array, m)?)?;
     m.add_function(wrap_pyfunction!(lorenz_array, m)?)?;

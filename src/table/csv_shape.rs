@@ -45,6 +45,37 @@ pub(crate) fn check_header(path: &Path, header: &str, sep: u8) -> Result<()> {
     Ok(())
 }
 
+/// The first line that is not UTF-8 text, as an error naming the line, the data row (lines
+/// after the header) and the byte; `None` when the whole text is UTF-8.
+pub(crate) fn not_utf8(path: &Path, mut text: impl BufRead) -> Option<Error> {
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        match text.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => number += 1,
+        }
+        if let Err(e) = std::str::from_utf8(&line) {
+            let at = e.valid_up_to();
+            let place = if number == 1 {
+                "the header line".to_string()
+            } else {
+                format!("line {number} (data row {})", number - 1)
+            };
+            return Some(Error::Layout {
+                path: path.to_path_buf(),
+                problem: format!(
+                    "{place} is not UTF-8 text: byte {} (0x{:02x}) cannot start or continue a character",
+                    at + 1,
+                    line[at]
+                ),
+                fix: "save the file as UTF-8 (from Latin-1 or Windows-1252: iconv -f cp1252 -t utf-8 FILE > NEW)".into(),
+            });
+        }
+    }
+}
+
 /// The first record whose number of fields differs from the header's, as an error naming its
 /// data row (counted from 1 after the header) and both counts; `None` when all agree.
 pub(crate) fn ragged_row(path: &Path, text: impl BufRead, sep: u8) -> Option<Error> {

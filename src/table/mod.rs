@@ -266,7 +266,16 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         // polars infers a column's type from the first rows and fails on a later cell that
         // does not fit; read the columns as text so the bad cell can be named exactly.
         Err(Error::Malformed { .. }) if format == InputFormat::Csv => {
-            read::read_columns(path, format, &wanted, true, spec.value_labels)?
+            match read::read_columns(path, format, &wanted, true, spec.value_labels) {
+                // Read as text it still fails: say where, if it is a line that is not UTF-8.
+                Err(e @ Error::Malformed { .. }) => {
+                    return Err(std::fs::File::open(path)
+                        .ok()
+                        .and_then(|f| csv_shape::not_utf8(path, std::io::BufReader::new(f)))
+                        .unwrap_or(e))
+                }
+                other => other?,
+            }
         }
         other => other?,
     };

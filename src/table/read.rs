@@ -234,7 +234,9 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], source: &Path, columns: &[Wanted]) ->
     };
     match read(false) {
         Err(Error::Malformed { .. }) => {
-            if let Some(e) = super::csv_shape::ragged_row(source, bytes, sep) {
+            if let Some(e) = super::csv_shape::not_utf8(source, bytes)
+                .or_else(|| super::csv_shape::ragged_row(source, bytes, sep))
+            {
                 return Err(e);
             }
             read(true)
@@ -297,6 +299,11 @@ pub fn column_names(path: &Path, format: InputFormat) -> Result<Vec<String>> {
     });
     if let (Err(Error::Malformed { .. }), InputFormat::Csv) = (&df_or_names, format) {
         // Say which record has the wrong number of fields, if one does.
+        if let Ok(f) = std::fs::File::open(path) {
+            if let Some(e) = super::csv_shape::not_utf8(path, std::io::BufReader::new(f)) {
+                return Err(e);
+            }
+        }
         if let Ok(f) = std::fs::File::open(path) {
             let reader = std::io::BufReader::new(f);
             if let Some(e) = super::csv_shape::ragged_row(path, reader, separator) {

@@ -54,6 +54,19 @@ fn is_usage(e: &Error) -> bool {
 }
 
 pub fn run() -> ExitCode {
+    // The memory limit a user sets for the program (the library reads no environment).
+    if let Ok(text) = std::env::var(ginikit::memory::LIMIT_VARIABLE) {
+        match ginikit::memory::parse_bytes(&text) {
+            Some(bytes) => ginikit::memory::set_limit(Some(bytes)),
+            None => {
+                eprintln!(
+                    "gini: error: {}={text:?} is not an amount of memory; give bytes or a size such as 512M or 2G",
+                    ginikit::memory::LIMIT_VARIABLE
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
     let cli = match args::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -24,6 +24,13 @@ use savvy::{savvy, ListSexp, RealSexp, Sexp, StringSexp};
 /// Runs an entry point's body; a panic (a bug, never bad input) becomes an R error that says
 /// so instead of crashing the session, without printing a backtrace.
 fn guard<T>(body: impl FnOnce() -> savvy::Result<T>) -> savvy::Result<T> {
+    // The memory limit a user sets in the environment (`Sys.setenv`), read at every call
+    // (the library reads no environment).
+    ginikit::memory::set_limit(
+        std::env::var(ginikit::memory::LIMIT_VARIABLE)
+            .ok()
+            .and_then(|t| ginikit::memory::parse_bytes(&t)),
+    );
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body));
