@@ -183,6 +183,14 @@ const CASES: &[Case] = &[
         numbers: &[],
     },
     Case {
+        name: "a quote that is never closed",
+        csv: b"x,g\n1,a\n2,\"b\n3,c\n",
+        args: &["--value", "x", "--by", "g"],
+        status: 1,
+        says: &["{file}", "data row 2", "never closed"],
+        numbers: &[],
+    },
+    Case {
         name: "ragged row",
         csv: b"x,g\n1,a\n2,a,extra\n",
         args: &["--value", "x", "--by", "g"],

@@ -107,5 +107,11 @@ pub(crate) fn ragged_row(path: &Path, text: impl BufRead, sep: u8) -> Option<Err
             });
         }
     }
-    None
+    // A quote opened and never closed swallows the rest of the file.
+    in_quotes.then(|| Error::Layout {
+        path: path.to_path_buf(),
+        problem: format!("a quote opened on data row {row} is never closed"),
+        fix: "close the quote, or remove the stray '\"' (a quote inside a value is written twice: \"\")"
+            .into(),
+    })
 }
