@@ -191,6 +191,14 @@ const CASES: &[Case] = &[
         numbers: &[],
     },
     Case {
+        name: "a quote inside an unquoted value is an ordinary character",
+        csv: b"x\n1\n2\"3,1\n",
+        args: &["--value", "x"],
+        status: 1,
+        says: &["{file}", "data row 2 has 2 field(s)"],
+        numbers: &[],
+    },
+    Case {
         name: "ragged row",
         csv: b"x,g\n1,a\n2,a,extra\n",
         args: &["--value", "x", "--by", "g"],

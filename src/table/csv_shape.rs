@@ -8,13 +8,34 @@ use std::path::Path;
 /// The fields of one line, with quotes removed; `in_quotes` carries an open quoted field into
 /// the next line (a field holding a line break).
 fn fields(line: &str, sep: char, in_quotes: &mut bool) -> Vec<String> {
+    // RFC 4180: a quote opens a quoted value only at the start of a field (elsewhere it is an
+    // ordinary character, as the CSV reader takes it); inside, `""` is a quote and a lone `"`
+    // closes the value. `in_quotes` carries an open value over to the next line.
     let mut out = vec![String::new()];
-    for c in line.chars() {
-        match c {
-            '"' => *in_quotes = !*in_quotes,
-            c if c == sep && !*in_quotes => out.push(String::new()),
-            c => out.last_mut().expect("at least one field").push(c),
+    let mut at_start = !*in_quotes;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if *in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    out.last_mut().expect("at least one field").push('"');
+                } else {
+                    *in_quotes = false;
+                }
+            } else {
+                out.last_mut().expect("at least one field").push(c);
+            }
+        } else if c == sep {
+            out.push(String::new());
+            at_start = true;
+            continue;
+        } else if c == '"' && at_start {
+            *in_quotes = true;
+        } else {
+            out.last_mut().expect("at least one field").push(c);
         }
+        at_start = false;
     }
     out
 }
