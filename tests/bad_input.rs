@@ -199,6 +199,14 @@ const CASES: &[Case] = &[
         numbers: &[],
     },
     Case {
+        name: "text after a closing quote",
+        csv: b"x,g\n1,a\n2,\"b\" c\n",
+        args: &["--value", "x", "--by", "g"],
+        status: 1,
+        says: &["{file}", "data row 2", "quoted value is followed"],
+        numbers: &[],
+    },
+    Case {
         name: "ragged row",
         csv: b"x,g\n1,a\n2,a,extra\n",
         args: &["--value", "x", "--by", "g"],

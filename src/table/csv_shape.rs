@@ -7,12 +7,14 @@ use std::path::Path;
 
 /// The fields of one line, with quotes removed; `in_quotes` carries an open quoted field into
 /// the next line (a field holding a line break).
-fn fields(line: &str, sep: char, in_quotes: &mut bool) -> Vec<String> {
+/// The fields of one line, and whether a quoted value was followed by something other than a
+/// separator (`"a"b`), which the CSV reader refuses.
+fn fields(line: &str, sep: char, in_quotes: &mut bool) -> (Vec<String>, bool) {
     // RFC 4180: a quote opens a quoted value only at the start of a field (elsewhere it is an
     // ordinary character, as the CSV reader takes it); inside, `""` is a quote and a lone `"`
     // closes the value. `in_quotes` carries an open value over to the next line.
     let mut out = vec![String::new()];
-    let mut at_start = !*in_quotes;
+    let (mut at_start, mut just_closed, mut junk) = (!*in_quotes, false, false);
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         if *in_quotes {
@@ -22,27 +24,30 @@ fn fields(line: &str, sep: char, in_quotes: &mut bool) -> Vec<String> {
                     out.last_mut().expect("at least one field").push('"');
                 } else {
                     *in_quotes = false;
+                    just_closed = true;
+                    continue;
                 }
             } else {
                 out.last_mut().expect("at least one field").push(c);
             }
         } else if c == sep {
             out.push(String::new());
-            at_start = true;
+            (at_start, just_closed) = (true, false);
             continue;
         } else if c == '"' && at_start {
             *in_quotes = true;
         } else {
+            junk |= just_closed && c != '\r';
             out.last_mut().expect("at least one field").push(c);
         }
-        at_start = false;
+        (at_start, just_closed) = (false, false);
     }
-    out
+    (out, junk)
 }
 
 /// A header naming a column twice is an error naming both positions.
 pub(crate) fn check_header(path: &Path, header: &str, sep: u8) -> Result<()> {
-    let names = fields(
+    let (names, _) = fields(
         header
             .trim_end_matches(['\r', '\n'])
             .trim_start_matches('\u{feff}'),
@@ -102,12 +107,13 @@ pub(crate) fn not_utf8(path: &Path, mut text: impl BufRead) -> Option<Error> {
 pub(crate) fn ragged_row(path: &Path, text: impl BufRead, sep: u8) -> Option<Error> {
     let mut lines = text.lines().map_while(|l| l.ok());
     let mut in_quotes = false;
-    let expected = fields(&lines.next()?, sep as char, &mut in_quotes).len();
+    let expected = fields(&lines.next()?, sep as char, &mut in_quotes).0.len();
     let (mut row, mut count) = (0usize, 0usize);
     for line in lines {
         let line = line.trim_end_matches('\r');
         let continued = in_quotes;
-        let n = fields(line, sep as char, &mut in_quotes).len();
+        let (values, junk) = fields(line, sep as char, &mut in_quotes);
+        let n = values.len();
         if continued {
             count += n - 1;
         } else {
@@ -116,6 +122,15 @@ pub(crate) fn ragged_row(path: &Path, text: impl BufRead, sep: u8) -> Option<Err
             }
             row += 1;
             count = n;
+        }
+        if junk {
+            return Some(Error::Layout {
+                path: path.to_path_buf(),
+                problem: format!(
+                    "on data row {row} a quoted value is followed by other characters before the separator"
+                ),
+                fix: "quote the whole value (\"a b\"), writing a quote inside it twice (\"\")".into(),
+            });
         }
         if !in_quotes && count != expected {
             return Some(Error::Layout {
