@@ -207,6 +207,14 @@ const CASES: &[Case] = &[
         numbers: &[],
     },
     Case {
+        name: "a header that starts like a zlib stream",
+        csv: b"x\x01\n1\n2\n",
+        args: &["--value", "x"],
+        status: 1,
+        says: &["{file}", "compressed", "header line"],
+        numbers: &[],
+    },
+    Case {
         name: "ragged row",
         csv: b"x,g\n1,a\n2,a,extra\n",
         args: &["--value", "x", "--by", "g"],

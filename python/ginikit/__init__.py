@@ -66,7 +66,8 @@ __version__ = "0.1.0"
 
 Table = _frames.Table
 
-DEFAULT_MEASURES = ("gini", "mean", "share_bottom40", "share_middle40", "share_top20")
+#: The measures `compute` gives by default: the `gini` program's list, read from the library.
+DEFAULT_MEASURES: tuple[str, ...] = tuple(_ext.DEFAULT_MEASURES.split(","))
 
 
 def _progress(progress: Any):

@@ -8,6 +8,8 @@ import numpy.typing as npt
 
 class GinikitError(ValueError): ...
 
+DEFAULT_MEASURES: str
+
 Report = dict[str, Any]  # {"columns": list[str], "data": dict[str, list], "notes": list[str]}
 ProgressCallback = Callable[[int, int], None]
 

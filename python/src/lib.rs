@@ -626,6 +626,8 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ginikit::memory::set_limit(Some(bytes));
     }
     m.add("GinikitError", m.py().get_type::<GinikitError>())?;
+    // The program's default measures, so that Python has no copy of its own.
+    m.add("DEFAULT_MEASURES", ginikit::measure::DEFAULT_MEASURES)?;
     m.add_function(wrap_pyfunction!(measures_array, m)?)?;
     m.add_function(wrap_pyfunction!(lorenz_array, m)?)?;
     m.add_function(wrap_pyfunction!(grouped_arrays, m)?)?;

@@ -582,6 +582,12 @@ fn guarded<T>(path: &Path, format: InputFormat, f: impl FnOnce() -> PolarsResult
             path,
             message: error.to_string(),
         }),
+        // polars takes a file that starts with a zlib or zstd signature for a compressed one.
+        Ok(Err(e)) if e.to_string().contains("cannot read compressed CSV") => Err(Error::Layout {
+            path,
+            problem: "its first bytes are the signature of a compressed (zlib or zstd) file, not a CSV header line".into(),
+            fix: "decompress it first (a gzip file ending in .gz is read as it is)".into(),
+        }),
         Ok(Err(e)) => Err(Error::Malformed {
             path,
             format: format.name().into(),
