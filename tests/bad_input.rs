@@ -215,6 +215,16 @@ const CASES: &[Case] = &[
         numbers: &[],
     },
     Case {
+        // Found by the libFuzzer harness: quotes the reader refuses where the shape checks
+        // see nothing wrong; the line is found by reading ever longer prefixes.
+        name: "a line the CSV reader refuses for reasons of its own",
+        csv: b"x\x0a\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x06d\"\"\x0a\x0a\"\x0a\x0afgt_\x0a\"\x0a\x00\x00\"r\x0a\x06\"\x00\"r\x0a\x04\x0a\"\"\x0a\x0a\"\x0a\x0afgt_*\"\x0a\x00\x00*r\x0a\x00\x00\x0ahhzh\"br\"",
+        args: &["--value", "x"],
+        status: 1,
+        says: &["{file}", "the CSV reader fails at line 4"],
+        numbers: &[],
+    },
+    Case {
         name: "ragged row",
         csv: b"x,g\n1,a\n2,a,extra\n",
         args: &["--value", "x", "--by", "g"],

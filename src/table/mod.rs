@@ -267,11 +267,13 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         // does not fit; read the columns as text so the bad cell can be named exactly.
         Err(Error::Malformed { .. }) if format == InputFormat::Csv => {
             match read::read_columns(path, format, &wanted, true, spec.value_labels) {
-                // Read as text it still fails: say where, if it is a line that is not UTF-8.
+                // Read as text it still fails: say where (a line that is not UTF-8, or the first line
+                // the reader fails at).
                 Err(e @ Error::Malformed { .. }) => {
                     return Err(std::fs::File::open(path)
                         .ok()
                         .and_then(|f| csv_shape::not_utf8(path, std::io::BufReader::new(f)))
+                        .or_else(|| read::failing_line_of_file(path, &wanted, &e))
                         .unwrap_or(e))
                 }
                 other => other?,

@@ -239,10 +239,96 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], source: &Path, columns: &[Wanted]) ->
             {
                 return Err(e);
             }
-            read(true)
+            match read(true) {
+                Err(e @ Error::Malformed { .. }) => {
+                    Err(failing_line(source, bytes, &names, columns, sep, &e).unwrap_or(e))
+                }
+                other => other,
+            }
         }
         other => other,
     }
+}
+
+/// The first line at which the CSV reader fails, when its own message does not say: the
+/// shortest failing prefix of whole lines, found by a binary search (each step reads a
+/// prefix as text). `reader_error` is the reader's message on the whole text.
+fn failing_line(
+    source: &Path,
+    bytes: &[u8],
+    names: &[String],
+    columns: &[Wanted],
+    sep: u8,
+    reader_error: &Error,
+) -> Option<Error> {
+    let ends: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(bytes.len()))
+        .collect();
+    let fails = |k: usize| {
+        let prefix = &bytes[..ends[k]];
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            csv_options(names, columns, sep, true)
+                .into_reader_with_file_handle(std::io::Cursor::new(prefix))
+                .finish()
+        }));
+        !matches!(read, Ok(Ok(_)))
+    };
+    let (mut lo, mut hi) = (0, ends.len() - 1);
+    if !fails(hi) {
+        return None;
+    }
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if fails(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let line = hi + 1;
+    let reason = match reader_error {
+        Error::Malformed { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    Some(Error::Layout {
+        path: source.to_path_buf(),
+        problem: if line == 1 {
+            format!("the CSV reader fails on the header line ({reason})")
+        } else {
+            format!(
+                "the CSV reader fails at line {line} (data row {}; {reason})",
+                line - 1
+            )
+        },
+        fix: "check that line's quotes and separators (a quote opens a value only at the start of a field, and one inside a quoted value is written twice)".into(),
+    })
+}
+
+/// [`failing_line`] for a CSV file that the reader could not read even as text: the file is
+/// read into memory for the search when it is under 256 MiB (an error path only).
+pub(crate) fn failing_line_of_file(
+    path: &Path,
+    columns: &[Wanted],
+    reader_error: &Error,
+) -> Option<Error> {
+    if std::fs::metadata(path).ok()?.len() > 256 << 20 {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let header = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or(&[]))
+        .trim_end_matches('\r')
+        .trim_start_matches('\u{feff}')
+        .to_string();
+    let sep = separator_of(&header);
+    let names: Vec<String> = header
+        .split(sep as char)
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .collect();
+    failing_line(path, &bytes, &names, columns, sep, reader_error)
 }
 
 /// The file's column names, without reading its data.
