@@ -225,6 +225,16 @@ const CASES: &[Case] = &[
         numbers: &[],
     },
     Case {
+        // Found by the libFuzzer harness: polars-io 0.55.2 panics on this header
+        // (builder.rs:141); the reader's guard catches it and the shape check names the row.
+        name: "a header on which the CSV library panics",
+        csv: b"x,wzg,+\"\"\"\"\x07x,w,g,h\x0a1,1,a[de\"\"\"\"\",\"\"\"\",1\x0a2,6,a,1\x0a\"",
+        args: &["--value", "x", "--weight", "w", "--by", "g", "--strata", "h", "--se", "linearization"],
+        status: 1,
+        says: &["{file}", "data row 1 has 5 field(s)"],
+        numbers: &[],
+    },
+    Case {
         name: "ragged row",
         csv: b"x,g\n1,a\n2,a,extra\n",
         args: &["--value", "x", "--by", "g"],
