@@ -43,7 +43,11 @@ fn largest_magnitude(x: &[f64]) -> f64 {
 /// [2⁻¹⁰⁰, 2¹⁰⁰]; 0 for ordinary, empty, all-zero or non-finite data (validation reports the
 /// last).
 fn exponent(x: &[f64]) -> i32 {
-    let largest = largest_magnitude(x);
+    exponent_of(largest_magnitude(x))
+}
+
+/// [`exponent`] given the largest magnitude.
+fn exponent_of(largest: f64) -> i32 {
     if !largest.is_finite() || largest == 0.0 {
         return 0;
     }
@@ -99,9 +103,8 @@ impl Scale {
             .iter()
             .map(|c| largest_magnitude(c))
             .fold(largest_magnitude(values), f64::max);
-        let value = exponent(&[largest]);
         let scale = Scale {
-            value,
+            value: exponent_of(largest),
             weight: weights.map_or(0, exponent),
         };
         if scale.value < 0 {

@@ -76,13 +76,8 @@ pub fn compute(
             let location = Location::column(shell.path.clone(), shell.value_column.clone());
             let in_group = |e: Error| e.at_column(&location).in_context(&context);
             // Values or weights near the ends of the double range are brought into it.
+            let scale = group.scale(poverty_line).map_err(in_group)?;
             let (mut values, mut weights) = (group.values, group.weights);
-            let constant_line: Vec<f64> = poverty_line.into_iter().collect();
-            let mut companions: Vec<&[f64]> = group.components.iter().map(Vec::as_slice).collect();
-            companions.extend(group.lines.as_deref());
-            companions.push(&constant_line);
-            let scale =
-                Scale::of_with(&values, weights.as_deref(), &companions).map_err(in_group)?;
             scale.apply(&mut values, weights.as_deref_mut());
             let sample = if group.components.is_empty() {
                 match (&group.lines, poverty_line) {

@@ -207,10 +207,7 @@ fn csv_options(
 /// A CSV table held in memory (standard input, say), read as a CSV file is read; `source`
 /// names it in messages.
 pub(crate) fn read_csv_bytes(bytes: &[u8], source: &Path, columns: &[Wanted]) -> Result<DataFrame> {
-    let header = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or(&[]))
-        .trim_end_matches('\r')
-        .trim_start_matches('\u{feff}')
-        .to_string();
+    let header = header_line(bytes);
     if header.is_empty() {
         return Err(Error::Malformed {
             path: source.to_path_buf(),
@@ -218,11 +215,7 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], source: &Path, columns: &[Wanted]) ->
             message: "there is no header line".into(),
         });
     }
-    let sep = separator_of(&header);
-    let names: Vec<String> = header
-        .split(sep as char)
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .collect();
+    let (sep, names) = header_names(&header);
     super::csv_shape::check_header(source, &header, sep)?;
     check_columns(source, &names, columns)?;
     let read = |as_text: bool| {
@@ -319,16 +312,26 @@ pub(crate) fn failing_line_of_file(
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
-    let header = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or(&[]))
+    let (sep, names) = header_names(&header_line(&bytes));
+    failing_line(path, &bytes, &names, columns, sep, reader_error)
+}
+
+/// The first line of a CSV text, without its line end and byte-order mark.
+fn header_line(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap_or(&[]))
         .trim_end_matches('\r')
         .trim_start_matches('\u{feff}')
-        .to_string();
-    let sep = separator_of(&header);
-    let names: Vec<String> = header
+        .to_string()
+}
+
+/// A header line's separator and column names.
+fn header_names(header: &str) -> (u8, Vec<String>) {
+    let sep = separator_of(header);
+    let names = header
         .split(sep as char)
         .map(|s| s.trim().trim_matches('"').to_string())
         .collect();
-    failing_line(path, &bytes, &names, columns, sep, reader_error)
+    (sep, names)
 }
 
 /// The file's column names, without reading its data.

@@ -401,12 +401,7 @@ fn domain_sample(
     } else {
         psu_of_obs
     };
-    // Lines and components are amounts in the values' units, rescaled with them.
-    let constant_line: Vec<f64> = table.poverty_line.into_iter().collect();
-    let mut companions: Vec<&[f64]> = group.components.iter().map(Vec::as_slice).collect();
-    companions.extend(group.lines.as_deref());
-    companions.push(&constant_line);
-    let scale = Scale::of_with(&group.values, group.weights.as_deref(), &companions)?;
+    let scale = group.scale(table.poverty_line)?;
     let mut sample = if scale.is_identity() {
         SortedSample::with_labels_from_slices(&group.values, group.weights.as_deref(), labels)?
     } else {
