@@ -73,6 +73,24 @@ fn reproduce_runs_on_bundled_data_and_draws_charts() {
     }
     let svg = std::fs::read_to_string(dir.path().join("lorenz.svg")).unwrap();
     assert!(svg.contains("Lorenz curves") && svg.contains("Source:"));
+    // The growth incidence chart's long source note is wrapped onto lines, none dropped:
+    // the footer's lines (grey text at the left margin), joined, are the whole note.
+    let gic = std::fs::read_to_string(dir.path().join("growth_incidence.svg")).unwrap();
+    let footer: Vec<&str> = gic
+        .split("<text x=\"14\"")
+        .skip(1)
+        .filter_map(|t| t.split_once(">\n"))
+        .filter(|(attributes, _)| attributes.contains("fill=\"#6E6E6E\""))
+        .map(|(_, rest)| rest)
+        .filter_map(|t| t.split_once("\n</text>").map(|(line, _)| line))
+        .collect();
+    let note = footer.join(" ");
+    assert!(footer.len() >= 2, "{footer:?}");
+    assert!(
+        note.starts_with("Source:") && note.ends_with("(datasets/bps/cpi_change.csv)."),
+        "{note}"
+    );
+    assert!(note.contains("Real growth: deflated"), "{note}");
 }
 
 #[test]

@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import best_of, numpy_build, numpy_gini_unweighted as numpy_gini  # noqa: E402
+from compare import best_of, numpy_build, numpy_by_kernel  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -37,7 +37,7 @@ TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 
 def line(name, t, ref, value=None, want=None):
     diff = "" if value is None else f"  rel. diff {abs(value - want) / want:.1e}"
-    print(f"  {name:<34} {t:8.4f} s  ratio {t / ref:6.2f}x{diff}")
+    print(f"  {name:<52} {t:8.4f} s  ratio {t / ref:6.2f}x{diff}")
 
 
 def main():
@@ -52,20 +52,33 @@ def main():
 
     rng = np.random.default_rng(1)
     x = np.exp(rng.normal(10.0, 1.0, args.n))
+    w = rng.uniform(100.0, 1000.0, args.n)
     with tempfile.TemporaryDirectory() as tmp:
         raw = os.path.join(tmp, "x.f64")
         x.astype("<f8").tofile(raw)
         exe = os.path.join(TARGET, "release", "examples", "time_gini")
         out = subprocess.run([exe, raw, str(args.repeat)], capture_output=True, text=True, check=True)
         rust_t, rust_g = map(float, out.stdout.split())
+        kernels = numpy_by_kernel(raw, args.repeat)
+        wraw = os.path.join(tmp, "w.f64")
+        w.astype("<f8").tofile(wraw)
+        weighted_kernels = numpy_by_kernel(raw, args.repeat, wraw)
     t_gk, g = best_of(args.repeat, lambda: gk.gini(x))
     print(f"gini of n = {args.n:,} log-normal values (numpy array), best of {args.repeat}; {numpy_build()}; "
           f"RAYON_NUM_THREADS={os.environ.get('RAYON_NUM_THREADS', 'all cores')}")
-    print(f"  {'Rust call on the same slice':<34} {rust_t:8.4f} s")
+    print(f"  {'Rust call on the same slice':<52} {rust_t:8.4f} s")
     line("gk.gini(x)", t_gk, rust_t, g, rust_g)
     print(f"  peers, as multiples of gk.gini at the same n:")
-    t, v = best_of(args.repeat, lambda: numpy_gini(x))
-    line("numpy np.sort formula", t, t_gk, v, g)
+    for label, t, v in kernels:
+        line(f"numpy np.sort formula, {label}", t, t_gk, v, g)
+    fastest = min(t for _, t, _ in kernels)
+    print(f"  gk.gini / fastest numpy: {t_gk / fastest:.2f}x;  Rust call / fastest numpy: {rust_t / fastest:.2f}x")
+    t_gkw, gw = best_of(args.repeat, lambda: gk.gini(x, w))
+    print(f"  {'gk.gini(x, w), weights uniform on 100-1000':<52} {t_gkw:8.4f} s")
+    for label, t, v in weighted_kernels:
+        line(f"numpy argsort weighted formula, {label}", t, t_gkw, v, gw)
+    fastest = min(t for _, t, _ in weighted_kernels)
+    print(f"  fastest numpy / gk.gini(x, w): {fastest / t_gkw:.2f}x faster")
     xs = x[: args.slow_n]
     t_ref, g_ref = best_of(args.repeat, lambda: gk.gini(xs))
     print(f"  at n = {args.slow_n:,} (gk.gini {t_ref:.4f} s):")

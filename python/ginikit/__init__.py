@@ -19,7 +19,9 @@ is R ineq's and PySAL's value); `convention=` names the others. Errors are `Gini
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Sequence, Union
+
+from numpy.typing import ArrayLike
 
 import numpy as np
 
@@ -66,16 +68,55 @@ __version__ = "0.1.0"
 
 Table = _frames.Table
 
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
+
+#: One column of values: a numpy array or anything numpy turns into one, a pandas or polars
+#: Series, a pyarrow Array or ChunkedArray.
+Values = Union[ArrayLike, "pandas.Series", "polars.Series", "pyarrow.Array", "pyarrow.ChunkedArray"]
+#: A table: a pandas or polars DataFrame or a pyarrow Table; results come back as the same type.
+Frame = Union["pandas.DataFrame", "polars.DataFrame", "pyarrow.Table"]
+#: Rounds of a survey: {name: frame}, or one frame with a `period=` column.
+Rounds = Union[Mapping[str, Frame], Frame]
+#: Progress of long replicate runs: True for a bar (tqdm when installed) after a second,
+#: False for none, or a callable(done, total) of your own.
+ProgressArg = Union[bool, Callable[[int, int], None]]
+
+#: The Gini's convention: "midpoint" (laeken, R ineq, PySAL: Σ wᵢxᵢ(2Cᵢ − wᵢ)/(W·Σwx) − 1),
+#: "convey" (R convey's survey estimator), "unbiased-rows" (n/(n − 1) on rows) or
+#: "unbiased-frequency" (W/(W − 1) on weights as frequencies).
+Convention = Literal["midpoint", "convey", "unbiased-rows", "unbiased-frequency"]
+#: What zero or negative values do to measures that need positive ones: refuse ("error") or
+#: leave them out, saying how many ("exclude").
+NonPositive = Literal["error", "exclude"]
+#: How standard errors are estimated.
+SeMethod = Literal["linearization", "bootstrap", "jackknife", "brr", "fay", "replicate-weights"]
+#: Standard errors by replicates only (the measures have no linearized form).
+ReplicateSe = Literal["bootstrap", "jackknife", "brr", "fay", "replicate-weights"]
+#: Confidence intervals: estimate ± z·SE, or the bootstrap's percentiles.
+Ci = Literal["normal", "percentile"]
+#: A stratum with one PSU: refuse, count it with certainty (no variance), or centre it on the
+#: grand mean.
+LonelyPsu = Literal["error", "certainty", "adjust"]
+#: What the welfare column of grouped data holds per class.
+WelfareIs = Literal["share", "mean", "cumulative"]
+#: The type of frame a function that makes tables returns.
+FrameKind = Literal["pandas", "polars", "pyarrow"]
+#: The income distribution of a synthetic round.
+Family = Literal["log-normal", "singh-maddala"]
+
 #: The measures `compute` gives by default: the `gini` program's list, read from the library.
 DEFAULT_MEASURES: tuple[str, ...] = tuple(_ext.DEFAULT_MEASURES.split(","))
 
 
-def _progress(progress: Any):
+def _progress(progress: ProgressArg):
     """A progress callback: the caller's callable(done, total), or a bar (True) or none."""
     return progress if callable(progress) else Progress(bool(progress))
 
 
-def _arrays(x: Any, weights: Any, data: Any) -> tuple[np.ndarray, np.ndarray | None]:
+def _arrays(x: Values, weights: Any, data: Any) -> tuple[np.ndarray, np.ndarray | None]:
     if data is not None:
         xv = _frames.to_numpy(data, x, "value")
         wv = None if weights is None else _frames.to_numpy(data, weights, "weight")
@@ -85,13 +126,13 @@ def _arrays(x: Any, weights: Any, data: Any) -> tuple[np.ndarray, np.ndarray | N
     return xv, wv
 
 
-def _one(name: str, x: Any, weights: Any, convention: str, non_positive: str, data: Any) -> float:
+def _one(name: str, x: Values, weights: Any, convention: str, non_positive: str, data: Any) -> float:
     xv, wv = _arrays(x, weights, data)
     [(_, value, _, _)] = _ext.measures_array(xv, wv, [name], convention, non_positive)
     return value
 
 
-def gini(x: Any, weights: Any = None, *, convention: str = "midpoint", data: Any = None) -> float:
+def gini(x: Values, weights: Values | None = None, *, convention: Convention = "midpoint", data: Frame | None = None) -> float:
     """The Gini ratio ``G = Σ wᵢxᵢ(2Cᵢ − wᵢ) / (W Σ wᵢxᵢ) − 1`` (values ascending,
     ``Cᵢ = Σ_{j≤i} wⱼ``, ``W = Σ wᵢ``).
 
@@ -106,7 +147,7 @@ def gini(x: Any, weights: Any = None, *, convention: str = "midpoint", data: Any
     return _one("gini", x, weights, convention, "error", data)
 
 
-def theil(x: Any, weights: Any = None, *, non_positive: str = "error", data: Any = None) -> float:
+def theil(x: Values, weights: Values | None = None, *, non_positive: NonPositive = "error", data: Frame | None = None) -> float:
     """Theil's T = GE(1) = ``Σ (wᵢ/W)(xᵢ/μ) ln(xᵢ/μ)`` (R ineq, PySAL TheilD, ineqdeco).
     Needs positive values: `non_positive="exclude"` leaves zeros and negatives out.
 
@@ -116,7 +157,7 @@ def theil(x: Any, weights: Any = None, *, non_positive: str = "error", data: Any
     return _one("theil_t", x, weights, "midpoint", non_positive, data)
 
 
-def mld(x: Any, weights: Any = None, *, non_positive: str = "error", data: Any = None) -> float:
+def mld(x: Values, weights: Values | None = None, *, non_positive: NonPositive = "error", data: Frame | None = None) -> float:
     """Mean log deviation = GE(0) = ``−Σ (wᵢ/W) ln(xᵢ/μ)``. Needs positive values.
 
     >>> round(mld([541, 1463, 2445, 3438, 4437, 5401, 6392, 8304, 11904, 22261]), 12)
@@ -125,7 +166,7 @@ def mld(x: Any, weights: Any = None, *, non_positive: str = "error", data: Any =
     return _one("mld", x, weights, "midpoint", non_positive, data)
 
 
-def ge(x: Any, alpha: float, weights: Any = None, *, non_positive: str = "error", data: Any = None) -> float:
+def ge(x: Values, alpha: float, weights: Values | None = None, *, non_positive: NonPositive = "error", data: Frame | None = None) -> float:
     """Generalized entropy ``GE(α) = [Σ (wᵢ/W)(xᵢ/μ)^α − 1] / (α(α−1))``; GE(0) = MLD,
     GE(1) = Theil T. Needs positive values.
 
@@ -135,7 +176,7 @@ def ge(x: Any, alpha: float, weights: Any = None, *, non_positive: str = "error"
     return _one(f"ge_{alpha:g}", x, weights, "midpoint", non_positive, data)
 
 
-def atkinson(x: Any, epsilon: float = 0.5, weights: Any = None, *, non_positive: str = "error", data: Any = None) -> float:
+def atkinson(x: Values, epsilon: float = 0.5, weights: Values | None = None, *, non_positive: NonPositive = "error", data: Frame | None = None) -> float:
     """Atkinson index ``1 − EDE/μ``, ``EDE = [Σ (wᵢ/W) xᵢ^(1−ε)]^(1/(1−ε))`` (geometric mean at
     ε = 1). Needs positive values (R ineq, PySAL, ineqdeco).
 
@@ -145,7 +186,7 @@ def atkinson(x: Any, epsilon: float = 0.5, weights: Any = None, *, non_positive:
     return _one(f"atkinson_{epsilon:g}", x, weights, "midpoint", non_positive, data)
 
 
-def hoover(x: Any, weights: Any = None, *, data: Any = None) -> float:
+def hoover(x: Values, weights: Values | None = None, *, data: Frame | None = None) -> float:
     """Hoover (Robin Hood, Ricci–Schutz) index ``Σ wᵢ|xᵢ − μ| / (2Wμ)``: the share of the total
     that would have to move to equalise. Unweighted it is R ineq's ``RS``.
 
@@ -155,7 +196,7 @@ def hoover(x: Any, weights: Any = None, *, data: Any = None) -> float:
     return _one("hoover", x, weights, "midpoint", "error", data)
 
 
-def palma(x: Any, weights: Any = None, *, data: Any = None) -> float:
+def palma(x: Values, weights: Values | None = None, *, data: Frame | None = None) -> float:
     """Palma ratio: the top 10 % share over the bottom 40 % share (Lorenz polygon).
 
     >>> round(palma(list(range(1, 11))), 12)  # (10/55)/(10/55)
@@ -164,7 +205,7 @@ def palma(x: Any, weights: Any = None, *, data: Any = None) -> float:
     return _one("palma", x, weights, "midpoint", "error", data)
 
 
-def qsr(x: Any, weights: Any = None, *, data: Any = None) -> float:
+def qsr(x: Values, weights: Values | None = None, *, data: Frame | None = None) -> float:
     """Eurostat's quintile share ratio: the total above the weighted 80th percentile over the
     total at or below the 20th, percentiles as R laeken's ``weightedQuantile`` (laeken ``qsr``,
     convey ``svyqsr``).
@@ -175,7 +216,7 @@ def qsr(x: Any, weights: Any = None, *, data: Any = None) -> float:
     return _one("qsr", x, weights, "midpoint", "error", data)
 
 
-def s80_s20(x: Any, weights: Any = None, *, data: Any = None) -> float:
+def s80_s20(x: Values, weights: Values | None = None, *, data: Frame | None = None) -> float:
     """The top 20 % share over the bottom 20 % share read off the Lorenz polygon (each band
     exactly 20 % of the population: the World Bank / BPS criterion; Eurostat's is `qsr`).
 
@@ -185,7 +226,7 @@ def s80_s20(x: Any, weights: Any = None, *, data: Any = None) -> float:
     return _one("s80_s20", x, weights, "midpoint", "error", data)
 
 
-def share(x: Any, lower: float, upper: float, weights: Any = None, *, data: Any = None) -> float:
+def share(x: Values, lower: float, upper: float, weights: Values | None = None, *, data: Frame | None = None) -> float:
     """Share of the total held by the population between fractions `lower` and `upper`,
     ``L(upper) − L(lower)`` on the Lorenz polygon (a person at a boundary is split).
 
@@ -195,7 +236,7 @@ def share(x: Any, lower: float, upper: float, weights: Any = None, *, data: Any 
     return _one(f"share_{lower:g}_{upper:g}", x, weights, "midpoint", "error", data)
 
 
-def quantile(x: Any, p: float, weights: Any = None, *, data: Any = None) -> float:
+def quantile(x: Values, p: float, weights: Values | None = None, *, data: Frame | None = None) -> float:
     """Weighted quantile: the smallest value whose cumulative weight share reaches p, averaged
     with the next at an exact step (R type 2 for unit weights).
 
@@ -205,7 +246,7 @@ def quantile(x: Any, p: float, weights: Any = None, *, data: Any = None) -> floa
     return _one(f"quantile_{p:g}", x, weights, "midpoint", "error", data)
 
 
-def median(x: Any, weights: Any = None, *, data: Any = None) -> float:
+def median(x: Values, weights: Values | None = None, *, data: Frame | None = None) -> float:
     """Weighted median, `quantile(x, 0.5)`.
 
     >>> median([5, 1, 3])
@@ -214,7 +255,7 @@ def median(x: Any, weights: Any = None, *, data: Any = None) -> float:
     return _one("median", x, weights, "midpoint", "error", data)
 
 
-def mean(x: Any, weights: Any = None, *, data: Any = None) -> float:
+def mean(x: Values, weights: Values | None = None, *, data: Frame | None = None) -> float:
     """Weighted mean ``Σ wᵢxᵢ / Σ wᵢ``.
 
     >>> mean([1, 2, 6], [1, 1, 2])
@@ -223,7 +264,7 @@ def mean(x: Any, weights: Any = None, *, data: Any = None) -> float:
     return _one("mean", x, weights, "midpoint", "error", data)
 
 
-def cv(x: Any, weights: Any = None, *, data: Any = None) -> float:
+def cv(x: Values, weights: Values | None = None, *, data: Frame | None = None) -> float:
     """Coefficient of variation with the population standard deviation (R ineq ``var.coeff``).
 
     >>> round(cv([541, 1463, 2445, 3438, 4437, 5401, 6392, 8304, 11904, 22261]), 12)
@@ -233,13 +274,13 @@ def cv(x: Any, weights: Any = None, *, data: Any = None) -> float:
 
 
 def measures(
-    x: Any,
-    weights: Any = None,
+    x: Values,
+    weights: Values | None = None,
     measures: Iterable[str] = ("gini", "share_bottom40"),
     *,
-    convention: str = "midpoint",
-    non_positive: str = "error",
-    data: Any = None,
+    convention: Convention = "midpoint",
+    non_positive: NonPositive = "error",
+    data: Frame | None = None,
 ) -> Table:
     """Several measures of one array, sorted once: a small table (measure, estimate, n,
     population). Names as in `gini measures` (`measure_names()`).
@@ -259,7 +300,7 @@ def grouped(
     population: Sequence[float],
     welfare: Sequence[float],
     *,
-    welfare_is: str = "share",
+    welfare_is: WelfareIs = "share",
     mean: float | None = None,
     poverty_line: float | None = None,
 ) -> Table:
@@ -300,7 +341,7 @@ class Design:
     psu: str | None = None
     fpc: str | None = None
     nest: bool = False
-    lonely_psu: str = "error"
+    lonely_psu: LonelyPsu = "error"
     repweights: Sequence[str] = field(default_factory=tuple)
     rep_scale: float | None = None
     rep_mse: bool = False
@@ -349,23 +390,23 @@ def _specs(value, design, by, per_capita, se, replicates, seed, level, ci, fay_r
 
 
 def compute(
-    df: Any,
+    df: Frame,
     value: str,
     design: Design | None = None,
     by: str | Sequence[str] | None = None,
     measures: Iterable[str] = DEFAULT_MEASURES,
     *,
-    se: str | None = None,
+    se: SeMethod | None = None,
     per_capita: bool = False,
     replicates: int = 1000,
     seed: int = 20181,
     level: float = 0.95,
-    ci: str = "normal",
+    ci: Ci = "normal",
     fay_rho: float = 0.5,
-    convention: str = "midpoint",
-    non_positive: str = "error",
+    convention: Convention = "midpoint",
+    non_positive: NonPositive = "error",
     poverty_line: float | str | None = None,
-    progress: Any = True,
+    progress: ProgressArg = True,
 ):
     """Measures per group of a household or person table — the rows `gini compute` prints:
     the group columns, `measure`, `estimate`, [`se`, `ci_lower`, `ci_upper`, `deff`], `n`,
@@ -403,7 +444,7 @@ def compute(
 
 
 def trend(
-    rounds: Any,
+    rounds: Rounds,
     value: str,
     design: Design | None = None,
     by: str | Sequence[str] | None = None,
@@ -411,14 +452,14 @@ def trend(
     *,
     period: str | None = None,
     pairs: Sequence[tuple[str, str]] | None = None,
-    se: str = "linearization",
+    se: SeMethod = "linearization",
     per_capita: bool = False,
     replicates: int = 1000,
     seed: int = 20181,
     level: float = 0.95,
     fay_rho: float = 0.5,
-    convention: str = "midpoint",
-    non_positive: str = "error",
+    convention: Convention = "midpoint",
+    non_positive: NonPositive = "error",
     poverty_line: float | str | None = None,
     progress: bool = True,
 ):
@@ -470,7 +511,7 @@ def _round_streams(rounds: Any, period: str | None, columns: list) -> list[tuple
 
 
 def gic(
-    rounds: Any,
+    rounds: Rounds,
     value: str,
     design: Design | None = None,
     by: str | Sequence[str] | None = None,
@@ -480,12 +521,12 @@ def gic(
     to_round: str | None = None,
     points: Sequence[float] | None = None,
     deflator: float = 1.0,
-    se: Literal["linearization", "bootstrap", "jackknife", "brr", "fay", "replicate-weights"] = "linearization",
+    se: SeMethod = "linearization",
     per_capita: bool = False,
     replicates: int = 1000,
     seed: int = 20181,
     level: float = 0.95,
-    progress: Any = True,
+    progress: ProgressArg = True,
 ):
     """The growth incidence curve between two rounds — the rows `gini gic` prints: growth of
     each percentile's quantile (`points`, default 0.01 … 0.99), of the mean and of the bottom
@@ -511,19 +552,19 @@ def gic(
 
 
 def decompose(
-    data: Any,
+    data: Frame,
     value: str,
     by: str | Sequence[str],
     design: Design | None = None,
     *,
     indices: Sequence[str] = ("mld", "theil", "gini"),
     period: str | None = None,
-    se: Literal["bootstrap", "jackknife", "brr", "fay", "replicate-weights"] = "bootstrap",
+    se: ReplicateSe = "bootstrap",
     per_capita: bool = False,
     replicates: int = 200,
     seed: int = 20181,
     level: float = 0.95,
-    progress: Any = True,
+    progress: ProgressArg = True,
 ):
     """Inequality within and between groups — the rows `gini decompose` prints: GE indices
     (``mld``, ``theil``, ``ge_<alpha>``) split exactly into within and between, the Gini split
@@ -548,7 +589,7 @@ def decompose(
 
 
 def attribute(
-    data: Any,
+    data: Frame,
     value: str,
     transfers: str | Sequence[str] | None = None,
     sources: str | Sequence[str] | None = None,
@@ -558,15 +599,15 @@ def attribute(
     *,
     period: str | None = None,
     pairs: Sequence[tuple[str, str]] | None = None,
-    se: str = "linearization",
+    se: SeMethod = "linearization",
     per_capita: bool = False,
     replicates: int = 1000,
     seed: int = 20181,
     level: float = 0.95,
     fay_rho: float = 0.5,
-    non_positive: str = "error",
+    non_positive: NonPositive = "error",
     poverty_line: float | str | None = None,
-    progress: Any = True,
+    progress: ProgressArg = True,
 ):
     """How much of the Gini the `transfers` (columns the value includes) or the `sources`
     (columns that add up to the value) account for — the rows `gini attribute` prints, with
@@ -613,7 +654,7 @@ def attribute(
 
 
 def simulate(
-    data: Any,
+    data: Frame,
     value: str,
     transfers: str | Sequence[str] | None = None,
     design: Design | None = None,
@@ -628,13 +669,13 @@ def simulate(
     noise: float = 0.5,
     targeting_seed: int = 1,
     measures: Iterable[str] = ("share_bottom40",),
-    se: str = "linearization",
+    se: SeMethod = "linearization",
     per_capita: bool = False,
     replicates: int = 1000,
     seed: int = 20181,
     level: float = 0.95,
     poverty_line: float | str | None = None,
-    progress: Any = True,
+    progress: ProgressArg = True,
 ):
     """Transfer schemes on one round — the rows `gini simulate` prints, in the caller's frame
     type: for each scheme the Gini (and `measures`) with it, at baseline and the change, each
@@ -673,9 +714,9 @@ def simulate(
 
 
 def lorenz(
-    data: Any,
+    data: Frame,
     value: str | None = None,
-    weights: Any = None,
+    weights: Values | None = None,
     by: str | None = None,
     points: int = 101,
 ):
@@ -717,8 +758,8 @@ def synth(
     households: int = 75_000,
     seed: int = 1,
     *,
-    family: str = "log-normal",
-    frame: str = "pandas",
+    family: Family = "log-normal",
+    frame: FrameKind = "pandas",
 ):
     """A Susenas-shaped synthetic household table of a published round (2016-03 … 2021-09),
     calibrated to BPS figures — the table `gini synth` writes, as a pandas (or, with
@@ -756,14 +797,14 @@ class Reproduction:
     `province_contributions` (each province's part of the change of Theil T), `lorenz`
     ({round: (p, share)}), and `summary`, the sentence."""
 
-    estimates: Any
-    national: Any
-    changes: Any
-    provinces: Any
-    poverty: Any
-    growth_incidence: Any
-    decomposition: Any
-    province_contributions: Any
+    estimates: Frame
+    national: Frame
+    changes: Frame
+    provinces: Frame
+    poverty: Frame
+    growth_incidence: Frame
+    decomposition: Frame
+    province_contributions: Frame
     lorenz: dict
     summary: str
     from_round: str
@@ -782,7 +823,7 @@ class Reproduction:
 
 
 def reproduce(
-    data: Any = None,
+    data: Frame | None = None,
     *,
     value: str | None = None,
     per_capita: bool = False,
@@ -794,15 +835,15 @@ def reproduce(
     psu: str | None = None,
     round: str | None = None,
     nest: bool = False,
-    lonely_psu: str = "error",
-    se: str = "linearization",
+    lonely_psu: LonelyPsu = "error",
+    se: SeMethod = "linearization",
     replicates: int = 1000,
     seed: int = 20181,
     level: float = 0.95,
     from_round: str = "2017-09",
     to_round: str = "2018-09",
     transfers: Sequence[str] = ("pkh_per_capita", "bpnt_per_capita", "rastra_per_capita"),
-    frame: str = "pandas",
+    frame: FrameKind = "pandas",
     progress: bool = True,
 ) -> Reproduction:
     """Reproduce BPS's national Gini ratio (0.391 in September 2017, 0.384 in September 2018)

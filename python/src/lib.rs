@@ -606,7 +606,9 @@ fn known_measures() -> Vec<(&'static str, &'static str)> {
     FAMILIES.iter().map(|f| (f.syntax, f.summary)).collect()
 }
 
-/// A Rust panic on purpose, to prove that it reaches Python as `GinikitError`.
+/// A Rust panic on purpose, to prove that it reaches Python as `GinikitError`: only in builds
+/// for the tests (`--features test-hooks`, which `scripts/test` passes), never in a wheel.
+#[cfg(feature = "test-hooks")]
 #[pyfunction]
 fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
     detached(py, || -> ginikit::Result<()> {
@@ -639,6 +641,7 @@ fn _rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(synth, m)?)?;
     m.add_function(wrap_pyfunction!(reproduce, m)?)?;
     m.add_function(wrap_pyfunction!(known_measures, m)?)?;
+    #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     Ok(())
 }

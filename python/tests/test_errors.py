@@ -61,6 +61,9 @@ def test_empty_and_zero_weight_inputs():
 def test_a_rust_panic_becomes_ginikit_error():
     from ginikit import _rust
 
+    assert hasattr(_rust, "_panic_for_test"), (
+        "the extension was built without its test hook: maturin develop --features test-hooks "
+        "(scripts/test does)")
     with pytest.raises(GinikitError, match="internal error.*deliberate test panic"):
         _rust._panic_for_test()
     assert gk.gini([1.0, 2.0, 3.0, 4.0]) == 0.25  # the module still works afterwards

@@ -34,22 +34,64 @@ fn fail(path: &Path, e: impl std::fmt::Display) -> Error {
     }
 }
 
-/// White background; the drawing area above a 28-pixel footer, and the footer.
-type Areas<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+/// White background, the source note at the bottom (wrapped at word boundaries to the width
+/// of the picture, so that none of it is cut off), and the drawing area above it.
 fn with_footer<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-) -> std::result::Result<Areas<DB>, String> {
+    source: &str,
+) -> std::result::Result<DrawingArea<DB, Shift>, String> {
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    Ok(root.split_vertically(root.dim_in_pixel().1 - 28))
+    let font = (FAMILY, 12).into_font().color(&GREY);
+    let (width, height) = root.dim_in_pixel();
+    // A margin on the right as well: the estimate of text widths is not exact.
+    let room = width.saturating_sub(60);
+    let fits = |line: &str| {
+        root.estimate_text_size(line, &font)
+            .map_or(line.chars().count() as u32 * 7, |(w, _)| w)
+            <= room
+    };
+    let lines = wrap_words(source, fits);
+    let footer = 12 + 16 * lines.len() as u32;
+    let (main, foot) = root.split_vertically(height.saturating_sub(footer));
+    for (i, line) in lines.iter().enumerate() {
+        foot.draw_text(line, &font, (14, 6 + 16 * i as i32))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(main)
 }
 
-/// The source note in the footer.
-fn footnote<DB: DrawingBackend>(
-    foot: &DrawingArea<DB, Shift>,
-    source: &str,
-) -> std::result::Result<(), String> {
-    foot.draw_text(source, &(FAMILY, 12).into_font().color(&GREY), (14, 6))
-        .map_err(|e| e.to_string())
+/// Splits `text` into lines at spaces, each as long as `fits` allows (a single word that does
+/// not fit gets a line of its own).
+fn wrap_words(text: &str, fits: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let longer = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if fits(&longer) || line.is_empty() {
+            line = longer;
+        } else {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// An axis tick: whole numbers without decimals ("10", not "10.0"), others with `decimals`;
+/// never "-0".
+fn tick(v: f64, decimals: usize) -> String {
+    let whole = v.round();
+    if (v - whole).abs() <= 1e-9 * v.abs().max(1.0) {
+        format!("{}", if whole == 0.0 { 0.0 } else { whole })
+    } else {
+        format!("{v:.decimals$}")
+    }
 }
 
 /// The legend box, in one style for every chart.
@@ -109,7 +151,7 @@ pub fn lorenz_chart(
     macro_rules! draw {
         ($db:ty) => {
             |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
-                let (main, foot) = with_footer(root)?;
+                let main = with_footer(root, source)?;
                 let mut chart = ChartBuilder::on(&main)
                     .caption(title, (FAMILY, 22))
                     .margin(14)
@@ -121,6 +163,8 @@ pub fn lorenz_chart(
                     .configure_mesh()
                     .x_desc("cumulative share of persons (poorest first)")
                     .y_desc("cumulative share of expenditure")
+                    .x_label_formatter(&|x| tick(*x, 1))
+                    .y_label_formatter(&|y| tick(*y, 1))
                     .label_style((FAMILY, 14))
                     .axis_desc_style((FAMILY, 15))
                     .draw()
@@ -147,7 +191,6 @@ pub fn lorenz_chart(
                         });
                 }
                 legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
-                footnote(&foot, source)?;
                 Ok(())
             }
         };
@@ -197,7 +240,7 @@ pub fn series_chart(
     macro_rules! draw {
         ($db:ty) => {
             |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
-                let (main, foot) = with_footer(root)?;
+                let main = with_footer(root, source)?;
                 let mut chart = ChartBuilder::on(&main)
                     .caption(title, (FAMILY, 22))
                     .margin(14)
@@ -255,7 +298,6 @@ pub fn series_chart(
                     )
                     .map_err(|e| e.to_string())?;
                 legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-                footnote(&foot, source)?;
                 Ok(())
             }
         };
@@ -283,25 +325,30 @@ pub fn category_chart(
     });
     let pad = (x1 - x0).max(1e-3) * 0.05;
     let labels: Vec<String> = rows.iter().map(|(r, _)| r.label.clone()).collect();
-    // Room for the legend below the rows when there are few of them.
-    let height = (120 + 22 * n as u32).max(260);
+    // An empty band of rows below the last one holds the legend, so that it covers no point.
+    let published = rows.iter().any(|(_, p)| p.is_some());
+    let band = if published { 3 } else { 2 };
+    let height = (120 + 22 * (n + band) as u32).max(260);
     // Enough decimals for the ticks to differ (0.0014 needs four; 95.2 none).
     let decimals = (1 - ((x1 - x0).max(1e-12)).log10().floor() as i32).clamp(0, 6) as usize;
     macro_rules! draw {
         ($db:ty) => {
             |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
-                let (main, foot) = with_footer(root)?;
+                let main = with_footer(root, source)?;
                 let mut chart = ChartBuilder::on(&main)
                     .caption(title, (FAMILY, 22))
                     .margin(14)
                     .x_label_area_size(44)
                     .y_label_area_size(190)
-                    .build_cartesian_2d((x0 - pad)..(x1 + pad), -0.5..(n as f64 - 0.5))
+                    .build_cartesian_2d(
+                        (x0 - pad)..(x1 + pad),
+                        -(band as f64) - 0.5..(n as f64 - 0.5),
+                    )
                     .map_err(|e| e.to_string())?;
                 chart
                     .configure_mesh()
                     .x_desc(x_label)
-                    .y_labels(n)
+                    .y_labels(n + band + 1)
                     .y_label_formatter(&|y| {
                         let i = y.round();
                         if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
@@ -310,12 +357,21 @@ pub fn category_chart(
                             String::new()
                         }
                     })
-                    .x_label_formatter(&|x| format!("{x:.decimals$}"))
+                    .x_label_formatter(&|x| tick(*x, decimals))
                     .label_style((FAMILY, 13))
                     .axis_desc_style((FAMILY, 15))
                     .disable_y_mesh()
                     .draw()
                     .map_err(|e| e.to_string())?;
+                if x0 - pad < 0.0 && 0.0 < x1 + pad {
+                    // Zero, where a change or a term changes sign: emphasised.
+                    chart
+                        .draw_series(LineSeries::new(
+                            [(0.0, -(band as f64) - 0.5), (0.0, n as f64 - 0.5)],
+                            BLACK.stroke_width(1),
+                        ))
+                        .map_err(|e| e.to_string())?;
+                }
                 let colour = PALETTE[0];
                 let y_of = |i: usize| (n - 1 - i) as f64;
                 chart
@@ -342,7 +398,7 @@ pub fn category_chart(
                     )
                     .map_err(|e| e.to_string())?;
                 let pub_colour = PALETTE[1];
-                if rows.iter().any(|(_, p)| p.is_some()) {
+                if published {
                     chart
                         .draw_series(rows.iter().enumerate().filter_map(|(i, (_, p))| {
                             p.map(|p| Cross::new((p, y_of(i)), 5, pub_colour.stroke_width(2)))
@@ -354,7 +410,6 @@ pub fn category_chart(
                         });
                 }
                 legend(&mut chart, SeriesLabelPosition::LowerRight)?;
-                footnote(&foot, source)?;
                 Ok(())
             }
         };
@@ -387,7 +442,7 @@ pub fn gic_chart(
     macro_rules! draw {
         ($db:ty) => {
             |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
-                let (main, foot) = with_footer(root)?;
+                let main = with_footer(root, source)?;
                 let mut chart = ChartBuilder::on(&main)
                     .caption(title, (FAMILY, 22))
                     .margin(14)
@@ -399,7 +454,8 @@ pub fn gic_chart(
                     .configure_mesh()
                     .x_desc("percentile of per-capita expenditure")
                     .y_desc("real growth, %")
-                    .y_label_formatter(&|y| format!("{y:.1}"))
+                    .x_label_formatter(&|x| tick(*x, 1))
+                    .y_label_formatter(&|y| tick(*y, 1))
                     .label_style((FAMILY, 14))
                     .axis_desc_style((FAMILY, 15))
                     .draw()
@@ -450,10 +506,39 @@ pub fn gic_chart(
                     ))
                     .map_err(|e| e.to_string())?;
                 legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-                footnote(&foot, source)?;
                 Ok(())
             }
         };
     }
     render_both!(stem, (900, 560), draw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_print_whole_numbers_without_decimals() {
+        assert_eq!(tick(10.0, 1), "10");
+        assert_eq!(tick(-2.0, 1), "-2");
+        assert_eq!(tick(-0.0, 1), "0");
+        assert_eq!(tick(1e-13, 3), "0");
+        assert_eq!(tick(0.1, 1), "0.1");
+        assert_eq!(tick(-0.035, 3), "-0.035");
+        assert_eq!(tick(1.0 + 1e-12, 1), "1");
+    }
+
+    #[test]
+    fn notes_wrap_at_spaces_and_lose_no_word() {
+        let text = "Source: reproduced with ginikit from synthetic tables; deflated by the CPI";
+        let lines = wrap_words(text, |l| l.len() <= 20);
+        assert!(lines.iter().all(|l| l.len() <= 20), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        // A word longer than the line gets a line of its own.
+        assert_eq!(
+            wrap_words("a verylongword b", |l| l.len() <= 4),
+            ["a", "verylongword", "b"]
+        );
+        assert!(wrap_words("", |_| true).is_empty());
+    }
 }

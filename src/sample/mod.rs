@@ -105,6 +105,19 @@ pub struct SortedSample {
     rank_sum_convey: f64,
 }
 
+impl Drop for SortedSample {
+    /// The sorted values (and weights) are as large as the data: the next sort in this
+    /// process reuses their memory instead of asking the system for fresh, zeroed pages.
+    fn drop(&mut self) {
+        if let Ok(values) = Arc::try_unwrap(std::mem::take(&mut self.values)) {
+            crate::kernel::memory::give_back(values);
+        }
+        if let Some(weights) = self.weights.take() {
+            crate::kernel::memory::give_back(weights);
+        }
+    }
+}
+
 impl SortedSample {
     /// Validates and sorts copies of `values` and optional `weights` (`None`: unit weights).
     ///
