@@ -65,12 +65,14 @@
 //!
 //! ## Unsafe code
 //!
-//! Four places, each with a SAFETY comment: `kernel/sort.rs` (parallel scatter into disjoint
+//! Five places, each with a SAFETY comment: `kernel/sort.rs` (parallel scatter into disjoint
 //! ranges of a buffer's spare capacity, and disjoint bucket slices), `sample/sort.rs`
 //! (splitting sorted records into two columns written through `MaybeUninit` before
 //! `set_len`), `table/columns.rs` (a Parquet chunk rewrapped as a series of its known type) and
 //! `kernel/memory.rs` (system calls: `madvise` on pages inside an owned allocation, and
-//! `statvfs` for the free space of a disk).
+//! `statvfs` for the free space of a disk), and `kernel/mod.rs` (`opaque`: an empty `asm!`
+//! that reads and writes one register, so that the optimizer keeps two dependent running sums
+//! in scalar registers).
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -97,6 +99,7 @@ pub use error::{Error, Result};
 /// Sort primitives for the crate's own benchmarks; not part of the API.
 #[doc(hidden)]
 pub mod internals {
+    pub use crate::kernel::opaque;
     pub use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
 }
 pub use measure::Measure;

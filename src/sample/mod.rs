@@ -358,6 +358,13 @@ impl SortedSample {
         self.values.is_empty()
     }
 
+    /// The shared sorted values themselves: replicate samples hold the same allocation, so
+    /// a cache keyed by it (compared with `Arc::ptr_eq`, holding a clone) can never confuse
+    /// another sample's values that happen to reuse the address.
+    pub(crate) fn shared_values(&self) -> &Arc<Vec<f64>> {
+        &self.values
+    }
+
     /// The values, ascending.
     pub fn values(&self) -> &[f64] {
         &self.values
