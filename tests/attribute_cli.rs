@@ -69,11 +69,11 @@ fn a_hand_worked_transfer() {
             .get(name)
             .unwrap_or_else(|| panic!("no row {name}: {out}"))
             .0;
-        assert!((got - v).abs() < 1e-12, "{name}: {got}, by hand {v}");
+        assert!((got - v).abs() < common::PEER, "{name}: {got}, by hand {v}");
     }
     // The contributions of the transfer and the rest add up to 1.
     let sum = r["contribution(t)"].0 + r["contribution(rest)"].0;
-    assert!((sum - 1.0).abs() < 1e-12, "{sum}");
+    assert!((sum - 1.0).abs() < common::PEER, "{sum}");
 }
 
 /// A household table of `n` rows: strata, PSUs, weights, sizes, consumption including two
@@ -278,8 +278,8 @@ fn two_rounds_give_the_change_of_every_term() {
         let (eb, sb) = rb[m];
         let change: f64 = f[col("change")].parse().unwrap();
         let se: f64 = f[col("se")].parse().unwrap();
-        assert!((change - (eb - ea)).abs() < 1e-12, "{m}");
-        assert!((se - (sa * sa + sb * sb).sqrt()).abs() < 1e-12, "{m}");
+        assert!((change - (eb - ea)).abs() < common::PEER, "{m}");
+        assert!((se - (sa * sa + sb * sb).sqrt()).abs() < common::PEER, "{m}");
         seen += 1;
     }
     assert_eq!(seen, ra.len());

@@ -12,24 +12,8 @@ use ginikit::survey::design::Design;
 use ginikit::survey::{estimate, DesignedSample, Interval, Variance};
 use ginikit::{Measure, SortedSample};
 
-/// SplitMix64, for test data that are the same on every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform().max(1e-300), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-}
+mod common;
+use common::Rng;
 
 /// `Σᵢ Σⱼ wᵢ wⱼ (aᵢ − aⱼ) sgn(rᵢ − rⱼ) / (2 W A)`: the definition, in O(n²).
 fn brute_concentration(a: &[f64], r: &[f64], w: &[f64]) -> f64 {
@@ -117,14 +101,14 @@ fn concentration_and_gini_correlation_equal_the_double_sums_with_weights_and_tie
             let ours = concentration(&sample, a, r).unwrap();
             let brute = brute_concentration(a_col, r_col, &w);
             assert!(
-                (ours - brute).abs() < 1e-12,
+                (ours - brute).abs() < common::PEER,
                 "C({a:?} | {r:?}) seed {seed}: {ours} against {brute}"
             );
         }
         // The Gini correlation R = C(t | y) / G(t), both from the double sums.
         let terms = transfer_terms(&["t".into()], &[]);
         let r = brute_concentration(&t, &y, &w) / brute_concentration(&t, &t, &w);
-        assert!((value(&terms, "gini_corr(t)", &sample) - r).abs() < 1e-12);
+        assert!((value(&terms, "gini_corr(t)", &sample) - r).abs() < common::PEER);
     }
 }
 
@@ -189,13 +173,13 @@ fn shapley_contributions_of_sources_equal_the_coalition_definition() {
             let label = if mean { "shapley_mean" } else { "shapley_zero" };
             let ours = value(&terms, &format!("{label}({name})"), &sample);
             assert!(
-                (ours - phi / g).abs() < 1e-12,
+                (ours - phi / g).abs() < common::PEER,
                 "{label}({name}): {ours} against {}",
                 phi / g
             );
             sum += ours;
         }
-        assert!((sum - 1.0).abs() < 1e-12, "mean {mean}: {sum}");
+        assert!((sum - 1.0).abs() < common::PEER, "mean {mean}: {sum}");
     }
     // Two sources by hand.
     let two = SortedSample::with_components(
@@ -249,9 +233,9 @@ fn the_contributions_of_sources_that_add_up_sum_to_one_and_rebuild_the_gini() {
         let sh = value(&terms, &format!("share({n})"), &sample);
         assert!((e - (c - sh)).abs() < 1e-15);
     }
-    assert!((sum_contribution - 1.0).abs() < 1e-12, "{sum_contribution}");
+    assert!((sum_contribution - 1.0).abs() < common::PEER, "{sum_contribution}");
     assert!(
-        (rebuilt - g).abs() < 1e-12,
+        (rebuilt - g).abs() < common::PEER,
         "S·R·G summed {rebuilt}, Gini {g}"
     );
 }
@@ -284,7 +268,7 @@ fn marginal_contributions_are_differences_of_ginis_computed_on_their_own() {
     assert!(rr >= -1e-15, "reranking is never negative: {rr}");
     // Kakwani against the double sums: G(m) − C(t | m).
     let k = brute_concentration(&m, &m, &w) - brute_concentration(&t, &m, &w);
-    assert!((value(&terms, "kakwani(t)", &sample) - k).abs() < 1e-12);
+    assert!((value(&terms, "kakwani(t)", &sample) - k).abs() < common::PEER);
     // Theil's marginal contribution from two Theil indices computed on their own.
     let theil = Measure::parse("theil").unwrap();
     let th = |x: &[f64]| {
@@ -384,7 +368,7 @@ fn linearized_intervals_of_a_marginal_contribution_cover_the_population_value() 
     let samples = 400;
     for _ in 0..samples {
         let rows: Vec<usize> = (0..n)
-            .map(|_| (rng.next() % y.len() as u64) as usize)
+            .map(|_| (rng.next_u64() % y.len() as u64) as usize)
             .collect();
         let ys: Vec<f64> = rows.iter().map(|&i| y[i]).collect();
         let ts: Vec<f64> = rows.iter().map(|&i| t[i]).collect();

@@ -3,15 +3,10 @@
 //! usage; never a panic).
 
 mod common;
+use common::gini;
 
 use std::process::{Output, Stdio};
 
-fn gini(args: &[&str]) -> Output {
-    common::gini_command()
-        .args(args)
-        .output()
-        .expect("run gini")
-}
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()

@@ -40,10 +40,10 @@ fn ge_within_plus_between_is_the_total_for_every_alpha() {
             .unwrap()
             .value;
         assert!(
-            ((split.within + split.between) - whole).abs() < 1e-12 * whole,
+            ((split.within + split.between) - whole).abs() < common::PEER * whole,
             "α = {alpha}"
         );
-        assert!((split.total - whole).abs() < 1e-12 * whole, "α = {alpha}");
+        assert!((split.total - whole).abs() < common::PEER * whole, "α = {alpha}");
         let sum: f64 = split.groups.iter().map(|t| t.within).sum();
         assert!((sum - split.within).abs() < 1e-14);
     }
@@ -80,7 +80,7 @@ fn theil_split_equals_pysal_theild() {
             _ => split.within,
         };
         assert!(
-            ((got - want) / want).abs() < 1e-12,
+            ((got - want) / want).abs() < common::PEER,
             "{}: {got} vs PySAL {want}",
             r["component"]
         );
@@ -155,7 +155,7 @@ fn dagum_terms_equal_the_pairwise_definition_and_sum_to_the_gini() {
         ("transvariation", d.transvariation, gt),
     ] {
         assert!(
-            (got - want).abs() < 1e-12,
+            (got - want).abs() < common::PEER,
             "{name}: {got} vs brute force {want}"
         );
     }
@@ -165,11 +165,11 @@ fn dagum_terms_equal_the_pairwise_definition_and_sum_to_the_gini() {
         .unwrap()
         .value;
     assert!(
-        (d.within + d.net_between + d.transvariation - gini).abs() < 1e-12,
+        (d.within + d.net_between + d.transvariation - gini).abs() < common::PEER,
         "{:?} vs {gini}",
         d
     );
-    assert!((d.gini - gini).abs() < 1e-12);
+    assert!((d.gini - gini).abs() < common::PEER);
 }
 
 /// MLD of weighted values, by its definition.
@@ -383,12 +383,12 @@ fn every_decomposition_term_is_unchanged_by_a_change_of_scale() {
                     (g.2, "relative means"),
                 ] {
                     assert!(
-                        u.abs() < 1e-12,
+                        u.abs() < common::PEER,
                         "MS GE({alpha}) group {j} {name} after ×{k1}: {u}"
                     );
                 }
             }
-            assert!(same.total.abs() < 1e-12 && same.residual.abs() < 1e-12);
+            assert!(same.total.abs() < common::PEER && same.residual.abs() < common::PEER);
         }
     }
 }

@@ -5,6 +5,9 @@
 //! rows and standard errors from `gini compute --cluster` on one scheduler and two executor
 //! processes (`gini cluster …`) on 127.0.0.1.
 
+mod common;
+use common::gini;
+
 use std::collections::BTreeMap;
 use std::process::Command;
 
@@ -32,13 +35,6 @@ const MEASURES: [&str; 8] = [
         "csv",
 ];
 
-fn gini(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gini"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .output()
-        .unwrap()
-}
 
 /// (group…, measure) → (estimate, n, population) from CSV output.
 fn rows(extra: &[&str]) -> BTreeMap<String, (f64, f64, f64)> {
@@ -100,12 +96,12 @@ fn same_rows(
     for (key, (v, n, pop)) in memory {
         let (ov, on, opop) = other[key];
         assert!(
-            ((ov - v) / v).abs() < 1e-12 || (v == &0.0 && ov == 0.0),
+            ((ov - v) / v).abs() < common::PEER || (v == &0.0 && ov == 0.0),
             "{what} {key}: {ov} vs {v}"
         );
         assert_eq!(on, *n, "{what} {key}: rows");
         assert!(
-            ((opop - pop) / pop).abs() < 1e-12,
+            ((opop - pop) / pop).abs() < common::PEER,
             "{what} {key}: population"
         );
     }
@@ -205,7 +201,7 @@ fn same_se(
     assert_eq!(other.len(), memory.len(), "{what}");
     for (key, (v, se)) in memory {
         let (ov, ose) = other[key];
-        assert!(((ov - v) / v).abs() < 1e-12, "{what} {key}: {ov} vs {v}");
+        assert!(((ov - v) / v).abs() < common::PEER, "{what} {key}: {ov} vs {v}");
         assert!(
             ((ose - se) / se).abs() < 1e-10,
             "{what} {key}: se {ose} vs {se}"
@@ -548,10 +544,10 @@ fn a_directory_is_read_as_one_table_of_its_files() {
     for (key, (v, rows, pop)) in &one {
         let (tv, trows, tpop) = twice[key];
         assert!(
-            ((tv - v) / v).abs() < 1e-12 || (*v == 0.0 && tv == 0.0),
+            ((tv - v) / v).abs() < common::PEER || (*v == 0.0 && tv == 0.0),
             "{key}: {tv} vs {v}"
         );
         assert_eq!(trows, 2.0 * rows, "{key}");
-        assert!((tpop / (2.0 * pop) - 1.0).abs() < 1e-12, "{key}");
+        assert!((tpop / (2.0 * pop) - 1.0).abs() < common::PEER, "{key}");
     }
 }

@@ -6,20 +6,14 @@
 use ginikit::measure::Options;
 use ginikit::{Measure, SortedSample};
 
+mod common;
+use common::Rng;
+
 fn n() -> usize {
     std::env::var("GINIKIT_EXACT_N")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000_000)
-}
-
-/// SplitMix64.
-fn next(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E3779B97F4A7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-    z ^ (z >> 31)
 }
 
 /// The exact midpoint Gini `Σ wᵢxᵢ(2Cᵢ − wᵢ)/(W·S) − 1` of integer values and weights, by
@@ -55,16 +49,16 @@ fn ratio(a: i128, b: i128) -> f64 {
 #[test]
 fn gini_equals_the_exact_rational_value_and_does_not_depend_on_threads() {
     let n = n();
-    let mut state = 20181u64;
+    let mut rng = Rng(20181);
     // Log-normal-like integers (heavy ties) and weights 1–100.
     let x: Vec<u32> = (0..n)
         .map(|_| {
-            let u = (next(&mut state) >> 11) as f64 / (1u64 << 53) as f64;
+            let u = rng.uniform();
             ((u / (1.0 - u)).powf(0.7) * 3000.0).min((1 << 20) as f64 - 2.0) as u32 + 1
         })
         .collect();
     let w: Vec<u32> = (0..n)
-        .map(|_| (next(&mut state) % 100) as u32 + 1)
+        .map(|_| (rng.next_u64() % 100) as u32 + 1)
         .collect();
     for weighted in [false, true] {
         let ones = vec![1u32; n];
@@ -96,17 +90,10 @@ fn gini_equals_the_exact_rational_value_and_does_not_depend_on_threads() {
         let rel = ((one - truth) / truth).abs();
         println!("n = {n}, weighted {weighted}: gini {one:.17} exact {truth:.17} relative error {rel:.2e}");
         assert!(
-            rel < 4e-15,
+            rel < common::ROUNDING,
             "weighted {weighted}: {one} vs exact {truth} ({rel:e})"
         );
     }
-}
-
-/// A standard normal draw (Box–Muller) from two SplitMix64 outputs.
-fn normal(state: &mut u64) -> f64 {
-    let u1 = ((next(state) >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-    let u2 = (next(state) >> 11) as f64 / (1u64 << 53) as f64;
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 /// The exact midpoint Gini of dyadic values `aᵢ/2⁷` and weights `bᵢ/2⁴`: the Gini is
@@ -133,10 +120,10 @@ fn exact_dyadic(a: &[u64], b: &[u64]) -> (i128, i128) {
 #[test]
 fn gini_of_real_valued_money_equals_the_exact_rational_value() {
     let n = n() / 5;
-    let mut state = 77u64;
+    let mut rng = Rng(77);
     let a: Vec<u64> = (0..n)
         .map(|i| {
-            let x = (13.0 + 0.8 * normal(&mut state)).exp();
+            let x = (13.0 + 0.8 * rng.normal()).exp();
             let x = if i % 2 == 0 {
                 (x / 1000.0).round().max(1.0) * 1000.0
             } else {
@@ -145,7 +132,7 @@ fn gini_of_real_valued_money_equals_the_exact_rational_value() {
             (x * 128.0).round() as u64
         })
         .collect();
-    let b: Vec<u64> = (0..n).map(|_| next(&mut state) % 1600 + 1).collect();
+    let b: Vec<u64> = (0..n).map(|_| rng.next_u64() % 1600 + 1).collect();
     let xs: Vec<f64> = a.iter().map(|&v| v as f64 / 128.0).collect();
     let ws: Vec<f64> = b.iter().map(|&v| v as f64 / 16.0).collect();
     let ones = vec![16u64; n];
@@ -176,7 +163,7 @@ fn gini_of_real_valued_money_equals_the_exact_rational_value() {
         let rel = ((one - truth) / truth).abs();
         println!("n = {n}, real-valued, weighted {weighted}: gini {one:.17} exact {truth:.17} relative error {rel:.2e}");
         assert!(
-            rel < 4e-15,
+            rel < common::ROUNDING,
             "weighted {weighted}: {one} vs exact {truth} ({rel:e})"
         );
     }

@@ -658,7 +658,7 @@ fn the_command_gives_poverty_numbers_for_a_line_above_every_class() {
     assert_eq!(row("fgt0")[3], "1");
     let fgt1: f64 = row("fgt1")[3].parse().unwrap();
     assert!(
-        (fgt1 - (1.0 - mean / 1000.0)).abs() < 1e-12,
+        (fgt1 - (1.0 - mean / 1000.0)).abs() < common::PEER,
         "{fgt1} vs {}",
         1.0 - mean / 1000.0
     );

@@ -7,22 +7,13 @@
 #![allow(clippy::excessive_precision)]
 
 mod common;
+use common::{gini, text};
 
 use ginikit::measure::Options;
 use ginikit::table::{self, PovertyLineSpec, TableSpec};
 use ginikit::{Measure, SortedSample};
-use std::process::Output;
 
-fn gini(args: &[&str]) -> Output {
-    common::gini_command()
-        .args(args)
-        .output()
-        .expect("run gini")
-}
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
 
 const DATA: &str = "tests/golden/relative_poverty_data.csv";
 

@@ -3,10 +3,8 @@
 //! labels as the group names; `gini reproduce --data` takes them with Susenas column names.
 
 mod common;
+use common::gini;
 
-fn gini(args: &[&str]) -> std::process::Output {
-    common::gini_command().args(args).output().unwrap()
-}
 
 fn rows(file: &str, extra: &[&str]) -> String {
     let mut args = vec![

@@ -3,19 +3,10 @@
 //! column names and codes (kapita, wert, r301, r105 = 1/2, r101).
 
 mod common;
+use common::{gini, text};
 
-use std::process::Output;
 
-fn gini(args: &[&str]) -> Output {
-    common::gini_command()
-        .args(args)
-        .output()
-        .expect("run gini")
-}
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
 
 /// The number after `"key": ` in a JSON row of the report.
 fn field(row: &str, key: &str) -> f64 {
@@ -130,7 +121,7 @@ fn reproduce_json_has_tidy_estimate_and_change_rows() {
             field(find("gini"), "estimate"),
             field(find("programmes:gini"), "estimate"),
         );
-        assert!((a - b).abs() < 1e-12, "{round}: {a} vs {b}");
+        assert!((a - b).abs() < common::PEER, "{round}: {a} vs {b}");
         assert!(field(find("programmes:gini_before"), "estimate") > b);
     }
     let effect = rows
@@ -156,7 +147,7 @@ fn reproduce_json_has_tidy_estimate_and_change_rows() {
     for (group, published) in [("bottom40", 0.0355), ("middle40", 0.034), ("top20", 0.0128)] {
         let row = growth(group);
         assert!(
-            (field(&row, "published") - published).abs() < 1e-12,
+            (field(&row, "published") - published).abs() < common::PEER,
             "{row}"
         );
         assert!(row.contains("\"from\": \"2018-03\"") && row.contains("\"to\": \"2018-09\""));
@@ -363,7 +354,7 @@ fn the_full_series_reports_every_round_its_changes_and_trends() {
     let got: f64 = trend[col("change")].parse().unwrap();
     let got_se: f64 = trend[se].parse().unwrap();
     assert!(
-        (got - slope).abs() < 1e-12 && (got_se - slope_se).abs() < 1e-12,
+        (got - slope).abs() < common::PEER && (got_se - slope_se).abs() < common::PEER,
         "{got} {got_se} vs {slope} {slope_se}"
     );
     assert!(slope < 0.0);

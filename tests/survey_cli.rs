@@ -5,21 +5,10 @@
 #![allow(clippy::excessive_precision)]
 
 mod common;
+use common::{gini, gini_on_threads, text};
 
-use std::process::Output;
 
-fn gini(args: &[&str], threads: Option<&str>) -> Output {
-    let mut c = common::gini_command();
-    c.args(args);
-    if let Some(t) = threads {
-        c.env("RAYON_NUM_THREADS", t);
-    }
-    c.output().expect("run gini")
-}
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
 
 /// tests/golden/microdata.csv `tiny_4str_2psu` as a table: x, w, stratum h, PSU p.
 fn tiny_csv() -> common::TempFile {
@@ -72,9 +61,7 @@ fn cli_standard_errors_match_r_survey() {
                 "gini",
                 "--format",
                 "csv",
-            ],
-            None,
-        );
+            ]);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
         let out = text(&o.stdout);
         assert_eq!(
@@ -113,17 +100,17 @@ fn bootstrap_is_identical_on_any_thread_count_and_seeded() {
         "--format",
         "csv",
     ];
-    let one = gini(&args, Some("1"));
-    let four = gini(&args, Some("4"));
+    let one = gini_on_threads(&args, "1");
+    let four = gini_on_threads(&args, "4");
     assert_eq!(one.status.code(), Some(0));
     assert_eq!(text(&one.stdout), text(&four.stdout));
     let mut other_seed = args.to_vec();
     other_seed.extend(["--seed", "7"]);
-    assert_ne!(text(&gini(&other_seed, None).stdout), text(&one.stdout));
+    assert_ne!(text(&gini(&other_seed).stdout), text(&one.stdout));
     // Percentile intervals come from the same replicates.
     let mut pct = args.to_vec();
     pct.extend(["--ci", "percentile"]);
-    let o = gini(&pct, None);
+    let o = gini(&pct);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
 
@@ -140,9 +127,7 @@ fn srs_note_without_design_flags() {
             "w",
             "--se",
             "linearization",
-        ],
-        None,
-    );
+        ]);
     assert!(
         text(&o.stdout).contains("assume simple random sampling"),
         "{}",
@@ -161,9 +146,7 @@ fn srs_note_without_design_flags() {
             "linearization",
             "--format",
             "csv",
-        ],
-        None,
-    );
+        ]);
     assert!(
         text(&o.stderr).contains("assume simple random sampling"),
         "{}",
@@ -190,9 +173,7 @@ fn bad_design_input_is_reported() {
             "p",
             "--se",
             "linearization",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(1));
     let e = text(&o.stderr);
     assert!(
@@ -216,9 +197,7 @@ fn bad_design_input_is_reported() {
             "p",
             "--se",
             "linearization",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(1));
     let e = text(&o.stderr);
     assert!(
@@ -244,9 +223,7 @@ fn bad_design_input_is_reported() {
             "--nest",
             "--se",
             "linearization",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 
     // Stratum 2 has zero total weight.
@@ -265,9 +242,7 @@ fn bad_design_input_is_reported() {
             "p",
             "--se",
             "linearization",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(1));
     let e = text(&o.stderr);
     assert!(
@@ -294,9 +269,7 @@ fn bad_design_input_is_reported() {
             "p",
             "--se",
             "linearization",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("single PSU") && text(&o.stderr).contains("--lonely-psu"));
     let o = gini(
@@ -315,9 +288,7 @@ fn bad_design_input_is_reported() {
             "linearization",
             "--lonely-psu",
             "certainty",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(0));
 
     // BRR needs two PSUs per stratum.
@@ -336,9 +307,7 @@ fn bad_design_input_is_reported() {
             "--nest",
             "--se",
             "brr",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let three = common::temp_file(
         "three.csv",
@@ -356,14 +325,12 @@ fn bad_design_input_is_reported() {
             "p",
             "--se",
             "brr",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("exactly two PSUs"));
 
     // Design flags without --se are a usage error.
-    let o = gini(&["compute", p, "--value", "x", "--strata", "h"], None);
+    let o = gini(&["compute", p, "--value", "x", "--strata", "h"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -414,9 +381,7 @@ fn replicate_weight_columns_reproduce_jackknife() {
             "gini",
             "--format",
             "csv",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     // JKn: Σ_h (n_h − 1)/n_h Σ (θ − θ̄)² with n_h = 2: scale 0.5 (R survey, tiny-gini-mid-se-JKn).
     let got = se_of(&text(&o.stdout));
@@ -443,9 +408,7 @@ fn trend_between_two_files_and_from_a_period_column() {
             "gini,mean",
             "--format",
             "csv",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();
@@ -487,9 +450,7 @@ fn trend_between_two_files_and_from_a_period_column() {
             "gini,mean",
             "--format",
             "csv",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(text(&o2.stdout), out);
 
     // The table format marks intervals that exclude zero and explains the se.
@@ -505,9 +466,7 @@ fn trend_between_two_files_and_from_a_period_column() {
             "w",
             "--measures",
             "mean",
-        ],
-        None,
-    );
+        ]);
     let t = text(&o3.stdout);
     assert!(
         t.contains("sig") && t.contains("sqrt(se_from^2 + se_to^2)"),
@@ -543,9 +502,7 @@ fn new_measures_work_with_every_method_and_in_trends() {
                 "hoover,qsr",
                 "--format",
                 "csv",
-            ],
-            None,
-        );
+            ]);
         assert!(o.status.success(), "{method}: {}", text(&o.stderr));
         let out = text(&o.stdout);
         let rows: Vec<&str> = out.lines().skip(1).collect();
@@ -577,9 +534,7 @@ fn new_measures_work_with_every_method_and_in_trends() {
                 "hoover,qsr",
                 "--format",
                 "csv",
-            ],
-            None,
-        )
+            ])
     };
     let o = trend(p, p);
     // The same file twice is one round twice: a data error, exit 1, saying so.
@@ -628,18 +583,14 @@ fn pooled_trend_with_different_strata_per_round_equals_separate_files() {
             &["trend", a.path.to_str().unwrap(), b.to_str().unwrap()][..],
             &design[..],
         ]
-        .concat(),
-        None,
-    );
+        .concat());
     assert!(separate.status.success(), "{}", text(&separate.stderr));
     let from_period = gini(
         &[
             &["trend", c.to_str().unwrap(), "--period", "round"][..],
             &design[..],
         ]
-        .concat(),
-        None,
-    );
+        .concat());
     assert!(
         from_period.status.success(),
         "{}",
@@ -666,9 +617,7 @@ fn replicate_weight_scale_must_be_positive() {
                 "--repweights",
                 "r1,r2",
                 &flag,
-            ],
-            None,
-        );
+            ]);
         assert_eq!(o.status.code(), Some(2), "{scale}");
         assert!(
             text(&o.stderr).contains("must be a positive number"),
@@ -693,9 +642,7 @@ fn one_observation_group_has_no_standard_error() {
             "g",
             "--se",
             "linearization",
-        ],
-        None,
-    );
+        ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
     let e = text(&o.stderr);
     assert!(
@@ -739,8 +686,8 @@ fn domains_without_design_columns_equal_each_row_named_as_its_own_psu() {
         "--format",
         "csv",
     ];
-    let simple = text(&gini(&base, None).stdout);
-    let spelled = text(&gini(&[&base[..], &["--psu", "row"]].concat(), None).stdout);
+    let simple = text(&gini(&base).stdout);
+    let spelled = text(&gini(&[&base[..], &["--psu", "row"]].concat()).stdout);
     let se = |t: &str| -> Vec<f64> {
         t.lines()
             .skip(1)
@@ -750,6 +697,6 @@ fn domains_without_design_columns_equal_each_row_named_as_its_own_psu() {
     let (a, b) = (se(&simple), se(&spelled));
     assert_eq!(a.len(), 21);
     for (x, y) in a.iter().zip(&b) {
-        assert!(((x - y) / y).abs() < 1e-12, "{x} vs {y}");
+        assert!(((x - y) / y).abs() < common::PEER, "{x} vs {y}");
     }
 }

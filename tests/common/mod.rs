@@ -88,6 +88,34 @@ pub fn gini_command() -> std::process::Command {
     c
 }
 
+/// Runs `gini` with `args` (from the repository's top directory).
+pub fn gini(args: &[&str]) -> std::process::Output {
+    gini_command().args(args).output().expect("run gini")
+}
+
+/// Runs `gini` with `args` on `threads` threads (`RAYON_NUM_THREADS`).
+pub fn gini_on_threads(args: &[&str], threads: &str) -> std::process::Output {
+    gini_command()
+        .args(args)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .expect("run gini")
+}
+
+/// Output bytes as text (lossy: a test failure should still print).
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+/// Relative agreement required with a peer package's value or an O(n²) definition computed
+/// in double precision: far above the rounding of either side (~1e-15 on these data), far
+/// below any difference of definition.
+pub const PEER: f64 = 1e-12;
+
+/// Relative agreement required where both sides are exact up to a few roundings (the same
+/// sums in another order, an exact reference in wider arithmetic).
+pub const ROUNDING: f64 = 4e-15;
+
 /// Runs `gini` with `args` and extra environment variables: (exit status, stdout, stderr).
 pub fn run_gini(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut c = gini_command();
@@ -130,6 +158,11 @@ impl Rng {
     /// Uniform in (0, 1).
     pub fn uniform(&mut self) -> f64 {
         ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+    /// A standard normal draw (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform(), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
     }
     /// Log-normal-ish positive money values.
     pub fn income(&mut self) -> f64 {
