@@ -78,6 +78,7 @@
 
 pub mod attribute;
 pub mod bps;
+pub(crate) mod csv_text;
 pub mod decompose;
 pub mod error;
 pub mod grouped;
@@ -99,6 +100,7 @@ pub use error::{Error, Result};
 /// Sort primitives for the crate's own benchmarks; not part of the API.
 #[doc(hidden)]
 pub mod internals {
+    pub use crate::csv_text::{fields as csv_fields, records as csv_records};
     pub use crate::kernel::opaque;
     pub use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
 }

@@ -279,7 +279,10 @@ fn two_rounds_give_the_change_of_every_term() {
         let change: f64 = f[col("change")].parse().unwrap();
         let se: f64 = f[col("se")].parse().unwrap();
         assert!((change - (eb - ea)).abs() < common::PEER, "{m}");
-        assert!((se - (sa * sa + sb * sb).sqrt()).abs() < common::PEER, "{m}");
+        assert!(
+            (se - (sa * sa + sb * sb).sqrt()).abs() < common::PEER,
+            "{m}"
+        );
         seen += 1;
     }
     assert_eq!(seen, ra.len());

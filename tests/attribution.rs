@@ -233,7 +233,10 @@ fn the_contributions_of_sources_that_add_up_sum_to_one_and_rebuild_the_gini() {
         let sh = value(&terms, &format!("share({n})"), &sample);
         assert!((e - (c - sh)).abs() < 1e-15);
     }
-    assert!((sum_contribution - 1.0).abs() < common::PEER, "{sum_contribution}");
+    assert!(
+        (sum_contribution - 1.0).abs() < common::PEER,
+        "{sum_contribution}"
+    );
     assert!(
         (rebuilt - g).abs() < common::PEER,
         "S·R·G summed {rebuilt}, Gini {g}"

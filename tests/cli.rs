@@ -7,7 +7,6 @@ use common::gini;
 
 use std::process::{Output, Stdio};
 
-
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }

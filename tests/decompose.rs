@@ -43,7 +43,10 @@ fn ge_within_plus_between_is_the_total_for_every_alpha() {
             ((split.within + split.between) - whole).abs() < common::PEER * whole,
             "α = {alpha}"
         );
-        assert!((split.total - whole).abs() < common::PEER * whole, "α = {alpha}");
+        assert!(
+            (split.total - whole).abs() < common::PEER * whole,
+            "α = {alpha}"
+        );
         let sum: f64 = split.groups.iter().map(|t| t.within).sum();
         assert!((sum - split.within).abs() < 1e-14);
     }

@@ -35,7 +35,6 @@ const MEASURES: [&str; 8] = [
         "csv",
 ];
 
-
 /// (group…, measure) → (estimate, n, population) from CSV output.
 fn rows(extra: &[&str]) -> BTreeMap<String, (f64, f64, f64)> {
     let mut args = ROUND.to_vec();
@@ -201,7 +200,10 @@ fn same_se(
     assert_eq!(other.len(), memory.len(), "{what}");
     for (key, (v, se)) in memory {
         let (ov, ose) = other[key];
-        assert!(((ov - v) / v).abs() < common::PEER, "{what} {key}: {ov} vs {v}");
+        assert!(
+            ((ov - v) / v).abs() < common::PEER,
+            "{what} {key}: {ov} vs {v}"
+        );
         assert!(
             ((ose - se) / se).abs() < 1e-10,
             "{what} {key}: se {ose} vs {se}"

@@ -57,9 +57,7 @@ fn gini_equals_the_exact_rational_value_and_does_not_depend_on_threads() {
             ((u / (1.0 - u)).powf(0.7) * 3000.0).min((1 << 20) as f64 - 2.0) as u32 + 1
         })
         .collect();
-    let w: Vec<u32> = (0..n)
-        .map(|_| (rng.next_u64() % 100) as u32 + 1)
-        .collect();
+    let w: Vec<u32> = (0..n).map(|_| (rng.next_u64() % 100) as u32 + 1).collect();
     for weighted in [false, true] {
         let ones = vec![1u32; n];
         let wref: &[u32] = if weighted { &w } else { &ones };

@@ -266,7 +266,8 @@ fn weighted_gini_conventions_are_distinct_and_named() {
     let w = common::numbers(&base["w"]);
     let s = SortedSample::new(&x, Some(&w)).unwrap();
     let g = |c| ginikit::measure::gini::gini(&s, c).unwrap();
-    let close = |a: f64, id: &str| (a - row(id)["expected"].parse::<f64>().unwrap()).abs() < common::PEER;
+    let close =
+        |a: f64, id: &str| (a - row(id)["expected"].parse::<f64>().unwrap()).abs() < common::PEER;
     assert!(
         close(g(GiniConvention::Midpoint), "ineqpy-gini-eurostat"),
         "laeken 0.5.3 gini()"

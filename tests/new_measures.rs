@@ -53,7 +53,10 @@ fn qsr_matches_r_laeken_and_hoover_matches_r_ineq_rs() {
             .collect();
         let e = SortedSample::new(&expanded, None).unwrap();
         let ve = m.evaluate(&e, &Options::default()).unwrap().value;
-        assert!(((ve - v) / v).abs() < common::PEER, "{dataset} {measure} expanded");
+        assert!(
+            ((ve - v) / v).abs() < common::PEER,
+            "{dataset} {measure} expanded"
+        );
     }
 }
 

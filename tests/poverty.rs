@@ -13,8 +13,6 @@ use ginikit::measure::Options;
 use ginikit::table::{self, PovertyLineSpec, TableSpec};
 use ginikit::{Measure, SortedSample};
 
-
-
 const DATA: &str = "tests/golden/relative_poverty_data.csv";
 
 /// `tests/golden/relative_poverty.csv`, written by `tests/golden/relative_poverty.R` with R

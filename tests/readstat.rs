@@ -5,7 +5,6 @@
 mod common;
 use common::gini;
 
-
 fn rows(file: &str, extra: &[&str]) -> String {
     let mut args = vec![
         "compute",

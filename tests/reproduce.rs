@@ -5,9 +5,6 @@
 mod common;
 use common::{gini, text};
 
-
-
-
 /// The number after `"key": ` in a JSON row of the report.
 fn field(row: &str, key: &str) -> f64 {
     let at = row.find(&format!("\"{key}\": ")).unwrap() + key.len() + 4;

@@ -7,9 +7,6 @@
 mod common;
 use common::{gini, gini_on_threads, text};
 
-
-
-
 /// tests/golden/microdata.csv `tiny_4str_2psu` as a table: x, w, stratum h, PSU p.
 fn tiny_csv() -> common::TempFile {
     let rows = common::read_csv(&common::repo_path("tests/golden/microdata.csv").to_string_lossy());
@@ -43,25 +40,24 @@ fn cli_standard_errors_match_r_survey() {
         ("brr", 0.073805799323321736),
         ("fay", 0.057064118509376857),
     ] {
-        let o = gini(
-            &[
-                "compute",
-                p,
-                "--value",
-                "x",
-                "--weight",
-                "w",
-                "--strata",
-                "h",
-                "--psu",
-                "p",
-                "--se",
-                method,
-                "--measures",
-                "gini",
-                "--format",
-                "csv",
-            ]);
+        let o = gini(&[
+            "compute",
+            p,
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--se",
+            method,
+            "--measures",
+            "gini",
+            "--format",
+            "csv",
+        ]);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
         let out = text(&o.stdout);
         assert_eq!(
@@ -117,36 +113,34 @@ fn bootstrap_is_identical_on_any_thread_count_and_seeded() {
 #[test]
 fn srs_note_without_design_flags() {
     let f = tiny_csv();
-    let o = gini(
-        &[
-            "compute",
-            f.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--se",
-            "linearization",
-        ]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--se",
+        "linearization",
+    ]);
     assert!(
         text(&o.stdout).contains("assume simple random sampling"),
         "{}",
         text(&o.stdout)
     );
     // CSV and JSON carry only rows; the note goes to stderr.
-    let o = gini(
-        &[
-            "compute",
-            f.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--se",
-            "linearization",
-            "--format",
-            "csv",
-        ]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--se",
+        "linearization",
+        "--format",
+        "csv",
+    ]);
     assert!(
         text(&o.stderr).contains("assume simple random sampling"),
         "{}",
@@ -159,21 +153,20 @@ fn srs_note_without_design_flags() {
 fn bad_design_input_is_reported() {
     let f = tiny_csv();
     let p = f.path.to_str().unwrap();
-    let o = gini(
-        &[
-            "compute",
-            p,
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--strata",
-            "stratum",
-            "--psu",
-            "p",
-            "--se",
-            "linearization",
-        ]);
+    let o = gini(&[
+        "compute",
+        p,
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--strata",
+        "stratum",
+        "--psu",
+        "p",
+        "--se",
+        "linearization",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let e = text(&o.stderr);
     assert!(
@@ -183,21 +176,20 @@ fn bad_design_input_is_reported() {
 
     // PSU 1 in strata 1 and 2.
     let g = common::temp_file("two.csv", b"x,w,h,p\n1,1,1,1\n2,1,1,2\n3,1,2,1\n4,1,2,3\n");
-    let o = gini(
-        &[
-            "compute",
-            g.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--strata",
-            "h",
-            "--psu",
-            "p",
-            "--se",
-            "linearization",
-        ]);
+    let o = gini(&[
+        "compute",
+        g.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--strata",
+        "h",
+        "--psu",
+        "p",
+        "--se",
+        "linearization",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let e = text(&o.stderr);
     assert!(
@@ -208,41 +200,39 @@ fn bad_design_input_is_reported() {
         "{e}"
     );
     // ... which is fine when PSU codes restart within strata.
-    let o = gini(
-        &[
-            "compute",
-            g.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--strata",
-            "h",
-            "--psu",
-            "p",
-            "--nest",
-            "--se",
-            "linearization",
-        ]);
+    let o = gini(&[
+        "compute",
+        g.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--strata",
+        "h",
+        "--psu",
+        "p",
+        "--nest",
+        "--se",
+        "linearization",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 
     // Stratum 2 has zero total weight.
     let z = common::temp_file("zero.csv", b"x,w,h,p\n1,1,1,1\n2,1,1,2\n3,0,2,3\n4,0,2,4\n");
-    let o = gini(
-        &[
-            "compute",
-            z.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--strata",
-            "h",
-            "--psu",
-            "p",
-            "--se",
-            "linearization",
-        ]);
+    let o = gini(&[
+        "compute",
+        z.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--strata",
+        "h",
+        "--psu",
+        "p",
+        "--se",
+        "linearization",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let e = text(&o.stderr);
     assert!(
@@ -255,77 +245,73 @@ fn bad_design_input_is_reported() {
         "lonely.csv",
         b"x,w,h,p\n1,1,1,1\n2,1,1,2\n3,1,2,3\n4,1,2,3\n",
     );
-    let o = gini(
-        &[
-            "compute",
-            l.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--strata",
-            "h",
-            "--psu",
-            "p",
-            "--se",
-            "linearization",
-        ]);
+    let o = gini(&[
+        "compute",
+        l.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--strata",
+        "h",
+        "--psu",
+        "p",
+        "--se",
+        "linearization",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("single PSU") && text(&o.stderr).contains("--lonely-psu"));
-    let o = gini(
-        &[
-            "compute",
-            l.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--strata",
-            "h",
-            "--psu",
-            "p",
-            "--se",
-            "linearization",
-            "--lonely-psu",
-            "certainty",
-        ]);
+    let o = gini(&[
+        "compute",
+        l.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--strata",
+        "h",
+        "--psu",
+        "p",
+        "--se",
+        "linearization",
+        "--lonely-psu",
+        "certainty",
+    ]);
     assert_eq!(o.status.code(), Some(0));
 
     // BRR needs two PSUs per stratum.
-    let o = gini(
-        &[
-            "compute",
-            g.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--strata",
-            "h",
-            "--psu",
-            "p",
-            "--nest",
-            "--se",
-            "brr",
-        ]);
+    let o = gini(&[
+        "compute",
+        g.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--strata",
+        "h",
+        "--psu",
+        "p",
+        "--nest",
+        "--se",
+        "brr",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let three = common::temp_file(
         "three.csv",
         b"x,w,h,p\n1,1,1,1\n2,1,1,2\n3,1,1,3\n4,1,2,4\n5,1,2,5\n",
     );
-    let o = gini(
-        &[
-            "compute",
-            three.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--strata",
-            "h",
-            "--psu",
-            "p",
-            "--se",
-            "brr",
-        ]);
+    let o = gini(&[
+        "compute",
+        three.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--strata",
+        "h",
+        "--psu",
+        "p",
+        "--se",
+        "brr",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("exactly two PSUs"));
 
@@ -363,25 +349,24 @@ fn replicate_weight_columns_reproduce_jackknife() {
         s.push('\n');
     }
     let g = common::temp_file("rep.csv", s.as_bytes());
-    let o = gini(
-        &[
-            "compute",
-            g.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--se",
-            "replicate-weights",
-            "--repweights",
-            "rep*",
-            "--rep-scale",
-            "0.5",
-            "--measures",
-            "gini",
-            "--format",
-            "csv",
-        ]);
+    let o = gini(&[
+        "compute",
+        g.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--se",
+        "replicate-weights",
+        "--repweights",
+        "rep*",
+        "--rep-scale",
+        "0.5",
+        "--measures",
+        "gini",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     // JKn: Σ_h (n_h − 1)/n_h Σ (θ − θ̄)² with n_h = 2: scale 0.5 (R survey, tiny-gini-mid-se-JKn).
     let got = se_of(&text(&o.stdout));
@@ -393,22 +378,21 @@ fn trend_between_two_files_and_from_a_period_column() {
     let a = common::temp_file("2017-09.csv", b"area,x,w\nurban,10,1\nurban,20,1\nurban,35,1\nurban,50,2\nrural,8,1\nrural,9,2\nrural,12,1\nrural,15,1\n");
     let b_path = a.dir.path().join("2018-09.csv");
     std::fs::write(&b_path, b"area,x,w\nurban,12,1\nurban,20,1\nurban,30,1\nurban,40,2\nrural,8,1\nrural,10,2\nrural,12,1\nrural,13,1\n").unwrap();
-    let o = gini(
-        &[
-            "trend",
-            a.path.to_str().unwrap(),
-            b_path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--by",
-            "area",
-            "--measures",
-            "gini,mean",
-            "--format",
-            "csv",
-        ]);
+    let o = gini(&[
+        "trend",
+        a.path.to_str().unwrap(),
+        b_path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--by",
+        "area",
+        "--measures",
+        "gini,mean",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();
@@ -434,39 +418,37 @@ fn trend_between_two_files_and_from_a_period_column() {
         }
     }
     let c = common::temp_file("both.csv", one.as_bytes());
-    let o2 = gini(
-        &[
-            "trend",
-            c.path.to_str().unwrap(),
-            "--period",
-            "round",
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--by",
-            "area",
-            "--measures",
-            "gini,mean",
-            "--format",
-            "csv",
-        ]);
+    let o2 = gini(&[
+        "trend",
+        c.path.to_str().unwrap(),
+        "--period",
+        "round",
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--by",
+        "area",
+        "--measures",
+        "gini,mean",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(text(&o2.stdout), out);
 
     // The table format marks intervals that exclude zero and explains the se.
-    let o3 = gini(
-        &[
-            "trend",
-            c.path.to_str().unwrap(),
-            "--period",
-            "round",
-            "--value",
-            "x",
-            "--weight",
-            "w",
-            "--measures",
-            "mean",
-        ]);
+    let o3 = gini(&[
+        "trend",
+        c.path.to_str().unwrap(),
+        "--period",
+        "round",
+        "--value",
+        "x",
+        "--weight",
+        "w",
+        "--measures",
+        "mean",
+    ]);
     let t = text(&o3.stdout);
     assert!(
         t.contains("sig") && t.contains("sqrt(se_from^2 + se_to^2)"),
@@ -482,27 +464,26 @@ fn new_measures_work_with_every_method_and_in_trends() {
     let f = tiny_csv();
     let p = f.path.to_str().unwrap();
     for method in ["linearization", "bootstrap", "jackknife", "brr", "fay"] {
-        let o = gini(
-            &[
-                "compute",
-                p,
-                "--value",
-                "x",
-                "--weight",
-                "w",
-                "--strata",
-                "h",
-                "--psu",
-                "p",
-                "--se",
-                method,
-                "--replicates",
-                "50",
-                "--measures",
-                "hoover,qsr",
-                "--format",
-                "csv",
-            ]);
+        let o = gini(&[
+            "compute",
+            p,
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--se",
+            method,
+            "--replicates",
+            "50",
+            "--measures",
+            "hoover,qsr",
+            "--format",
+            "csv",
+        ]);
         assert!(o.status.success(), "{method}: {}", text(&o.stderr));
         let out = text(&o.stdout);
         let rows: Vec<&str> = out.lines().skip(1).collect();
@@ -517,24 +498,23 @@ fn new_measures_work_with_every_method_and_in_trends() {
         }
     }
     let trend = |first: &str, second: &str| {
-        gini(
-            &[
-                "trend",
-                first,
-                second,
-                "--value",
-                "x",
-                "--weight",
-                "w",
-                "--strata",
-                "h",
-                "--psu",
-                "p",
-                "--measures",
-                "hoover,qsr",
-                "--format",
-                "csv",
-            ])
+        gini(&[
+            "trend",
+            first,
+            second,
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--strata",
+            "h",
+            "--psu",
+            "p",
+            "--measures",
+            "hoover,qsr",
+            "--format",
+            "csv",
+        ])
     };
     let o = trend(p, p);
     // The same file twice is one round twice: a data error, exit 1, saying so.
@@ -583,14 +563,16 @@ fn pooled_trend_with_different_strata_per_round_equals_separate_files() {
             &["trend", a.path.to_str().unwrap(), b.to_str().unwrap()][..],
             &design[..],
         ]
-        .concat());
+        .concat(),
+    );
     assert!(separate.status.success(), "{}", text(&separate.stderr));
     let from_period = gini(
         &[
             &["trend", c.to_str().unwrap(), "--period", "round"][..],
             &design[..],
         ]
-        .concat());
+        .concat(),
+    );
     assert!(
         from_period.status.success(),
         "{}",
@@ -604,20 +586,19 @@ fn replicate_weight_scale_must_be_positive() {
     let f = common::temp_file("rw.csv", b"x,w,r1,r2\n1,1,1,2\n2,1,2,1\n3,1,1,1\n");
     for scale in ["0", "-1"] {
         let flag = format!("--rep-scale={scale}");
-        let o = gini(
-            &[
-                "compute",
-                f.path.to_str().unwrap(),
-                "--value",
-                "x",
-                "--weight",
-                "w",
-                "--se",
-                "replicate-weights",
-                "--repweights",
-                "r1,r2",
-                &flag,
-            ]);
+        let o = gini(&[
+            "compute",
+            f.path.to_str().unwrap(),
+            "--value",
+            "x",
+            "--weight",
+            "w",
+            "--se",
+            "replicate-weights",
+            "--repweights",
+            "r1,r2",
+            &flag,
+        ]);
         assert_eq!(o.status.code(), Some(2), "{scale}");
         assert!(
             text(&o.stderr).contains("must be a positive number"),
@@ -632,17 +613,16 @@ fn replicate_weight_scale_must_be_positive() {
 #[test]
 fn one_observation_group_has_no_standard_error() {
     let f = common::temp_file("one.csv", b"g,x\na,1\na,2\na,3\nb,5\n");
-    let o = gini(
-        &[
-            "compute",
-            f.path.to_str().unwrap(),
-            "--value",
-            "x",
-            "--by",
-            "g",
-            "--se",
-            "linearization",
-        ]);
+    let o = gini(&[
+        "compute",
+        f.path.to_str().unwrap(),
+        "--value",
+        "x",
+        "--by",
+        "g",
+        "--se",
+        "linearization",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
     let e = text(&o.stderr);
     assert!(

@@ -42,41 +42,9 @@ pub struct NationalFact {
     pub value: f64,
 }
 
-/// Splits CSV text into records (quoted fields with doubled quotes, `\n` or `\r\n` lines).
-fn records(text: &str) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                out.push(std::mem::take(&mut record));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        out.push(record);
-    }
-    out
-}
-
 /// Records as (header → value) lookups.
 fn table(text: &'static str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut recs = records(text);
+    let mut recs = crate::csv_text::records(text);
     if recs.is_empty() {
         return Vec::new();
     }

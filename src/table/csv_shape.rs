@@ -1,49 +1,10 @@
 //! The shape of a CSV file, checked where polars' own message would not point at the fix: a
 //! header naming a column twice, and records with more or fewer fields than the header.
 
+use crate::csv_text::fields;
 use crate::error::{Error, Result};
 use std::io::BufRead;
 use std::path::Path;
-
-/// The fields of one line, with quotes removed; `in_quotes` carries an open quoted field into
-/// the next line (a field holding a line break).
-/// The fields of one line, and whether a quoted value was followed by something other than a
-/// separator (`"a"b`), which the CSV reader refuses.
-fn fields(line: &str, sep: char, in_quotes: &mut bool) -> (Vec<String>, bool) {
-    // RFC 4180: a quote opens a quoted value only at the start of a field (elsewhere it is an
-    // ordinary character, as the CSV reader takes it); inside, `""` is a quote and a lone `"`
-    // closes the value. `in_quotes` carries an open value over to the next line.
-    let mut out = vec![String::new()];
-    let (mut at_start, mut just_closed, mut junk) = (!*in_quotes, false, false);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if *in_quotes {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    out.last_mut().expect("at least one field").push('"');
-                } else {
-                    *in_quotes = false;
-                    just_closed = true;
-                    continue;
-                }
-            } else {
-                out.last_mut().expect("at least one field").push(c);
-            }
-        } else if c == sep {
-            out.push(String::new());
-            (at_start, just_closed) = (true, false);
-            continue;
-        } else if c == '"' && at_start {
-            *in_quotes = true;
-        } else {
-            junk |= just_closed && c != '\r';
-            out.last_mut().expect("at least one field").push(c);
-        }
-        (at_start, just_closed) = (false, false);
-    }
-    (out, junk)
-}
 
 /// A header naming a column twice is an error naming both positions.
 pub(crate) fn check_header(path: &Path, header: &str, sep: u8) -> Result<()> {

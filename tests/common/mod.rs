@@ -4,49 +4,18 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-/// A minimal CSV reader (quoted fields, doubled quotes) for the test-vector files.
+/// The test-vector files as (header → value) records, split by the library's one CSV splitter.
 pub fn read_csv(path: &str) -> Vec<HashMap<String, String>> {
     // Relative paths are the repository's (the program's tests run from cli/).
     let text = std::fs::read_to_string(repo_root().join(path))
         .expect("test data file is part of the repository");
-    let mut records = parse_records(&text);
+    let mut records = ginikit::internals::csv_records(&text);
     let header = records.remove(0);
     records
         .into_iter()
         .filter(|r| r.len() > 1)
         .map(|r| header.iter().cloned().zip(r).collect())
         .collect()
-}
-
-fn parse_records(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (false, '\r') => {}
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
-    }
-    records
 }
 
 /// Semicolon-separated numbers.
