@@ -482,32 +482,7 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
             "The series: Gini changes between consecutive rounds, over the window, and the linear trend",
         );
         series_table(r, true).render(format, &mut out)?;
-        for t in &series.trends {
-            let typical = r
-                .rounds
-                .iter()
-                .filter_map(|x| x.find(&t.area, &super::gini()).map(|d| d.se))
-                .sum::<f64>()
-                / t.rounds as f64;
-            out.extend_from_slice(
-                format!(
-                    "{}: trend {:+.4} per year (se {:.4}) over {} rounds; the rounds scatter {:.4} around the line (root mean square), {:.1} times their typical standard error {:.4}{}.\n",
-                    t.area,
-                    t.slope.change,
-                    t.slope.se,
-                    t.rounds,
-                    t.scatter,
-                    t.scatter / typical,
-                    typical,
-                    if t.scatter > 1.5 * typical {
-                        ": the rounds depart from a straight line by more than sampling error, and the trend's standard error covers sampling only"
-                    } else {
-                        ""
-                    }
-                )
-                .as_bytes(),
-            );
-        }
+        out.extend_from_slice(trend_lines(r, series).as_bytes());
     }
     let poverty = poverty_table(r);
     if !poverty.rows.is_empty() {
@@ -561,21 +536,7 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
                 g.from, g.to
             ),
         );
-        let mut lines =
-            String::from("group      mean from     mean to   growth      se  published\n");
-        for g in &r.group_growth {
-            lines.push_str(&format!(
-                "{:<9} {:>10.0} {:>11.0} {:>+7.2} % {:>5.2} % {:>9}\n",
-                g.group,
-                g.mean_from.0,
-                g.mean_to.0,
-                g.growth.0 * 100.0,
-                g.growth.1 * 100.0,
-                g.published
-                    .map_or("—".to_string(), |p| format!("{:+.2} %", p * 100.0))
-            ));
-        }
-        out.extend_from_slice(lines.as_bytes());
+        out.extend_from_slice(group_growth_lines(r).as_bytes());
     }
     heading(&mut out, "Gini ratio by province");
     province_table(r).render(format, &mut out)?;
@@ -592,6 +553,62 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
             out.extend_from_slice(b"The programme columns of the bundled rounds are SYNTHETIC (drawn from the published rollout with assumed targeting errors): this section shows the method, not Indonesia's answer; it runs unchanged on real Susenas files with the same columns.\n");
         }
     }
+    out.extend_from_slice(notes(r, synthetic, charts, !poverty.rows.is_empty()).as_bytes());
+    Ok(out)
+}
+
+/// One line per area's linear trend over the series, with how far the rounds scatter
+/// around it against their sampling error.
+fn trend_lines(r: &Reproduction, series: &super::series::Series) -> String {
+    let mut lines = String::new();
+    for t in &series.trends {
+        let typical = r
+            .rounds
+            .iter()
+            .filter_map(|x| x.find(&t.area, &super::gini()).map(|d| d.se))
+            .sum::<f64>()
+            / t.rounds as f64;
+        lines.push_str(
+            &format!(
+                "{}: trend {:+.4} per year (se {:.4}) over {} rounds; the rounds scatter {:.4} around the line (root mean square), {:.1} times their typical standard error {:.4}{}.\n",
+                t.area,
+                t.slope.change,
+                t.slope.se,
+                t.rounds,
+                t.scatter,
+                t.scatter / typical,
+                typical,
+                if t.scatter > 1.5 * typical {
+                    ": the rounds depart from a straight line by more than sampling error, and the trend's standard error covers sampling only"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    lines
+}
+
+/// BPS's groups' growth of mean spending per head, reproduced beside published.
+fn group_growth_lines(r: &Reproduction) -> String {
+    let mut lines = String::from("group      mean from     mean to   growth      se  published\n");
+    for g in &r.group_growth {
+        lines.push_str(&format!(
+            "{:<9} {:>10.0} {:>11.0} {:>+7.2} % {:>5.2} % {:>9}\n",
+            g.group,
+            g.mean_from.0,
+            g.mean_to.0,
+            g.growth.0 * 100.0,
+            g.growth.1 * 100.0,
+            g.published
+                .map_or("—".to_string(), |p| format!("{:+.2} %", p * 100.0))
+        ));
+    }
+    lines
+}
+
+/// The notes under the report: how standard errors were made, the lines, the data, the charts.
+fn notes(r: &Reproduction, synthetic: bool, charts: &[PathBuf], with_poverty: bool) -> String {
     let mut tail = vec![
         String::new(),
         format!(
@@ -604,7 +621,7 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
         "note: se of a change = sqrt(se_from^2 + se_to^2): the rounds are independent samples."
             .into(),
     ];
-    if !poverty.rows.is_empty() {
+    if with_poverty {
         tail.push("note: poverty against BPS's poverty line of each province x area x round (datasets/bps/province_cells.csv); poor = below the line. Published P1 is aggregated from BPS's province x area P1 (population-weighted); BPS's national P2 is not in the bundled sources.".into());
     }
     if let Some(a) = &r.analysis {
@@ -628,6 +645,5 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
     for w in charts {
         tail.push(format!("chart: {}", w.display()));
     }
-    out.extend_from_slice((tail.join("\n") + "\n").as_bytes());
-    Ok(out)
+    tail.join("\n") + "\n"
 }
