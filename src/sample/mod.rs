@@ -106,14 +106,13 @@ pub struct SortedSample {
 }
 
 impl Drop for SortedSample {
-    /// The sorted values (and weights) are as large as the data: the next sort in this
-    /// process reuses their memory instead of asking the system for fresh, zeroed pages.
+    /// The sorted values are as large as the data: when this is their last owner, the next
+    /// sort in this process reuses their memory instead of asking the system for fresh,
+    /// zeroed pages. (Replicate samples share the values and own only their weights, which no
+    /// sort takes: dropping them touches no shared state.)
     fn drop(&mut self) {
-        if let Ok(values) = Arc::try_unwrap(std::mem::take(&mut self.values)) {
-            crate::kernel::memory::give_back(values);
-        }
-        if let Some(weights) = self.weights.take() {
-            crate::kernel::memory::give_back(weights);
+        if let Some(values) = Arc::get_mut(&mut self.values) {
+            crate::kernel::memory::give_back(std::mem::take(values));
         }
     }
 }
