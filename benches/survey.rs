@@ -106,7 +106,8 @@ fn bench(c: &mut Criterion) {
 #[cfg(feature = "table")]
 fn bench_attribution(c: &mut Criterion) {
     use ginikit::table::survey::{infer, SeMethod, SurveySpec};
-    use ginikit::table::{from_frame, households_frame, TableSpec};
+    use ginikit::synth::households_frame;
+    use ginikit::table::{from_frame, TableSpec};
     let cells = synth::cells("2018-03").unwrap();
     let calibration = synth::calibrate(&cells, 0.389).unwrap();
     let h = synth::generate("2018-03", &cells, &calibration, 300_000, 1).unwrap();

@@ -115,6 +115,21 @@ fn what_the_engine_does_not_do_is_a_usage_error() {
             "other than gini",
         ),
         (&["--measures", "watts"][..], "'watts'"),
+        (
+            &["--gini-convention", "convey"][..],
+            "'gini' (with these options)",
+        ),
+        (
+            &[
+                "--se",
+                "linearization",
+                "--measures",
+                "gini",
+                "--lonely-psu",
+                "adjust",
+            ][..],
+            "--lonely-psu adjust",
+        ),
         (&["--memory-limit", "lots"][..], "--memory-limit lots"),
     ] {
         let mut args = vec![
@@ -169,7 +184,7 @@ fn se_rows(extra: &[&str]) -> BTreeMap<String, (f64, f64)> {
 
 #[test]
 fn linearized_standard_errors_equal_the_in_memory_ones() {
-    let designs: [&[&str]; 3] = [
+    let designs: [&[&str]; 4] = [
         // Strata and blocks as PSUs; groups are domains of the design.
         &[
             "--strata",
@@ -182,6 +197,18 @@ fn linearized_standard_errors_equal_the_in_memory_ones() {
         &["--strata", "stratum", "--psu", "psu"],
         // No design columns: each row its own PSU in one stratum.
         &["--by", "area"],
+        // PSU codes taken within strata; single-PSU strata (none here) add no variance.
+        &[
+            "--strata",
+            "stratum",
+            "--psu",
+            "psu",
+            "--nest",
+            "--lonely-psu",
+            "certainty",
+            "--by",
+            "area",
+        ],
     ];
     for design in designs {
         let memory = se_rows(design);
@@ -552,4 +579,50 @@ fn a_directory_is_read_as_one_table_of_its_files() {
         assert_eq!(trows, 2.0 * rows, "{key}");
         assert!((tpop / (2.0 * pop) - 1.0).abs() < common::PEER, "{key}");
     }
+}
+
+/// Under `--non-positive exclude` the engine computes the measures that need positive values
+/// over the values above zero, with the rows and population used, as the in-memory engine
+/// does (a table with zeros and negative values in every group); the Gini over every row.
+#[test]
+fn excluding_non_positive_values_gives_the_in_memory_rows() {
+    let mut rng = common::Rng(29);
+    let mut csv = String::from("income,weight,region\n");
+    for i in 0..3000 {
+        let u = rng.uniform();
+        let x = if u < 0.04 {
+            0.0
+        } else if u < 0.06 {
+            -rng.income() / 10.0
+        } else {
+            rng.income()
+        };
+        let w = (rng.uniform() * 5.0).floor() + 1.0;
+        csv.push_str(&format!("{x},{w},r{}\n", i % 3));
+    }
+    let file = common::temp_file("incomes.csv", csv.as_bytes());
+    let path = file.path.to_str().unwrap();
+    let base = [
+        "compute",
+        path,
+        "--value",
+        "income",
+        "--weight",
+        "weight",
+        "--by",
+        "region",
+        "--measures",
+        "theil_t,mld,atkinson_1,ge_2,gini,mean",
+        "--non-positive",
+        "exclude",
+        "--format",
+        "csv",
+    ];
+    let memory = table_rows(&base).0;
+    let mut args = base.to_vec();
+    args.extend(["--engine", "datafusion"]);
+    same_rows(&memory, &table_rows(&args).0, "--non-positive exclude");
+    // The rows left out are fewer than the group's for Theil T, all of them for the Gini.
+    let theil = memory["r0/theil_t"].1;
+    assert!(theil < memory["r0/gini"].1, "{theil}");
 }

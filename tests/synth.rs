@@ -8,7 +8,8 @@ mod common;
 use ginikit::bps;
 use ginikit::measure::{Measure, Options};
 use ginikit::synth;
-use ginikit::table::{compute, households_frame, read_table, TableSpec};
+use ginikit::synth::households_frame;
+use ginikit::table::{compute, read_table, TableSpec};
 use polars::prelude::*;
 
 fn committed(round: &str) -> std::path::PathBuf {

@@ -3,9 +3,10 @@
 //! boundary), a block of zeros, negative values, zero weights, several groups, one bucket or
 //! many, and a run under a 64 MiB memory pool that must spill.
 
-use ginikit::measure::{Measure as KernelMeasure, Options};
+use ginikit::measure::positive::NonPositivePolicy;
+use ginikit::measure::{Measure, Options};
 use ginikit::SortedSample;
-use ginikit_datafusion::{Engine, EngineConfig, Measure, Spec};
+use ginikit_datafusion::{Engine, EngineConfig, Error, Spec};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -72,8 +73,17 @@ fn write_csv(rows: &Rows, dir: &tempfile::TempDir) -> PathBuf {
 
 /// The kernel's value of `measure` per group (and for all rows under the key "").
 fn kernel(rows: &Rows, measure: &str, line: Option<f64>) -> BTreeMap<String, f64> {
-    let m = KernelMeasure::parse(measure).unwrap();
-    let options = Options::default();
+    kernel_with(rows, measure, line, &Options::default())
+}
+
+/// [`kernel`] under `options`.
+fn kernel_with(
+    rows: &Rows,
+    measure: &str,
+    line: Option<f64>,
+    options: &Options,
+) -> BTreeMap<String, f64> {
+    let m = Measure::parse(measure).unwrap();
     let mut out = BTreeMap::new();
     for key in ["", "r0", "r1", "r2"] {
         let keep: Vec<usize> = (0..rows.x.len())
@@ -85,7 +95,7 @@ fn kernel(rows: &Rows, measure: &str, line: Option<f64>) -> BTreeMap<String, f64
         if let Some(z) = line {
             s = s.with_poverty_line(z).unwrap();
         }
-        out.insert(key.to_string(), m.evaluate(&s, &options).unwrap().value);
+        out.insert(key.to_string(), m.evaluate(&s, options).unwrap().value);
     }
     out
 }
@@ -397,4 +407,84 @@ fn shares_and_quantiles_inside_a_block_of_ties_equal_the_kernel() {
         "{:?}",
         got[0].values
     );
+}
+
+/// Under `--non-positive exclude` the measures that need positive values are computed over
+/// the values above zero, as the kernel's exclude policy does (zeros and negative values
+/// here: 6 % of the rows), with those rows and their weight reported; the others (Gini,
+/// shares, FGT) over every row.
+#[test]
+fn excluding_non_positive_values_equals_the_kernel() {
+    let data = rows(50_000, 17, false);
+    let (_dir, rt, engine) = engine_on(&data);
+    let mut spec = Spec::new("income");
+    spec.weight = Some("weight".into());
+    spec.by = vec!["region".into()];
+    let names = [
+        "theil_t",
+        "mld",
+        "ge_2",
+        "atkinson_0.5",
+        "atkinson_1",
+        "atkinson_2",
+        "gini",
+        "fgt1",
+    ];
+    let measures: Vec<Measure> = names.iter().map(|n| Measure::parse(n).unwrap()).collect();
+    let line = Some(60_000.0);
+    // The error policy refuses, naming the column.
+    let e = rt
+        .block_on(engine.compute(&spec, &measures, line))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("'income'") && e.contains("zero or negative"),
+        "{e}"
+    );
+    spec.options.non_positive = NonPositivePolicy::Exclude;
+    let got = rt.block_on(engine.compute(&spec, &measures, line)).unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let expected = kernel_with(&data, name, line, &spec.options);
+        for r in &got {
+            let (v, k) = (r.values[i].1, &r.key[0]);
+            assert!(
+                close(v, expected[k], 1e-12),
+                "{name} {k}: {v} vs kernel {}",
+                expected[k]
+            );
+        }
+    }
+    for r in &got {
+        let g: u8 = r.key[0][1..].parse().unwrap();
+        let keep: Vec<usize> = (0..data.x.len())
+            .filter(|&i| data.g[i] == g && data.x[i] > 0.0)
+            .collect();
+        let weight: f64 = keep.iter().map(|&i| data.w[i]).sum();
+        let (n, w) = r.positive.unwrap();
+        assert_eq!(n as usize, keep.len());
+        assert!(close(w, weight, 1e-12) && n < r.rows, "{w} vs {weight}");
+    }
+}
+
+/// A measure without an out-of-core plan (or a Gini convention other than the midpoint) is
+/// refused by name, with the list of what the engine computes — taken from the registry.
+#[test]
+fn measures_without_a_plan_are_refused_by_name() {
+    let data = rows(1_000, 3, true);
+    let (_dir, rt, engine) = engine_on(&data);
+    let mut spec = Spec::new("income");
+    for name in ["hoover", "wolfson", "arpr"] {
+        let m = [Measure::parse(name).unwrap()];
+        let e = rt.block_on(engine.compute(&spec, &m, None)).unwrap_err();
+        assert!(matches!(&e, Error::NoPlan(n) if n == name), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains(&format!("'{name}'")) && text.contains("gini, theil_t"),
+            "{text}"
+        );
+    }
+    spec.options.gini = ginikit::measure::gini::GiniConvention::ConveyCumulative;
+    let m = [Measure::parse("gini").unwrap()];
+    let e = rt.block_on(engine.compute(&spec, &m, None)).unwrap_err();
+    assert!(matches!(&e, Error::NoPlan(n) if n == "gini"), "{e:?}");
 }

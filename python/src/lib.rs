@@ -422,7 +422,8 @@ fn decompose_streams<'py>(
     indices: Vec<String>,
     progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    use ginikit::table::decompose::{decompose, notes, report, Index};
+    use ginikit::report::tidy::{decomposition as report, decomposition_notes as notes};
+    use ginikit::table::decompose::{decompose, Index};
     let indices: Vec<Index> = indices
         .iter()
         .map(|m| Index::parse(m.trim()))

@@ -1,5 +1,6 @@
 //! The Atkinson index: point estimate and influence function.
 
+use super::out_of_core::{Plan, Reference, Term};
 use super::positive::{positive_part, PositivePart};
 use super::registry::{parameter, Family};
 use super::{Estimator, Measure, Options};
@@ -9,6 +10,7 @@ use crate::sample::SortedSample;
 /// `atkinson_<epsilon>`.
 pub const FAMILY: Family = Family {
     syntax: "atkinson_<epsilon>",
+    out_of_core: true,
     summary: "Atkinson index with inequality aversion ε ≥ 0 (ineq, PySAL, ineqdeco); needs positive values",
     parse: |name| {
         let e = name.strip_prefix("atkinson_")?;
@@ -31,6 +33,24 @@ impl Estimator for Atkinson {
     }
     fn needs_positive_values(&self) -> bool {
         true
+    }
+    fn out_of_core(&self, _: &Options) -> Option<Plan> {
+        Some(if self.epsilon == 1.0 {
+            Plan::Sum {
+                term: Term::Ln,
+                reference: Reference::Mean,
+                positive: true,
+                finish: Box::new(|m, _| 1.0 - m.exp()),
+            }
+        } else {
+            let e = 1.0 - self.epsilon;
+            Plan::Sum {
+                term: Term::Power(e),
+                reference: PowerMean::reference_for(e),
+                positive: true,
+                finish: Box::new(move |m, r_over_mu| 1.0 - PowerMean::ede_over_mean_of(e, m, r_over_mu)),
+            }
+        })
     }
     fn value(&self, sample: &SortedSample, options: &Options) -> Result<f64> {
         let part = positive_part(sample, options.non_positive, &self.name())?;
@@ -82,7 +102,7 @@ pub fn atkinson(sample: &SortedSample, part: &PositivePart, epsilon: f64) -> Res
     let range = part.range(sample);
     Ok(if epsilon == 1.0 {
         // Work with xᵢ/μ so that large money values cannot overflow.
-        let [s] = sample.sums_over(range, |x, wi| [wi * (x / mu).ln()]);
+        let [s] = sample.sums_over(range, |x, wi| [Term::Ln.weighted(wi, x, mu)]);
         1.0 - (s / w).exp()
     } else {
         let power = PowerMean::of(sample, part, 1.0 - epsilon);
@@ -109,12 +129,12 @@ impl PowerMean {
         // Sorted ascending: the first (last) observation of positive weight is the smallest
         // (largest) that counts.
         let mut positive = range.clone().filter(|&i| sample.weight(i) > 0.0);
-        let reference = if e < 0.0 {
-            positive.next().map_or(part.mean(), |i| x[i])
-        } else {
-            positive.next_back().map_or(part.mean(), |i| x[i])
+        let reference = match Self::reference_for(e) {
+            Reference::Smallest => positive.next().map_or(part.mean(), |i| x[i]),
+            _ => positive.next_back().map_or(part.mean(), |i| x[i]),
         };
-        let [s] = sample.sums_over(range, |x, wi| [wi * (x / reference).powf(e)]);
+        let term = Term::Power(e);
+        let [s] = sample.sums_over(range, |x, wi| [term.weighted(wi, x, reference)]);
         PowerMean {
             e,
             reference,
@@ -122,9 +142,23 @@ impl PowerMean {
         }
     }
 
+    /// The observation that dominates `Σ wᵢ xᵢ^e`: the smallest for `e < 0`, else the largest.
+    fn reference_for(e: f64) -> Reference {
+        if e < 0.0 {
+            Reference::Smallest
+        } else {
+            Reference::Largest
+        }
+    }
+
     /// `EDE/μ = (x_ref/μ)·m^(1/e)`.
     fn ede_over_mean(&self, mu: f64) -> f64 {
-        (self.reference / mu) * self.m.powf(1.0 / self.e)
+        Self::ede_over_mean_of(self.e, self.m, self.reference / mu)
+    }
+
+    /// `EDE/μ` from `m` and `x_ref/μ`.
+    fn ede_over_mean_of(e: f64, m: f64, reference_over_mean: f64) -> f64 {
+        reference_over_mean * m.powf(1.0 / e)
     }
 
     /// `(xₖ/μ)^e / mean((x/μ)^e) = (xₖ/x_ref)^e / m`.
@@ -184,6 +218,7 @@ fn log_ede_derivative(sample: &SortedSample, part: &PositivePart, epsilon: f64) 
 /// `ede_<epsilon>`.
 pub const EDE: Family = Family {
     syntax: "ede_<epsilon>",
+    out_of_core: false,
     summary: "equally distributed equivalent income μ(1 − A(ε)), the power mean of order 1 − ε (PySAL atkinson's EDE); needs positive values",
     parse: |name| {
         let e = name.strip_prefix("ede_")?;

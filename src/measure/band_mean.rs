@@ -12,6 +12,7 @@ use crate::sample::SortedSample;
 /// `mean_bottom<k>`, `mean_top<k>`.
 pub const FAMILY: Family = Family {
     syntax: "mean_bottom<k>, mean_top<k>",
+    out_of_core: false,
     summary: "mean of the poorest (richest) k % of the population, k in (0, 100]: share × mean / band (World Bank shared prosperity: growth of mean_bottom40)",
     parse: |name| {
         let (rest, bottom) = match (name.strip_prefix("mean_bottom"), name.strip_prefix("mean_top")) {

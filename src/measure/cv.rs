@@ -9,6 +9,7 @@ use crate::sample::SortedSample;
 /// `cv`.
 pub const FAMILY: Family = Family {
     syntax: "cv",
+    out_of_core: false,
     summary:
         "coefficient of variation, population standard deviation over the mean (ineq var.coeff)",
     parse: |name| (name == "cv").then(|| Ok(Measure::new(CoefficientOfVariation))),

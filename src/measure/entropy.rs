@@ -1,6 +1,7 @@
 //! Generalized entropy GE(α), with Theil's T = GE(1) and the mean log deviation MLD = GE(0):
 //! point estimate and influence function.
 
+use super::out_of_core::{Plan, Reference, Term};
 use super::positive::{positive_part, PositivePart};
 use super::registry::{parameter, Family};
 use super::{Estimator, Measure, Options};
@@ -10,6 +11,7 @@ use crate::sample::SortedSample;
 /// `theil_t` (also `theil`).
 pub const THEIL_T: Family = Family {
     syntax: "theil_t",
+    out_of_core: true,
     summary: "Theil T = GE(1) (ineq, PySAL, ineqdeco); needs positive values",
     parse: |name| {
         matches!(name, "theil_t" | "theil")
@@ -20,6 +22,7 @@ pub const THEIL_T: Family = Family {
 /// `mld` (also `theil_l`).
 pub const MLD: Family = Family {
     syntax: "mld",
+    out_of_core: true,
     summary: "mean log deviation = GE(0), Theil L; needs positive values",
     parse: |name| {
         matches!(name, "mld" | "theil_l").then(|| Ok(Measure::new(Entropy::named(0.0, "mld"))))
@@ -29,6 +32,7 @@ pub const MLD: Family = Family {
 /// `ge_<alpha>`.
 pub const GE: Family = Family {
     syntax: "ge_<alpha>",
+    out_of_core: true,
     summary: "generalized entropy GE(α), any real α; needs positive values",
     parse: |name| {
         let a = name.strip_prefix("ge_")?;
@@ -73,6 +77,15 @@ impl Estimator for Entropy {
     fn needs_positive_values(&self) -> bool {
         true
     }
+    fn out_of_core(&self, _: &Options) -> Option<Plan> {
+        let alpha = self.alpha;
+        Some(Plan::Sum {
+            term: term(alpha),
+            reference: Reference::Mean,
+            positive: true,
+            finish: Box::new(move |m, _| from_mean_term(alpha, m)),
+        })
+    }
     fn value(&self, sample: &SortedSample, options: &Options) -> Result<f64> {
         let part = positive_part(sample, options.non_positive, &self.name)?;
         generalized_entropy(sample, &part, self.alpha)
@@ -110,22 +123,33 @@ pub fn generalized_entropy(sample: &SortedSample, part: &PositivePart, alpha: f6
             expected: "a finite real number".into(),
         });
     }
-    let mu = part.mean();
-    let w = part.total_weight;
-    let range = part.range(sample);
-    Ok(if alpha == 0.0 {
-        let [s] = sample.sums_over(range, |x, wi| [wi * (x / mu).ln()]);
-        -s / w
+    let (mu, w) = (part.mean(), part.total_weight);
+    let term = term(alpha);
+    let [s] = sample.sums_over(part.range(sample), |x, wi| [term.weighted(wi, x, mu)]);
+    Ok(from_mean_term(alpha, s / w))
+}
+
+/// The term GE(α) averages: `ln(x/μ)` (MLD), `(x/μ)·ln(x/μ)` (Theil T), `(x/μ)^α`.
+fn term(alpha: f64) -> Term {
+    if alpha == 0.0 {
+        Term::Ln
     } else if alpha == 1.0 {
-        let [s] = sample.sums_over(range, |x, wi| {
-            let r = x / mu;
-            [wi * r * r.ln()]
-        });
-        s / w
+        Term::XLnX
     } else {
-        let [s] = sample.sums_over(range, |x, wi| [wi * (x / mu).powf(alpha)]);
-        (s / w - 1.0) / (alpha * (alpha - 1.0))
-    })
+        Term::Power(alpha)
+    }
+}
+
+/// GE(α) from the weighted mean `m` of its [`term`]: `−m` (MLD), `m` (Theil T),
+/// `(m − 1)/(α(α − 1))`.
+fn from_mean_term(alpha: f64, m: f64) -> f64 {
+    if alpha == 0.0 {
+        -m
+    } else if alpha == 1.0 {
+        m
+    } else {
+        (m - 1.0) / (alpha * (alpha - 1.0))
+    }
 }
 
 /// Influence values of GE(α) over the positive part, in sorted order (0 outside it):

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 /// `gini`.
 pub const FAMILY: Family = Family {
     syntax: "gini",
+    out_of_core: true,
     summary: "Gini ratio; weighted convention from the Gini-convention setting (midpoint: BPS, Eurostat/laeken, PIP, ineqdeco)",
     parse: |name| (name == "gini").then(|| Ok(Measure::new(Gini))),
 };
@@ -22,6 +23,10 @@ pub struct Gini;
 impl Estimator for Gini {
     fn name(&self) -> String {
         "gini".into()
+    }
+    /// The midpoint convention only: the out-of-core merge computes that one.
+    fn out_of_core(&self, options: &Options) -> Option<super::out_of_core::Plan> {
+        (options.gini == GiniConvention::Midpoint).then_some(super::out_of_core::Plan::Gini)
     }
     fn value(&self, sample: &SortedSample, options: &Options) -> Result<f64> {
         gini(sample, options.gini)

@@ -11,6 +11,7 @@ use crate::sample::SortedSample;
 /// `hoover`.
 pub const FAMILY: Family = Family {
     syntax: "hoover",
+    out_of_core: false,
     summary:
         "Hoover (Robin Hood, Ricci–Schutz) index Σw|x − μ|/(2Wμ); unweighted it is R ineq's RS",
     parse: |name| (name == "hoover").then(|| Ok(Measure::new(Hoover))),

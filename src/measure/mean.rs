@@ -8,6 +8,7 @@ use crate::sample::SortedSample;
 /// `mean`.
 pub const FAMILY: Family = Family {
     syntax: "mean",
+    out_of_core: true,
     summary: "weighted mean",
     parse: |name| (name == "mean").then(|| Ok(Measure::new(Mean))),
 };
@@ -22,6 +23,9 @@ impl Estimator for Mean {
     }
     fn unit(&self) -> Unit {
         Unit::Money
+    }
+    fn out_of_core(&self, _: &Options) -> Option<super::out_of_core::Plan> {
+        Some(super::out_of_core::Plan::Mean)
     }
     fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
         Ok(mean(sample))

@@ -8,6 +8,7 @@
 //! changes) is written once over [`Estimator`]. ARCHITECTURE.md walks through adding one.
 
 pub mod lorenz;
+pub mod out_of_core;
 pub mod positive;
 pub mod registry;
 
@@ -84,6 +85,13 @@ pub trait Estimator: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// How an engine that reads the rows in pieces computes the measure under `options`
+    /// ([`out_of_core::Plan`]); `None` (the default) when it cannot. A family that gives a
+    /// plan under the default options says so in its [`registry::Family::out_of_core`].
+    fn out_of_core(&self, _options: &Options) -> Option<out_of_core::Plan> {
+        None
+    }
+
     /// The point estimate.
     fn value(&self, sample: &SortedSample, options: &Options) -> Result<f64>;
 
@@ -136,6 +144,29 @@ pub enum ThresholdScope {
     Population,
     /// From each group's own values (a separate population per group).
     Group,
+}
+
+// The measure side of rescaling (`sample::Scale`): what a result's unit says about scaling
+// it back. Here, not in `sample`, so that the sample layer does not depend on measures.
+impl crate::sample::Scale {
+    /// A result of `measure` on rescaled data, in the data's own units: money scales back
+    /// with the values, persons with the weights; indices and shares need nothing.
+    pub fn unscale(&self, measure: &Measure, v: f64) -> f64 {
+        match measure.unit() {
+            Unit::Money => self.money_back(v),
+            Unit::Persons => self.persons_back(v),
+            Unit::Index => v,
+        }
+    }
+
+    /// An estimate on rescaled data in the data's units (value and population).
+    pub fn unscale_estimate(&self, measure: &Measure, e: Estimate) -> Estimate {
+        Estimate {
+            value: self.unscale(measure, e.value),
+            population: self.persons_back(e.population),
+            ..e
+        }
+    }
 }
 
 /// A point estimate with the rows and population it stands on.
@@ -209,6 +240,19 @@ impl Measure {
     /// ([`Estimator::uses_population_threshold`]).
     pub fn uses_population_threshold(&self) -> bool {
         self.0.uses_population_threshold()
+    }
+
+    /// How an out-of-core engine computes the measure ([`Estimator::out_of_core`]).
+    ///
+    /// ```
+    /// use ginikit::{Measure, measure::{Options, out_of_core::Plan}};
+    /// let plan = Measure::parse("theil_t").unwrap().out_of_core(&Options::default());
+    /// let Some(Plan::Sum { finish, .. }) = plan else { panic!() };
+    /// assert_eq!(finish(0.25, 1.0), 0.25); // Theil T is the mean of (x/μ)·ln(x/μ)
+    /// assert!(Measure::parse("hoover").unwrap().out_of_core(&Options::default()).is_none());
+    /// ```
+    pub fn out_of_core(&self, options: &Options) -> Option<out_of_core::Plan> {
+        self.0.out_of_core(options)
     }
 
     /// The estimator behind the handle.

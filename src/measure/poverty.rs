@@ -10,6 +10,7 @@
 //! [`SortedSample::with_poverty_line`] or [`SortedSample::with_poverty_lines`]; the table layer
 //! attaches it from the poverty-line setting.
 
+use super::out_of_core::{Plan, Reference, Term};
 use super::positive::{positive_part, NonPositivePolicy, PositivePart};
 use super::registry::{parameter, Family};
 use super::{Estimator, Measure, Options, Unit};
@@ -19,6 +20,7 @@ use crate::sample::{PovertyLines, SortedSample};
 /// `fgt0`, `fgt1`, `fgt2`, `fgt_<alpha>`.
 pub const FGT: Family = Family {
     syntax: "fgt0, fgt1, fgt2, fgt_<alpha>",
+    out_of_core: true,
     summary: "Foster–Greer–Thorbecke poverty index: headcount P0, gap P1, severity P2, any α ≥ 0; poor = value below the line (BPS, World Bank, laeken)",
     parse: |name| {
         let alpha = match name {
@@ -37,6 +39,7 @@ pub const FGT: Family = Family {
 /// `watts`.
 pub const WATTS: Family = Family {
     syntax: "watts",
+    out_of_core: false,
     summary: "Watts poverty index Σw·ln(z/x) over the poor / W; needs positive values among the poor",
     parse: |name| (name == "watts").then(|| Ok(Measure::new(Watts))),
 };
@@ -44,6 +47,7 @@ pub const WATTS: Family = Family {
 /// `poor`.
 pub const POOR: Family = Family {
     syntax: "poor",
+    out_of_core: false,
     summary: "number of poor persons Σw over values below the line (a total, in persons)",
     parse: |name| (name == "poor").then(|| Ok(Measure::new(PoorPersons))),
 };
@@ -73,6 +77,14 @@ impl Estimator for Fgt {
             format!("fgt_{}", self.alpha)
         }
     }
+    fn out_of_core(&self, _: &Options) -> Option<Plan> {
+        Some(Plan::Sum {
+            term: Term::Gap(self.alpha),
+            reference: Reference::PovertyLine,
+            positive: false,
+            finish: Box::new(|m, _| m),
+        })
+    }
     fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
         fgt(sample, self.alpha)
     }
@@ -81,23 +93,11 @@ impl Estimator for Fgt {
     }
 }
 
-/// The poverty gap term `gₖ^α · 1(xₖ < zₖ)` with `gₖ = 1 − xₖ/zₖ` (`0⁰ = 1`: the headcount).
+/// The poverty gap term `gₖ^α · 1(xₖ < zₖ)` with `gₖ = 1 − xₖ/zₖ` (`0⁰ = 1`: the headcount),
+/// the term the out-of-core plan sums too.
 #[inline(always)]
 fn fgt_term(x: f64, z: f64, alpha: f64) -> f64 {
-    if x >= z {
-        0.0
-    } else if alpha == 0.0 {
-        1.0
-    } else {
-        let g = 1.0 - x / z;
-        if alpha == 1.0 {
-            g
-        } else if alpha == 2.0 {
-            g * g
-        } else {
-            g.powf(alpha)
-        }
-    }
+    Term::Gap(alpha).at(x, z)
 }
 
 /// `P_α = Σᵢ wᵢ (1 − xᵢ/zᵢ)^α · 1(xᵢ < zᵢ) / Σᵢ wᵢ` (Foster, Greer & Thorbecke 1984): the

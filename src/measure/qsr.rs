@@ -23,6 +23,7 @@ use crate::sample::SortedSample;
 /// `qsr`.
 pub const FAMILY: Family = Family {
     syntax: "qsr",
+    out_of_core: false,
     summary: "quintile share ratio cut at weighted quintiles (Eurostat, laeken qsr, convey svyqsr)",
     parse: |name| (name == "qsr").then(|| Ok(Measure::new(QuintileShareRatio))),
 };

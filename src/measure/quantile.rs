@@ -11,6 +11,7 @@ use crate::sample::SortedSample;
 /// `median`.
 pub const MEDIAN: Family = Family {
     syntax: "median",
+    out_of_core: true,
     summary: "weighted median, averaged at an exact step (R type 2 for unit weights)",
     parse: |name| {
         (name == "median").then(|| {
@@ -25,6 +26,7 @@ pub const MEDIAN: Family = Family {
 /// `quantile_<p>`.
 pub const QUANTILE: Family = Family {
     syntax: "quantile_<p>",
+    out_of_core: true,
     summary: "weighted quantile at p in [0, 1], averaged at an exact step (R type 2)",
     parse: |name| {
         let p = name.strip_prefix("quantile_")?;
@@ -58,6 +60,9 @@ impl Estimator for Quantile {
     }
     fn unit(&self) -> Unit {
         Unit::Money
+    }
+    fn out_of_core(&self, _: &Options) -> Option<super::out_of_core::Plan> {
+        Some(super::out_of_core::Plan::Quantile(self.p))
     }
     fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
         quantile(sample, self.p)

@@ -11,6 +11,9 @@ pub struct Family {
     pub syntax: &'static str,
     /// One line: what it is and whose convention it follows.
     pub summary: &'static str,
+    /// Whether the family's measures have an out-of-core [`super::out_of_core::Plan`] (under
+    /// the default options): the engines that read tables in pieces compute exactly these.
+    pub out_of_core: bool,
     /// `None` when `name` is not this family's; `Some(Err(_))` when it is, but its parameter
     /// is out of range (the error says which range is allowed).
     pub parse: fn(&str) -> Option<Result<Measure>>,
@@ -29,6 +32,22 @@ pub const FAMILIES: &[Family] = super::FAMILIES;
 pub fn known_measures() -> String {
     FAMILIES
         .iter()
+        .map(|f| f.syntax)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The names of the families an out-of-core engine computes, comma-separated (for errors).
+///
+/// ```
+/// let known = ginikit::measure::registry::out_of_core_measures();
+/// assert!(known.starts_with("gini, theil_t, mld, ge_<alpha>"));
+/// assert!(!known.contains("hoover"));
+/// ```
+pub fn out_of_core_measures() -> String {
+    FAMILIES
+        .iter()
+        .filter(|f| f.out_of_core)
         .map(|f| f.syntax)
         .collect::<Vec<_>>()
         .join(", ")

@@ -22,6 +22,7 @@ use crate::sample::SortedSample;
 /// `arpt`, `arpt_<percent>`, `arpt_<percent>_<quantile>`.
 pub const ARPT: Family = Family {
     syntax: "arpt, arpt_<percent>[_<quantile>]",
+    out_of_core: false,
     summary: "at-risk-of-poverty threshold, 60 % of the weighted median (laeken arpt, convey svyarpt); per group the whole population's",
     parse: |name| parse_relative(name, "arpt", Kind::Threshold),
 };
@@ -29,6 +30,7 @@ pub const ARPT: Family = Family {
 /// `arpr`, `arpr_<percent>`, `arpr_<percent>_<quantile>`.
 pub const ARPR: Family = Family {
     syntax: "arpr, arpr_<percent>[_<quantile>]",
+    out_of_core: false,
     summary: "at-risk-of-poverty rate: share below the estimated threshold (laeken arpr, convey svyarpr); per group against the whole population's threshold",
     parse: |name| parse_relative(name, "arpr", Kind::Rate),
 };
@@ -36,6 +38,7 @@ pub const ARPR: Family = Family {
 /// `rmpg`.
 pub const RMPG: Family = Family {
     syntax: "rmpg",
+    out_of_core: false,
     summary: "relative median poverty gap (arpt − median of the poor)/arpt (laeken rmpg, convey svyrmpg)",
     parse: |name| {
         (name == "rmpg").then(|| {

@@ -11,6 +11,7 @@ use crate::sample::SortedSample;
 /// `sgini_<nu>`.
 pub const FAMILY: Family = Family {
     syntax: "sgini_<nu>",
+    out_of_core: false,
     summary: "single-parameter (extended) Gini with ν ≥ 1, exact cell-integrated rank weights; sgini_2 is the Gini (midpoint), larger ν weighs the poorer more (DASP sgini, IC2 calcSGini)",
     parse: |name| {
         let v = name.strip_prefix("sgini_")?;

@@ -3,7 +3,8 @@
 //! share ratio, which cuts at weighted quantiles instead, is [`super::qsr`].
 
 use super::registry::Family;
-use super::shares::{share, share_influence};
+use super::out_of_core::Plan;
+use super::shares::{share, share_between, share_influence};
 use super::{Estimator, Measure, Options};
 use crate::error::{Error, Result};
 use crate::sample::SortedSample;
@@ -11,6 +12,7 @@ use crate::sample::SortedSample;
 /// `palma`.
 pub const PALMA: Family = Family {
     syntax: "palma",
+    out_of_core: true,
     summary: "Palma ratio: top 10 % share over bottom 40 % share (Lorenz polygon)",
     parse: |name| {
         (name == "palma").then(|| {
@@ -26,6 +28,7 @@ pub const PALMA: Family = Family {
 /// `s80_s20`.
 pub const S80_S20: Family = Family {
     syntax: "s80_s20",
+    out_of_core: true,
     summary: "top 20 % share over bottom 20 % share read off the Lorenz polygon (World Bank / BPS criterion; Eurostat's cut at quantiles is qsr)",
     parse: |name| {
         (name == "s80_s20").then(|| {
@@ -49,6 +52,16 @@ pub struct ShareRatio {
 impl Estimator for ShareRatio {
     fn name(&self) -> String {
         self.name.into()
+    }
+    fn out_of_core(&self, _: &Options) -> Option<Plan> {
+        let (top, bottom) = (self.top, self.bottom);
+        Some(Plan::Lorenz {
+            fractions: vec![top.0, top.1, bottom.0, bottom.1],
+            finish: Box::new(move |l, total, weight| {
+                let b = share_between(l[2], l[3], total, weight)?;
+                ratio(share_between(l[0], l[1], total, weight)?, b, top, bottom)
+            }),
+        })
     }
     fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
         ratio_of_shares(sample, self.top, self.bottom)
@@ -85,6 +98,11 @@ pub fn s80_s20(sample: &SortedSample) -> Result<f64> {
 
 fn ratio_of_shares(sample: &SortedSample, top: (f64, f64), bottom: (f64, f64)) -> Result<f64> {
     let b = share(sample, bottom.0, bottom.1)?;
+    ratio(share(sample, top.0, top.1)?, b, top, bottom)
+}
+
+/// The top band's share `a` over the bottom band's `b`; an error when `b ≤ 0`.
+fn ratio(a: f64, b: f64, top: (f64, f64), bottom: (f64, f64)) -> Result<f64> {
     if b <= 0.0 {
         return Err(Error::Undefined {
             location: crate::error::Location::Argument("values"),
@@ -102,7 +120,7 @@ fn ratio_of_shares(sample: &SortedSample, top: (f64, f64), bottom: (f64, f64)) -
             context: String::new(),
         });
     }
-    Ok(share(sample, top.0, top.1)? / b)
+    Ok(a / b)
 }
 
 /// Influence values of a ratio of shares `r = a/b`: `zₖ = (∂a − r·∂b)/b`.

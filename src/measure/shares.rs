@@ -5,7 +5,8 @@
 //! is exactly the 4 poorest. This is the World Bank / BPS criterion (bottom 40 %, middle 40 %,
 //! top 20 % of persons ranked by per-capita expenditure).
 
-use super::lorenz::{check_fraction, cumulative_value_at, require_positive_total};
+use super::lorenz::{check_fraction, cumulative_value_at};
+use super::out_of_core::Plan;
 use super::quantile::cumulative_value_term;
 use super::registry::Family;
 use super::{Estimator, Measure, Options};
@@ -15,6 +16,7 @@ use crate::sample::SortedSample;
 /// `share_bottom40`, `share_middle40`, `share_top20`, `share_decile<k>`, `share_<from>_<to>`.
 pub const FAMILY: Family = Family {
     syntax: "share_bottom40, share_middle40, share_top20, share_decile<1-10>, share_<from>_<to>",
+    out_of_core: true,
     summary: "share of the total held by a population band, read off the Lorenz polygon (World Bank / BPS criterion)",
     parse: |name| {
         let rest = name.strip_prefix("share_")?;
@@ -81,6 +83,12 @@ impl Estimator for Share {
             }
         }
     }
+    fn out_of_core(&self, _: &Options) -> Option<Plan> {
+        Some(Plan::Lorenz {
+            fractions: vec![self.from, self.to],
+            finish: Box::new(|l, total, weight| share_between(l[0], l[1], total, weight)),
+        })
+    }
     fn value(&self, sample: &SortedSample, _: &Options) -> Result<f64> {
         share(sample, self.from, self.to)
     }
@@ -108,9 +116,27 @@ pub fn share(sample: &SortedSample, from: f64, to: f64) -> Result<f64> {
             expected: "lower bound not above upper bound".into(),
         });
     }
-    require_positive_total(sample, "a quantile share")?;
-    let total = sample.total_value();
-    Ok((cumulative_value_at(sample, to) - cumulative_value_at(sample, from)) / total)
+    share_between(
+        cumulative_value_at(sample, from),
+        cumulative_value_at(sample, to),
+        sample.total_value(),
+        sample.total_weight(),
+    )
+}
+
+/// The share between two Lorenz ordinates, `(L(to) − L(from))/T`, of a population with total
+/// value `T` and total weight `W`; an error when `T ≤ 0` (no share of it is defined).
+pub(crate) fn share_between(lower: f64, upper: f64, total: f64, weight: f64) -> Result<f64> {
+    if total > 0.0 {
+        Ok((upper - lower) / total)
+    } else {
+        Err(Error::NonPositiveMean {
+            location: crate::error::Location::Argument("values"),
+            measure: "a quantile share".into(),
+            mean: total / weight,
+            context: String::new(),
+        })
+    }
 }
 
 /// Influence values of the share between population fractions a and b:

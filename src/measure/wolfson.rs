@@ -15,6 +15,7 @@ use crate::sample::SortedSample;
 /// `wolfson`.
 pub const FAMILY: Family = Family {
     syntax: "wolfson",
+    out_of_core: false,
     summary: "Wolfson polarization index (2(0.5 − L(0.5)) − G)·μ/median, L the Lorenz polygon, G the Gini of the convention setting (PySAL wolfson)",
     parse: |name| (name == "wolfson").then(|| Ok(Measure::new(Wolfson))),
 };

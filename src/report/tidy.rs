@@ -5,6 +5,7 @@ use super::{Cell, Report, Style};
 use crate::measure::{Estimate, Measure};
 use crate::survey::replicate::ReplicateMethod;
 use crate::survey::Interval;
+use crate::table::decompose::DecompositionRow;
 use crate::table::survey::{GroupInference, SeMethod, SurveySpec};
 use crate::table::trend::TrendRow;
 use crate::table::GroupEstimate;
@@ -298,4 +299,67 @@ pub fn simulation(s: &crate::table::simulate::Simulation) -> Report {
     }
     report.notes.push("note: a scheme changes each row's value by Δ per person (behaviour held fixed: the change is consumed); X_baseline is the measure today, X with the scheme, X_change the difference, with the standard error of the difference on the same sample; budget = 12 × Σ person weight × Δ (a year, when values are monthly). Widening ranks households without the transfer by ln(welfare before transfers) + noise × N(0,1).".into());
     report
+}
+
+/// The notes under a decomposition report: how its standard errors were made, and the
+/// identities its terms satisfy.
+pub fn decomposition_notes(spec: &SurveySpec) -> Vec<String> {
+    vec![
+        format!(
+            "note: standard errors by {}; {:.0} % intervals; a change's terms are evaluated with each round's replicates, the other round held at its estimate (independent samples).",
+            method_description(&spec.method),
+            spec.level * 100.0
+        ),
+        "note: GE: total = within + between exactly; Gini (Dagum): total = within + net_between + transvariation; change (Mookherjee–Shorrocks, MLD and Theil T) = change_within + change_population_shares + change_relative_means + change_residual.".into(),
+    ]
+}
+
+/// Decomposition rows as a table (`marks`: a `sig` column marking change terms whose interval
+/// excludes zero).
+pub fn decomposition(rows: &[&DecompositionRow], marks: bool) -> Report {
+    let mut columns: Vec<String> = [
+        "round",
+        "measure",
+        "component",
+        "group",
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "p_value",
+    ]
+    .map(String::from)
+    .to_vec();
+    if marks {
+        columns.push("sig".into());
+    }
+    let rows = rows
+        .iter()
+        .map(|d| {
+            let mut cells = vec![
+                Cell::Text(d.round.clone()),
+                Cell::Text(d.measure.clone()),
+                Cell::Text(d.component.clone()),
+                d.group
+                    .as_ref()
+                    .map_or(Cell::Empty, |g| Cell::Text(g.clone())),
+                Cell::Number(d.estimate, Style::Index),
+                Cell::Number(d.se, Style::Index),
+                Cell::Number(d.ci_lower, Style::Index),
+                Cell::Number(d.ci_upper, Style::Index),
+                d.p_value
+                    .map_or(Cell::Empty, |p| Cell::Number(p, Style::PValue)),
+            ];
+            if marks {
+                let sig = d.p_value.is_some() && (d.ci_lower > 0.0 || d.ci_upper < 0.0);
+                cells.push(Cell::Text(if sig { "*" } else { "" }.into()));
+            }
+            cells
+        })
+        .collect();
+    Report {
+        columns,
+        rows,
+        notes: Vec::new(),
+    }
 }

@@ -351,7 +351,7 @@ pub fn reproduce(files: &[PathBuf], spec: &ReproduceSpec, tick: Tick<'_>) -> Res
             75_000
         };
         let synthesis = crate::synth::synthesize(round, households, 1)?;
-        let df = crate::table::households_frame(&synthesis.households)?;
+        let df = crate::synth::households_frame(&synthesis.households)?;
         let source = format!("synthetic {round}");
         let columns: Vec<String> = df
             .get_column_names()

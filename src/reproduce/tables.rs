@@ -111,7 +111,7 @@ pub fn area_decomposition_table(r: &Reproduction, marks: bool) -> Report {
         return Report::default();
     };
     let rows: Vec<_> = a.by_area.iter().filter(|d| d.round.contains('→')).collect();
-    crate::table::decompose::report(&rows, marks)
+    crate::report::tidy::decomposition(&rows, marks)
 }
 
 /// Each province's contribution to the change of Theil T (its Mookherjee–Shorrocks terms
@@ -126,7 +126,7 @@ pub fn province_contribution_table(r: &Reproduction, marks: bool) -> Report {
         .filter(|d| d.component == "change_group")
         .collect();
     rows.sort_by(|x, y| x.estimate.total_cmp(&y.estimate));
-    crate::table::decompose::report(&rows, marks)
+    crate::report::tidy::decomposition(&rows, marks)
 }
 
 /// The series of the Gini by area: changes between consecutive rounds, over the whole window,
@@ -282,9 +282,24 @@ pub fn tidy_report(r: &Reproduction) -> Report {
         }
     }
     let (from, to) = (&r.rounds[r.from].label, &r.rounds[r.to].label);
+    report.rows.extend(change_rows(r, from, to));
+    report.rows.extend(series_rows(r));
+    if let Some(p) = &r.programmes {
+        report.rows.extend(super::programmes::rows(p, r.level));
+    }
+    report.rows.extend(group_growth_rows(r));
+    if let Some(a) = &r.analysis {
+        report.rows.extend(analysis_rows(a, from, to));
+    }
+    report
+}
+
+/// The tested changes' rows (from, to, change, se, interval, p-value).
+fn change_rows(r: &Reproduction, from: &str, to: &str) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
     for a in &r.changes {
         let (s, c) = (Style::of(&a.measure), &a.change);
-        report.rows.push(vec![
+        rows.push(vec![
             Cell::Empty,
             Cell::Text(a.area.clone()),
             Cell::Empty,
@@ -294,15 +309,21 @@ pub fn tidy_report(r: &Reproduction) -> Report {
             Cell::Number(c.ci_lower, s),
             Cell::Number(c.ci_upper, s),
             Cell::Empty,
-            Cell::Text(from.clone()),
-            Cell::Text(to.clone()),
+            Cell::Text(from.into()),
+            Cell::Text(to.into()),
             Cell::Number(c.change, s),
             Cell::Number(c.p_value, Style::PValue),
             Cell::Empty,
         ]);
     }
+    rows
+}
+
+/// The series' rows: consecutive and window changes of the Gini, and its trend per year.
+fn series_rows(r: &Reproduction) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
     if let Some(series) = &r.series {
-        let rows = series
+        let changes = series
             .consecutive
             .iter()
             .map(|(a, f, t, c)| ("gini:consecutive_change", a, f.clone(), t.clone(), c))
@@ -321,8 +342,8 @@ pub fn tidy_report(r: &Reproduction) -> Report {
                     &t.slope,
                 )
             }));
-        for (measure, area, f, t, c) in rows {
-            report.rows.push(vec![
+        for (measure, area, f, t, c) in changes {
+            rows.push(vec![
                 Cell::Empty,
                 Cell::Text(area.clone()),
                 Cell::Empty,
@@ -340,14 +361,17 @@ pub fn tidy_report(r: &Reproduction) -> Report {
             ]);
         }
     }
-    if let Some(p) = &r.programmes {
-        report.rows.extend(super::programmes::rows(p, r.level));
-    }
+    rows
+}
+
+/// The growth of mean spending per head by group, against BPS's where published.
+fn group_growth_rows(r: &Reproduction) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
     let z = crate::kernel::normal::quantile(0.5 + r.level / 2.0);
     for g in &r.group_growth {
         let (v, se) = g.growth;
         let i = Style::Index;
-        report.rows.push(vec![
+        rows.push(vec![
             Cell::Empty,
             Cell::Text("total".into()),
             Cell::Empty,
@@ -365,71 +389,76 @@ pub fn tidy_report(r: &Reproduction) -> Report {
                 .map_or(Cell::Empty, |_| Cell::Text("BPS".into())),
         ]);
     }
-    if let Some(a) = &r.analysis {
-        let g = &a.gic;
-        for x in g.points.iter().chain([&g.mean, &g.bottom40, &g.premium]) {
-            report.rows.push(vec![
-                Cell::Empty,
-                Cell::Text("total".into()),
-                Cell::Empty,
-                Cell::Text(format!("growth:{}", x.statistic)),
-                Cell::Empty,
-                Cell::Number(x.growth.se, Style::Index),
-                Cell::Number(x.growth.ci_lower, Style::Index),
-                Cell::Number(x.growth.ci_upper, Style::Index),
-                Cell::Empty,
-                Cell::Text(from.clone()),
-                Cell::Text(to.clone()),
-                Cell::Number(x.growth.change, Style::Index),
-                Cell::Number(x.growth.p_value, Style::PValue),
-                Cell::Empty,
-            ]);
-        }
-        for (d, by_province) in a
-            .by_area
-            .iter()
-            .map(|d| (d, false))
-            .chain(a.by_province.iter().map(|d| (d, true)))
-        {
-            let change = d.round.contains('→');
-            let (area, province) = match (&d.group, by_province) {
-                (Some(g), true) => ("total".to_string(), Cell::Text(g.clone())),
-                (Some(g), false) => (g.clone(), Cell::Empty),
-                (None, _) => ("total".to_string(), Cell::Empty),
-            };
-            let est = Cell::Number(d.estimate, Style::Index);
-            report.rows.push(vec![
-                if change {
-                    Cell::Empty
-                } else {
-                    Cell::Text(d.round.clone())
-                },
-                Cell::Text(area),
-                province,
-                Cell::Text(format!("{}:{}", d.measure, d.component)),
-                if change { Cell::Empty } else { est.clone() },
-                Cell::Number(d.se, Style::Index),
-                Cell::Number(d.ci_lower, Style::Index),
-                Cell::Number(d.ci_upper, Style::Index),
-                Cell::Empty,
-                if change {
-                    Cell::Text(from.clone())
-                } else {
-                    Cell::Empty
-                },
-                if change {
-                    Cell::Text(to.clone())
-                } else {
-                    Cell::Empty
-                },
-                if change { est } else { Cell::Empty },
-                d.p_value
-                    .map_or(Cell::Empty, |p| Cell::Number(p, Style::PValue)),
-                Cell::Empty,
-            ]);
-        }
+    rows
+}
+
+/// The analysis' rows: growth incidence (points, mean, bottom 40 %, premium) and the
+/// decompositions by area and by province.
+fn analysis_rows(a: &super::incidence::ChangeAnalysis, from: &str, to: &str) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    let g = &a.gic;
+    for x in g.points.iter().chain([&g.mean, &g.bottom40, &g.premium]) {
+        rows.push(vec![
+            Cell::Empty,
+            Cell::Text("total".into()),
+            Cell::Empty,
+            Cell::Text(format!("growth:{}", x.statistic)),
+            Cell::Empty,
+            Cell::Number(x.growth.se, Style::Index),
+            Cell::Number(x.growth.ci_lower, Style::Index),
+            Cell::Number(x.growth.ci_upper, Style::Index),
+            Cell::Empty,
+            Cell::Text(from.into()),
+            Cell::Text(to.into()),
+            Cell::Number(x.growth.change, Style::Index),
+            Cell::Number(x.growth.p_value, Style::PValue),
+            Cell::Empty,
+        ]);
     }
-    report
+    for (d, by_province) in a
+        .by_area
+        .iter()
+        .map(|d| (d, false))
+        .chain(a.by_province.iter().map(|d| (d, true)))
+    {
+        let change = d.round.contains('→');
+        let (area, province) = match (&d.group, by_province) {
+            (Some(g), true) => ("total".to_string(), Cell::Text(g.clone())),
+            (Some(g), false) => (g.clone(), Cell::Empty),
+            (None, _) => ("total".to_string(), Cell::Empty),
+        };
+        let est = Cell::Number(d.estimate, Style::Index);
+        rows.push(vec![
+            if change {
+                Cell::Empty
+            } else {
+                Cell::Text(d.round.clone())
+            },
+            Cell::Text(area),
+            province,
+            Cell::Text(format!("{}:{}", d.measure, d.component)),
+            if change { Cell::Empty } else { est.clone() },
+            Cell::Number(d.se, Style::Index),
+            Cell::Number(d.ci_lower, Style::Index),
+            Cell::Number(d.ci_upper, Style::Index),
+            Cell::Empty,
+            if change {
+                Cell::Text(from.into())
+            } else {
+                Cell::Empty
+            },
+            if change {
+                Cell::Text(to.into())
+            } else {
+                Cell::Empty
+            },
+            if change { est } else { Cell::Empty },
+            d.p_value
+                .map_or(Cell::Empty, |p| Cell::Number(p, Style::PValue)),
+            Cell::Empty,
+        ]);
+    }
+    rows
 }
 
 fn estimate_row(round: &str, d: &DomainEstimate) -> Vec<Cell> {

@@ -12,7 +12,6 @@
 
 use super::PovertyLines;
 use crate::error::{Error, Location, Result};
-use crate::measure::{Estimate, Measure, Unit};
 use rayon::prelude::*;
 
 /// Largest magnitudes left alone: 2¹⁰⁰ ≈ 1.3e30 and 2⁻¹⁰⁰ ≈ 7.9e-31; with both values and
@@ -154,22 +153,13 @@ impl Scale {
         }
     }
 
-    /// A result of `measure` on rescaled data, in the data's own units: money scales back
-    /// with the values; indices and shares need nothing.
-    pub fn unscale(&self, measure: &Measure, v: f64) -> f64 {
-        match measure.unit() {
-            Unit::Money if self.value != 0 => times_pow2(v, -self.value),
-            Unit::Persons if self.weight != 0 => times_pow2(v, -self.weight),
-            _ => v,
-        }
+    /// A money amount computed on rescaled values, in the values' own units.
+    pub fn money_back(&self, v: f64) -> f64 {
+        times_pow2(v, -self.value)
     }
 
-    /// An estimate on rescaled data in the data's units (value and population).
-    pub fn unscale_estimate(&self, measure: &Measure, e: Estimate) -> Estimate {
-        Estimate {
-            value: self.unscale(measure, e.value),
-            population: times_pow2(e.population, -self.weight),
-            ..e
-        }
+    /// A number of persons (a sum of weights) computed on rescaled weights, in persons.
+    pub fn persons_back(&self, v: f64) -> f64 {
+        times_pow2(v, -self.weight)
     }
 }

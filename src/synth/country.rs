@@ -198,7 +198,7 @@ pub fn write_country_family(
                 .zip(&h.household_size)
                 .map(|(w, &s)| w * s as f64)
                 .sum::<f64>();
-            let df = crate::table::households_frame(&h)?;
+            let df = super::households_frame(&h)?;
             if writer.is_none() {
                 let f = file.take().expect("the file is opened once");
                 writer = Some(

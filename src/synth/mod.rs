@@ -49,6 +49,10 @@ pub use report::{synthesize, synthesize_family, CalibrationFigure, Synthesis};
 
 #[cfg(feature = "table")]
 pub mod country;
+#[cfg(feature = "table")]
+mod write;
+#[cfg(feature = "table")]
+pub use write::{households_frame, write_households};
 pub mod family;
 pub mod programmes;
 mod report;

@@ -79,46 +79,15 @@ pub fn compute(
             let scale = group.scale(poverty_line).map_err(in_group)?;
             let (mut values, mut weights) = (group.values, group.weights);
             scale.apply(&mut values, weights.as_deref_mut());
-            let sample = if group.components.is_empty() {
-                match (&group.lines, poverty_line) {
-                    (Some(lines), _) => {
-                        let mut lines = lines.clone();
-                        scale.apply(&mut lines, None);
-                        SortedSample::with_poverty_lines(values, weights, &lines)
-                    }
-                    (None, Some(z)) => SortedSample::from_vecs(values, weights).and_then(|s| {
-                        let mut z = [z];
-                        scale.apply(&mut z, None);
-                        s.with_poverty_line(z[0])
-                    }),
-                    (None, None) => SortedSample::from_vecs(values, weights),
-                }
-            } else {
-                let named = shell
-                    .components
-                    .iter()
-                    .cloned()
-                    .zip(group.components.iter().map(|c| {
-                        let mut c = c.clone();
-                        scale.apply(&mut c, None);
-                        c
-                    }))
-                    .collect();
-                let lines = group.lines.as_ref().map(|l| {
-                    let mut l = l.clone();
-                    scale.apply(&mut l, None);
-                    l
-                });
-                SortedSample::with_components_and_lines(values, weights, named, lines.as_deref())
-                    .and_then(|s| match (lines.is_none(), poverty_line) {
-                        (true, Some(z)) => {
-                            let mut z = [z];
-                            scale.apply(&mut z, None);
-                            s.with_poverty_line(z[0])
-                        }
-                        _ => Ok(s),
-                    })
-            }
+            let sample = scaled_sample(
+                values,
+                weights,
+                &group.lines,
+                &group.components,
+                &shell,
+                &scale,
+                poverty_line,
+            )
             .map_err(in_group)?;
             measures
                 .iter()
@@ -159,6 +128,61 @@ pub fn compute(
         rows.extend(r?);
     }
     Ok(rows)
+}
+
+/// A group's sorted sample from its values and weights (already at `scale`), with its
+/// poverty line(s) — the group's own, or `poverty_line` for everybody — and its named
+/// components, both brought to `scale` too.
+fn scaled_sample(
+    values: Vec<f64>,
+    weights: Option<Vec<f64>>,
+    lines: &Option<Vec<f64>>,
+    components: &[Vec<f64>],
+    shell: &Table,
+    scale: &Scale,
+    poverty_line: Option<f64>,
+) -> Result<SortedSample> {
+    if components.is_empty() {
+        match (lines, poverty_line) {
+            (Some(lines), _) => {
+                let mut lines = lines.clone();
+                scale.apply(&mut lines, None);
+                SortedSample::with_poverty_lines(values, weights, &lines)
+            }
+            (None, Some(z)) => SortedSample::from_vecs(values, weights).and_then(|s| {
+                let mut z = [z];
+                scale.apply(&mut z, None);
+                s.with_poverty_line(z[0])
+            }),
+            (None, None) => SortedSample::from_vecs(values, weights),
+        }
+    } else {
+        let named = shell
+            .components
+            .iter()
+            .cloned()
+            .zip(components.iter().map(|c| {
+                let mut c = c.clone();
+                scale.apply(&mut c, None);
+                c
+            }))
+            .collect();
+        let lines = lines.as_ref().map(|l| {
+            let mut l = l.clone();
+            scale.apply(&mut l, None);
+            l
+        });
+        SortedSample::with_components_and_lines(values, weights, named, lines.as_deref()).and_then(
+            |s| match (lines.is_none(), poverty_line) {
+                (true, Some(z)) => {
+                    let mut z = [z];
+                    scale.apply(&mut z, None);
+                    s.with_poverty_line(z[0])
+                }
+                _ => Ok(s),
+            },
+        )
+    }
 }
 
 /// The measures of `measures` that take their threshold from the whole population of

@@ -236,9 +236,68 @@ pub fn decompose(
     indices: &[Index],
     tick: Tick<'_>,
 ) -> Result<Vec<DecompositionRow>> {
-    let options = Options::default();
-    // Every round, in order, with its GE splits by index (MLD and Theil T only).
-    let mut done: Vec<Done<'_>> = Vec::new();
+    let (done, names) = split_every_round(tables, period_first, indices)?;
+    let terms = Terms {
+        round: indices.iter().map(|i| round_parts(i, &names)).collect(),
+        change: change_parts(&names),
+    };
+    let estimates = done
+        .iter()
+        .enumerate()
+        .map(|(r, _)| estimate_round(&done, r, indices, &terms, spec, tick))
+        .collect::<Result<Vec<_>>>()?;
+    let mut rows = Vec::new();
+    for (round, e) in done.iter().zip(&estimates) {
+        for (i, index) in indices.iter().enumerate() {
+            for ((_, component, group), e) in terms.round[i].iter().zip(&e.own[i]) {
+                rows.push(DecompositionRow {
+                    round: round.0.clone(),
+                    measure: index.name(),
+                    component: component.to_string(),
+                    group: group.clone(),
+                    estimate: e.estimate.value,
+                    se: e.inference.se,
+                    ci_lower: e.inference.ci_lower,
+                    ci_upper: e.inference.ci_upper,
+                    p_value: None,
+                });
+            }
+        }
+    }
+    for b in 1..done.len() {
+        let label = format!("{}→{}", done[b - 1].0, done[b].0);
+        for (i, index) in indices.iter().enumerate() {
+            let (a, b) = (&estimates[b - 1], &estimates[b]);
+            rows.extend(change_rows(&label, index, i, a, b, &terms, spec.level));
+        }
+    }
+    Ok(rows)
+}
+
+/// The terms decomposed: per index a round's own terms, and the change terms
+/// (Mookherjee–Shorrocks); each `(part, component name, group)`.
+struct Terms {
+    round: Vec<Vec<(Part, &'static str, Option<String>)>>,
+    change: Vec<(Part, &'static str, Option<String>)>,
+}
+
+/// A round's estimates, by index: its own terms, and the change terms against the round
+/// before (this one later) and after (this one earlier), where the index has them.
+struct RoundEstimates {
+    own: Vec<Vec<crate::survey::SurveyEstimate>>,
+    as_later: Vec<Option<Vec<crate::survey::SurveyEstimate>>>,
+    as_earlier: Vec<Option<Vec<crate::survey::SurveyEstimate>>>,
+}
+
+/// Every round of every table, in order, with its GE splits by index (MLD and Theil T only:
+/// the other round of a change term, from one pooled sample of the round), and the groups'
+/// names, which every round must share.
+fn split_every_round<'a>(
+    tables: &[(&'a Table, &str)],
+    period_first: bool,
+    indices: &[Index],
+) -> Result<(Vec<Done<'a>>, Vec<String>)> {
+    let mut done: Vec<Done<'a>> = Vec::new();
     let mut group_names: Option<Vec<String>> = None;
     for (table, label) in tables {
         let (rs, names) = rounds(table, period_first, label)?;
@@ -261,8 +320,6 @@ pub fn decompose(
         }
         for r in rs {
             check_round(table, &r.members, indices)?;
-            // Point splits of MLD and Theil T (the other round of a change term), from one
-            // pooled sample of the round.
             let pooled = if indices.iter().any(has_ms) {
                 Some(super::compute::pooled_sample(table, &r.members)?)
             } else {
@@ -280,201 +337,126 @@ pub fn decompose(
             done.push((r.label, *table, r.members, splits));
         }
     }
-    let names = group_names.unwrap_or_default();
-    let round_terms: Vec<_> = indices.iter().map(|i| round_parts(i, &names)).collect();
-    let change_terms = change_parts(&names);
-    // Per round: the estimates of its own terms, and of the change terms against the round
-    // before (this one later) and after (this one earlier), by index.
-    type Estimates = Vec<crate::survey::SurveyEstimate>;
-    let mut own: Vec<Vec<Estimates>> = Vec::new();
-    let mut as_later: Vec<Vec<Option<Estimates>>> = Vec::new();
-    let mut as_earlier: Vec<Vec<Option<Estimates>>> = Vec::new();
-    for (r, round) in done.iter().enumerate() {
-        let mut measures: Vec<Measure> = Vec::new();
-        let mut spans = Vec::new(); // (own, later, earlier) ranges per index
-        for (i, index) in indices.iter().enumerate() {
-            let alpha = alpha_of(index);
-            let start = measures.len();
-            measures.extend(round_terms[i].iter().map(|(p, _, _)| {
-                Measure::new(Component {
-                    part: *p,
-                    alpha,
-                    other: None,
-                })
-            }));
-            let own_range = start..measures.len();
-            let mut ranges = [None, None];
-            for (slot, neighbour, later) in [
-                (0, r.checked_sub(1), true),
-                (1, (r + 1 < done.len()).then_some(r + 1), false),
-            ] {
-                if let (Some(n), true) = (neighbour, has_ms(index)) {
-                    let other = done[n].3[i]
-                        .clone()
-                        .expect("MLD and Theil T rounds are split");
-                    let start = measures.len();
-                    measures.extend(change_terms.iter().map(|(p, _, _)| {
-                        Measure::new(Component {
-                            part: *p,
-                            alpha,
-                            other: Some((other.clone(), later)),
-                        })
-                    }));
-                    ranges[slot] = Some(start..measures.len());
-                }
-            }
-            spans.push((own_range, ranges));
-        }
-        let est = infer_pooled(round.1, &round.2, spec, &measures, &options, tick)?;
-        own.push(spans.iter().map(|(o, _)| est[o.clone()].to_vec()).collect());
-        as_later.push(
-            spans
-                .iter()
-                .map(|(_, [l, _])| l.clone().map(|l| est[l].to_vec()))
-                .collect(),
-        );
-        as_earlier.push(
-            spans
-                .iter()
-                .map(|(_, [_, e])| e.clone().map(|e| est[e].to_vec()))
-                .collect(),
-        );
-    }
-    let mut rows = Vec::new();
-    for (r, round) in done.iter().enumerate() {
-        for (i, index) in indices.iter().enumerate() {
-            for ((_, component, group), e) in round_terms[i].iter().zip(&own[r][i]) {
-                rows.push(DecompositionRow {
-                    round: round.0.clone(),
-                    measure: index.name(),
-                    component: component.to_string(),
-                    group: group.clone(),
-                    estimate: e.estimate.value,
-                    se: e.inference.se,
-                    ci_lower: e.inference.ci_lower,
-                    ci_upper: e.inference.ci_upper,
-                    p_value: None,
-                });
-            }
-        }
-    }
-    for b in 1..done.len() {
-        let a = b - 1;
-        let label = format!("{}→{}", done[a].0, done[b].0);
-        for (i, index) in indices.iter().enumerate() {
-            if let (Some(ea), Some(eb)) = (&as_earlier[a][i], &as_later[b][i]) {
-                // The earlier round's replicates (later fixed) and the later round's (earlier
-                // fixed): independent samples, so the variances add.
-                for ((_, component, group), (x, y)) in change_terms.iter().zip(ea.iter().zip(eb)) {
-                    let c = change(
-                        0.0,
-                        x.inference.se,
-                        y.estimate.value,
-                        y.inference.se,
-                        spec.level,
-                    );
-                    rows.push(DecompositionRow {
-                        round: label.clone(),
-                        measure: index.name(),
-                        component: component.to_string(),
-                        group: group.clone(),
-                        estimate: c.change,
-                        se: c.se,
-                        ci_lower: c.ci_lower,
-                        ci_upper: c.ci_upper,
-                        p_value: Some(c.p_value),
-                    });
-                }
-            } else {
-                // The change of each term, with independent standard errors.
-                for ((_, component, group), (x, y)) in
-                    round_terms[i].iter().zip(own[a][i].iter().zip(&own[b][i]))
-                {
-                    let c = change(
-                        x.estimate.value,
-                        x.inference.se,
-                        y.estimate.value,
-                        y.inference.se,
-                        spec.level,
-                    );
-                    rows.push(DecompositionRow {
-                        round: label.clone(),
-                        measure: index.name(),
-                        component: format!("change_{component}"),
-                        group: group.clone(),
-                        estimate: c.change,
-                        se: c.se,
-                        ci_lower: c.ci_lower,
-                        ci_upper: c.ci_upper,
-                        p_value: Some(c.p_value),
-                    });
-                }
-            }
-        }
-    }
-    Ok(rows)
+    Ok((done, group_names.unwrap_or_default()))
 }
 
-/// Decomposition rows as a table (`marks`: a `sig` column marking change terms whose interval
-/// The notes under a decomposition report: how its standard errors were made, and the
-/// identities its terms satisfy.
-pub fn notes(spec: &SurveySpec) -> Vec<String> {
-    vec![
-        format!(
-            "note: standard errors by {}; {:.0} % intervals; a change's terms are evaluated with each round's replicates, the other round held at its estimate (independent samples).",
-            crate::report::tidy::method_description(&spec.method),
-            spec.level * 100.0
-        ),
-        "note: GE: total = within + between exactly; Gini (Dagum): total = within + net_between + transvariation; change (Mookherjee–Shorrocks, MLD and Theil T) = change_within + change_population_shares + change_relative_means + change_residual.".into(),
-    ]
+/// Round `r`'s terms of every index, pooled and replicated once: its own terms and the
+/// change terms against its neighbours (the other round held at its estimate) come from the
+/// same replicates.
+fn estimate_round(
+    done: &[Done<'_>],
+    r: usize,
+    indices: &[Index],
+    terms: &Terms,
+    spec: &SurveySpec,
+    tick: Tick<'_>,
+) -> Result<RoundEstimates> {
+    let mut measures: Vec<Measure> = Vec::new();
+    let mut spans = Vec::new(); // (own, later, earlier) ranges per index
+    for (i, index) in indices.iter().enumerate() {
+        let alpha = alpha_of(index);
+        let start = measures.len();
+        measures.extend(terms.round[i].iter().map(|(p, _, _)| {
+            Measure::new(Component {
+                part: *p,
+                alpha,
+                other: None,
+            })
+        }));
+        let own_range = start..measures.len();
+        let mut ranges = [None, None];
+        for (slot, neighbour, later) in [
+            (0, r.checked_sub(1), true),
+            (1, (r + 1 < done.len()).then_some(r + 1), false),
+        ] {
+            if let (Some(n), true) = (neighbour, has_ms(index)) {
+                let other = done[n].3[i]
+                    .clone()
+                    .expect("MLD and Theil T rounds are split");
+                let start = measures.len();
+                measures.extend(terms.change.iter().map(|(p, _, _)| {
+                    Measure::new(Component {
+                        part: *p,
+                        alpha,
+                        other: Some((other.clone(), later)),
+                    })
+                }));
+                ranges[slot] = Some(start..measures.len());
+            }
+        }
+        spans.push((own_range, ranges));
+    }
+    let round = &done[r];
+    let est = infer_pooled(
+        round.1,
+        &round.2,
+        spec,
+        &measures,
+        &Options::default(),
+        tick,
+    )?;
+    Ok(RoundEstimates {
+        own: spans.iter().map(|(o, _)| est[o.clone()].to_vec()).collect(),
+        as_later: spans
+            .iter()
+            .map(|(_, [l, _])| l.clone().map(|l| est[l].to_vec()))
+            .collect(),
+        as_earlier: spans
+            .iter()
+            .map(|(_, [_, e])| e.clone().map(|e| est[e].to_vec()))
+            .collect(),
+    })
 }
 
-/// excludes zero).
-pub fn report(rows: &[&DecompositionRow], marks: bool) -> crate::report::Report {
-    let mut columns: Vec<String> = [
-        "round",
-        "measure",
-        "component",
-        "group",
-        "estimate",
-        "se",
-        "ci_lower",
-        "ci_upper",
-        "p_value",
-    ]
-    .map(String::from)
-    .to_vec();
-    if marks {
-        columns.push("sig".into());
-    }
-    let rows = rows
-        .iter()
-        .map(|d| {
-            let mut cells = vec![
-                crate::report::Cell::Text(d.round.clone()),
-                crate::report::Cell::Text(d.measure.clone()),
-                crate::report::Cell::Text(d.component.clone()),
-                d.group.as_ref().map_or(crate::report::Cell::Empty, |g| {
-                    crate::report::Cell::Text(g.clone())
-                }),
-                crate::report::Cell::Number(d.estimate, crate::report::Style::Index),
-                crate::report::Cell::Number(d.se, crate::report::Style::Index),
-                crate::report::Cell::Number(d.ci_lower, crate::report::Style::Index),
-                crate::report::Cell::Number(d.ci_upper, crate::report::Style::Index),
-                d.p_value.map_or(crate::report::Cell::Empty, |p| {
-                    crate::report::Cell::Number(p, crate::report::Style::PValue)
-                }),
-            ];
-            if marks {
-                let sig = d.p_value.is_some() && (d.ci_lower > 0.0 || d.ci_upper < 0.0);
-                cells.push(crate::report::Cell::Text(if sig { "*" } else { "" }.into()));
-            }
-            cells
-        })
-        .collect();
-    crate::report::Report {
-        columns,
-        rows,
-        notes: Vec::new(),
+/// The rows of the change of index `index` (the `i`-th) from round estimates `a` to `b`:
+/// Mookherjee–Shorrocks terms where the index has them — the earlier round's replicates
+/// (later fixed) and the later round's (earlier fixed): independent samples, so the
+/// variances add — else the change of each term, with independent standard errors.
+fn change_rows(
+    label: &str,
+    index: &Index,
+    i: usize,
+    a: &RoundEstimates,
+    b: &RoundEstimates,
+    terms: &Terms,
+    level: f64,
+) -> Vec<DecompositionRow> {
+    let row =
+        |component: String, group: &Option<String>, c: crate::survey::Change| DecompositionRow {
+            round: label.to_string(),
+            measure: index.name(),
+            component,
+            group: group.clone(),
+            estimate: c.change,
+            se: c.se,
+            ci_lower: c.ci_lower,
+            ci_upper: c.ci_upper,
+            p_value: Some(c.p_value),
+        };
+    if let (Some(ea), Some(eb)) = (&a.as_earlier[i], &b.as_later[i]) {
+        terms
+            .change
+            .iter()
+            .zip(ea.iter().zip(eb))
+            .map(|((_, component, group), (x, y))| {
+                let c = change(0.0, x.inference.se, y.estimate.value, y.inference.se, level);
+                row(component.to_string(), group, c)
+            })
+            .collect()
+    } else {
+        terms.round[i]
+            .iter()
+            .zip(a.own[i].iter().zip(&b.own[i]))
+            .map(|((_, component, group), (x, y))| {
+                let c = change(
+                    x.estimate.value,
+                    x.inference.se,
+                    y.estimate.value,
+                    y.inference.se,
+                    level,
+                );
+                row(format!("change_{component}"), group, c)
+            })
+            .collect()
     }
 }

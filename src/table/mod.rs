@@ -20,12 +20,9 @@ pub mod simulate;
 mod statfile;
 pub mod survey;
 pub mod trend;
-mod write;
 
 pub use compute::{compute, GroupEstimate};
 pub use memory::{frame, ColumnData};
-
-pub use write::{households_frame, write_households};
 
 pub use read::{column_names, InputFormat, Wanted};
 

@@ -104,191 +104,290 @@ pub fn infer(
     let groups: Vec<&Group> = members.iter().map(|&g| &table.groups[g]).collect();
     check_inference_memory(&groups)?;
     let (design, psu_by_group) = build_design(table, &groups, spec)?;
-    let shared = match spec.method {
-        SeMethod::Replicates(method) => Some(Replicates::new(method, &design)?),
-        _ => None,
-    };
-    let needs_positive = measures
-        .iter()
-        .find(|m| m.needs_positive_values())
-        .map(Measure::name);
-    // Relative-poverty measures take the threshold from the whole round: they are estimated
-    // on the round's pooled sample, each group a domain of it (convey's domain linearization;
-    // replicates re-estimate the threshold from the whole round).
-    let pooled_measures =
-        super::compute::population_threshold_measures(groups.len(), measures, options);
-    let own_measures: Vec<Measure> = measures
-        .iter()
-        .filter(|m| !pooled_measures.contains(m))
-        .cloned()
-        .collect();
-    let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
-    let pool = if pooled_measures.is_empty() {
-        None
-    } else {
-        Some(Pool::new(table, &groups, &psu_by_group, given_weights)?)
-    };
-    let pool_given = match (&pool, spec.method) {
-        (Some(p), SeMethod::GivenReplicates { scale, mse }) => {
-            Some(given_replicates(&p.group, scale, mse))
-        }
-        _ => None,
-    };
+    let round = Round::new(
+        table,
+        &groups,
+        &psu_by_group,
+        design,
+        spec,
+        measures,
+        options,
+        tick,
+    )?;
     // Groups run in parallel (each one's numbers do not depend on the others or on the
     // threads); the rows, and the first error, come back in group order.
-    let one =
-        |(g, (group, psu_of_obs)): (usize, (&&Group, Vec<u32>))| -> Result<Vec<GroupInference>> {
-            let mut out = Vec::with_capacity(measures.len());
-            if options.non_positive == NonPositivePolicy::Error {
-                if let Some(m) = &needs_positive {
-                    group.require_positive(table, m)?;
-                }
-            }
-            let context = group.describe(&table.by);
-            // Rows of zero weight stand for nobody: they do not count as observations.
-            let observed = group.weights.as_ref().map_or(group.values.len(), |w| {
-                w.iter().filter(|&&w| w > 0.0).count()
-            });
-            if observed < 2 {
-                // One observation has no spread between PSUs or replicates to speak of: every
-                // method would report 0, which is not an estimate of anything.
-                return Err(Error::Undefined {
-                location: value_location(table),
-                measure: "the standard error".into(),
-                reason: format!(
-                    "the group has {observed} observation(s) with a positive weight; drop it, merge it with another group, or compute it without standard errors"
-                ),
-                context,
-            });
-            }
-            let in_group = |e: Error| e.at_column(&value_location(table)).in_context(&context);
-            let (sample, psu_sorted, scale) =
-                domain_sample(table, group, &psu_of_obs, given_weights, false).map_err(in_group)?;
-            // The group's PSU numbers now travel with the sorted sample.
-            drop(psu_of_obs);
-            let psu_sorted: &[u32] = match &psu_sorted {
-                Some(p) => p,
-                None => sample.labels().expect("the sample was built with labels"),
-            };
-            let given;
-            let variance = match spec.method {
-                SeMethod::Linearization => Variance::Linearization,
-                SeMethod::Replicates(_) => Variance::Replicates(
-                    shared
-                        .as_ref()
-                        .expect("replicates were built for this method"),
-                ),
-                SeMethod::GivenReplicates { scale, mse } => {
-                    given = given_replicates(group, scale, mse);
-                    Variance::Replicates(&given)
-                }
-            };
-            let ds = DesignedSample {
-                sample: &sample,
-                psu: psu_sorted,
-                design: &design,
-                persons: group.persons,
-            };
-            let mut results = estimate(
-                &ds,
-                &variance,
-                &own_measures,
-                options,
-                spec.level,
-                spec.interval,
-                tick,
-            )
-            .map_err(in_group)?
-            .into_iter()
-            .map(|r| (r, scale, None));
-            let mut from_pool = match &pool {
-                None => Vec::new().into_iter(),
-                Some(p) => {
-                    let domain = p.sample.in_domain(p.ids.clone(), g as u32);
-                    let pool_variance = match (&variance, &pool_given) {
-                        (Variance::Replicates(_), Some(given)) => Variance::Replicates(given),
-                        (Variance::Replicates(shared), None) => Variance::Replicates(shared),
-                        (Variance::Linearization, _) => Variance::Linearization,
-                    };
-                    let ds = DesignedSample {
-                        sample: &domain,
-                        psu: &p.psu_sorted,
-                        design: &design,
-                        persons: group.persons,
-                    };
-                    // The group's own rows and population, in the data's units.
-                    let own = Estimate {
-                        value: 0.0,
-                        n: sample.len(),
-                        population: sample.total_weight(),
-                        excluded: 0,
-                    };
-                    let population = scale.unscale_estimate(&pooled_measures[0], own).population;
-                    estimate(
-                        &ds,
-                        &pool_variance,
-                        &pooled_measures,
-                        options,
-                        spec.level,
-                        spec.interval,
-                        tick,
-                    )
-                    .map_err(in_group)?
-                    .into_iter()
-                    .map(|mut r| {
-                        // No design effect: the influence spans the whole round, not the group.
-                        r.estimate.n = own.n;
-                        r.estimate.excluded = 0;
-                        r.inference.deff = None;
-                        (r, p.scale, Some(population))
-                    })
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                }
-            };
-            for m in measures {
-                let (mut r, scale, population) = if pooled_measures.contains(m) {
-                    from_pool.next()
-                } else {
-                    results.next()
-                }
-                .expect("one result per measure");
-                r.estimate = scale.unscale_estimate(m, r.estimate);
-                if let Some(p) = population {
-                    r.estimate.population = p;
-                }
-                let i = &mut r.inference;
-                for v in [&mut i.se, &mut i.ci_lower, &mut i.ci_upper] {
-                    *v = scale.unscale(m, *v);
-                }
-                let i = &r.inference;
-                super::require_finite(r.estimate.value, m, "estimate").map_err(in_group)?;
-                for (value, what) in [
-                    (i.se, "standard error"),
-                    (i.ci_lower, "interval"),
-                    (i.ci_upper, "interval"),
-                ] {
-                    super::require_finite(value, m, what).map_err(in_group)?;
-                }
-                out.push(GroupInference {
-                    key: group.key.clone(),
-                    measure: m.clone(),
-                    result: r,
-                });
-            }
-            Ok(out)
-        };
     let per_group: Vec<Result<Vec<GroupInference>>> = groups
         .par_iter()
         .zip(psu_by_group.into_par_iter())
         .enumerate()
-        .map(one)
+        .map(|(g, (group, psu_of_obs))| round.group(g, group, psu_of_obs))
         .collect();
     let mut rows = Vec::new();
     for r in per_group {
         rows.extend(r?);
     }
     Ok(rows)
+}
+
+/// One estimate of a group before its units are restored: the result, the scale of the
+/// sample it came from, and (for measures on the pooled round) the group's own population.
+type Scaled = (SurveyEstimate, Scale, Option<f64>);
+
+/// What the groups of one round share while each is estimated as a domain of it.
+struct Round<'a> {
+    table: &'a Table,
+    spec: &'a SurveySpec,
+    measures: &'a [Measure],
+    options: &'a Options,
+    tick: Tick<'a>,
+    design: Design,
+    /// The design's replicates (for the replicate methods).
+    shared: Option<Replicates>,
+    /// The first measure that needs positive values, if any.
+    needs_positive: Option<String>,
+    /// Relative-poverty measures take the threshold from the whole round: they are estimated
+    /// on the round's pooled sample, each group a domain of it (convey's domain
+    /// linearization; replicates re-estimate the threshold from the whole round).
+    pooled_measures: Vec<Measure>,
+    own_measures: Vec<Measure>,
+    given_weights: bool,
+    pool: Option<Pool>,
+    /// The file's replicate weights of the pooled rows.
+    pool_given: Option<Replicates>,
+}
+
+impl<'a> Round<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        table: &'a Table,
+        groups: &[&Group],
+        psu_by_group: &[Vec<u32>],
+        design: Design,
+        spec: &'a SurveySpec,
+        measures: &'a [Measure],
+        options: &'a Options,
+        tick: Tick<'a>,
+    ) -> Result<Self> {
+        let shared = match spec.method {
+            SeMethod::Replicates(method) => Some(Replicates::new(method, &design)?),
+            _ => None,
+        };
+        let pooled_measures =
+            super::compute::population_threshold_measures(groups.len(), measures, options);
+        let own_measures = measures
+            .iter()
+            .filter(|m| !pooled_measures.contains(m))
+            .cloned()
+            .collect();
+        let given_weights = matches!(spec.method, SeMethod::GivenReplicates { .. });
+        let pool = if pooled_measures.is_empty() {
+            None
+        } else {
+            Some(Pool::new(table, groups, psu_by_group, given_weights)?)
+        };
+        let pool_given = match (&pool, spec.method) {
+            (Some(p), SeMethod::GivenReplicates { scale, mse }) => {
+                Some(given_replicates(&p.group, scale, mse))
+            }
+            _ => None,
+        };
+        Ok(Round {
+            table,
+            spec,
+            measures,
+            options,
+            tick,
+            design,
+            shared,
+            needs_positive: measures
+                .iter()
+                .find(|m| m.needs_positive_values())
+                .map(Measure::name),
+            pooled_measures,
+            own_measures,
+            given_weights,
+            pool,
+            pool_given,
+        })
+    }
+
+    /// Every measure of group `g` (its PSU numbers `psu_of_obs`, in file order) with its
+    /// inference, in the order of the measures.
+    fn group(&self, g: usize, group: &Group, psu_of_obs: Vec<u32>) -> Result<Vec<GroupInference>> {
+        let context = group.describe(&self.table.by);
+        self.check(group, &context)?;
+        let in_group = |e: Error| {
+            e.at_column(&value_location(self.table))
+                .in_context(&context)
+        };
+        let (sample, psu_sorted, scale) =
+            domain_sample(self.table, group, &psu_of_obs, self.given_weights, false)
+                .map_err(in_group)?;
+        // The group's PSU numbers now travel with the sorted sample.
+        drop(psu_of_obs);
+        let psu_sorted: &[u32] = match &psu_sorted {
+            Some(p) => p,
+            None => sample.labels().expect("the sample was built with labels"),
+        };
+        let given;
+        let variance = match self.spec.method {
+            SeMethod::Linearization => Variance::Linearization,
+            SeMethod::Replicates(_) => Variance::Replicates(
+                self.shared
+                    .as_ref()
+                    .expect("replicates were built for this method"),
+            ),
+            SeMethod::GivenReplicates { scale, mse } => {
+                given = given_replicates(group, scale, mse);
+                Variance::Replicates(&given)
+            }
+        };
+        let ds = DesignedSample {
+            sample: &sample,
+            psu: psu_sorted,
+            design: &self.design,
+            persons: group.persons,
+        };
+        let mut own = self
+            .estimate(&ds, &variance, &self.own_measures)
+            .map_err(in_group)?
+            .into_iter()
+            .map(|r| (r, scale, None));
+        let mut pooled = self
+            .pooled(g, group, &sample, scale, &variance)
+            .map_err(in_group)?
+            .into_iter();
+        let mut out = Vec::with_capacity(self.measures.len());
+        for m in self.measures {
+            let scaled = if self.pooled_measures.contains(m) {
+                pooled.next()
+            } else {
+                own.next()
+            }
+            .expect("one result per measure");
+            out.push(GroupInference {
+                key: group.key.clone(),
+                measure: m.clone(),
+                result: in_units(m, scaled).map_err(in_group)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A group has positive values where its measures need them (under the error policy)
+    /// and two observations of positive weight.
+    fn check(&self, group: &Group, context: &str) -> Result<()> {
+        if self.options.non_positive == NonPositivePolicy::Error {
+            if let Some(m) = &self.needs_positive {
+                group.require_positive(self.table, m)?;
+            }
+        }
+        // Rows of zero weight stand for nobody: they do not count as observations.
+        let observed = group.weights.as_ref().map_or(group.values.len(), |w| {
+            w.iter().filter(|&&w| w > 0.0).count()
+        });
+        if observed < 2 {
+            // One observation has no spread between PSUs or replicates to speak of: every
+            // method would report 0, which is not an estimate of anything.
+            return Err(Error::Undefined {
+                location: value_location(self.table),
+                measure: "the standard error".into(),
+                reason: format!(
+                    "the group has {observed} observation(s) with a positive weight; drop it, merge it with another group, or compute it without standard errors"
+                ),
+                context: context.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn estimate(
+        &self,
+        ds: &DesignedSample<'_>,
+        variance: &Variance<'_>,
+        measures: &[Measure],
+    ) -> Result<Vec<SurveyEstimate>> {
+        estimate(
+            ds,
+            variance,
+            measures,
+            self.options,
+            self.spec.level,
+            self.spec.interval,
+            self.tick,
+        )
+    }
+
+    /// The measures on the pooled round for group `g` (its rows `sample`, at `scale`), a
+    /// domain of the round: no design effect (the influence spans the whole round), and the
+    /// group's own rows and population.
+    fn pooled(
+        &self,
+        g: usize,
+        group: &Group,
+        sample: &SortedSample,
+        scale: Scale,
+        variance: &Variance<'_>,
+    ) -> Result<Vec<Scaled>> {
+        let Some(p) = &self.pool else {
+            return Ok(Vec::new());
+        };
+        let domain = p.sample.in_domain(p.ids.clone(), g as u32);
+        let pool_variance = match (variance, &self.pool_given) {
+            (Variance::Replicates(_), Some(given)) => Variance::Replicates(given),
+            (Variance::Replicates(shared), None) => Variance::Replicates(shared),
+            (Variance::Linearization, _) => Variance::Linearization,
+        };
+        let ds = DesignedSample {
+            sample: &domain,
+            psu: &p.psu_sorted,
+            design: &self.design,
+            persons: group.persons,
+        };
+        // The group's own rows and population, in the data's units.
+        let own = Estimate {
+            value: 0.0,
+            n: sample.len(),
+            population: sample.total_weight(),
+            excluded: 0,
+        };
+        let population = scale
+            .unscale_estimate(&self.pooled_measures[0], own)
+            .population;
+        Ok(self
+            .estimate(&ds, &pool_variance, &self.pooled_measures)?
+            .into_iter()
+            .map(|mut r| {
+                r.estimate.n = own.n;
+                r.estimate.excluded = 0;
+                r.inference.deff = None;
+                (r, p.scale, Some(population))
+            })
+            .collect())
+    }
+}
+
+/// A result in the data's units (estimate, standard error, interval; the population given
+/// for pooled measures), each a finite number.
+fn in_units(m: &Measure, (mut r, scale, population): Scaled) -> Result<SurveyEstimate> {
+    r.estimate = scale.unscale_estimate(m, r.estimate);
+    if let Some(p) = population {
+        r.estimate.population = p;
+    }
+    let i = &mut r.inference;
+    for v in [&mut i.se, &mut i.ci_lower, &mut i.ci_upper] {
+        *v = scale.unscale(m, *v);
+    }
+    let i = &r.inference;
+    super::require_finite(r.estimate.value, m, "estimate")?;
+    for (value, what) in [
+        (i.se, "standard error"),
+        (i.ci_lower, "interval"),
+        (i.ci_upper, "interval"),
+    ] {
+        super::require_finite(value, m, what)?;
+    }
+    Ok(r)
 }
 
 /// Bytes per observation of the round that the design holds beside the table while it is

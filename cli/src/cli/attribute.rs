@@ -2,7 +2,7 @@
 //! group, with standard errors; with two or more rounds, the change of every term.
 
 use super::args::{AttributeArgs, Format, Se};
-use super::compute::table_spec;
+use super::settings::table_spec;
 use super::survey::{survey_spec, Progress};
 use super::trend::{pairs, read_rounds};
 use super::{emit, Failure};

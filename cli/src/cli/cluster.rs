@@ -26,7 +26,7 @@ pub fn run(args: &ClusterArgs) -> Result<(), Failure> {
     use ginikit_ballista::{run_executor, run_scheduler, ExecutorOptions, SchedulerOptions};
     let outcome = match &args.role {
         ClusterRole::Scheduler { bind, port } => {
-            super::engine::runtime()?.block_on(run_scheduler(&SchedulerOptions {
+            runtime()?.block_on(run_scheduler(&SchedulerOptions {
                 bind: bind.clone(),
                 port: *port,
             }))
@@ -54,7 +54,7 @@ pub fn run(args: &ClusterArgs) -> Result<(), Failure> {
             if *tasks == Some(0) {
                 return Err(Failure::Usage("--tasks 0: give at least 1".into()));
             }
-            super::engine::runtime()?.block_on(run_executor(&ExecutorOptions {
+            runtime()?.block_on(run_executor(&ExecutorOptions {
                 bind: bind.clone(),
                 external_host: external_host.clone(),
                 port: *port,
@@ -104,4 +104,19 @@ pub fn reachable(url: &str) -> Result<(), Failure> {
         }
     }
     Err(unreachable(last))
+}
+
+/// A multi-threaded runtime with deep stacks (Ballista serializes and plans recursively).
+#[cfg(feature = "datafusion")]
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(32 * 1024 * 1024)
+        .build()
+        .map_err(|e| {
+            Failure::Data(ginikit::Error::Io {
+                path: "tokio".into(),
+                message: e.to_string(),
+            })
+        })
 }

@@ -1,7 +1,7 @@
 //! `gini decompose`: inequality by groups per round and its change, with replicate SEs.
 
 use super::args::{DecomposeArgs, Format, Se};
-use super::compute::table_spec;
+use super::settings::table_spec;
 use super::survey::{survey_spec, Progress};
 use super::{emit, Failure};
 use ginikit::table::decompose::{decompose, DecompositionRow, Index};
@@ -49,9 +49,9 @@ pub fn run(args: &DecomposeArgs) -> Result<(), Failure> {
         progress.tick()
     })?;
     let refs: Vec<&DecompositionRow> = rows.iter().collect();
-    let mut report = ginikit::table::decompose::report(&refs, args.format == Format::Table);
+    let mut report = ginikit::report::tidy::decomposition(&refs, args.format == Format::Table);
     report
         .notes
-        .extend(ginikit::table::decompose::notes(&survey));
+        .extend(ginikit::report::tidy::decomposition_notes(&survey));
     emit(&report, args.format.into(), args.output.as_deref())
 }

@@ -26,7 +26,7 @@ pub fn run(args: &GicArgs) -> Result<(), Failure> {
     let (rounds, survey) = super::trend::read_rounds(
         &args.files,
         args.period.as_deref(),
-        &super::compute::table_spec(&args.table),
+        &super::settings::table_spec(&args.table),
         &args.survey,
         &measures,
         &options,

@@ -10,6 +10,7 @@ mod gic;
 mod grouped;
 mod measures;
 mod reproduce;
+mod settings;
 mod simulate;
 mod survey;
 mod synth;

@@ -3,7 +3,7 @@
 //! target Gini, with a replicate interval.
 
 use super::args::{Se, SimulateArgs};
-use super::compute::table_spec;
+use super::settings::table_spec;
 use super::survey::{survey_spec, Progress};
 use super::{emit, Failure};
 use ginikit::measure::Measure;

@@ -4,7 +4,8 @@ use super::args::SynthArgs;
 use super::{emit, Failure};
 use ginikit::report::{Cell, Report, Style};
 use ginikit::synth::synthesize_family;
-use ginikit::table::{write_households, InputFormat};
+use ginikit::synth::write_households;
+use ginikit::table::InputFormat;
 
 pub fn run(args: &SynthArgs) -> Result<(), Failure> {
     let format = match args.format {

@@ -2,7 +2,7 @@
 //! errors, intervals and p-values.
 
 use super::args::{Format, Se, SurveyArgs, TrendArgs};
-use super::compute::{measure_settings, table_spec};
+use super::settings::{measure_settings, table_spec};
 use super::survey::{survey_spec, Progress};
 use super::{emit, Failure};
 use ginikit::measure::{Measure, Options};

@@ -342,7 +342,8 @@ fn rs_gic(rounds: ListSexp, settings: ListSexp) -> savvy::Result<Sexp> {
 #[savvy]
 fn rs_decompose(rounds: ListSexp, settings: ListSexp) -> savvy::Result<Sexp> {
     guard(|| {
-        use ginikit::table::decompose::{decompose, report as decomposition_report, Index};
+        use ginikit::report::tidy::decomposition as decomposition_report;
+        use ginikit::table::decompose::{decompose, Index};
         let s = Settings::new(settings);
         let indices: Vec<Index> = s
             .texts("indices")?
@@ -374,7 +375,8 @@ fn rs_decompose(rounds: ListSexp, settings: ListSexp) -> savvy::Result<Sexp> {
             decompose(&refs, period.is_some(), &survey, &indices, &quiet).map_err(|e| error(&e))?;
         let refs: Vec<_> = rows.iter().collect();
         let mut r = decomposition_report(&refs, false);
-        r.notes.extend(ginikit::table::decompose::notes(&survey));
+        r.notes
+            .extend(ginikit::report::tidy::decomposition_notes(&survey));
         report(&r)
     })
 }

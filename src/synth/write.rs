@@ -1,8 +1,8 @@
 //! Writing synthetic household tables as Parquet or CSV.
 
-use super::InputFormat;
+use super::Households;
 use crate::error::{Error, Result};
-use crate::synth::Households;
+use crate::table::InputFormat;
 use polars::prelude::*;
 use std::path::Path;
 

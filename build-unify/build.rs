@@ -1,0 +1,2 @@
+//! Empty: the build dependencies are here only to have their features unified.
+fn main() {}
