@@ -105,8 +105,8 @@ fn bench(c: &mut Criterion) {
 /// Needs the table layer (the default `table` feature); without it the group is empty.
 #[cfg(feature = "table")]
 fn bench_attribution(c: &mut Criterion) {
-    use ginikit::table::survey::{infer, SeMethod, SurveySpec};
     use ginikit::synth::households_frame;
+    use ginikit::table::survey::{infer, SeMethod, SurveySpec};
     use ginikit::table::{from_frame, TableSpec};
     let cells = synth::cells("2018-03").unwrap();
     let calibration = synth::calibrate(&cells, 0.389).unwrap();

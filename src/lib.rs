@@ -21,6 +21,15 @@
 //! assert!(bottom40 > 0.0 && bottom40 < 0.4);
 //! ```
 //!
+//! ## Layers
+//!
+//! The **core** (the private kernel of sorts and sums, [`sample`], [`measure`], [`survey`],
+//! [`grouped`], [`decompose`], [`attribute`], [`simulate`], [`report`]'s renderers) builds
+//! without default features (no polars). The **table layer** (`table`, feature `table`)
+//! reads CSV, Parquet, Stata and SPSS tables into groups and runs the core on them. The
+//! **application** ([`bps`], [`synth`], `reproduce`) reproduces BPS's published figures on
+//! top of both. Arrows run one way; a unit test checks them on the sources.
+//!
 //! ## Estimators and conventions
 //!
 //! | measure | formula (values ascending, `Cᵢ = Σ_{j≤i} wⱼ`, `W = Σ wᵢ`, `μ` weighted mean) | agrees with |
@@ -104,5 +113,7 @@ pub mod internals {
     pub use crate::kernel::opaque;
     pub use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
 }
+#[cfg(test)]
+mod layering_tests;
 pub use measure::Measure;
 pub use sample::SortedSample;

@@ -315,7 +315,6 @@ pub fn category_chart(
     rows: &[(Interval, Option<f64>)],
     level: f64,
 ) -> Result<Vec<PathBuf>> {
-    let bars = interval_label(level);
     let n = rows.len();
     let xs = rows
         .iter()
@@ -323,98 +322,128 @@ pub fn category_chart(
     let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
         (a.min(x), b.max(x))
     });
-    let pad = (x1 - x0).max(1e-3) * 0.05;
-    let labels: Vec<String> = rows.iter().map(|(r, _)| r.label.clone()).collect();
     // An empty band of rows below the last one holds the legend, so that it covers no point.
     let published = rows.iter().any(|(_, p)| p.is_some());
-    let band = if published { 3 } else { 2 };
-    let height = (120 + 22 * (n + band) as u32).max(260);
-    // Enough decimals for the ticks to differ (0.0014 needs four; 95.2 none).
-    let decimals = (1 - ((x1 - x0).max(1e-12)).log10().floor() as i32).clamp(0, 6) as usize;
+    let c = Categories {
+        title,
+        x_label,
+        source,
+        rows,
+        bars: interval_label(level),
+        labels: rows.iter().map(|(r, _)| r.label.clone()).collect(),
+        published,
+        band: if published { 3 } else { 2 },
+        x: (x0, x1),
+        pad: (x1 - x0).max(1e-3) * 0.05,
+        // Enough decimals for the ticks to differ (0.0014 needs four; 95.2 none).
+        decimals: (1 - ((x1 - x0).max(1e-12)).log10().floor() as i32).clamp(0, 6) as usize,
+    };
+    let height = (120 + 22 * (n + c.band) as u32).max(260);
     macro_rules! draw {
         ($db:ty) => {
-            |root: &DrawingArea<$db, Shift>| -> std::result::Result<(), String> {
-                let main = with_footer(root, source)?;
-                let mut chart = ChartBuilder::on(&main)
-                    .caption(title, (FAMILY, 22))
-                    .margin(14)
-                    .x_label_area_size(44)
-                    .y_label_area_size(190)
-                    .build_cartesian_2d(
-                        (x0 - pad)..(x1 + pad),
-                        -(band as f64) - 0.5..(n as f64 - 0.5),
-                    )
-                    .map_err(|e| e.to_string())?;
-                chart
-                    .configure_mesh()
-                    .x_desc(x_label)
-                    .y_labels(n + band + 1)
-                    .y_label_formatter(&|y| {
-                        let i = y.round();
-                        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
-                            labels[n - 1 - i as usize].clone()
-                        } else {
-                            String::new()
-                        }
-                    })
-                    .x_label_formatter(&|x| tick(*x, decimals))
-                    .label_style((FAMILY, 13))
-                    .axis_desc_style((FAMILY, 15))
-                    .disable_y_mesh()
-                    .draw()
-                    .map_err(|e| e.to_string())?;
-                if x0 - pad < 0.0 && 0.0 < x1 + pad {
-                    // Zero, where a change or a term changes sign: emphasised.
-                    chart
-                        .draw_series(LineSeries::new(
-                            [(0.0, -(band as f64) - 0.5), (0.0, n as f64 - 0.5)],
-                            BLACK.stroke_width(1),
-                        ))
-                        .map_err(|e| e.to_string())?;
-                }
-                let colour = PALETTE[0];
-                let y_of = |i: usize| (n - 1 - i) as f64;
-                chart
-                    .draw_series(rows.iter().enumerate().map(|(i, (r, _))| {
-                        ErrorBar::new_horizontal(
-                            y_of(i),
-                            r.lower,
-                            r.estimate,
-                            r.upper,
-                            colour.stroke_width(2),
-                            6,
-                        )
-                    }))
-                    .map_err(|e| e.to_string())?
-                    .label(bars.as_str())
-                    .legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2))
-                    });
-                chart
-                    .draw_series(
-                        rows.iter().enumerate().map(|(i, (r, _))| {
-                            Circle::new((r.estimate, y_of(i)), 4, colour.filled())
-                        }),
-                    )
-                    .map_err(|e| e.to_string())?;
-                let pub_colour = PALETTE[1];
-                if published {
-                    chart
-                        .draw_series(rows.iter().enumerate().filter_map(|(i, (_, p))| {
-                            p.map(|p| Cross::new((p, y_of(i)), 5, pub_colour.stroke_width(2)))
-                        }))
-                        .map_err(|e| e.to_string())?
-                        .label("published (BPS)")
-                        .legend(move |(x, y)| {
-                            Cross::new((x + 10, y), 5, pub_colour.stroke_width(2))
-                        });
-                }
-                legend(&mut chart, SeriesLabelPosition::LowerRight)?;
-                Ok(())
-            }
+            |root: &DrawingArea<$db, Shift>| draw_categories(root, &c)
         };
     }
     render_both!(stem, (900, height), draw)
+}
+
+/// What a dot plot of categories draws ([`category_chart`]).
+struct Categories<'a> {
+    title: &'a str,
+    x_label: &'a str,
+    source: &'a str,
+    rows: &'a [(Interval, Option<f64>)],
+    bars: String,
+    labels: Vec<String>,
+    published: bool,
+    /// Empty rows below the last one, for the legend.
+    band: usize,
+    /// The smallest and largest value drawn.
+    x: (f64, f64),
+    pad: f64,
+    decimals: usize,
+}
+
+/// Draws the dot plot `c` on `root`, whichever the backend.
+fn draw_categories<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &Categories<'_>,
+) -> std::result::Result<(), String> {
+    let (n, band, rows) = (c.rows.len(), c.band, c.rows);
+    let (x0, x1, pad) = (c.x.0, c.x.1, c.pad);
+    let main = with_footer(root, c.source)?;
+    let mut chart = ChartBuilder::on(&main)
+        .caption(c.title, (FAMILY, 22))
+        .margin(14)
+        .x_label_area_size(44)
+        .y_label_area_size(190)
+        .build_cartesian_2d(
+            (x0 - pad)..(x1 + pad),
+            -(band as f64) - 0.5..(n as f64 - 0.5),
+        )
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc(c.x_label)
+        .y_labels(n + band + 1)
+        .y_label_formatter(&|y| {
+            let i = y.round();
+            if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
+                c.labels[n - 1 - i as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .x_label_formatter(&|x| tick(*x, c.decimals))
+        .label_style((FAMILY, 13))
+        .axis_desc_style((FAMILY, 15))
+        .disable_y_mesh()
+        .draw()
+        .map_err(|e| e.to_string())?;
+    if x0 - pad < 0.0 && 0.0 < x1 + pad {
+        // Zero, where a change or a term changes sign: emphasised.
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, -(band as f64) - 0.5), (0.0, n as f64 - 0.5)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
+    }
+    let colour = PALETTE[0];
+    let y_of = |i: usize| (n - 1 - i) as f64;
+    chart
+        .draw_series(rows.iter().enumerate().map(|(i, (r, _))| {
+            ErrorBar::new_horizontal(
+                y_of(i),
+                r.lower,
+                r.estimate,
+                r.upper,
+                colour.stroke_width(2),
+                6,
+            )
+        }))
+        .map_err(|e| e.to_string())?
+        .label(c.bars.as_str())
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2)));
+    chart
+        .draw_series(
+            rows.iter()
+                .enumerate()
+                .map(|(i, (r, _))| Circle::new((r.estimate, y_of(i)), 4, colour.filled())),
+        )
+        .map_err(|e| e.to_string())?;
+    let pub_colour = PALETTE[1];
+    if c.published {
+        chart
+            .draw_series(rows.iter().enumerate().filter_map(|(i, (_, p))| {
+                p.map(|p| Cross::new((p, y_of(i)), 5, pub_colour.stroke_width(2)))
+            }))
+            .map_err(|e| e.to_string())?
+            .label("published (BPS)")
+            .legend(move |(x, y)| Cross::new((x + 10, y), 5, pub_colour.stroke_width(2)));
+    }
+    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+    Ok(())
 }
 
 /// A growth incidence curve: growth (percent) by percentile with its interval band, the mean's

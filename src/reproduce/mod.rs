@@ -377,55 +377,8 @@ pub fn reproduce_tables(
 ) -> Result<Reproduction> {
     let survey = spec.survey_spec()?;
     let names = province_names()?;
-    let cells = bps::province_cells()?;
     let published_series = bps::national_gini();
-    let published_b40 = bps::national_bottom40();
-    let published_p0 = bps::national_p0();
-    let published = |round: &str, d: &DomainEstimate| -> Option<f64> {
-        match (&d.province, d.measure.name().as_str()) {
-            (Some(p), "gini") => cells
-                .iter()
-                .find(|c| {
-                    c.period == round
-                        && c.area == "total"
-                        && (c.province_code.to_string() == p.code
-                            || c.province.eq_ignore_ascii_case(&p.name))
-                })
-                .and_then(|c| c.gini),
-            (None, "gini") => bps::lookup(&published_series, round, &d.area),
-            (None, "share_bottom40") => bps::lookup(&published_b40, round, &d.area),
-            (None, "fgt0") => bps::lookup(&published_p0, round, &d.area),
-            _ => None,
-        }
-    };
-    let mut rounds: Vec<RoundResult> = Vec::new();
-    for (table, label) in tables {
-        for mut r in round_results(table, label, spec, &survey, &names, tick)? {
-            if rounds.iter().any(|x| x.label == r.label) {
-                return Err(Error::Rounds {
-                    problem: format!("round {} appears twice among the inputs", r.label),
-                    fix: "give each round once".into(),
-                });
-            }
-            for d in &mut r.rows {
-                d.published = published(&r.label, d);
-                // Aggregated from the province cells where no national figure is at hand
-                // (P0 by area in 2017-09; P1 always): derived, and marked so.
-                if d.published.is_none() && d.province.is_none() {
-                    let what = match d.measure.name().as_str() {
-                        "fgt0" => Some("p0"),
-                        "fgt1" => Some("p1"),
-                        _ => None,
-                    };
-                    if let Some(what) = what {
-                        d.published = bps::aggregate_cells(&r.label, &d.area, what);
-                        d.published_derived = d.published.is_some();
-                    }
-                }
-            }
-            rounds.push(r);
-        }
-    }
+    let mut rounds = estimated_rounds(tables, spec, &survey, &names, &published_series, tick)?;
     let position = |label: &str| rounds.iter().position(|r| r.label == label);
     let (Some(from), Some(to)) = (position(&spec.from), position(&spec.to)) else {
         let known: Vec<&str> = rounds.iter().map(|r| r.label.as_str()).collect();
@@ -435,41 +388,21 @@ pub fn reproduce_tables(
             expected: format!("rounds that were read: {}", known.join(", ")),
         });
     };
-    let mut changes = Vec::new();
-    let [p0, p1, p2] = poverty_measures();
-    for measure in [gini(), bottom40(), p0, p1, p2] {
-        for area in ["total", "urban", "rural"] {
-            if let (Some(x), Some(y)) = (
-                rounds[from].find(area, &measure),
-                rounds[to].find(area, &measure),
-            ) {
-                changes.push(AreaChange {
-                    area: area.into(),
-                    measure: measure.clone(),
-                    change: change(x.estimate, x.se, y.estimate, y.se, spec.level),
-                });
-            }
-        }
-    }
+    let changes = area_changes(&rounds[from], &rounds[to], spec.level);
     let analysis = incidence::analyse(tables, spec, &survey, &names, tick)?;
     let group_growth = if spec.round.is_none() {
         groups::analyse(tables, &survey, tick)?
     } else {
         Vec::new()
     };
-    let programmes = match (
-        spec.round.is_none(),
-        tables.iter().all(|(t, _)| !t.components.is_empty()),
-    ) {
-        (true, true) => {
-            let find = |label: &str| tables.iter().find(|(_, l)| *l == label).copied();
-            match (find(&rounds[from].label), find(&rounds[to].label)) {
-                (Some(a), Some(b)) => Some(programmes::analyse(a, b, spec, &survey, tick)?),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
+    let programmes = programmes_analysis(
+        tables,
+        &rounds[from].label,
+        &rounds[to].label,
+        spec,
+        &survey,
+        tick,
+    )?;
     // Rounds in time order (a series read from several files need not come sorted).
     let (from_label, to_label) = (rounds[from].label.clone(), rounds[to].label.clone());
     rounds.sort_by(|a, b| a.label.cmp(&b.label));
@@ -500,6 +433,108 @@ pub fn reproduce_tables(
         r.series = Some(series::analyse(&r));
     }
     Ok(r)
+}
+
+/// Every round of `tables` estimated, each domain beside BPS's figure where one is published
+/// (the province cells, the national series `published_series`, the bottom-40 % share and
+/// P0), or aggregated from the province cells (marked derived); a round read twice is an
+/// error.
+fn estimated_rounds(
+    tables: &[(&Table, &str)],
+    spec: &ReproduceSpec,
+    survey: &SurveySpec,
+    names: &[(String, String)],
+    published_series: &[bps::NationalFact],
+    tick: Tick<'_>,
+) -> Result<Vec<RoundResult>> {
+    let cells = bps::province_cells()?;
+    let published_b40 = bps::national_bottom40();
+    let published_p0 = bps::national_p0();
+    let published = |round: &str, d: &DomainEstimate| -> Option<f64> {
+        match (&d.province, d.measure.name().as_str()) {
+            (Some(p), "gini") => cells
+                .iter()
+                .find(|c| {
+                    c.period == round
+                        && c.area == "total"
+                        && (c.province_code.to_string() == p.code
+                            || c.province.eq_ignore_ascii_case(&p.name))
+                })
+                .and_then(|c| c.gini),
+            (None, "gini") => bps::lookup(published_series, round, &d.area),
+            (None, "share_bottom40") => bps::lookup(&published_b40, round, &d.area),
+            (None, "fgt0") => bps::lookup(&published_p0, round, &d.area),
+            _ => None,
+        }
+    };
+    let mut rounds: Vec<RoundResult> = Vec::new();
+    for (table, label) in tables {
+        for mut r in round_results(table, label, spec, survey, names, tick)? {
+            if rounds.iter().any(|x| x.label == r.label) {
+                return Err(Error::Rounds {
+                    problem: format!("round {} appears twice among the inputs", r.label),
+                    fix: "give each round once".into(),
+                });
+            }
+            for d in &mut r.rows {
+                d.published = published(&r.label, d);
+                // Aggregated from the province cells where no national figure is at hand
+                // (P0 by area in 2017-09; P1 always): derived, and marked so.
+                if d.published.is_none() && d.province.is_none() {
+                    let what = match d.measure.name().as_str() {
+                        "fgt0" => Some("p0"),
+                        "fgt1" => Some("p1"),
+                        _ => None,
+                    };
+                    if let Some(what) = what {
+                        d.published = bps::aggregate_cells(&r.label, &d.area, what);
+                        d.published_derived = d.published.is_some();
+                    }
+                }
+            }
+            rounds.push(r);
+        }
+    }
+    Ok(rounds)
+}
+
+/// The tested changes from round `a` to round `b`: Gini, bottom-40 % share, P0, P1, P2, by
+/// area (independent samples).
+fn area_changes(a: &RoundResult, b: &RoundResult, level: f64) -> Vec<AreaChange> {
+    let mut changes = Vec::new();
+    let [p0, p1, p2] = poverty_measures();
+    for measure in [gini(), bottom40(), p0, p1, p2] {
+        for area in ["total", "urban", "rural"] {
+            if let (Some(x), Some(y)) = (a.find(area, &measure), b.find(area, &measure)) {
+                changes.push(AreaChange {
+                    area: area.into(),
+                    measure: measure.clone(),
+                    change: change(x.estimate, x.se, y.estimate, y.se, level),
+                });
+            }
+        }
+    }
+    changes
+}
+
+/// The programmes' attribution between the rounds labelled `from` and `to`, when every
+/// table carries the transfer columns and the reproduction compares rounds (no `--round`).
+fn programmes_analysis(
+    tables: &[(&Table, &str)],
+    from: &str,
+    to: &str,
+    spec: &ReproduceSpec,
+    survey: &SurveySpec,
+    tick: Tick<'_>,
+) -> Result<Option<programmes::Programmes>> {
+    if spec.round.is_some() || tables.iter().any(|(t, _)| t.components.is_empty()) {
+        return Ok(None);
+    }
+    let find = |label: &str| tables.iter().find(|(_, l)| *l == label).copied();
+    match (find(from), find(to)) {
+        (Some(a), Some(b)) => Ok(Some(programmes::analyse(a, b, spec, survey, tick)?)),
+        _ => Ok(None),
+    }
 }
 
 /// Susenas `r105` codes 1 and 2, or text.

@@ -6,6 +6,7 @@ use super::ReproduceSpec;
 use crate::attribute::transfer_terms;
 use crate::error::Result;
 use crate::measure::Options;
+use crate::report::{Cell, Style};
 use crate::simulate::solve::Lever;
 use crate::survey::{change, Change, Tick};
 use crate::table::simulate::{replicated, simulate, Solved};
@@ -88,38 +89,7 @@ pub fn analyse(
     };
     let one_round = |t: &Table| t.regroup(&(0..t.groups.len()).collect::<Vec<_>>(), &[]);
     let (a, b) = (one_round(from.0), one_round(to.0));
-    let round = |t: &Table, label: &str| -> Result<ProgrammeRound> {
-        let wanted: Vec<String> = ["gini", "gini_before", "redistributive_effect"]
-            .iter()
-            .map(|s| s.to_string())
-            .chain(names.iter().map(|n| format!("mc_gini({n})")))
-            .collect();
-        let measures: Vec<_> = transfer_terms(&names, &[])
-            .into_iter()
-            .filter(|m| wanted.contains(&m.name()))
-            .collect();
-        let found = infer(t, &[0], survey, &measures, &Options::default(), tick)?;
-        let get = |name: &str| -> Valued {
-            let r = found
-                .iter()
-                .find(|r| r.measure.name() == name)
-                .expect("every wanted term was estimated");
-            Valued {
-                estimate: r.result.estimate.value,
-                se: r.result.inference.se,
-            }
-        };
-        Ok(ProgrammeRound {
-            label: label.to_string(),
-            gini: get("gini"),
-            gini_before: get("gini_before"),
-            effect: get("redistributive_effect"),
-            marginal: names
-                .iter()
-                .map(|n| (n.clone(), get(&format!("mc_gini({n})"))))
-                .collect(),
-        })
-    };
+    let round = |t: &Table, label: &str| programme_round(t, label, &names, survey, tick);
     let (x, y) = (round(&a, from.1)?, round(&b, to.1)?);
     let effect_change = change(
         x.effect.estimate,
@@ -150,36 +120,7 @@ pub fn analyse(
         &replicated,
         tick,
     )?;
-    let costs = solved
-        .solves
-        .iter()
-        .zip(&levers)
-        .map(|(s, lever)| {
-            let parameter_name = lever.parameter().to_string();
-            match s {
-                Solved::Reached { rows, .. } => {
-                    let triple = |k: usize| {
-                        let r = &rows[k].result;
-                        (r.estimate.value, r.inference.ci_lower, r.inference.ci_upper)
-                    };
-                    Cost {
-                        lever: lever.describe(),
-                        parameter_name,
-                        budget: Some(triple(0)),
-                        parameter: Some(triple(1)),
-                        lowest_gini: None,
-                    }
-                }
-                Solved::Unreachable { gini, .. } => Cost {
-                    lever: lever.describe(),
-                    parameter_name,
-                    parameter: None,
-                    budget: None,
-                    lowest_gini: Some(*gini),
-                },
-            }
-        })
-        .collect();
+    let costs = solved.solves.iter().zip(&levers).map(cost).collect();
     Ok(Programmes {
         transfers: names,
         from: x,
@@ -190,6 +131,75 @@ pub fn analyse(
         costs,
         replicates: SOLVE_REPLICATES,
     })
+}
+
+/// One round's Gini, Gini before transfers, redistributive effect and each transfer's
+/// marginal contribution, with their standard errors (the table as one group).
+fn programme_round(
+    t: &Table,
+    label: &str,
+    names: &[String],
+    survey: &SurveySpec,
+    tick: Tick<'_>,
+) -> Result<ProgrammeRound> {
+    let wanted: Vec<String> = ["gini", "gini_before", "redistributive_effect"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(names.iter().map(|n| format!("mc_gini({n})")))
+        .collect();
+    let measures: Vec<_> = transfer_terms(names, &[])
+        .into_iter()
+        .filter(|m| wanted.contains(&m.name()))
+        .collect();
+    let found = infer(t, &[0], survey, &measures, &Options::default(), tick)?;
+    let get = |name: &str| -> Valued {
+        let r = found
+            .iter()
+            .find(|r| r.measure.name() == name)
+            .expect("every wanted term was estimated");
+        Valued {
+            estimate: r.result.estimate.value,
+            se: r.result.inference.se,
+        }
+    };
+    Ok(ProgrammeRound {
+        label: label.to_string(),
+        gini: get("gini"),
+        gini_before: get("gini_before"),
+        effect: get("redistributive_effect"),
+        marginal: names
+            .iter()
+            .map(|n| (n.clone(), get(&format!("mc_gini({n})"))))
+            .collect(),
+    })
+}
+
+/// What a lever's solve found: the budget and the lever's setting with their intervals, or
+/// the lowest Gini the lever reaches.
+fn cost((s, lever): (&Solved, &Lever)) -> Cost {
+    let parameter_name = lever.parameter().to_string();
+    match s {
+        Solved::Reached { rows, .. } => {
+            let triple = |k: usize| {
+                let r = &rows[k].result;
+                (r.estimate.value, r.inference.ci_lower, r.inference.ci_upper)
+            };
+            Cost {
+                lever: lever.describe(),
+                parameter_name,
+                budget: Some(triple(0)),
+                parameter: Some(triple(1)),
+                lowest_gini: None,
+            }
+        }
+        Solved::Unreachable { gini, .. } => Cost {
+            lever: lever.describe(),
+            parameter_name,
+            parameter: None,
+            budget: None,
+            lowest_gini: Some(*gini),
+        },
+    }
 }
 
 /// The section as text.
@@ -271,33 +281,8 @@ pub fn text(p: &Programmes, level: f64) -> String {
 /// published_source): each round's terms as `programmes:<term>`, the change of the transfers'
 /// effect, and each scheme's `cost_of_<target>:budget(<scheme>)` and its size, with their
 /// replicate intervals (no standard error is printed for a solve).
-pub fn rows(p: &Programmes, level: f64) -> Vec<Vec<crate::report::Cell>> {
-    use crate::report::{Cell, Style};
+pub fn rows(p: &Programmes, level: f64) -> Vec<Vec<Cell>> {
     let z = crate::kernel::normal::quantile(0.5 + level / 2.0);
-    let text = |t: &str| Cell::Text(t.to_string());
-    let num = |v: f64, s: Style| Cell::Number(v, s);
-    // round, measure, [estimate, se, lower, upper], [from, to, change, p]
-    let row = |round: Cell, measure: String, values: [Cell; 4], change: [Cell; 4]| {
-        let [estimate, se, lower, upper] = values;
-        let [from, to, change, p_value] = change;
-        vec![
-            round,
-            text("total"),
-            Cell::Empty,
-            Cell::Text(measure),
-            estimate,
-            se,
-            lower,
-            upper,
-            Cell::Empty,
-            from,
-            to,
-            change,
-            p_value,
-            Cell::Empty,
-        ]
-    };
-    let none = || [Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty];
     let mut out = Vec::new();
     for r in [&p.from, &p.to] {
         let terms = [
@@ -313,8 +298,8 @@ pub fn rows(p: &Programmes, level: f64) -> Vec<Vec<crate::report::Cell>> {
         );
         for (name, v) in terms {
             let i = Style::Index;
-            out.push(row(
-                text(&r.label),
+            out.push(tidy_row(
+                label_cell(&r.label),
                 format!("programmes:{name}"),
                 [
                     num(v.estimate, i),
@@ -322,12 +307,12 @@ pub fn rows(p: &Programmes, level: f64) -> Vec<Vec<crate::report::Cell>> {
                     num(v.estimate - z * v.se, i),
                     num(v.estimate + z * v.se, i),
                 ],
-                none(),
+                no_change(),
             ));
         }
     }
     let e = &p.effect_change;
-    out.push(row(
+    out.push(tidy_row(
         Cell::Empty,
         "programmes:redistributive_effect".into(),
         [
@@ -337,43 +322,86 @@ pub fn rows(p: &Programmes, level: f64) -> Vec<Vec<crate::report::Cell>> {
             num(e.ci_upper, Style::Index),
         ],
         [
-            text(&p.from.label),
-            text(&p.to.label),
+            label_cell(&p.from.label),
+            label_cell(&p.to.label),
             num(e.change, Style::Index),
             num(e.p_value, Style::PValue),
         ],
     ));
     for c in &p.costs {
-        let solved = [
-            ("budget", c.budget, Style::Money),
-            (c.parameter_name.as_str(), c.parameter, Style::General),
-        ];
-        for (what, triple, s) in solved {
-            if let Some((estimate, lower, upper)) = triple {
-                out.push(row(
-                    text(&p.to.label),
-                    format!(
-                        "cost_of_{}:{}({})",
-                        p.target,
-                        what.replace(' ', "_"),
-                        c.lever
-                    ),
-                    [num(estimate, s), Cell::Empty, num(lower, s), num(upper, s)],
-                    none(),
-                ));
-            }
-        }
-        if let Some(g) = c.lowest_gini {
-            out.push(row(
-                text(&p.to.label),
+        out.extend(cost_rows(p, c));
+    }
+    out
+}
+
+/// A cost's rows: the budget and the lever's setting reaching the target, with their
+/// intervals, or the lowest Gini the lever reaches.
+fn cost_rows(p: &Programmes, c: &Cost) -> Vec<Vec<Cell>> {
+    let mut out = Vec::new();
+    let solved = [
+        ("budget", c.budget, Style::Money),
+        (c.parameter_name.as_str(), c.parameter, Style::General),
+    ];
+    for (what, triple, s) in solved {
+        if let Some((estimate, lower, upper)) = triple {
+            out.push(tidy_row(
+                label_cell(&p.to.label),
                 format!(
-                    "cost_of_{}:not_reachable_lowest_gini({})",
-                    p.target, c.lever
+                    "cost_of_{}:{}({})",
+                    p.target,
+                    what.replace(' ', "_"),
+                    c.lever
                 ),
-                [num(g, Style::Index), Cell::Empty, Cell::Empty, Cell::Empty],
-                none(),
+                [num(estimate, s), Cell::Empty, num(lower, s), num(upper, s)],
+                no_change(),
             ));
         }
     }
+    if let Some(g) = c.lowest_gini {
+        out.push(tidy_row(
+            label_cell(&p.to.label),
+            format!(
+                "cost_of_{}:not_reachable_lowest_gini({})",
+                p.target, c.lever
+            ),
+            [num(g, Style::Index), Cell::Empty, Cell::Empty, Cell::Empty],
+            no_change(),
+        ));
+    }
     out
+}
+
+fn label_cell(t: &str) -> Cell {
+    Cell::Text(t.to_string())
+}
+
+fn num(v: f64, s: Style) -> Cell {
+    Cell::Number(v, s)
+}
+
+fn no_change() -> [Cell; 4] {
+    [Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]
+}
+
+/// A row of the reproduction's tidy report: round, measure, `[estimate, se, lower,
+/// upper]`, `[from, to, change, p]` (area "total", no province, published figure or source).
+fn tidy_row(round: Cell, measure: String, values: [Cell; 4], change: [Cell; 4]) -> Vec<Cell> {
+    let [estimate, se, lower, upper] = values;
+    let [from, to, change, p_value] = change;
+    vec![
+        round,
+        label_cell("total"),
+        Cell::Empty,
+        Cell::Text(measure),
+        estimate,
+        se,
+        lower,
+        upper,
+        Cell::Empty,
+        from,
+        to,
+        change,
+        p_value,
+        Cell::Empty,
+    ]
 }

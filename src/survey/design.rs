@@ -100,63 +100,7 @@ impl Design {
         }
         let stratum_of = |i: usize| codes.strata.map_or(0, |s| s[i]);
         let row = |i: usize| codes.rows.map_or(i + 1, |r| r[i] as usize);
-        let mut psu_id: crate::kernel::hash::FastMap<(u32, u32), u32> =
-            crate::kernel::hash::FastMap::default();
-        let mut psu_stratum: Vec<u32> = Vec::new();
-        let mut psu_of_obs = Vec::with_capacity(n);
-        let dense_len = if codes.nested || codes.psu.is_none() {
-            0
-        } else {
-            codes
-                .psu
-                .map_or(0, |p| p.iter().max().map_or(0, |&m| m as usize + 1))
-        };
-        let mut dense = vec![
-            u32::MAX;
-            if dense_len <= 4 * n + 16 {
-                dense_len
-            } else {
-                0
-            }
-        ];
-        for i in 0..n {
-            let h = stratum_of(i);
-            let raw = codes.psu.map_or(i as u32, |p| p[i]);
-            let key = if codes.nested || codes.psu.is_none() {
-                (h, raw)
-            } else {
-                (0, raw)
-            };
-            let next = psu_stratum.len() as u32;
-            // Codes from a table are dense (0, 1, 2, … in order of appearance): look them up
-            // in a vector; other codes go through the hash map.
-            let slot = if key.0 == 0 && (key.1 as usize) < 4 * n + 16 {
-                dense.get_mut(key.1 as usize)
-            } else {
-                None
-            };
-            let id = match slot {
-                Some(s) if *s != u32::MAX => *s,
-                Some(s) => {
-                    *s = next;
-                    psu_stratum.push(h);
-                    next
-                }
-                None => *psu_id.entry(key).or_insert_with(|| {
-                    psu_stratum.push(h);
-                    next
-                }),
-            };
-            if psu_stratum[id as usize] != h {
-                return Err(Error::InvalidDesign {
-                    location: location("psu"),
-                    problem: format!("a PSU appears in two strata (first at data row {})", row(i)),
-                    fix: "PSU codes must be unique across strata; if they restart within each stratum, declare the PSUs nested in strata".into(),
-                    setting: Some(Setting::NestedPsu),
-                });
-            }
-            psu_of_obs.push(id);
-        }
+        let (psu_stratum, psu_of_obs) = psu_numbers(n, &codes, location)?;
         let strata_count = psu_stratum
             .iter()
             .map(|&h| h as usize + 1)
@@ -313,6 +257,76 @@ impl Design {
         }
         v.value()
     }
+}
+
+/// Numbers the PSUs of `n` observations in order of first appearance: each PSU's stratum,
+/// and each observation's PSU number. A PSU code in two strata is an error unless the codes
+/// are nested in strata.
+fn psu_numbers(
+    n: usize,
+    codes: &DesignCodes<'_>,
+    location: &dyn Fn(&str) -> Location,
+) -> Result<(Vec<u32>, Vec<u32>)> {
+    let stratum_of = |i: usize| codes.strata.map_or(0, |s| s[i]);
+    let row = |i: usize| codes.rows.map_or(i + 1, |r| r[i] as usize);
+    let mut psu_id: crate::kernel::hash::FastMap<(u32, u32), u32> =
+        crate::kernel::hash::FastMap::default();
+    let mut psu_stratum: Vec<u32> = Vec::new();
+    let mut psu_of_obs = Vec::with_capacity(n);
+    let dense_len = if codes.nested || codes.psu.is_none() {
+        0
+    } else {
+        codes
+            .psu
+            .map_or(0, |p| p.iter().max().map_or(0, |&m| m as usize + 1))
+    };
+    let mut dense = vec![
+        u32::MAX;
+        if dense_len <= 4 * n + 16 {
+            dense_len
+        } else {
+            0
+        }
+    ];
+    for i in 0..n {
+        let h = stratum_of(i);
+        let raw = codes.psu.map_or(i as u32, |p| p[i]);
+        let key = if codes.nested || codes.psu.is_none() {
+            (h, raw)
+        } else {
+            (0, raw)
+        };
+        let next = psu_stratum.len() as u32;
+        // Codes from a table are dense (0, 1, 2, … in order of appearance): look them up
+        // in a vector; other codes go through the hash map.
+        let slot = if key.0 == 0 && (key.1 as usize) < 4 * n + 16 {
+            dense.get_mut(key.1 as usize)
+        } else {
+            None
+        };
+        let id = match slot {
+            Some(s) if *s != u32::MAX => *s,
+            Some(s) => {
+                *s = next;
+                psu_stratum.push(h);
+                next
+            }
+            None => *psu_id.entry(key).or_insert_with(|| {
+                psu_stratum.push(h);
+                next
+            }),
+        };
+        if psu_stratum[id as usize] != h {
+            return Err(Error::InvalidDesign {
+                location: location("psu"),
+                problem: format!("a PSU appears in two strata (first at data row {})", row(i)),
+                fix: "PSU codes must be unique across strata; if they restart within each stratum, declare the PSUs nested in strata".into(),
+                setting: Some(Setting::NestedPsu),
+            });
+        }
+        psu_of_obs.push(id);
+    }
+    Ok((psu_stratum, psu_of_obs))
 }
 
 /// Sampling fractions per stratum from an fpc column: a fraction (≤ 1) or the population

@@ -98,6 +98,80 @@ fn check_disk(path: &Path, households: usize) -> Result<()> {
     }
 }
 
+/// `Σ f·size` of cell `c`'s blocks, summed per chunk in chunk order (deterministic): the
+/// weights' denominator.
+fn weighted_size(
+    cell: &Cell,
+    draw: &CellDraw,
+    seed: u64,
+    c: usize,
+    chunks: &[std::ops::Range<usize>],
+) -> f64 {
+    chunks
+        .iter()
+        .map(|r| {
+            r.clone()
+                .into_par_iter()
+                .map(|b| {
+                    block(cell, draw, seed, c, b)
+                        .iter()
+                        .map(|h| h.3 * h.0 as f64)
+                        .sum::<f64>()
+                })
+                .collect::<Vec<f64>>()
+                .iter()
+                .sum::<f64>()
+        })
+        .sum()
+}
+
+/// Where a chunk of blocks sits: its cell, its first block in the cell, the PSU number of
+/// that block, the first household id, and the cell's `Σ f·size`.
+struct Chunk {
+    cell: usize,
+    first_block: usize,
+    first_psu: usize,
+    first_id: i64,
+    f_size: f64,
+}
+
+/// The households of a chunk's blocks (`rows`, each block's `(size, x, food, factor)`) with
+/// their weights, programmes, PSUs and identifiers.
+fn chunk_households(
+    round: &str,
+    cell: &Cell,
+    rows: &[[(i64, i64, i64, f64); HOUSEHOLDS_PER_BLOCK]],
+    targeting: &super::Targeting,
+    seed: u64,
+    at: &Chunk,
+) -> Households {
+    let n = rows.len() * HOUSEHOLDS_PER_BLOCK;
+    let mut h = Households {
+        round: round.to_string(),
+        ..Households::default()
+    };
+    for (k, blk) in rows.iter().enumerate() {
+        // Programmes from a stream of their own per block, like the block itself.
+        let mut rng =
+            super::programmes::stream(seed, ((at.cell as u64) << 40) | (at.first_block + k) as u64);
+        for &(size, x, food, factor) in blk {
+            h.push_receipt(super::programmes::draw(x, size, targeting, &mut rng), size);
+            h.household_size.push(size);
+            h.expenditure_per_capita.push(x);
+            h.food_per_capita.push(food);
+            h.nonfood_per_capita.push(x - food);
+            h.weight.push(factor * cell.population / at.f_size);
+            h.psu.push((at.first_psu + k) as i64);
+        }
+    }
+    h.household_id = (at.first_id..at.first_id + n as i64).collect();
+    h.province_code = vec![i64::from(cell.province_code); n];
+    h.province = vec![cell.province.clone(); n];
+    h.area = vec![cell.area.name(); n];
+    h.stratum = vec![i64::from(cell.province_code * 10 + cell.area.code()); n];
+    h
+}
+
 /// Writes the country of `households` households (rounded up to blocks of 10) for `round`
 /// to the Parquet file `path`, a row group per chunk of blocks.
 pub fn write_country(
@@ -144,22 +218,7 @@ pub fn write_country_family(
             .step_by(CHUNK_BLOCKS)
             .map(|s| s..(s + CHUNK_BLOCKS).min(alloc[c]))
             .collect();
-        let f_size: f64 = chunks
-            .iter()
-            .map(|r| {
-                r.clone()
-                    .into_par_iter()
-                    .map(|b| {
-                        block(cell, &draw, seed, c, b)
-                            .iter()
-                            .map(|h| h.3 * h.0 as f64)
-                            .sum::<f64>()
-                    })
-                    .collect::<Vec<f64>>()
-                    .iter()
-                    .sum::<f64>()
-            })
-            .sum();
+        let f_size = weighted_size(cell, &draw, seed, c, &chunks);
         // Pass 2: the chunks again, weighted, written.
         for r in &chunks {
             let rows: Vec<_> = r
@@ -168,30 +227,14 @@ pub fn write_country_family(
                 .map(|b| block(cell, &draw, seed, c, b))
                 .collect();
             let n = rows.len() * HOUSEHOLDS_PER_BLOCK;
-            let mut h = Households {
-                round: round.to_string(),
-                ..Households::default()
+            let at = Chunk {
+                cell: c,
+                first_block: r.start,
+                first_psu: next_block + r.start + 1,
+                first_id: summary.households as i64 + 1,
+                f_size,
             };
-            for (k, blk) in rows.iter().enumerate() {
-                // Programmes from a stream of their own per block, like the block itself.
-                let mut rng =
-                    super::programmes::stream(seed, ((c as u64) << 40) | (r.start + k) as u64);
-                for &(size, x, food, factor) in blk {
-                    h.push_receipt(super::programmes::draw(x, size, &targeting, &mut rng), size);
-                    h.household_size.push(size);
-                    h.expenditure_per_capita.push(x);
-                    h.food_per_capita.push(food);
-                    h.nonfood_per_capita.push(x - food);
-                    h.weight.push(factor * cell.population / f_size);
-                    h.psu.push((next_block + r.start + k + 1) as i64);
-                }
-            }
-            let first_id = summary.households as i64 + 1;
-            h.household_id = (first_id..first_id + n as i64).collect();
-            h.province_code = vec![i64::from(cell.province_code); n];
-            h.province = vec![cell.province.clone(); n];
-            h.area = vec![cell.area.name(); n];
-            h.stratum = vec![i64::from(cell.province_code * 10 + cell.area.code()); n];
+            let h = chunk_households(round, cell, &rows, &targeting, seed, &at);
             summary.population += h
                 .weight
                 .iter()

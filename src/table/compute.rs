@@ -92,27 +92,9 @@ pub fn compute(
             measures
                 .iter()
                 .map(|m| {
-                    let estimate = match &pooled {
-                        Some((all, ids, all_scale)) if m.uses_population_threshold() => {
-                            let domain = all.in_domain(ids.clone(), g as u32);
-                            let e = m.evaluate(&domain, options).map_err(in_group)?;
-                            // The rows and population are the group's, not the pool's.
-                            let own = Estimate {
-                                value: all_scale.unscale(m, e.value),
-                                n: sample.len(),
-                                population: sample.total_weight(),
-                                excluded: 0,
-                            };
-                            Estimate {
-                                value: own.value,
-                                ..scale.unscale_estimate(m, own)
-                            }
-                        }
-                        _ => {
-                            let e = m.evaluate(&sample, options).map_err(in_group)?;
-                            scale.unscale_estimate(m, e)
-                        }
-                    };
+                    let estimate =
+                        estimate_in_group(m, &sample, scale, pooled.as_ref(), g, options)
+                            .map_err(in_group)?;
                     super::require_finite(estimate.value, m, "estimate").map_err(in_group)?;
                     Ok(GroupEstimate {
                         key: group.key.clone(),
@@ -128,6 +110,37 @@ pub fn compute(
         rows.extend(r?);
     }
     Ok(rows)
+}
+
+/// Measure `m` of group `g` (its sorted `sample`, at `scale`) in the data's units: on the
+/// group's own sample, or — for a measure whose threshold comes from the whole population —
+/// on the pooled sample restricted to the group, with the group's own rows and population.
+fn estimate_in_group(
+    m: &Measure,
+    sample: &SortedSample,
+    scale: Scale,
+    pooled: Option<&(SortedSample, Arc<Vec<u32>>, Scale)>,
+    g: usize,
+    options: &Options,
+) -> Result<Estimate> {
+    match pooled {
+        Some((all, ids, all_scale)) if m.uses_population_threshold() => {
+            let domain = all.in_domain(ids.clone(), g as u32);
+            let e = m.evaluate(&domain, options)?;
+            // The rows and population are the group's, not the pool's.
+            let own = Estimate {
+                value: all_scale.unscale(m, e.value),
+                n: sample.len(),
+                population: sample.total_weight(),
+                excluded: 0,
+            };
+            Ok(Estimate {
+                value: own.value,
+                ..scale.unscale_estimate(m, own)
+            })
+        }
+        _ => Ok(scale.unscale_estimate(m, m.evaluate(sample, options)?)),
+    }
 }
 
 /// A group's sorted sample from its values and weights (already at `scale`), with its

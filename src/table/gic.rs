@@ -131,106 +131,125 @@ pub fn gic(
         });
     }
     let names: Vec<String> = gic_measures(points)?.iter().map(Measure::name).collect();
-    // Each round's rows by (group, measure), so that many groups cost a look-up each.
-    let index = |r: &'_ RoundEstimates| -> HashMap<(Vec<String>, String), (f64, f64)> {
-        r.rows
-            .iter()
-            .map(|x| {
-                (
-                    (x.key.clone(), x.measure.name()),
-                    (x.result.estimate.value, x.result.inference.se),
-                )
-            })
-            .collect()
-    };
-    let indexed = [(from, index(from)), (to, index(to))];
-    let find = |r: &RoundEstimates, key: &[String], name: &str| -> Option<(f64, f64)> {
-        // `r` is `from` or `to`: its index is the one built from the same rows.
-        let (_, rows) = indexed.iter().find(|(x, _)| std::ptr::eq(*x, r))?;
-        rows.get(&(key.to_vec(), name.to_string())).copied()
-    };
+    let rounds = [Lookup::of(from), Lookup::of(to)];
     let to_keys: HashSet<&Vec<String>> = to.rows.iter().map(|x| &x.key).collect();
     let mut seen: HashSet<&Vec<String>> = HashSet::new();
-    let keys: Vec<&Vec<String>> = from
-        .rows
+    from.rows
         .iter()
         .map(|r| &r.key)
         .filter(|k| to_keys.contains(k) && seen.insert(k))
-        .collect();
-    let d = deflator;
-    let mut out = Vec::new();
-    for key in keys {
-        let stat = |round: &RoundEstimates, name: &str| {
-            find(round, key, name).ok_or_else(|| Error::Rounds {
+        .map(|key| group_gic(&rounds, key, points, &names, deflator, level))
+        .collect()
+}
+
+/// A round's rows by (group, measure): its label and each `(estimate, se)`, so that many
+/// groups cost a look-up each.
+struct Lookup<'a> {
+    label: &'a str,
+    rows: HashMap<(Vec<String>, String), (f64, f64)>,
+}
+
+impl<'a> Lookup<'a> {
+    fn of(r: &'a RoundEstimates) -> Self {
+        Lookup {
+            label: &r.label,
+            rows: r
+                .rows
+                .iter()
+                .map(|x| {
+                    (
+                        (x.key.clone(), x.measure.name()),
+                        (x.result.estimate.value, x.result.inference.se),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The `(estimate, se)` of `name` for group `key`, or an error naming both and the round.
+    fn stat(&self, key: &[String], name: &str) -> Result<(f64, f64)> {
+        self.rows
+            .get(&(key.to_vec(), name.to_string()))
+            .copied()
+            .ok_or_else(|| Error::Rounds {
                 problem: format!(
                     "{name} is missing for {} in round {}",
                     key.join("/"),
-                    round.label
+                    self.label
                 ),
                 fix: "estimate both rounds with the growth-incidence measures".into(),
             })
-        };
-        let growth = |name: &str, p: Option<f64>| -> Result<Growth> {
-            let ((x1, s1), (x2, s2)) = (stat(from, name)?, stat(to, name)?);
-            if x1 == 0.0 {
-                return Err(Error::Undefined {
-                    location: crate::error::Location::Argument("values"),
-                    measure: format!("the growth of {name}"),
-                    reason: format!("it is 0 in round {}", from.label),
-                    context: key.join("/"),
-                });
-            }
-            let g = x2 / (d * x1) - 1.0;
-            // change(0, a, g, b) gives the interval and test of g with se √(a² + b²).
-            let (a, b) = (x2 / (d * x1 * x1) * s1, s2 / (d * x1));
-            Ok(Growth {
-                statistic: name.to_string(),
-                p,
-                from_value: x1,
-                to_value: x2,
-                growth: change(0.0, a, g, b, level),
-            })
-        };
-        let pts: Vec<Growth> = points
-            .iter()
-            .zip(&names)
-            .map(|(&p, n)| growth(n, Some(p)))
-            .collect::<Result<_>>()?;
-        let mean = growth("mean", None)?;
-        let bottom40 = growth("mean_bottom40", None)?;
-        let sum_name = &names[names.len() - 1];
-        // Per round: Var(m), Var(μ) and Cov(m, μ) = (Var(m + μ) − Var(m) − Var(μ)) / 2.
-        let part = |round: &RoundEstimates, cm: f64, cmu: f64| -> Result<f64> {
-            let (_, sm) = stat(round, "mean_bottom40")?;
-            let (_, smu) = stat(round, "mean")?;
-            let (_, ssum) = stat(round, sum_name)?;
-            let cov = (ssum * ssum - sm * sm - smu * smu) / 2.0;
-            Ok((cm * cm * sm * sm + cmu * cmu * smu * smu + 2.0 * cm * cmu * cov).max(0.0))
-        };
-        let (m1, m2) = (bottom40.from_value, bottom40.to_value);
-        let (u1, u2) = (mean.from_value, mean.to_value);
-        let premium_value = (m2 / m1 - u2 / u1) / d;
-        let v1 = part(from, -m2 / (d * m1 * m1), u2 / (d * u1 * u1))?;
-        let v2 = part(to, 1.0 / (d * m1), -1.0 / (d * u1))?;
-        let premium = Growth {
-            statistic: "premium".into(),
-            p: None,
-            from_value: m1 / u1,
-            to_value: m2 / u2,
-            growth: change(0.0, v1.sqrt(), premium_value, v2.sqrt(), level),
-        };
-        out.push(Gic {
-            key: key.clone(),
-            from: from.label.clone(),
-            to: to.label.clone(),
-            deflator,
-            points: pts,
-            mean,
-            bottom40,
-            premium,
-        });
     }
-    Ok(out)
+}
+
+/// The growth incidence curve of group `key` between the rounds `[from, to]`.
+fn group_gic(
+    [from, to]: &[Lookup<'_>; 2],
+    key: &[String],
+    points: &[f64],
+    names: &[String],
+    d: f64,
+    level: f64,
+) -> Result<Gic> {
+    let growth = |name: &str, p: Option<f64>| -> Result<Growth> {
+        let ((x1, s1), (x2, s2)) = (from.stat(key, name)?, to.stat(key, name)?);
+        if x1 == 0.0 {
+            return Err(Error::Undefined {
+                location: crate::error::Location::Argument("values"),
+                measure: format!("the growth of {name}"),
+                reason: format!("it is 0 in round {}", from.label),
+                context: key.join("/"),
+            });
+        }
+        let g = x2 / (d * x1) - 1.0;
+        // change(0, a, g, b) gives the interval and test of g with se √(a² + b²).
+        let (a, b) = (x2 / (d * x1 * x1) * s1, s2 / (d * x1));
+        Ok(Growth {
+            statistic: name.to_string(),
+            p,
+            from_value: x1,
+            to_value: x2,
+            growth: change(0.0, a, g, b, level),
+        })
+    };
+    let pts: Vec<Growth> = points
+        .iter()
+        .zip(names)
+        .map(|(&p, n)| growth(n, Some(p)))
+        .collect::<Result<_>>()?;
+    let mean = growth("mean", None)?;
+    let bottom40 = growth("mean_bottom40", None)?;
+    let sum_name = &names[names.len() - 1];
+    // Per round: Var(m), Var(μ) and Cov(m, μ) = (Var(m + μ) − Var(m) − Var(μ)) / 2.
+    let part = |round: &Lookup<'_>, cm: f64, cmu: f64| -> Result<f64> {
+        let (_, sm) = round.stat(key, "mean_bottom40")?;
+        let (_, smu) = round.stat(key, "mean")?;
+        let (_, ssum) = round.stat(key, sum_name)?;
+        let cov = (ssum * ssum - sm * sm - smu * smu) / 2.0;
+        Ok((cm * cm * sm * sm + cmu * cmu * smu * smu + 2.0 * cm * cmu * cov).max(0.0))
+    };
+    let (m1, m2) = (bottom40.from_value, bottom40.to_value);
+    let (u1, u2) = (mean.from_value, mean.to_value);
+    let premium_value = (m2 / m1 - u2 / u1) / d;
+    let v1 = part(from, -m2 / (d * m1 * m1), u2 / (d * u1 * u1))?;
+    let v2 = part(to, 1.0 / (d * m1), -1.0 / (d * u1))?;
+    let premium = Growth {
+        statistic: "premium".into(),
+        p: None,
+        from_value: m1 / u1,
+        to_value: m2 / u2,
+        growth: change(0.0, v1.sqrt(), premium_value, v2.sqrt(), level),
+    };
+    Ok(Gic {
+        key: key.to_vec(),
+        from: from.label.to_string(),
+        to: to.label.to_string(),
+        deflator: d,
+        points: pts,
+        mean,
+        bottom40,
+        premium,
+    })
 }
 
 /// The two rounds a growth incidence curve compares: `from` and `to` by label (by default the

@@ -106,6 +106,38 @@ pub fn estimate_rounds(
         .collect()
 }
 
+/// The positions of the rounds of each pair: consecutive rounds, or the pairs named.
+fn pair_positions(rounds: &[RoundEstimates], pairs: &Pairs) -> Result<Vec<(usize, usize)>> {
+    let index = |label: &str| {
+        rounds.iter().position(|r| r.label == label).ok_or_else(|| {
+            let known: Vec<&str> = rounds.iter().map(|r| r.label.as_str()).collect();
+            Error::InvalidParameter {
+                name: "pair of rounds",
+                value: label.into(),
+                expected: format!("one of the rounds read: {}", known.join(", ")),
+            }
+        })
+    };
+    Ok(match pairs {
+        Pairs::Consecutive => {
+            if rounds.len() < 2 {
+                return Err(Error::Rounds {
+                    problem: format!(
+                        "only one round found ({})",
+                        rounds.first().map_or("", |r| r.label.as_str())
+                    ),
+                    fix: "a trend needs two rounds: give one table per round, or a period column with two or more values".into(),
+                });
+            }
+            (1..rounds.len()).map(|i| (i - 1, i)).collect()
+        }
+        Pairs::Given(list) => list
+            .iter()
+            .map(|(a, b)| Ok((index(a)?, index(b)?)))
+            .collect::<Result<_>>()?,
+    })
+}
+
 /// Changes between `rounds` for every group and measure, groups in order of first
 /// appearance, then measures, then pairs. `d = later − earlier`, `se = √(se₁² + se₂²)`:
 /// rounds are independent samples.
@@ -128,34 +160,7 @@ pub fn changes(
             });
         }
     }
-    let index = |label: &str| {
-        rounds.iter().position(|r| r.label == label).ok_or_else(|| {
-            let known: Vec<&str> = rounds.iter().map(|r| r.label.as_str()).collect();
-            Error::InvalidParameter {
-                name: "pair of rounds",
-                value: label.into(),
-                expected: format!("one of the rounds read: {}", known.join(", ")),
-            }
-        })
-    };
-    let pairs: Vec<(usize, usize)> = match pairs {
-        Pairs::Consecutive => {
-            if rounds.len() < 2 {
-                return Err(Error::Rounds {
-                    problem: format!(
-                        "only one round found ({})",
-                        rounds.first().map_or("", |r| r.label.as_str())
-                    ),
-                    fix: "a trend needs two rounds: give one table per round, or a period column with two or more values".into(),
-                });
-            }
-            (1..rounds.len()).map(|i| (i - 1, i)).collect()
-        }
-        Pairs::Given(list) => list
-            .iter()
-            .map(|(a, b)| Ok((index(a)?, index(b)?)))
-            .collect::<Result<_>>()?,
-    };
+    let pairs = pair_positions(rounds, pairs)?;
     // Groups and measures in order of first appearance; each round's rows by (group, measure)
     // name, so that many groups cost a look-up each, not a scan of every row.
     let mut groups: Vec<&Vec<String>> = Vec::new();

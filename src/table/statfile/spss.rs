@@ -403,6 +403,48 @@ impl<R: Read + Seek> Read for ZlibBlocks<R> {
 
 /// The file header and the dictionary records, up to the record that ends them.
 fn dictionary<R: Read + Seek>(input: &mut Input<R>) -> Res<Dictionary> {
+    let (compression, cases, bias) = header(input)?;
+    let mut slots: Vec<Option<Variable>> = Vec::new();
+    let mut extensions = Extensions {
+        long_names: HashMap::new(),
+        long_widths: HashMap::new(),
+        sysmis: -f64::MAX,
+    };
+    loop {
+        let at = input.pos();
+        match input.i32("dictionary")? {
+            2 => slots.push(variable_record(input, slots.len())?),
+            3 => value_labels(input, &mut slots)?,
+            6 => {
+                let lines = u64::try_from(input.i32("documents")?).unwrap_or(u64::MAX);
+                input.skip(lines.saturating_mul(80), "documents")?;
+            }
+            7 => extension_record(input, &mut extensions)?,
+            999 => {
+                input.skip(4, "dictionary")?;
+                break;
+            }
+            other => {
+                return Err(Fault::Malformed(format!(
+                    "unknown dictionary record type {other} at byte {at}"
+                )))
+            }
+        }
+    }
+    let total = slots.len();
+    Ok(Dictionary {
+        variables: variables(slots, &extensions)?,
+        slots: total,
+        compression,
+        cases,
+        bias,
+        sysmis: extensions.sysmis,
+    })
+}
+
+/// The file header: its compression code, the number of cases when given, and the bias of
+/// compressed numbers; the byte order is set on `input` from the layout code.
+fn header<R: Read + Seek>(input: &mut Input<R>) -> Res<(i32, Option<u64>, f64)> {
     let magic = input
         .chunk(4, "header")
         .map_err(|_| Fault::Malformed("it is too short to be an SPSS file".into()))?;
@@ -439,59 +481,51 @@ fn dictionary<R: Read + Seek>(input: &mut Input<R>) -> Res<Dictionary> {
     let bias = input.f64("header")?;
     input.skip(9 + 8 + 64 + 3, "header")?;
 
-    let mut slots: Vec<Option<Variable>> = Vec::new();
-    let mut long_names: HashMap<String, String> = HashMap::new();
-    let mut long_widths: HashMap<String, usize> = HashMap::new();
-    let mut sysmis = -f64::MAX;
-    loop {
-        let at = input.pos();
-        match input.i32("dictionary")? {
-            2 => slots.push(variable_record(input, slots.len())?),
-            3 => value_labels(input, &mut slots)?,
-            6 => {
-                let lines = u64::try_from(input.i32("documents")?).unwrap_or(u64::MAX);
-                input.skip(lines.saturating_mul(80), "documents")?;
-            }
-            7 => {
-                let subtype = input.i32("extension record")?;
-                let size = u64::from(input.u32("extension record")?);
-                let count = u64::from(input.u32("extension record")?);
-                let bytes = input.chunk(size.saturating_mul(count), "extension record")?;
-                match subtype {
-                    4 if bytes.len() >= 8 => {
-                        sysmis = f64::from_bits(super::uint(&bytes[..8], input.big_endian));
-                    }
-                    13 => {
-                        for pair in decode(&bytes).split('\t') {
-                            if let Some((short, long)) = pair.split_once('=') {
-                                long_names.insert(short.to_string(), long.to_string());
-                            }
-                        }
-                    }
-                    14 => {
-                        for pair in decode(&bytes).split(['\t', '\0']) {
-                            if let Some((short, width)) = pair.split_once('=') {
-                                if let Ok(w) = width.trim().parse() {
-                                    long_widths.insert(short.to_string(), w);
-                                }
-                            }
-                        }
-                    }
-                    _ => {}
+    Ok((compression, cases, bias))
+}
+
+/// What the dictionary's extension records say: long variable names, the widths of very
+/// long strings, and the system-missing value.
+struct Extensions {
+    long_names: HashMap<String, String>,
+    long_widths: HashMap<String, usize>,
+    sysmis: f64,
+}
+
+/// An extension record (type 7): machine floating-point info (4), long variable names (13)
+/// and very long string widths (14) are read; the others are skipped.
+fn extension_record<R: Read + Seek>(input: &mut Input<R>, e: &mut Extensions) -> Res<()> {
+    let subtype = input.i32("extension record")?;
+    let size = u64::from(input.u32("extension record")?);
+    let count = u64::from(input.u32("extension record")?);
+    let bytes = input.chunk(size.saturating_mul(count), "extension record")?;
+    match subtype {
+        4 if bytes.len() >= 8 => {
+            e.sysmis = f64::from_bits(super::uint(&bytes[..8], input.big_endian));
+        }
+        13 => {
+            for pair in decode(&bytes).split('\t') {
+                if let Some((short, long)) = pair.split_once('=') {
+                    e.long_names.insert(short.to_string(), long.to_string());
                 }
             }
-            999 => {
-                input.skip(4, "dictionary")?;
-                break;
-            }
-            other => {
-                return Err(Fault::Malformed(format!(
-                    "unknown dictionary record type {other} at byte {at}"
-                )))
+        }
+        14 => {
+            for pair in decode(&bytes).split(['\t', '\0']) {
+                if let Some((short, width)) = pair.split_once('=') {
+                    if let Ok(w) = width.trim().parse() {
+                        e.long_widths.insert(short.to_string(), w);
+                    }
+                }
             }
         }
+        _ => {}
     }
+    Ok(())
+}
 
+/// The variables of the dictionary's slots, with their long names and widths.
+fn variables(slots: Vec<Option<Variable>>, e: &Extensions) -> Res<Vec<Variable>> {
     // Very long strings: the first segment's variable takes the whole width, the
     // segments after it (each a variable record of its own) are part of it.
     let total = slots.len();
@@ -506,11 +540,11 @@ fn dictionary<R: Read + Seek>(input: &mut Input<R>) -> Res<Dictionary> {
             continue;
         }
         let mut v = v;
-        if let Some(&w) = long_widths.get(&v.short).filter(|&&w| w > 255) {
+        if let Some(&w) = e.long_widths.get(&v.short).filter(|&&w| w > 255) {
             v.width = w;
             skip_segments = w.div_ceil(252) - 1;
         }
-        if let Some(long) = long_names.get(&v.short) {
+        if let Some(long) = e.long_names.get(&v.short) {
             v.name = long.clone();
         }
         variables.push(v);
@@ -524,14 +558,7 @@ fn dictionary<R: Read + Seek>(input: &mut Input<R>) -> Res<Dictionary> {
             v.slot + v.slots
         )));
     }
-    Ok(Dictionary {
-        variables,
-        slots: total,
-        compression,
-        cases,
-        bias,
-        sysmis,
-    })
+    Ok(variables)
 }
 
 /// A type-2 record: a variable (`None` for the continuation slots of a string).

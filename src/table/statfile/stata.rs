@@ -217,28 +217,7 @@ pub(crate) fn read(path: &Path, wanted: &[String]) -> Res<Vec<Column>> {
     }
 
     if strl_refs.iter().any(|r| !r.is_empty()) {
-        let strls = read_strls(&mut input, &layout)?;
-        for (c, refs) in strl_refs.iter().enumerate() {
-            if let Values::Text(v) = &mut values[c] {
-                for (i, key) in refs.iter().enumerate() {
-                    // (0, 0) is the empty string; any other reference must be in <strls>.
-                    v[i] = match (key, strls.get(key)) {
-                        ((0, 0), _) => Some(String::new()),
-                        (_, Some(s)) => Some(s.clone()),
-                        (_, None) => {
-                            return Err(Fault::Malformed(format!(
-                                "row {} of '{}' refers to a long string (v = {}, o = {}) \
-                                 that the file does not hold",
-                                i + 1,
-                                wanted[c],
-                                key.0,
-                                key.1
-                            )))
-                        }
-                    };
-                }
-            }
-        }
+        fill_strls(&mut input, &layout, &strl_refs, &mut values, wanted)?;
     }
 
     let tables = read_value_labels(&mut input, &layout)?;
@@ -259,6 +238,40 @@ pub(crate) fn read(path: &Path, wanted: &[String]) -> Res<Vec<Column>> {
             }
         })
         .collect())
+}
+
+/// The long strings (`strL`) that the picked columns' cells refer to (`refs`, per column),
+/// read from the file's `<strls>` into `values`.
+fn fill_strls<R: Read + Seek>(
+    input: &mut Input<R>,
+    layout: &Layout,
+    refs: &[Vec<(u64, u64)>],
+    values: &mut [Values],
+    wanted: &[String],
+) -> Res<()> {
+    let strls = read_strls(input, layout)?;
+    for (c, refs) in refs.iter().enumerate() {
+        if let Values::Text(v) = &mut values[c] {
+            for (i, key) in refs.iter().enumerate() {
+                // (0, 0) is the empty string; any other reference must be in <strls>.
+                v[i] = match (key, strls.get(key)) {
+                    ((0, 0), _) => Some(String::new()),
+                    (_, Some(s)) => Some(s.clone()),
+                    (_, None) => {
+                        return Err(Fault::Malformed(format!(
+                            "row {} of '{}' refers to a long string (v = {}, o = {}) \
+                             that the file does not hold",
+                            i + 1,
+                            wanted[c],
+                            key.0,
+                            key.1
+                        )))
+                    }
+                };
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A `byte`, `int` or `long` cell; the codes above each type's largest value are Stata's
