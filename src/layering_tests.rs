@@ -11,16 +11,13 @@
 
 use std::path::Path;
 
-/// The `crate::<module>` names in `dir`'s Rust files (or one file), outside comments.
+/// The `crate::<module>` names in the Rust files under `path` (a directory or one file),
+/// outside comments, each with its file and line.
 fn named_modules(path: &Path) -> Vec<(String, String)> {
     let mut files = Vec::new();
     if path.is_dir() {
         for e in std::fs::read_dir(path).unwrap().flatten() {
-            files.extend(
-                named_modules(&e.path())
-                    .into_iter()
-                    .map(|(m, w)| (m, format!("{}/{w}", path.display()))),
-            );
+            files.extend(named_modules(&e.path()));
         }
         return files;
     }
