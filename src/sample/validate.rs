@@ -58,6 +58,18 @@ pub(super) fn validate(values: &[f64], weights: Option<&[f64]>) -> Result<()> {
     Ok(())
 }
 
+/// Whether `w` holds valid weights — every one finite and zero or positive, not all zero —
+/// in one pass: the fast path of a replicate's re-weighting, which calls [`validate`] (to
+/// name what is wrong) only when this is false.
+pub(super) fn weights_are_valid(w: &[f64]) -> bool {
+    let (mut ok, mut any) = (true, false);
+    for &x in w {
+        ok &= x.is_finite() & (x >= 0.0);
+        any |= x > 0.0;
+    }
+    ok && any
+}
+
 /// Count, first index and first value of the elements for which `bad` holds.
 pub(crate) fn find_bad(x: &[f64], bad: impl Fn(f64) -> bool + Sync) -> Option<(usize, usize, f64)> {
     let first = x.iter().position(|&v| bad(v))?;
