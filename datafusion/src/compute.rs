@@ -103,7 +103,7 @@ impl Engine {
             segs,
             below,
             quantiles,
-        } = self.ordered(spec, &plans).await?;
+        } = self.ordered(spec, &plans, &totals).await?;
         let sums = self.term_sums(spec, &plans, &totals, line).await?;
         let mut out = Vec::new();
         for (g, (all, pos)) in &totals {
@@ -121,11 +121,15 @@ impl Engine {
                     } => {
                         let part = if *positive { pos } else { all };
                         if part.w.is_nan() || part.w <= 0.0 {
-                            return Err(Error::Data(format!(
-                                "group '{}': no value above zero with a positive weight, so \
-                                 {name} (defined on positive values) cannot be computed",
-                                shown(g)
-                            )));
+                            return Err(Error::Data(if *positive {
+                                format!(
+                                    "group '{}': no value above zero with a positive weight, \
+                                     so {name} (defined on positive values) cannot be computed",
+                                    shown(g)
+                                )
+                            } else {
+                                format!("group '{}': all weights are zero", shown(g))
+                            }));
                         }
                         let r = part.reference(*reference, line);
                         let sum = sums.get(g).map_or(f64::NAN, |s| s[i]);
@@ -156,8 +160,14 @@ impl Engine {
     }
 
     /// What the plans need from the value-sorted rows: the buckets (for the Gini), the
-    /// Lorenz ordinates and the quantiles they ask for; nothing when none needs them.
-    async fn ordered(&self, spec: &Spec, plans: &[(String, Plan)]) -> Result<Ordered> {
+    /// Lorenz ordinates and the quantiles they ask for (Q(0) and Q(1) are the groups' smallest
+    /// and largest values of positive weight, in `totals`); nothing when none needs them.
+    async fn ordered(
+        &self,
+        spec: &Spec,
+        plans: &[(String, Plan)],
+        totals: &Totals,
+    ) -> Result<Ordered> {
         let mut out = Ordered::default();
         if plans
             .iter()
@@ -185,8 +195,12 @@ impl Engine {
                 .await?;
         }
         if !probabilities.is_empty() {
+            let ends = totals
+                .iter()
+                .map(|(g, (all, _))| (g.clone(), (all.lo, all.hi)))
+                .collect();
             out.quantiles = self
-                .quantiles(spec, &bucketed.sql, &segs, &flat, &probabilities)
+                .quantiles(spec, &bucketed.sql, &segs, &flat, &probabilities, &ends)
                 .await?;
         }
         out.segs = segs;
@@ -226,9 +240,9 @@ impl Engine {
         Ok(totals)
     }
 
-    /// Per group, `Σ w·term(x, r)` for every [`Plan::Sum`] (0 for the other plans), over the
-    /// rows the plan covers, `r` its reference; in one pass, with every group's references
-    /// joined to its rows.
+    /// Per group, `Σ w·term(x, r)` for every [`Plan::Sum`] (NaN for the other plans, which
+    /// sum nothing), over the rows the plan covers, `r` its reference; in one pass, with every
+    /// group's references joined to its rows.
     async fn term_sums(
         &self,
         spec: &Spec,
@@ -236,37 +250,41 @@ impl Engine {
         totals: &Totals,
         line: f64,
     ) -> Result<BTreeMap<String, Vec<f64>>> {
-        if !plans.iter().any(|(_, p)| matches!(p, Plan::Sum { .. })) {
-            return Ok(totals
-                .keys()
-                .map(|g| (g.clone(), vec![0.0; plans.len()]))
-                .collect());
+        // (plan position, SQL of its sum) for the plans that sum a term.
+        let mut sums: Vec<(usize, String)> = Vec::new();
+        for (i, (_, plan)) in plans.iter().enumerate() {
+            let Plan::Sum {
+                term,
+                reference,
+                positive,
+                ..
+            } = plan
+            else {
+                continue;
+            };
+            let part = if *positive { "pos" } else { "all" };
+            let r = match reference {
+                Reference::Mean => format!("mu_{part}"),
+                Reference::Smallest => format!("lo_{part}"),
+                Reference::Largest => format!("hi_{part}"),
+                Reference::PovertyLine => lit_f64(line),
+            };
+            let t = sql::term(*term, "x", &r);
+            sums.push((
+                i,
+                if *positive {
+                    format!("SUM(CASE WHEN x > 0 THEN w * {t} ELSE 0 END)")
+                } else {
+                    format!("SUM(w * {t})")
+                },
+            ));
         }
-        let mut sums = Vec::new();
-        for (_, plan) in plans {
-            sums.push(match plan {
-                Plan::Sum {
-                    term,
-                    reference,
-                    positive,
-                    ..
-                } => {
-                    let part = if *positive { "pos" } else { "all" };
-                    let r = match reference {
-                        Reference::Mean => format!("mu_{part}"),
-                        Reference::Smallest => format!("lo_{part}"),
-                        Reference::Largest => format!("hi_{part}"),
-                        Reference::PovertyLine => lit_f64(line),
-                    };
-                    let t = sql::term(*term, "x", &r);
-                    if *positive {
-                        format!("SUM(CASE WHEN x > 0 THEN w * {t} ELSE 0 END)")
-                    } else {
-                        format!("SUM(w * {t})")
-                    }
-                }
-                _ => "SUM(0)".to_string(),
-            });
+        let mut by_group: BTreeMap<String, Vec<f64>> = totals
+            .keys()
+            .map(|g| (g.clone(), vec![f64::NAN; plans.len()]))
+            .collect();
+        if sums.is_empty() {
+            return Ok(by_group);
         }
         let references = values_table(
             "refs",
@@ -287,21 +305,24 @@ impl Engine {
         let columns: Vec<String> = sums
             .iter()
             .enumerate()
-            .map(|(i, s)| format!("CAST({s} AS DOUBLE) AS m{i}"))
+            .map(|(k, (_, s))| format!("CAST({s} AS DOUBLE) AS m{k}"))
             .collect();
         let query = format!(
             "SELECT g, {} FROM ({}) r JOIN {references} ON r.g = refs.rg GROUP BY g",
             columns.join(", "),
             sql::rows(spec)
         );
-        let mut by_group = BTreeMap::new();
         for b in &self.query(&query).await? {
             let g = text_column(b, 0)?;
             let cols: Vec<Vec<f64>> = (1..b.num_columns())
                 .map(|c| f64_column(b, c))
                 .collect::<Result<_>>()?;
-            for (i, g) in g.into_iter().enumerate() {
-                by_group.insert(g, cols.iter().map(|c| c[i]).collect());
+            for (row, g) in g.iter().enumerate() {
+                if let Some(values) = by_group.get_mut(g) {
+                    for ((i, _), col) in sums.iter().zip(&cols) {
+                        values[*i] = col[row];
+                    }
+                }
             }
         }
         Ok(by_group)

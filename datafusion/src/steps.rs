@@ -233,7 +233,9 @@ impl Engine {
         Ok(rows)
     }
 
-    /// The weighted quantile of every group at each p of `ps` ([`ginikit::measure::out_of_core::Plan::Quantile`]): the
+    /// The weighted quantile of every group at each p of `ps`
+    /// ([`ginikit::measure::out_of_core::Plan::Quantile`]), with each group's smallest and
+    /// largest values of positive weight in `ends` (Q(0) and Q(1)): the
     /// bucket where the cumulative weight reaches `p·W` is found from the merged bucket totals
     /// and only its rows are read back; at an exact step the next value of positive weight
     /// comes from the same bucket or, rarely, from a query for the smallest larger value. A
@@ -246,23 +248,9 @@ impl Engine {
         segs: &Segments,
         flat: &Flat,
         ps: &[f64],
+        ends: &BTreeMap<String, (f64, f64)>,
     ) -> Result<ByFraction> {
         let src = sql::rows(spec);
-        // The smallest and largest values of positive weight: Q(0), Q(1).
-        let mut ends: BTreeMap<String, (f64, f64)> = BTreeMap::new();
-        for b in &self
-            .query(&format!(
-                "SELECT g, MIN(CASE WHEN w > 0 THEN x END), MAX(CASE WHEN w > 0 THEN x END) \
-                 FROM ({src}) GROUP BY g"
-            ))
-            .await?
-        {
-            let g = text_column(b, 0)?;
-            let (lo, hi) = (f64_column(b, 1)?, f64_column(b, 2)?);
-            for i in 0..g.len() {
-                ends.insert(g[i].clone(), (lo[i], hi[i]));
-            }
-        }
         let mut out = BTreeMap::new();
         let mut wanted: BTreeMap<(String, i64), Vec<QuantileAsk>> = BTreeMap::new();
         for (g, parts) in segs {

@@ -18,13 +18,19 @@ pub(crate) fn check_fraction(name: &'static str, p: f64) -> Result<()> {
 }
 
 pub(crate) fn require_positive_total(sample: &SortedSample, measure: &str) -> Result<()> {
-    if sample.total_value() > 0.0 {
+    require_positive(sample.total_value(), sample.total_weight(), measure)
+}
+
+/// `total` (a sum of weighted values over `weight`) is positive, or an error naming `measure`
+/// and the mean — for a sample's totals, or an out-of-core engine's.
+pub(crate) fn require_positive(total: f64, weight: f64, measure: &str) -> Result<()> {
+    if total > 0.0 {
         Ok(())
     } else {
         Err(Error::NonPositiveMean {
             location: Location::Argument("values"),
             measure: measure.to_string(),
-            mean: sample.mean(),
+            mean: total / weight,
             context: String::new(),
         })
     }

@@ -101,9 +101,7 @@ impl Term {
             }
         }
     }
-}
 
-impl Term {
     /// `w` times the term, associated as the sums of both engines compute it
     /// (`w·(x/r)·ln(x/r)` multiplies from the left, as SQL's `w * q * ln(q)` does).
     ///

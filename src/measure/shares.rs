@@ -5,7 +5,7 @@
 //! is exactly the 4 poorest. This is the World Bank / BPS criterion (bottom 40 %, middle 40 %,
 //! top 20 % of persons ranked by per-capita expenditure).
 
-use super::lorenz::{check_fraction, cumulative_value_at};
+use super::lorenz::{check_fraction, cumulative_value_at, require_positive};
 use super::out_of_core::Plan;
 use super::quantile::cumulative_value_term;
 use super::registry::Family;
@@ -127,16 +127,8 @@ pub fn share(sample: &SortedSample, from: f64, to: f64) -> Result<f64> {
 /// The share between two Lorenz ordinates, `(L(to) − L(from))/T`, of a population with total
 /// value `T` and total weight `W`; an error when `T ≤ 0` (no share of it is defined).
 pub(crate) fn share_between(lower: f64, upper: f64, total: f64, weight: f64) -> Result<f64> {
-    if total > 0.0 {
-        Ok((upper - lower) / total)
-    } else {
-        Err(Error::NonPositiveMean {
-            location: crate::error::Location::Argument("values"),
-            measure: "a quantile share".into(),
-            mean: total / weight,
-            context: String::new(),
-        })
-    }
+    require_positive(total, weight, "a quantile share")?;
+    Ok((upper - lower) / total)
 }
 
 /// Influence values of the share between population fractions a and b:

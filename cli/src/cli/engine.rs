@@ -27,7 +27,7 @@ pub fn run(args: &ComputeArgs, _: Option<String>) -> Result<(), Failure> {
 pub fn run(args: &ComputeArgs, note: Option<String>) -> Result<(), Failure> {
     use ginikit_datafusion as df;
     let (measures, options) = super::settings::measure_settings(&args.measure)?;
-    let with_se = se_settings(args)?;
+    let with_se = se_settings(args, &measures)?;
     for m in &measures {
         if m.out_of_core(&options).is_none() {
             return Err(unsupported(df::Error::NoPlan(m.name())));
@@ -92,7 +92,7 @@ fn unsupported(e: ginikit_datafusion::Error) -> Failure {
 /// engine does not compute (replicates, --fpc, --lonely-psu adjust; --nest and
 /// --lonely-psu certainty it does).
 #[cfg(feature = "datafusion")]
-fn se_settings(args: &ComputeArgs) -> Result<bool, Failure> {
+fn se_settings(args: &ComputeArgs, measures: &[ginikit::Measure]) -> Result<bool, Failure> {
     use super::args::{Lonely, Se};
     use ginikit_datafusion::Error::Unsupported;
     let with_se = match args.survey.se {
@@ -115,8 +115,7 @@ fn se_settings(args: &ComputeArgs) -> Result<bool, Failure> {
     if args.survey.lonely_psu == Lonely::Adjust {
         return Err(unsupported(Unsupported("--lonely-psu adjust".into())));
     }
-    let names = ginikit::Measure::parse_list(&args.measure.measures)?;
-    if let Some(m) = names
+    if let Some(m) = measures
         .iter()
         .find(|m| !matches!(m.name().as_str(), "gini" | "mean"))
     {
