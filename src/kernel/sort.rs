@@ -213,24 +213,18 @@ where
 ///
 /// Least-significant digit first over the 11-bit digits of `mask` that vary within the
 /// bucket, each a stable counting pass; the counts of every digit come from one pass over
-/// the bucket (not one pass per digit).
+/// the bucket (not one pass per digit). When more bits vary than the bucket's size needs to
+/// tell its elements apart (money values with a full mantissa), only the highest
+/// [`covered_passes`] digits are sorted by counting passes, and one scan then finishes the
+/// runs that tie on those digits ([`finish_runs`]): such runs are rare and short, and a scan
+/// costs far less than a counting pass.
 fn sort_bucket<T, K>(bucket: &mut [T], out: &mut [T], key: &K, mask: u64)
 where
     T: Copy,
     K: Fn(&T) -> u64,
 {
     if bucket.len() < 64 {
-        // Insertion sort: stable, and the fastest for a few elements.
-        for i in 1..bucket.len() {
-            let mut j = i;
-            let item = bucket[i];
-            let k = key(&item) & mask;
-            while j > 0 && key(&bucket[j - 1]) & mask > k {
-                bucket[j] = bucket[j - 1];
-                j -= 1;
-            }
-            bucket[j] = item;
-        }
+        insertion_sort(bucket, key, mask);
         out.copy_from_slice(bucket);
         return;
     }
@@ -240,14 +234,91 @@ where
         .fold(0u64, |acc, x| acc | ((key(x) & mask) ^ first));
     // The digits that vary, each sorted by one stable counting pass.
     let mut shifts = [0u32; 6];
-    let passes = digit_shifts(varying, &mut shifts);
+    let mut passes = digit_shifts(varying, &mut shifts);
+    let covered = covered_passes(bucket.len());
+    // Bits that vary below the digits sorted by counting passes (none when all are).
+    let mut rest = 0;
+    if passes > covered {
+        let high = 63 - varying.leading_zeros();
+        for (k, s) in shifts.iter_mut().take(covered).enumerate() {
+            // The top `covered` windows of 11 bits, lowest first.
+            *s = (high + 1).saturating_sub(DIGIT_BITS * (covered - k) as u32);
+        }
+        passes = covered;
+        rest = varying & ((1u64 << shifts[0]) - 1);
+    }
     let in_bucket = if u32::try_from(bucket.len()).is_ok() {
         lsd_passes::<T, K, u32>(bucket, out, key, &shifts[..passes])
     } else {
         lsd_passes::<T, K, usize>(bucket, out, key, &shifts[..passes])
     };
+    if rest != 0 {
+        let ties = mask & !rest;
+        if in_bucket {
+            finish_runs(bucket, out, key, ties, rest);
+        } else {
+            finish_runs(out, bucket, key, ties, rest);
+        }
+    }
     if in_bucket {
         out.copy_from_slice(bucket);
+    }
+}
+
+/// How many 11-bit counting passes a bucket of `len` elements sorts by before its tied runs
+/// are finished by a scan: enough digits that about one element in 64 ties with its
+/// neighbour on them when the low bits are spread evenly (log2 `len` + 6 bits). Fewer passes
+/// leave long runs; more cost a full pass each to split runs that are already rare.
+fn covered_passes(len: usize) -> usize {
+    let bits = usize::BITS - len.leading_zeros() + 6;
+    bits.div_ceil(DIGIT_BITS) as usize
+}
+
+/// Finishes a sort by the bits `ties | rest` of `data`, which is sorted stably by the bits
+/// `ties`: each run of elements equal on `ties` is sorted by `rest` — by insertion when
+/// short, by [`sort_bucket`] (with `scratch`'s same positions as its buffer) when long.
+/// Both keep ties in order, so the whole stays stable.
+fn finish_runs<T, K>(data: &mut [T], scratch: &mut [T], key: &K, ties: u64, rest: u64)
+where
+    T: Copy,
+    K: Fn(&T) -> u64,
+{
+    let mut start = 0;
+    while start < data.len() {
+        let head = key(&data[start]) & ties;
+        let mut end = start + 1;
+        while end < data.len() && key(&data[end]) & ties == head {
+            end += 1;
+        }
+        if end - start > 1 {
+            let run = &mut data[start..end];
+            if run.len() < 64 {
+                insertion_sort(run, key, rest);
+            } else {
+                let buffer = &mut scratch[start..end];
+                sort_bucket(run, buffer, key, rest);
+                run.copy_from_slice(buffer);
+            }
+        }
+        start = end;
+    }
+}
+
+/// Insertion sort by the bits `mask` of the key: stable, and the fastest for a few elements.
+fn insertion_sort<T, K>(data: &mut [T], key: &K, mask: u64)
+where
+    T: Copy,
+    K: Fn(&T) -> u64,
+{
+    for i in 1..data.len() {
+        let mut j = i;
+        let item = data[i];
+        let k = key(&item) & mask;
+        while j > 0 && key(&data[j - 1]) & mask > k {
+            data[j] = data[j - 1];
+            j -= 1;
+        }
+        data[j] = item;
     }
 }
 
@@ -587,6 +658,47 @@ mod tests {
     /// for bit (so -0.0 before 0.0 and ties in input order): log-normal-like money values,
     /// heavy ties, negatives and both zeros, powers of two (buckets that need no inner
     /// passes), one value repeated, and lengths on both sides of the small-input cut.
+    /// Buckets whose bits vary beyond the digits sorted by counting passes: a few keys
+    /// spread over the high bits and most clustered on one prefix (one long tied run,
+    /// finished by a nested bucket sort), or pairs of near neighbours (short runs, finished
+    /// by insertion). The output equals the standard stable sort, ties in input order.
+    #[test]
+    fn tied_runs_below_the_counted_digits_are_finished_stably() {
+        let mut s = 17u64;
+        let clustered: Vec<u64> = (0..300_000u64)
+            .map(|i| {
+                let high = if i % 100 == 0 {
+                    lcg(&mut s) & (0xFFFF_FFFF << 8)
+                } else {
+                    0
+                };
+                (lcg(&mut s) % 16) << 40 | high | (lcg(&mut s) & 0xFFF)
+            })
+            .collect();
+        let neighbours: Vec<u64> = (0..300_000u64)
+            .map(|i| {
+                let base = if i % 2 == 0 { lcg(&mut s) } else { 0 };
+                base | (lcg(&mut s) & 3)
+            })
+            .scan(0u64, |last, k| {
+                // Every other key copies its predecessor's high bits: runs of two or more.
+                *last = if k >> 2 == 0 { (*last & !3) | k } else { k };
+                Some(*last)
+            })
+            .collect();
+        for keys in [clustered, neighbours] {
+            let mut v: Vec<(u64, u32)> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| (k, i as u32))
+                .collect();
+            let mut want = v.clone();
+            want.sort_by_key(|p| p.0);
+            sort_by_key(&mut v, |p| p.0);
+            assert!(v == want);
+        }
+    }
+
     #[test]
     fn the_sorted_copy_equals_the_standard_stable_sort() {
         let mut s = 11u64;

@@ -102,7 +102,8 @@ pub struct SortedSample {
     /// `S` (sum of weight × value) of all observations before block b.
     value_before_block: Vec<f64>,
     rank_sum_midpoint: f64,
-    rank_sum_convey: f64,
+    /// `Σ wᵢxᵢ(2Cᵢ − 1)`, formed when first asked for where the block pass left it out.
+    rank_sum_convey: std::sync::OnceLock<f64>,
 }
 
 impl Drop for SortedSample {
@@ -225,7 +226,7 @@ impl SortedSample {
     fn from_sorted_parts((values, weights, labels, partials): Sorted) -> Self {
         let mut sample = Self::unfinished(Arc::new(values), weights, labels.map(Arc::new));
         match partials {
-            Some(p) => sample.set_totals(p),
+            Some(p) => sample.set_totals(p, true),
             None => sample.precompute_block_totals(),
         }
         sample
@@ -262,7 +263,7 @@ impl SortedSample {
             weight_before_block: Vec::new(),
             value_before_block: Vec::new(),
             rank_sum_midpoint: 0.0,
-            rank_sum_convey: 0.0,
+            rank_sum_convey: std::sync::OnceLock::new(),
         }
     }
 
@@ -274,33 +275,48 @@ impl SortedSample {
     fn precompute_block_totals(&mut self) {
         let x = &self.values;
         let w = self.weights.as_deref();
-        let per_block = map_blocks(self.len(), |r| block_terms(&x[r.clone()], w.map(|w| &w[r])));
-        self.set_totals(per_block);
+        let per_block = map_blocks(self.len(), |r| {
+            block_terms(&x[r.clone()], w.map(|w| &w[r]), false)
+        });
+        self.set_totals(per_block, false);
     }
 
     /// Forms the block offsets and sample totals from the per-block terms of
-    /// [`block_terms`], in block order.
-    fn set_totals(&mut self, per_block: Vec<[Compensated; 4]>) {
+    /// [`block_terms`], in block order; the convey rank sum too when `convey` says the terms
+    /// hold it (they always do for unit weights).
+    fn set_totals(&mut self, per_block: Vec<[Compensated; 4]>, convey: bool) {
         let (mut c, mut s) = (Compensated::ZERO, Compensated::ZERO);
-        let (mut rank_mid, mut rank_convey) = (Compensated::ZERO, Compensated::ZERO);
+        let mut rank_mid = Compensated::ZERO;
         self.weight_before_block = Vec::with_capacity(per_block.len());
         self.value_before_block = Vec::with_capacity(per_block.len());
-        for [w, wx, mid, convey] in per_block {
+        for [w, wx, mid, _] in &per_block {
             let c0 = c.value();
             self.weight_before_block.push(c0);
             self.value_before_block.push(s.value());
-            let shift = 2.0 * c0 * wx.value();
-            rank_mid.merge(mid);
-            rank_mid.add(shift);
-            rank_convey.merge(convey);
-            rank_convey.add(shift);
-            c.merge(w);
-            s.merge(wx);
+            rank_mid.merge(*mid);
+            rank_mid.add(2.0 * c0 * wx.value());
+            c.merge(*w);
+            s.merge(*wx);
         }
         self.total_weight = c.value();
         self.total_value = s.value();
         self.rank_sum_midpoint = rank_mid.value();
-        self.rank_sum_convey = rank_convey.value();
+        self.rank_sum_convey = std::sync::OnceLock::new();
+        if convey || self.weights.is_none() {
+            let sum = self.convey_from_terms(&per_block);
+            self.rank_sum_convey = sum.into();
+        }
+    }
+
+    /// `Σ wᵢxᵢ(2Cᵢ − 1)` from the per-block terms: each block's own sum plus `2C₀·Σwx`, with
+    /// `C₀` the weight before the block.
+    fn convey_from_terms(&self, per_block: &[[Compensated; 4]]) -> f64 {
+        let mut rank_convey = Compensated::ZERO;
+        for ([_, wx, _, convey], c0) in per_block.iter().zip(&self.weight_before_block) {
+            rank_convey.merge(*convey);
+            rank_convey.add(2.0 * c0 * wx.value());
+        }
+        rank_convey.value()
     }
 
     /// `Σ wᵢxᵢ(2Cᵢ − wᵢ)` (values ascending, `Cᵢ` cumulative weight including i): the
@@ -311,7 +327,14 @@ impl SortedSample {
 
     /// `Σ wᵢxᵢ(2Cᵢ − 1)`: R convey's Gini numerator.
     pub(crate) fn rank_sum_convey(&self) -> f64 {
-        self.rank_sum_convey
+        *self.rank_sum_convey.get_or_init(|| {
+            let x = &self.values;
+            let w = self.weights.as_deref();
+            let per_block = map_blocks(self.len(), |r| {
+                block_terms(&x[r.clone()], w.map(|w| &w[r]), true)
+            });
+            self.convey_from_terms(&per_block)
+        })
     }
 
     /// The same observations in the same sorted order with other weights (a replicate of a

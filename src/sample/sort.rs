@@ -10,7 +10,11 @@ use rayon::prelude::*;
 
 /// The terms one block contributes: Σw, Σwx, `Σ wx(2Lᵢ − wᵢ)` and `Σ wx(2Lᵢ − 1)`, with `Lᵢ`
 /// the running weight inside the block (see `SortedSample::precompute_block_totals`).
-pub(super) fn block_terms(x: &[f64], w: Option<&[f64]>) -> [Compensated; 4] {
+/// With `convey` false the last (R convey's rank sum, which only the Gini under the convey
+/// convention reads) is left at zero for weighted data: a replicate's pass then forms three
+/// sums instead of four, and the sample forms the fourth when asked
+/// (`SortedSample::rank_sum_convey`), by this same function, so to the same bits.
+pub(super) fn block_terms(x: &[f64], w: Option<&[f64]>, convey: bool) -> [Compensated; 4] {
     match w {
         None => {
             // Lᵢ = i + 1 exactly; 2Lᵢ − wᵢ = 2Lᵢ − 1.
@@ -27,6 +31,13 @@ pub(super) fn block_terms(x: &[f64], w: Option<&[f64]>) -> [Compensated; 4] {
             for (l, &wi) in local.iter_mut().zip(w) {
                 running += wi;
                 *l = running;
+            }
+            if !convey {
+                let [wi, wx, mid] = lane_sums(0..x.len(), |i| {
+                    let (wi, wx) = (w[i], w[i] * x[i]);
+                    [wi, wx, wx * (2.0 * local[i] - wi)]
+                });
+                return [wi, wx, mid, Compensated::ZERO];
             }
             lane_sums(0..x.len(), |i| {
                 let (wi, wx) = (w[i], w[i] * x[i]);
@@ -228,7 +239,7 @@ fn fill_weighted<R: Sync>(
             }
             // SAFETY: every element of both chunks was written just above.
             let (vb, wb) = unsafe { (assume_init(vb), assume_init(wb)) };
-            block_terms(vb, Some(wb))
+            block_terms(vb, Some(wb), true)
         })
         .collect()
 }
