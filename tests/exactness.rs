@@ -166,3 +166,70 @@ fn gini_of_real_valued_money_equals_the_exact_rational_value() {
         );
     }
 }
+
+/// `x · 2^k`, exact for the magnitudes used here (two steps keep each factor normal).
+fn times_pow2(x: f64, k: i32) -> f64 {
+    x * 2f64.powi(k / 2) * 2f64.powi(k - k / 2)
+}
+
+/// Values and weights near the ends of the double range, given to `SortedSample` as they
+/// are: the sample rescales them itself, and `Measure::evaluate` answers in the data's units.
+/// Reference (independent of the rescaling): the same data multiplied by an exact power of
+/// two into the ordinary range — multiplying by 2^k changes no rounding, so an index must come
+/// out identical and a money result or population exactly 2^k times as large.
+#[test]
+fn values_and_weights_beyond_the_double_range_come_back_in_their_own_units() {
+    let measures: Vec<Measure> = [
+        "gini",
+        "mean",
+        "median",
+        "theil_t",
+        "cv",
+        "quantile_0.9",
+        "share_bottom40",
+        "fgt1",
+    ]
+    .iter()
+    .map(|m| Measure::parse(m).unwrap())
+    .collect();
+    let options = Options::default();
+    let mut rng = Rng(29);
+    let base: Vec<f64> = (0..5_000).map(|_| 1.0 + 1000.0 * rng.uniform()).collect();
+    let weights: Vec<f64> = (0..5_000).map(|_| 1.0 + 99.0 * rng.uniform()).collect();
+    // (value exponent, weight exponent): huge values, tiny values, huge weights, both.
+    for (kv, kw) in [(1010, 0), (-1000, 0), (0, 1000), (990, -1000)] {
+        let x: Vec<f64> = base.iter().map(|&v| times_pow2(v, kv)).collect();
+        let w: Vec<f64> = weights.iter().map(|&v| times_pow2(v, kw)).collect();
+        let line = 300.0;
+        for weighted in [false, true] {
+            let ww = weighted.then_some(w.as_slice());
+            let given = SortedSample::new(&x, ww)
+                .unwrap()
+                .with_poverty_line(times_pow2(line, kv))
+                .unwrap();
+            assert!(
+                !given.scale().is_identity() || (kv == 0 && !weighted),
+                "{kv} {kw}"
+            );
+            let reference = SortedSample::new(&base, weighted.then_some(weights.as_slice()))
+                .unwrap()
+                .with_poverty_line(line)
+                .unwrap();
+            for m in &measures {
+                let e = m.evaluate(&given, &options).unwrap();
+                let r = m.evaluate(&reference, &options).unwrap();
+                let want = match m.unit() {
+                    ginikit::measure::Unit::Money => times_pow2(r.value, kv),
+                    _ => r.value,
+                };
+                assert_eq!(e.value, want, "{} at 2^{kv}, weights 2^{kw}", m.name());
+                let population = if weighted {
+                    times_pow2(r.population, kw)
+                } else {
+                    r.population
+                };
+                assert_eq!(e.population, population, "{} population", m.name());
+            }
+        }
+    }
+}

@@ -16,7 +16,6 @@ use ginikit::measure::registry::FAMILIES;
 use ginikit::measure::Measure;
 use ginikit::report::tidy;
 use ginikit::reproduce::{bundled_rounds, reproduce_tables, tables, ReproduceSpec};
-use ginikit::sample::Scale;
 use ginikit::table::survey::{infer, replicate_count};
 use ginikit::table::trend::{changes, estimate_rounds, Pairs};
 use ginikit::table::{compute, from_frame};
@@ -70,19 +69,13 @@ fn measures_array(
         .collect::<Result<_, _>>()
         .map_err(|e| error(&e))?;
     detached(py, || {
-        // Values or weights near the ends of the double range are brought into it (a copy).
-        let scale = Scale::of(x, w)?;
-        let sample = if scale.is_identity() {
-            SortedSample::new(x, w)?
-        } else {
-            let (mut values, mut weights) = (x.to_vec(), w.map(<[f64]>::to_vec));
-            scale.apply(&mut values, weights.as_deref_mut());
-            SortedSample::from_vecs(values, weights)?
-        };
+        // The sample rescales values or weights near the ends of the double range itself;
+        // the measures give their results in the data's units.
+        let sample = SortedSample::new(x, w)?;
         measures
             .iter()
             .map(|m| {
-                let e = scale.unscale_estimate(m, m.evaluate(&sample, &options)?);
+                let e = m.evaluate(&sample, &options)?;
                 ginikit::table::require_finite(e.value, m, "estimate")?;
                 Ok((m.name(), e.value, e.n, e.population))
             })

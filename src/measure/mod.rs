@@ -260,7 +260,9 @@ impl Measure {
         &*self.0
     }
 
-    /// Evaluates the measure on a sorted sample.
+    /// Evaluates the measure on a sorted sample, in the data's units: a sample stored
+    /// rescaled (values or weights beyond 2^±100, see [`SortedSample::scale`]) gives its
+    /// money results and populations back in the units it was given in.
     ///
     /// ```
     /// use ginikit::{Measure, SortedSample, measure::Options};
@@ -270,6 +272,17 @@ impl Measure {
     /// assert_eq!((e.n, e.population), (4, 4.0));
     /// ```
     pub fn evaluate(&self, sample: &SortedSample, options: &Options) -> Result<Estimate> {
+        let stored = self.evaluate_stored(sample, options)?;
+        Ok(sample.scale().unscale_estimate(self, stored))
+    }
+
+    /// As [`Measure::evaluate`], in the sample's stored units (the survey layer's variance
+    /// works in them and scales its results back once).
+    pub(crate) fn evaluate_stored(
+        &self,
+        sample: &SortedSample,
+        options: &Options,
+    ) -> Result<Estimate> {
         if !self.needs_positive_values() {
             return Ok(Estimate {
                 value: self.0.value(sample, options)?,

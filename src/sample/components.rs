@@ -69,6 +69,13 @@ impl Components {
         }
     }
 
+    /// Rescales the columns like values stored at `scale` (before any ranking is made).
+    fn rescale(&mut self, scale: super::Scale) {
+        for c in &mut self.columns {
+            scale.apply(c, None);
+        }
+    }
+
     /// The components' names, in order.
     pub fn names(&self) -> &[String] {
         &self.names
@@ -220,7 +227,9 @@ impl SortedSample {
             super::lines::check_lines(l)?;
         }
         let positions: Vec<u32> = (0..values.len() as u32).collect();
-        let mut sample = Self::with_labels(values, weights, positions)?;
+        let mut beside: Vec<&[f64]> = components.iter().map(|(_, c)| c.as_slice()).collect();
+        beside.extend(lines);
+        let mut sample = Self::build_beside(values, weights, Some(positions), &beside)?;
         let labels = sample
             .labels
             .take()
@@ -229,19 +238,20 @@ impl SortedSample {
             .into_iter()
             .map(|(name, c)| (name, labels.iter().map(|&i| c[i as usize]).collect()))
             .unzip();
-        sample.components = Some(Arc::new(Components::new(names, columns)));
+        sample.set_components(Components::new(names, columns));
         if let Some(l) = lines {
-            sample.lines = Some(super::PovertyLines::PerObservation(Arc::new(
+            sample.set_poverty_lines(super::PovertyLines::PerObservation(Arc::new(
                 labels.iter().map(|&i| l[i as usize]).collect(),
             )));
         }
         Ok(sample)
     }
 
-    /// Attaches component columns already in the sample's sorted order (the table layer
-    /// gathers them through the positions it sorted with).
-    #[cfg_attr(not(feature = "table"), allow(dead_code))]
-    pub(crate) fn set_components(&mut self, components: Components) {
+    /// Attaches component columns already in the sample's sorted order, in the data's units
+    /// (the table layer gathers them through the positions it sorted with; the sample's
+    /// scale was chosen with them), rescaled like the values.
+    pub(crate) fn set_components(&mut self, mut components: Components) {
+        components.rescale(self.scale);
         self.components = Some(Arc::new(components));
     }
 
@@ -267,6 +277,8 @@ impl SortedSample {
                 .as_ref()
                 .map(|w| ranked.order.iter().map(|&i| w[i as usize]).collect());
             let mut sample = SortedSample::presorted(Arc::clone(&ranked.values), weights)?;
+            // Derived from the stored values and weights: at their scale.
+            sample.scale = self.scale;
             sample.lines = self.lines.as_ref().map(|l| l.gathered(&ranked.order));
             sample.domain = self.domain.as_ref().map(|d| super::Domain {
                 ids: Arc::new(ranked.order.iter().map(|&i| d.ids[i as usize]).collect()),

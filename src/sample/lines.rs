@@ -66,7 +66,13 @@ pub(crate) fn check_lines(lines: &[f64]) -> Result<()> {
 }
 
 impl SortedSample {
-    /// The same sample with one poverty line `z` for every observation.
+    /// The same sample with one poverty line `z` for every observation (in the data's
+    /// units; stored at the sample's [`SortedSample::scale`]).
+    ///
+    /// # Errors
+    /// A line that is not a positive finite amount; a line so far in magnitude from values
+    /// that had to be rescaled that it leaves the double range with them (build the sample
+    /// with the line instead: [`SortedSample::with_poverty_lines`]).
     ///
     /// ```
     /// use ginikit::SortedSample;
@@ -76,8 +82,20 @@ impl SortedSample {
     /// ```
     pub fn with_poverty_line(mut self, z: f64) -> Result<Self> {
         check_lines(&[z])?;
-        self.lines = Some(PovertyLines::Constant(z));
-        Ok(self)
+        let lines = self.scale.apply_to_lines(&PovertyLines::Constant(z));
+        if lines.at(0).is_finite() && lines.at(0) >= f64::MIN_POSITIVE {
+            self.lines = Some(lines);
+            return Ok(self);
+        }
+        Err(Error::Undefined {
+            location: Location::Argument("poverty line"),
+            measure: "every measure".into(),
+            reason: format!(
+                "the poverty line {z:e} and the values (rescaled by 2^{} to stay in the double range) lie too far apart in magnitude for double precision; check that the line and the values are in the same units",
+                self.scale.value_exponent()
+            ),
+            context: String::new(),
+        })
     }
 
     /// Sorts `values` (and `weights`) carrying each observation's own poverty line.
@@ -103,9 +121,9 @@ impl SortedSample {
         }
         check_lines(lines)?;
         let positions: Vec<u32> = (0..values.len() as u32).collect();
-        let mut sample = Self::with_labels(values, weights, positions)?;
+        let mut sample = Self::build_beside(values, weights, Some(positions), &[lines])?;
         let sorted = sample.take_labels_as_lines(lines);
-        sample.lines = Some(sorted);
+        sample.lines = Some(sample.scale.apply_to_lines(&sorted));
         Ok(sample)
     }
 
@@ -118,11 +136,12 @@ impl SortedSample {
         ))
     }
 
-    /// Attaches lines already in the sample's sorted order (the survey layer gathers them
-    /// through the positions it sorted with).
+    /// Attaches lines already in the sample's sorted order, in the data's units (the survey
+    /// layer gathers them through the positions it sorted with; the sample's scale was
+    /// chosen with them).
     #[cfg_attr(not(feature = "table"), allow(dead_code))]
     pub(crate) fn set_poverty_lines(&mut self, lines: PovertyLines) {
-        self.lines = Some(lines);
+        self.lines = Some(self.scale.apply_to_lines(&lines));
     }
 
     /// The poverty line(s), when the sample carries them.

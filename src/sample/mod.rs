@@ -69,6 +69,14 @@ impl SortedSample {
 /// Invariants (checked at construction): values finite; weights finite and non-negative
 /// with a positive total; at least one observation.
 ///
+/// Values or weights whose largest magnitude lies beyond 2^±100 (about 1.3e30 and 7.9e-31)
+/// are stored multiplied by a power of two that brings them into range (exact; see
+/// [`Scale`]), so that rank sums and squares neither overflow nor underflow; poverty lines
+/// and components given with them are scaled alike. [`crate::Measure::evaluate`] gives
+/// results in the data's own units; the accessors (`values`, `weights`, `mean`, …) give the
+/// stored numbers, which for ordinary data are the data themselves ([`SortedSample::scale`]
+/// says which).
+///
 /// ```
 /// use ginikit::SortedSample;
 /// let s = SortedSample::new(&[3.0, 1.0, 2.0], Some(&[1.0, 2.0, 1.0])).unwrap();
@@ -83,6 +91,8 @@ pub struct SortedSample {
     values: Arc<Vec<f64>>,
     weights: Option<Vec<f64>>,
     labels: Option<Arc<Vec<u32>>>,
+    /// The power of two the values and weights are stored at (identity for ordinary data).
+    scale: Scale,
     /// Poverty lines in sorted order, when the sample carries them.
     lines: Option<PovertyLines>,
     /// The domain of a pooled sample that domain-aware measures restrict themselves to.
@@ -139,17 +149,28 @@ impl SortedSample {
             return Err(validate(values, None).expect_err("validate refuses an empty slice"));
         };
         let first = f64_key(x0);
-        let (finite, varying) = values
+        let (finite, varying, largest) = values
             .par_chunks(1 << 16)
             .map(|c| {
-                c.iter().fold((true, 0u64), |(ok, bits), &x| {
-                    (ok & x.is_finite(), bits | (f64_key(x) ^ first))
+                c.iter().fold((true, 0u64, 0.0f64), |(ok, bits, big), &x| {
+                    (
+                        ok & x.is_finite(),
+                        bits | (f64_key(x) ^ first),
+                        big.max(x.abs()),
+                    )
                 })
             })
-            .reduce(|| (true, 0), |a, b| (a.0 & b.0, a.1 | b.1));
+            .reduce(
+                || (true, 0, 0.0),
+                |a, b| (a.0 & b.0, a.1 | b.1, a.2.max(b.2)),
+            );
         if !finite {
             // Names the count and the first of them.
             validate(values, None)?;
+        }
+        if !Scale::leaves_alone(largest) {
+            // Values near the ends of the double range: rescaled in a copy.
+            return Self::build_beside(values.to_vec(), None, None, &[]);
         }
         Ok(Self::from_sorted_parts(sort_unweighted_slice(
             values, varying,
@@ -158,7 +179,7 @@ impl SortedSample {
 
     /// As [`SortedSample::new`], taking ownership (no copy of unweighted values).
     pub fn from_vecs(values: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Self> {
-        Self::build(values, weights, None)
+        Self::build_beside(values, weights, None, &[])
     }
 
     /// As [`SortedSample::from_vecs`], carrying a `u32` label per observation (a cluster or
@@ -177,7 +198,7 @@ impl SortedSample {
                 right_len: labels.len(),
             });
         }
-        Self::build(values, weights, Some(labels))
+        Self::build_beside(values, weights, Some(labels), &[])
     }
 
     /// As [`SortedSample::with_labels`], from borrowed slices (no copies of the inputs are
@@ -193,9 +214,19 @@ impl SortedSample {
         weights: Option<&[f64]>,
         labels: &[u32],
     ) -> Result<Self> {
-        let Some(w) = weights else {
-            return Self::with_labels(values.to_vec(), None, labels.to_vec());
-        };
+        Self::with_labels_beside(values, weights, labels, &[])
+    }
+
+    /// As [`SortedSample::with_labels_from_slices`], with the scale chosen together with
+    /// `beside`: amounts in the values' units (poverty lines, components) that will be
+    /// attached to the sample and rescaled with it, so that none of them leaves the double
+    /// range either.
+    pub(crate) fn with_labels_beside(
+        values: &[f64],
+        weights: Option<&[f64]>,
+        labels: &[u32],
+        beside: &[&[f64]],
+    ) -> Result<Self> {
         if labels.len() != values.len() {
             return Err(Error::LengthMismatch {
                 left: "values",
@@ -204,21 +235,56 @@ impl SortedSample {
                 right_len: labels.len(),
             });
         }
+        let Some(w) = weights else {
+            return Self::build_beside(values.to_vec(), None, Some(labels.to_vec()), beside);
+        };
         validate(values, Some(w))?;
+        let scale = Scale::of_with(values, Some(w), beside)?;
+        if !scale.is_identity() {
+            // Rescaled in copies; ordinary data are sorted straight from the slices.
+            return Self::build_beside(
+                values.to_vec(),
+                Some(w.to_vec()),
+                Some(labels.to_vec()),
+                beside,
+            );
+        }
         Ok(Self::from_sorted_parts(sort_weighted_labelled(
             values, w, labels,
         )))
     }
 
-    fn build(
-        values: Vec<f64>,
-        weights: Option<Vec<f64>>,
+    /// Validates, rescales (when the values or weights lie near the ends of the double
+    /// range; the scale chosen with the amounts `beside` them) and sorts owned columns.
+    pub(crate) fn build_beside(
+        mut values: Vec<f64>,
+        mut weights: Option<Vec<f64>>,
         labels: Option<Vec<u32>>,
+        beside: &[&[f64]],
     ) -> Result<Self> {
         validate(&values, weights.as_deref())?;
-        Ok(Self::from_sorted_parts(sort_observations(
-            values, weights, labels,
-        )))
+        let scale = Scale::of_with(&values, weights.as_deref(), beside)?;
+        scale.apply(&mut values, weights.as_deref_mut());
+        let mut sample = Self::from_sorted_parts(sort_observations(values, weights, labels));
+        sample.scale = scale;
+        Ok(sample)
+    }
+
+    /// The power of two the values and weights are stored at: identity for ordinary data.
+    /// Money results on the stored numbers come back to the data's units with
+    /// [`Scale::money_back`], sums of weights with [`Scale::persons_back`];
+    /// [`crate::Measure::evaluate`] does so itself.
+    ///
+    /// ```
+    /// use ginikit::{Measure, SortedSample, measure::Options};
+    /// let s = SortedSample::new(&[1e306, 2e307, 5e306], None).unwrap();
+    /// assert!(!s.scale().is_identity());
+    /// let mean = Measure::parse("mean").unwrap().evaluate(&s, &Options::default()).unwrap();
+    /// assert!((mean.value / (2.6e307 / 3.0) - 1.0).abs() < 1e-15);
+    /// assert!(SortedSample::new(&[1.0, 2.0], None).unwrap().scale().is_identity());
+    /// ```
+    pub fn scale(&self) -> Scale {
+        self.scale
     }
 
     /// The sample of sorted columns, with their block totals as the sort formed them or
@@ -253,6 +319,7 @@ impl SortedSample {
             values,
             weights,
             labels,
+            scale: Scale::default(),
             lines: None,
             domain: None,
             components: None,
@@ -359,6 +426,7 @@ impl SortedSample {
         }
         let mut sample =
             Self::from_sorted(Arc::clone(&self.values), Some(weights), self.labels.clone());
+        sample.scale = self.scale;
         sample.lines = self.lines.clone();
         sample.domain = self.domain.clone();
         sample.components = self.components.clone();

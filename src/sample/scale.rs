@@ -128,6 +128,17 @@ impl Scale {
         Ok(scale)
     }
 
+    /// Whether values (or weights) whose largest magnitude is `largest` are left as they
+    /// are (no rescaling needed).
+    pub(crate) fn leaves_alone(largest: f64) -> bool {
+        exponent_of(largest) == 0
+    }
+
+    /// The power of two the values are multiplied by (0: unchanged).
+    pub fn value_exponent(&self) -> i32 {
+        self.value
+    }
+
     /// Whether nothing is rescaled.
     pub fn is_identity(&self) -> bool {
         self.value == 0 && self.weight == 0

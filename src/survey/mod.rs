@@ -75,7 +75,8 @@ pub struct DesignedSample<'a> {
     pub persons: f64,
 }
 
-/// Estimates `measures` with standard errors, intervals at `level` and design effects.
+/// Estimates `measures` with standard errors, intervals at `level` and design effects, in the
+/// data's units (a sample stored rescaled is scaled back: [`SortedSample::scale`]).
 ///
 /// ```
 /// use ginikit::{Measure, SortedSample, measure::Options};
@@ -106,7 +107,7 @@ pub fn estimate(
     // the threads); the first error in measure order wins.
     let points: Vec<Estimate> = measures
         .par_iter()
-        .map(|m| m.evaluate(ds.sample, options))
+        .map(|m| m.evaluate_stored(ds.sample, options))
         .collect::<Vec<Result<Estimate>>>()
         .into_iter()
         .collect::<Result<_>>()?;
@@ -144,12 +145,14 @@ pub fn estimate(
             (Interval::Percentile, Some(t)) => percentile_interval(t, level),
             _ => (point.value - z_crit * se, point.value + z_crit * se),
         };
+        // In the data's units (the variance is computed on the stored numbers).
+        let scale = ds.sample.scale();
         Ok(SurveyEstimate {
-            estimate: *point,
+            estimate: scale.unscale_estimate(m, *point),
             inference: Inference {
-                se,
-                ci_lower,
-                ci_upper,
+                se: scale.unscale(m, se),
+                ci_lower: scale.unscale(m, ci_lower),
+                ci_upper: scale.unscale(m, ci_upper),
                 deff: v_srs.filter(|v| *v > 0.0).map(|v| var / v),
                 replicates_dropped: dropped,
             },

@@ -273,7 +273,10 @@ impl Replicates {
                 let values = match sample.reweighted(self.weights_for(r, sample, psu)) {
                     Ok(rep) => measures
                         .iter()
-                        .map(|m| m.evaluate(&rep, options).map_or(f64::NAN, |e| e.value))
+                        .map(|m| {
+                            m.evaluate_stored(&rep, options)
+                                .map_or(f64::NAN, |e| e.value)
+                        })
                         .collect(),
                     Err(_) => vec![f64::NAN; measures.len()],
                 };

@@ -4,7 +4,7 @@ use super::Table;
 use crate::error::{Error, Location, Result};
 use crate::measure::positive::NonPositivePolicy;
 use crate::measure::{Estimate, Measure, Options, ThresholdScope};
-use crate::sample::{Scale, SortedSample};
+use crate::sample::SortedSample;
 use std::sync::Arc;
 
 /// One measure for one group: the tidy result row of `gini compute`.
@@ -75,29 +75,16 @@ pub fn compute(
             let context = group.describe(&shell.by);
             let location = Location::column(shell.path.clone(), shell.value_column.clone());
             let in_group = |e: Error| e.at_column(&location).in_context(&context);
-            // Values or weights near the ends of the double range are brought into it.
-            let scale = group.scale(poverty_line).map_err(in_group)?;
-            let (mut values, mut weights) = (group.values, group.weights);
-            scale.apply(&mut values, weights.as_deref_mut());
-            let sample = scaled_sample(
-                values,
-                weights,
-                &group.lines,
-                &group.components,
-                &shell,
-                &scale,
-                poverty_line,
-            )
-            .map_err(in_group)?;
+            let key = group.key.clone();
+            let sample = group_sample(group, &shell, poverty_line).map_err(in_group)?;
             measures
                 .iter()
                 .map(|m| {
-                    let estimate =
-                        estimate_in_group(m, &sample, scale, pooled.as_ref(), g, options)
-                            .map_err(in_group)?;
+                    let estimate = estimate_in_group(m, &sample, pooled.as_ref(), g, options)
+                        .map_err(in_group)?;
                     super::require_finite(estimate.value, m, "estimate").map_err(in_group)?;
                     Ok(GroupEstimate {
-                        key: group.key.clone(),
+                        key: key.clone(),
                         measure: m.clone(),
                         estimate,
                     })
@@ -112,89 +99,65 @@ pub fn compute(
     Ok(rows)
 }
 
-/// Measure `m` of group `g` (its sorted `sample`, at `scale`) in the data's units: on the
-/// group's own sample, or — for a measure whose threshold comes from the whole population —
-/// on the pooled sample restricted to the group, with the group's own rows and population.
+/// Measure `m` of group `g` (its sorted `sample`) in the data's units: on the group's own
+/// sample, or — for a measure whose threshold comes from the whole population — on the pooled
+/// sample restricted to the group, with the group's own rows and population.
 fn estimate_in_group(
     m: &Measure,
     sample: &SortedSample,
-    scale: Scale,
-    pooled: Option<&(SortedSample, Arc<Vec<u32>>, Scale)>,
+    pooled: Option<&(SortedSample, Arc<Vec<u32>>)>,
     g: usize,
     options: &Options,
 ) -> Result<Estimate> {
     match pooled {
-        Some((all, ids, all_scale)) if m.uses_population_threshold() => {
+        Some((all, ids)) if m.uses_population_threshold() => {
             let domain = all.in_domain(ids.clone(), g as u32);
             let e = m.evaluate(&domain, options)?;
             // The rows and population are the group's, not the pool's.
-            let own = Estimate {
-                value: all_scale.unscale(m, e.value),
-                n: sample.len(),
-                population: sample.total_weight(),
-                excluded: 0,
-            };
             Ok(Estimate {
-                value: own.value,
-                ..scale.unscale_estimate(m, own)
+                value: e.value,
+                n: sample.len(),
+                population: sample.scale().persons_back(sample.total_weight()),
+                excluded: 0,
             })
         }
-        _ => Ok(scale.unscale_estimate(m, m.evaluate(sample, options)?)),
+        _ => m.evaluate(sample, options),
     }
 }
 
-/// A group's sorted sample from its values and weights (already at `scale`), with its
-/// poverty line(s) — the group's own, or `poverty_line` for everybody — and its named
-/// components, both brought to `scale` too.
-fn scaled_sample(
-    values: Vec<f64>,
-    weights: Option<Vec<f64>>,
-    lines: &Option<Vec<f64>>,
-    components: &[Vec<f64>],
+/// A group's sorted sample with its poverty line(s) — the group's own, or `poverty_line` for
+/// everybody — and its named components. The sample rescales values or weights near the ends
+/// of the double range, with the power of two chosen together with the lines and components.
+fn group_sample(
+    group: super::Group,
     shell: &Table,
-    scale: &Scale,
     poverty_line: Option<f64>,
 ) -> Result<SortedSample> {
-    if components.is_empty() {
-        match (lines, poverty_line) {
-            (Some(lines), _) => {
-                let mut lines = lines.clone();
-                scale.apply(&mut lines, None);
-                SortedSample::with_poverty_lines(values, weights, &lines)
-            }
-            (None, Some(z)) => SortedSample::from_vecs(values, weights).and_then(|s| {
-                let mut z = [z];
-                scale.apply(&mut z, None);
-                s.with_poverty_line(z[0])
-            }),
-            (None, None) => SortedSample::from_vecs(values, weights),
+    if let Some(lines) = &group.lines {
+        if group.components.is_empty() {
+            return SortedSample::with_poverty_lines(group.values, group.weights, lines);
         }
+    }
+    let sample = if group.components.is_empty() {
+        let line: Vec<f64> = poverty_line.into_iter().collect();
+        SortedSample::build_beside(group.values, group.weights, None, &[line.as_slice()])?
     } else {
         let named = shell
             .components
             .iter()
             .cloned()
-            .zip(components.iter().map(|c| {
-                let mut c = c.clone();
-                scale.apply(&mut c, None);
-                c
-            }))
+            .zip(group.components)
             .collect();
-        let lines = lines.as_ref().map(|l| {
-            let mut l = l.clone();
-            scale.apply(&mut l, None);
-            l
-        });
-        SortedSample::with_components_and_lines(values, weights, named, lines.as_deref()).and_then(
-            |s| match (lines.is_none(), poverty_line) {
-                (true, Some(z)) => {
-                    let mut z = [z];
-                    scale.apply(&mut z, None);
-                    s.with_poverty_line(z[0])
-                }
-                _ => Ok(s),
-            },
-        )
+        SortedSample::with_components_and_lines(
+            group.values,
+            group.weights,
+            named,
+            group.lines.as_deref(),
+        )?
+    };
+    match (poverty_line, sample.poverty_lines().is_some()) {
+        (Some(z), false) => sample.with_poverty_line(z),
+        _ => Ok(sample),
     }
 }
 
@@ -218,11 +181,10 @@ pub(crate) fn population_threshold_measures(
 
 /// The observations of the groups `members` in one sample, sorted once, with each sorted
 /// observation's group index (its position in `members`, for [`SortedSample::in_domain`]) and
-/// the scale applied to the pool.
 pub(crate) fn pooled_sample(
     table: &Table,
     members: &[usize],
-) -> Result<(SortedSample, Arc<Vec<u32>>, Scale)> {
+) -> Result<(SortedSample, Arc<Vec<u32>>)> {
     let groups: Vec<&super::Group> = members.iter().map(|&m| &table.groups[m]).collect();
     let n: usize = groups.iter().map(|g| g.values.len()).sum();
     let weighted = groups.iter().any(|g| g.weights.is_some());
@@ -239,12 +201,10 @@ pub(crate) fn pooled_sample(
         }
         ids.extend(std::iter::repeat_n(g as u32, group.values.len()));
     }
-    let mut weights = weighted.then_some(weights);
+    let weights = weighted.then_some(weights);
     let location = Location::column(table.path.clone(), table.value_column.clone());
-    let scale = Scale::of(&values, weights.as_deref()).map_err(|e| e.at_column(&location))?;
-    scale.apply(&mut values, weights.as_deref_mut());
     let sample =
         SortedSample::with_labels(values, weights, ids).map_err(|e| e.at_column(&location))?;
     let ids = Arc::new(sample.labels().expect("sorted with labels").to_vec());
-    Ok((sample, ids, scale))
+    Ok((sample, ids))
 }

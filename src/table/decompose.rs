@@ -328,7 +328,7 @@ fn split_every_round<'a>(
             let splits = indices
                 .iter()
                 .map(|i| match (&pooled, has_ms(i)) {
-                    (Some((sample, ids, _)), true) => {
+                    (Some((sample, ids)), true) => {
                         ge_split(sample, ids, alpha_of(i)).map(|s| Some(Arc::new(s)))
                     }
                     _ => Ok(None),

@@ -168,15 +168,15 @@ impl TableSpec {
 }
 
 impl Group {
-    /// The power-of-two scale that brings the group's values and weights into the double
-    /// range, chosen together with the amounts rescaled beside them — its components, its
-    /// poverty lines or the table's one `poverty_line` — so that none of those leaves it.
-    pub fn scale(&self, poverty_line: Option<f64>) -> Result<crate::sample::Scale> {
-        let line: Vec<f64> = poverty_line.into_iter().collect();
+    /// The amounts in the values' units that are rescaled beside them when the values lie
+    /// near the ends of the double range — the group's components, its poverty lines, and
+    /// `line` (the table's one poverty line, if any) — for choosing the power of two with
+    /// them, so that none leaves the range.
+    pub fn beside<'a>(&'a self, line: &'a [f64]) -> Vec<&'a [f64]> {
         let mut beside: Vec<&[f64]> = self.components.iter().map(Vec::as_slice).collect();
         beside.extend(self.lines.as_deref());
-        beside.push(&line);
-        crate::sample::Scale::of_with(&self.values, self.weights.as_deref(), &beside)
+        beside.push(line);
+        beside
     }
 
     /// A phrase naming the group, e.g. `province=Aceh, area=rural`.

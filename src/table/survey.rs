@@ -4,8 +4,8 @@
 use super::{Group, Table};
 use crate::error::{Error, Location, Result};
 use crate::measure::positive::NonPositivePolicy;
-use crate::measure::{Estimate, Measure, Options};
-use crate::sample::{Components, PovertyLines, Scale, SortedSample};
+use crate::measure::{Measure, Options};
+use crate::sample::{Components, PovertyLines, SortedSample};
 use crate::survey::design::{Design, DesignCodes, LonelyPsu};
 use crate::survey::replicate::{ReplicateMethod, Replicates};
 use crate::survey::{estimate, DesignedSample, Interval, SurveyEstimate, Tick, Variance};
@@ -129,9 +129,9 @@ pub fn infer(
     Ok(rows)
 }
 
-/// One estimate of a group before its units are restored: the result, the scale of the
-/// sample it came from, and (for measures on the pooled round) the group's own population.
-type Scaled = (SurveyEstimate, Scale, Option<f64>);
+/// One estimate of a group, in the data's units, and (for measures on the pooled round) the
+/// group's own population.
+type Scaled = (SurveyEstimate, Option<f64>);
 
 /// What the groups of one round share while each is estimated as a domain of it.
 struct Round<'a> {
@@ -220,7 +220,7 @@ impl<'a> Round<'a> {
             e.at_column(&value_location(self.table))
                 .in_context(&context)
         };
-        let (sample, psu_sorted, scale) =
+        let (sample, psu_sorted) =
             domain_sample(self.table, group, &psu_of_obs, self.given_weights, false)
                 .map_err(in_group)?;
         // The group's PSU numbers now travel with the sorted sample.
@@ -252,9 +252,9 @@ impl<'a> Round<'a> {
             .estimate(&ds, &variance, &self.own_measures)
             .map_err(in_group)?
             .into_iter()
-            .map(|r| (r, scale, None));
+            .map(|r| (r, None));
         let mut pooled = self
-            .pooled(g, group, &sample, scale, &variance)
+            .pooled(g, group, &sample, &variance)
             .map_err(in_group)?
             .into_iter();
         let mut out = Vec::with_capacity(self.measures.len());
@@ -318,7 +318,7 @@ impl<'a> Round<'a> {
         )
     }
 
-    /// The measures on the pooled round for group `g` (its rows `sample`, at `scale`), a
+    /// The measures on the pooled round for group `g` (its rows `sample`), a
     /// domain of the round: no design effect (the influence spans the whole round), and the
     /// group's own rows and population.
     fn pooled(
@@ -326,7 +326,6 @@ impl<'a> Round<'a> {
         g: usize,
         group: &Group,
         sample: &SortedSample,
-        scale: Scale,
         variance: &Variance<'_>,
     ) -> Result<Vec<Scaled>> {
         let Some(p) = &self.pool else {
@@ -345,38 +344,25 @@ impl<'a> Round<'a> {
             persons: group.persons,
         };
         // The group's own rows and population, in the data's units.
-        let own = Estimate {
-            value: 0.0,
-            n: sample.len(),
-            population: sample.total_weight(),
-            excluded: 0,
-        };
-        let population = scale
-            .unscale_estimate(&self.pooled_measures[0], own)
-            .population;
+        let n = sample.len();
+        let population = sample.scale().persons_back(sample.total_weight());
         Ok(self
             .estimate(&ds, &pool_variance, &self.pooled_measures)?
             .into_iter()
             .map(|mut r| {
-                r.estimate.n = own.n;
+                r.estimate.n = n;
                 r.estimate.excluded = 0;
                 r.inference.deff = None;
-                (r, p.scale, Some(population))
+                (r, Some(population))
             })
             .collect())
     }
 }
 
-/// A result in the data's units (estimate, standard error, interval; the population given
-/// for pooled measures), each a finite number.
-fn in_units(m: &Measure, (mut r, scale, population): Scaled) -> Result<SurveyEstimate> {
-    r.estimate = scale.unscale_estimate(m, r.estimate);
+/// A result with the population given for pooled measures, each number checked finite.
+fn in_units(m: &Measure, (mut r, population): Scaled) -> Result<SurveyEstimate> {
     if let Some(p) = population {
         r.estimate.population = p;
-    }
-    let i = &mut r.inference;
-    for v in [&mut i.se, &mut i.ci_lower, &mut i.ci_upper] {
-        *v = scale.unscale(m, *v);
     }
     let i = &r.inference;
     super::require_finite(r.estimate.value, m, "estimate")?;
@@ -471,7 +457,6 @@ pub fn infer_pooled(
     )
     .map_err(|e| e.at_column(&location))?;
     for (m, r) in measures.iter().zip(out.iter_mut()) {
-        r.estimate = pool.scale.unscale_estimate(m, r.estimate);
         super::require_finite(r.estimate.value, m, "estimate")
             .map_err(|e| e.at_column(&location))?;
         super::require_finite(r.inference.se, m, "standard error")
@@ -490,7 +475,7 @@ fn domain_sample(
     psu_of_obs: &[u32],
     given_weights: bool,
     keep_positions: bool,
-) -> Result<(SortedSample, Option<Vec<u32>>, Scale)> {
+) -> Result<(SortedSample, Option<Vec<u32>>)> {
     let by_position =
         given_weights || group.lines.is_some() || keep_positions || !group.components.is_empty();
     let positions: Vec<u32>;
@@ -500,15 +485,15 @@ fn domain_sample(
     } else {
         psu_of_obs
     };
-    let scale = group.scale(table.poverty_line)?;
-    let mut sample = if scale.is_identity() {
-        SortedSample::with_labels_from_slices(&group.values, group.weights.as_deref(), labels)?
-    } else {
-        // Values or weights near the ends of the double range, brought into it (a copy).
-        let (mut values, mut weights) = (group.values.clone(), group.weights.clone());
-        scale.apply(&mut values, weights.as_deref_mut());
-        SortedSample::with_labels(values, weights, labels.to_vec())?
-    };
+    // The sample rescales values or weights near the ends of the double range, choosing
+    // the power of two with the amounts attached to it below.
+    let line: Vec<f64> = table.poverty_line.into_iter().collect();
+    let mut sample = SortedSample::with_labels_beside(
+        &group.values,
+        group.weights.as_deref(),
+        labels,
+        &group.beside(&line),
+    )?;
     let sorted_labels = sample.labels().expect("the sample was built with labels");
     // Sorted by PSU, the sample's labels are the PSUs themselves (no copy).
     let psu_sorted: Option<Vec<u32>> = by_position.then(|| {
@@ -517,16 +502,12 @@ fn domain_sample(
             .map(|&i| psu_of_obs[i as usize])
             .collect()
     });
-    // The components in sorted order, rescaled like the values.
+    // The components in sorted order (the sample rescales them like the values).
     let components: Option<Vec<Vec<f64>>> = (!group.components.is_empty()).then(|| {
         group
             .components
             .iter()
-            .map(|c| {
-                let mut sorted: Vec<f64> = sorted_labels.iter().map(|&i| c[i as usize]).collect();
-                scale.apply(&mut sorted, None);
-                sorted
-            })
+            .map(|c| sorted_labels.iter().map(|&i| c[i as usize]).collect())
             .collect()
     });
     if group
@@ -549,12 +530,12 @@ fn domain_sample(
         (None, None) => None,
     };
     if let Some(lines) = lines {
-        sample.set_poverty_lines(scale.apply_to_lines(&lines));
+        sample.set_poverty_lines(lines);
     }
     if let Some(columns) = components {
         sample.set_components(Components::new(table.components.clone(), columns));
     }
-    Ok((sample, psu_sorted, scale))
+    Ok((sample, psu_sorted))
 }
 
 /// A survey round's groups pooled into one sample, sorted once, with the group index and PSU
@@ -565,7 +546,6 @@ struct Pool {
     sample: SortedSample,
     psu_sorted: Vec<u32>,
     ids: std::sync::Arc<Vec<u32>>,
-    scale: Scale,
 }
 
 impl Pool {
@@ -614,7 +594,7 @@ impl Pool {
             psu.extend_from_slice(group_psu);
             id_of_position.extend(std::iter::repeat_n(g as u32, n));
         }
-        let (sample, psu_sorted, scale) = domain_sample(table, &pooled, &psu, given, true)
+        let (sample, psu_sorted) = domain_sample(table, &pooled, &psu, given, true)
             .map_err(|e| e.at_column(&value_location(table)))?;
         let psu_sorted = psu_sorted.expect("sorted with positions, PSUs gathered");
         let ids = sample
@@ -628,7 +608,6 @@ impl Pool {
             sample,
             psu_sorted,
             ids: std::sync::Arc::new(ids),
-            scale,
         })
     }
 }

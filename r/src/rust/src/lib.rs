@@ -14,7 +14,6 @@ use ginikit::measure::registry::FAMILIES;
 use ginikit::measure::Measure;
 use ginikit::report::tidy;
 use ginikit::reproduce::{bundled_rounds, reproduce_tables, tables};
-use ginikit::sample::Scale;
 use ginikit::table::survey::infer;
 use ginikit::table::trend::{changes, estimate_rounds, Pairs, RoundEstimates};
 use ginikit::table::{compute, from_frame, Table};
@@ -93,21 +92,13 @@ fn rs_measures(
             .collect::<Result<_, _>>()
             .map_err(|e| error(&e))?;
         let (x, w) = (x.as_slice(), weights.as_ref().map(|w| w.as_slice()));
-        let scale = Scale::of(x, w).map_err(|e| vector_error(&e, x, w))?;
-        let sample = if scale.is_identity() {
-            SortedSample::new(x, w)
-        } else {
-            // Values or weights near the ends of the double range are brought into it (a copy).
-            let (mut values, mut weights) = (x.to_vec(), w.map(<[f64]>::to_vec));
-            scale.apply(&mut values, weights.as_deref_mut());
-            SortedSample::from_vecs(values, weights)
-        }
-        .map_err(|e| vector_error(&e, x, w))?;
+        // The sample rescales values or weights near the ends of the double range itself;
+        // the measures give their results in the data's units.
+        let sample = SortedSample::new(x, w).map_err(|e| vector_error(&e, x, w))?;
         let mut out = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for m in &measures {
             let e = m
                 .evaluate(&sample, &options)
-                .map(|e| scale.unscale_estimate(m, e))
                 .and_then(|e| ginikit::table::require_finite(e.value, m, "estimate").map(|_| e))
                 .map_err(|e| error(&e))?;
             out.0.push(m.name());
