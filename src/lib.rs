@@ -30,6 +30,17 @@
 //! **application** ([`bps`], [`synth`], `reproduce`) reproduces BPS's published figures on
 //! top of both. Arrows run one way; a unit test checks them on the sources.
 //!
+//! ## The API in brief
+//!
+//! What most callers need is re-exported here, at the root: [`SortedSample`] (validated,
+//! sorted once, rescaled itself when values lie near the ends of the double range),
+//! [`Measure`] with its [`Options`] and [`Estimate`]; for standard errors, [`survey::estimate`]
+//! on a [`DesignedSample`] (a sample, its PSUs and a [`Design`]) with a [`Variance`] method
+//! and an [`Interval`], giving [`SurveyEstimate`]s; and, with the `table` feature, reading a
+//! file into groups (`read_table` with a `TableSpec`) and estimating every group (`compute`,
+//! giving `GroupEstimate`s). The modules hold the rest: each family's own functions, the
+//! kernels' building blocks, the decompositions, and the application.
+//!
 //! ## Estimators and conventions
 //!
 //! | measure | formula (values ascending, `Cᵢ = Σ_{j≤i} wⱼ`, `W = Σ wᵢ`, `μ` weighted mean) | agrees with |
@@ -115,5 +126,9 @@ pub mod internals {
 }
 #[cfg(test)]
 mod layering_tests;
-pub use measure::Measure;
+pub use measure::{Estimate, Measure, Options};
 pub use sample::SortedSample;
+pub use survey::design::Design;
+pub use survey::{DesignedSample, Interval, SurveyEstimate, Variance};
+#[cfg(feature = "table")]
+pub use table::{compute, read_table, GroupEstimate, TableSpec};

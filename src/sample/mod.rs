@@ -20,7 +20,7 @@ use sort::{block_terms, sort_observations, sort_unweighted_slice, sort_weighted_
 use std::sync::Arc;
 #[cfg(feature = "table")]
 pub(crate) use validate::find_bad;
-use validate::validate;
+use validate::{validate, validate_largest};
 
 /// Derived results of one sample, shared by its clones (same values and weights).
 type Memo = Arc<std::sync::Mutex<Vec<(MemoKey, Arc<dyn std::any::Any + Send + Sync>)>>>;
@@ -238,8 +238,8 @@ impl SortedSample {
         let Some(w) = weights else {
             return Self::build_beside(values.to_vec(), None, Some(labels.to_vec()), beside);
         };
-        validate(values, Some(w))?;
-        let scale = Scale::of_with(values, Some(w), beside)?;
+        let (largest_value, largest_weight) = validate_largest(values, Some(w))?;
+        let scale = Scale::from_largest(values, largest_value, largest_weight, beside)?;
         if !scale.is_identity() {
             // Rescaled in copies; ordinary data are sorted straight from the slices.
             return Self::build_beside(
@@ -262,8 +262,8 @@ impl SortedSample {
         labels: Option<Vec<u32>>,
         beside: &[&[f64]],
     ) -> Result<Self> {
-        validate(&values, weights.as_deref())?;
-        let scale = Scale::of_with(&values, weights.as_deref(), beside)?;
+        let (largest_value, largest_weight) = validate_largest(&values, weights.as_deref())?;
+        let scale = Scale::from_largest(&values, largest_value, largest_weight, beside)?;
         scale.apply(&mut values, weights.as_deref_mut());
         let mut sample = Self::from_sorted_parts(sort_observations(values, weights, labels));
         sample.scale = scale;

@@ -38,14 +38,8 @@ fn largest_magnitude(x: &[f64]) -> f64 {
         .reduce(|| 0.0, f64::max)
 }
 
-/// The exponent that brings the largest magnitude of `x` to [1, 2), if it lies outside
-/// [2⁻¹⁰⁰, 2¹⁰⁰]; 0 for ordinary, empty, all-zero or non-finite data (validation reports the
-/// last).
-fn exponent(x: &[f64]) -> i32 {
-    exponent_of(largest_magnitude(x))
-}
-
-/// [`exponent`] given the largest magnitude.
+/// The exponent that brings a largest magnitude `largest` to [1, 2), if it lies outside
+/// [2⁻¹⁰⁰, 2¹⁰⁰]; 0 for ordinary, all-zero or non-finite data (validation reports the last).
 fn exponent_of(largest: f64) -> i32 {
     if !largest.is_finite() || largest == 0.0 {
         return 0;
@@ -97,14 +91,31 @@ impl Scale {
     /// assert!(Scale::of_with(&[5e-324, 1e-320], None, &[&[1.0]]).unwrap().is_identity());
     /// ```
     pub fn of_with(values: &[f64], weights: Option<&[f64]>, companions: &[&[f64]]) -> Result<Self> {
+        let largest_weight = weights.map_or(0.0, largest_magnitude);
+        Self::from_largest(
+            values,
+            largest_magnitude(values),
+            largest_weight,
+            companions,
+        )
+    }
+
+    /// As [`Scale::of_with`], given the largest magnitudes of the values and the weights
+    /// (0 for unit weights), found by a pass the caller makes anyway.
+    pub(crate) fn from_largest(
+        values: &[f64],
+        largest_value: f64,
+        largest_weight: f64,
+        companions: &[&[f64]],
+    ) -> Result<Self> {
         // The exponent that brings the largest magnitude of all of them into range.
         let largest = companions
             .iter()
             .map(|c| largest_magnitude(c))
-            .fold(largest_magnitude(values), f64::max);
+            .fold(largest_value, f64::max);
         let scale = Scale {
             value: exponent_of(largest),
-            weight: weights.map_or(0, exponent),
+            weight: exponent_of(largest_weight),
         };
         if scale.value < 0 {
             let smallest = values

@@ -58,6 +58,51 @@ pub(super) fn validate(values: &[f64], weights: Option<&[f64]>) -> Result<()> {
     Ok(())
 }
 
+/// Checks values and weights as [`validate`] does, in one parallel pass when they are valid
+/// (the detailed checks run only to name what is wrong), and returns the largest magnitude of
+/// the values and of the weights (0 for unit weights): what the sample's rescaling needs.
+pub(super) fn validate_largest(values: &[f64], weights: Option<&[f64]>) -> Result<(f64, f64)> {
+    let lengths_match = weights.is_none_or(|w| w.len() == values.len());
+    if values.is_empty() || !lengths_match {
+        validate(values, weights)?;
+    }
+    const CHUNK: usize = 1 << 16;
+    let (ok, any, big_x, big_w) = match weights {
+        None => values
+            .par_chunks(CHUNK)
+            .map(|c| {
+                c.iter()
+                    .fold((true, true, 0.0f64, 0.0f64), |(ok, any, bx, bw), &x| {
+                        (ok & x.is_finite(), any, bx.max(x.abs()), bw)
+                    })
+            })
+            .reduce(
+                || (true, true, 0.0, 0.0),
+                |a, b| (a.0 & b.0, a.1 & b.1, a.2.max(b.2), a.3.max(b.3)),
+            ),
+        Some(w) => values
+            .par_chunks(CHUNK)
+            .zip(w.par_chunks(CHUNK))
+            .map(|(cx, cw)| {
+                cx.iter().zip(cw).fold(
+                    (true, false, 0.0f64, 0.0f64),
+                    |(ok, any, bx, bw), (&x, &wi)| {
+                        let valid = x.is_finite() & (0.0..f64::INFINITY).contains(&wi);
+                        (ok & valid, any | (wi > 0.0), bx.max(x.abs()), bw.max(wi))
+                    },
+                )
+            })
+            .reduce(
+                || (true, false, 0.0, 0.0),
+                |a, b| (a.0 & b.0, a.1 | b.1, a.2.max(b.2), a.3.max(b.3)),
+            ),
+    };
+    if !(ok && any) {
+        validate(values, weights)?;
+    }
+    Ok((big_x, big_w))
+}
+
 /// Whether `w` holds valid weights — every one finite and zero or positive, not all zero —
 /// in one pass: the fast path of a replicate's re-weighting, which calls [`validate`] (to
 /// name what is wrong) only when this is false.
