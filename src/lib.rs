@@ -117,12 +117,14 @@ pub mod table;
 
 pub use error::{Error, Result};
 
-/// Sort primitives for the crate's own benchmarks; not part of the API.
+/// Sort and sum primitives for the project's own benchmarks and out-of-core engine; not part
+/// of the API.
 #[doc(hidden)]
 pub mod internals {
     pub use crate::csv_text::{fields as csv_fields, records as csv_records};
     pub use crate::kernel::opaque;
     pub use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
+    pub use crate::kernel::sum::Compensated;
 }
 #[cfg(test)]
 mod layering_tests;

@@ -1,10 +1,12 @@
 //! Linearized standard errors of the Gini and the mean out of core: each row's influence
 //! value from its bucket's offsets and the running sums inside the bucket, summed per PSU,
-//! and the with-replacement variance of those totals within strata, centred in two passes.
+//! and the with-replacement variance of those totals within strata, centred in two passes
+//! (no cancellation of `Σu² − (Σu)²/n`), the strata's terms added with compensation.
 
 use crate::merge::{f64_column, gini_of, i64_column, merged, shown, split_key, text_column};
 use crate::sql::{self, lit_f64, lit_str, values_table};
 use crate::{Engine, Error, GroupSe, Result, Spec};
+use ginikit::internals::Compensated;
 use ginikit::survey::design::LonelyPsu;
 use std::collections::BTreeMap;
 
@@ -67,7 +69,9 @@ impl Engine {
                 .map(|(h, n)| vec![lit_str(h), lit_f64(*n as f64)]),
         );
         let sql = sql::psu_squares(&b, &offsets, &strata, spec.psu.is_some());
-        let mut var: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+        // Stratum terms summed with compensation (the kernel's Neumaier sums), in stratum
+        // order, as the in-memory engine sums its variance.
+        let mut var: BTreeMap<String, (Compensated, Compensated)> = BTreeMap::new();
         for b in &self.query(&sql).await? {
             let (g, h) = (text_column(b, 0)?, text_column(b, 1)?);
             let touched = i64_column(b, 2)?;
@@ -80,16 +84,18 @@ impl Engine {
                 }
                 // The PSUs of the stratum without the group's rows: totals 0.
                 let untouched = n - touched[i] as f64;
-                let e = var.entry(g[i].clone()).or_insert((0.0, 0.0));
-                e.0 += n / (n - 1.0) * (ss_g[i] + untouched * mean_g[i] * mean_g[i]);
-                e.1 += n / (n - 1.0) * (ss_m[i] + untouched * mean_m[i] * mean_m[i]);
+                let e = var.entry(g[i].clone()).or_default();
+                e.0.add(n / (n - 1.0) * (ss_g[i] + untouched * mean_g[i] * mean_g[i]));
+                e.1.add(n / (n - 1.0) * (ss_m[i] + untouched * mean_m[i] * mean_m[i]));
             }
         }
         Ok(segs
             .iter()
             .map(|(g, parts)| {
                 let total = merged(parts);
-                let (vg, vm) = var.get(g).copied().unwrap_or((f64::NAN, f64::NAN));
+                let (vg, vm) = var
+                    .get(g)
+                    .map_or((f64::NAN, f64::NAN), |(vg, vm)| (vg.value(), vm.value()));
                 GroupSe {
                     key: split_key(g, spec.by.len()),
                     rows: parts.iter().map(|p| p.1).sum(),

@@ -160,7 +160,7 @@ pub(crate) fn psu_squares(b: &Bucketed, offsets: &str, strata: &str, psu: bool) 
                 SUM((ug - mean_g) * (ug - mean_g)), SUM((um - mean_m) * (um - mean_m)) \
          FROM psu_totals JOIN stratum_means \
            ON psu_totals.g = stratum_means.mg AND psu_totals.h = stratum_means.mh \
-         GROUP BY g, h"
+         GROUP BY g, h ORDER BY g, h"
     )
 }
 
