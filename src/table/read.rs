@@ -527,6 +527,15 @@ fn check_parquet_footer(path: &Path, wanted: &[String]) -> Result<u64> {
         message: e.to_string(),
     })?;
     let meta = read_metadata(&mut file).map_err(|e| damaged(e.to_string()))?;
+    // The page headers are read from the mapped file (the page cache polars reads from
+    // next), not from a copy of each column chunk: no pass copying the data, no fresh pages.
+    let len = file.metadata().map_err(|e| damaged(e.to_string()))?.len();
+    let mapped = polars_utils::mmap::MMapSemaphore::new_from_file(&file)
+        .map(polars_buffer::Buffer::from_owner)
+        .map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
     let mut rows: u64 = 0;
     for (k, rg) in meta.row_groups.iter().enumerate() {
         for c in rg.parquet_columns() {
@@ -534,7 +543,7 @@ fn check_parquet_footer(path: &Path, wanted: &[String]) -> Result<u64> {
                 .iter()
                 .any(|w| c.descriptor().path_in_schema[0].as_str() == w)
             {
-                check_pages(&mut file, c).map_err(|e| damaged(format!("row group {k}: {e}")))?;
+                check_pages(&mapped, len, c).map_err(|e| damaged(format!("row group {k}: {e}")))?;
             }
             let flat = c.descriptor().path_in_schema.len() == 1;
             if c.num_values() < 0 || (flat && c.num_values() as u64 != rg.num_rows() as u64) {
@@ -596,27 +605,25 @@ pub(crate) fn read_parquet_rows(
     })
 }
 
-/// Reads a column chunk's page headers (one chunk in memory at a time): every data page
-/// holds no more values than the chunk. A negative count in a damaged header would
-/// otherwise become an allocation of exabytes.
+/// Reads a column chunk's page headers from the mapped file: every data page holds no more
+/// values than the chunk. A negative count in a damaged header would otherwise become an
+/// allocation of exabytes.
 fn check_pages(
-    file: &mut std::fs::File,
+    mapped: &polars_buffer::Buffer<u8>,
+    len: u64,
     chunk: &polars_parquet::parquet::metadata::ColumnChunkMetadata,
 ) -> std::result::Result<(), String> {
     use polars_parquet::parquet::page::CompressedPage;
     use polars_parquet::parquet::read::PageReader;
-    use std::io::{Read, Seek, SeekFrom};
-    let len = file.metadata().map_err(|e| e.to_string())?.len();
     let range = chunk.byte_range();
-    if range.start > range.end || range.end > len {
+    if range.start > range.end || range.end > len || len as usize != mapped.len() {
         return Err(format!("a column chunk lies outside the file ({range:?})"));
     }
-    let mut bytes = vec![0u8; (range.end - range.start) as usize];
-    file.seek(SeekFrom::Start(range.start))
-        .and_then(|_| file.read_exact(&mut bytes))
-        .map_err(|e| e.to_string())?;
+    let bytes = mapped
+        .clone()
+        .sliced(range.start as usize..range.end as usize);
     let limit = chunk.num_values().max(0) as usize;
-    let cursor = std::io::Cursor::new(polars_buffer::Buffer::from(bytes));
+    let cursor = std::io::Cursor::new(bytes);
     let mut seen = 0usize;
     for page in PageReader::new(cursor, chunk, Vec::new(), len as usize) {
         if let CompressedPage::Data(p) = page.map_err(|e| e.to_string())? {
