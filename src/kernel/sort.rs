@@ -91,7 +91,7 @@ where
 /// A sorted copy of `src` (stable, by `key`), made without copying `src` first: the first
 /// pass scatters straight from it. `varying` is the OR of `key(x) ^ key(src[0])` over `src`
 /// (the caller has usually computed it in a pass it makes anyway); `visit` as in
-/// [`sort_by_key_with`]. Returns the sorted elements and the visits (`None`: no buckets).
+/// `sort_by_key_with`. Returns the sorted elements and the visits (`None`: no buckets).
 ///
 /// ```
 /// use ginikit::internals::{f64_key, sorted_copy_by_key_with};

@@ -8,7 +8,7 @@
 //!
 //! The threshold is *estimated*, so its uncertainty enters the rate's. For groups the
 //! threshold is the whole population's (laeken's `breakdown`, convey's domains, Eurostat's
-//! regional rates): the table layer evaluates a group as a [`Domain`] of the pooled sample,
+//! regional rates): the table layer evaluates a group as a [`Domain`](crate::sample::Domain) of the pooled sample,
 //! and the measures here then take the threshold from every observation and the rate or gap
 //! from the domain's. Without a domain the sample is its own population.
 

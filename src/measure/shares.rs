@@ -133,7 +133,7 @@ pub(crate) fn share_between(lower: f64, upper: f64, total: f64, weight: f64) -> 
 
 /// Influence values of the share between population fractions a and b:
 /// `zₖ = (∂S(b) − ∂S(a))/T − share·xₖ/T`, with `∂S(p)` the influence of the cumulative value
-/// of the poorest fraction p ([`cumulative_value_influence`]; Osier 2009).
+/// of the poorest fraction p ([`cumulative_value_influence`](super::quantile::cumulative_value_influence); Osier 2009).
 ///
 /// The top-100 % share is always 1, so its influence is 0:
 /// ```
