@@ -654,10 +654,6 @@ mod tests {
         }
     }
 
-    /// The sorted copy of a borrowed slice is the standard library's stable sort of it, bit
-    /// for bit (so -0.0 before 0.0 and ties in input order): log-normal-like money values,
-    /// heavy ties, negatives and both zeros, powers of two (buckets that need no inner
-    /// passes), one value repeated, and lengths on both sides of the small-input cut.
     /// Buckets whose bits vary beyond the digits sorted by counting passes: a few keys
     /// spread over the high bits and most clustered on one prefix (one long tied run,
     /// finished by a nested bucket sort), or pairs of near neighbours (short runs, finished
@@ -699,6 +695,10 @@ mod tests {
         }
     }
 
+    /// The sorted copy of a borrowed slice is the standard library's stable sort of it, bit
+    /// for bit (so -0.0 before 0.0 and ties in input order): log-normal-like money values,
+    /// heavy ties, negatives and both zeros, powers of two (buckets that need no inner
+    /// passes), one value repeated, and lengths on both sides of the small-input cut.
     #[test]
     fn the_sorted_copy_equals_the_standard_stable_sort() {
         let mut s = 11u64;

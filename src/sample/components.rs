@@ -202,15 +202,18 @@ impl SortedSample {
         weights: Option<Vec<f64>>,
         components: Vec<(String, Vec<f64>)>,
     ) -> Result<Self> {
-        Self::with_components_and_lines(values, weights, components, None)
+        Self::with_components_and_lines(values, weights, components, None, None)
     }
 
-    /// As [`SortedSample::with_components`], with a poverty line per observation too.
+    /// As [`SortedSample::with_components`], with a poverty line per observation (`lines`)
+    /// or one for everybody (`line`, used when `lines` is `None`); the scale is chosen with
+    /// all of them.
     pub(crate) fn with_components_and_lines(
         values: Vec<f64>,
         weights: Option<Vec<f64>>,
         components: Vec<(String, Vec<f64>)>,
         lines: Option<&[f64]>,
+        line: Option<f64>,
     ) -> Result<Self> {
         for (name, column) in &components {
             check_component(name, column, values.len())?;
@@ -227,8 +230,10 @@ impl SortedSample {
             super::lines::check_lines(l)?;
         }
         let positions: Vec<u32> = (0..values.len() as u32).collect();
+        let one: Vec<f64> = line.into_iter().collect();
         let mut beside: Vec<&[f64]> = components.iter().map(|(_, c)| c.as_slice()).collect();
         beside.extend(lines);
+        beside.push(&one);
         let mut sample = Self::build_beside(values, weights, Some(positions), &beside)?;
         let labels = sample
             .labels
@@ -239,10 +244,12 @@ impl SortedSample {
             .map(|(name, c)| (name, labels.iter().map(|&i| c[i as usize]).collect()))
             .unzip();
         sample.set_components(Components::new(names, columns));
-        if let Some(l) = lines {
-            sample.set_poverty_lines(super::PovertyLines::PerObservation(Arc::new(
-                labels.iter().map(|&i| l[i as usize]).collect(),
-            )));
+        match (lines, line) {
+            (Some(l), _) => sample.set_poverty_lines(super::PovertyLines::PerObservation(
+                Arc::new(labels.iter().map(|&i| l[i as usize]).collect()),
+            )),
+            (None, Some(z)) => sample.set_poverty_lines(super::PovertyLines::Constant(z)),
+            (None, None) => {}
         }
         Ok(sample)
     }

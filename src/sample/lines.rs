@@ -83,7 +83,10 @@ impl SortedSample {
     pub fn with_poverty_line(mut self, z: f64) -> Result<Self> {
         check_lines(&[z])?;
         let lines = self.scale.apply_to_lines(&PovertyLines::Constant(z));
-        if lines.at(0).is_finite() && lines.at(0) >= f64::MIN_POSITIVE {
+        let stored = lines.at(0);
+        // Rescaling must not take the line out of the range (to infinity, or to a subnormal
+        // number that has lost precision); an unscaled line is kept as it was given.
+        if stored == z || (stored.is_finite() && stored >= f64::MIN_POSITIVE) {
             self.lines = Some(lines);
             return Ok(self);
         }

@@ -170,7 +170,8 @@ impl SortedSample {
         }
         if !Scale::leaves_alone(largest) {
             // Values near the ends of the double range: rescaled in a copy.
-            return Self::build_beside(values.to_vec(), None, None, &[]);
+            let scale = Scale::from_largest(values, largest, 0.0, &[])?;
+            return Ok(Self::sort_scaled(values.to_vec(), None, None, scale));
         }
         Ok(Self::from_sorted_parts(sort_unweighted_slice(
             values, varying,
@@ -242,12 +243,8 @@ impl SortedSample {
         let scale = Scale::from_largest(values, largest_value, largest_weight, beside)?;
         if !scale.is_identity() {
             // Rescaled in copies; ordinary data are sorted straight from the slices.
-            return Self::build_beside(
-                values.to_vec(),
-                Some(w.to_vec()),
-                Some(labels.to_vec()),
-                beside,
-            );
+            let (values, w, labels) = (values.to_vec(), w.to_vec(), labels.to_vec());
+            return Ok(Self::sort_scaled(values, Some(w), Some(labels), scale));
         }
         Ok(Self::from_sorted_parts(sort_weighted_labelled(
             values, w, labels,
@@ -257,17 +254,27 @@ impl SortedSample {
     /// Validates, rescales (when the values or weights lie near the ends of the double
     /// range; the scale chosen with the amounts `beside` them) and sorts owned columns.
     pub(crate) fn build_beside(
-        mut values: Vec<f64>,
-        mut weights: Option<Vec<f64>>,
+        values: Vec<f64>,
+        weights: Option<Vec<f64>>,
         labels: Option<Vec<u32>>,
         beside: &[&[f64]],
     ) -> Result<Self> {
         let (largest_value, largest_weight) = validate_largest(&values, weights.as_deref())?;
         let scale = Scale::from_largest(&values, largest_value, largest_weight, beside)?;
+        Ok(Self::sort_scaled(values, weights, labels, scale))
+    }
+
+    /// Validated owned columns brought to `scale` and sorted: the sample stored at it.
+    fn sort_scaled(
+        mut values: Vec<f64>,
+        mut weights: Option<Vec<f64>>,
+        labels: Option<Vec<u32>>,
+        scale: Scale,
+    ) -> Self {
         scale.apply(&mut values, weights.as_deref_mut());
         let mut sample = Self::from_sorted_parts(sort_observations(values, weights, labels));
         sample.scale = scale;
-        Ok(sample)
+        sample
     }
 
     /// The power of two the values and weights are stored at: identity for ordinary data.
@@ -368,10 +375,8 @@ impl SortedSample {
         self.total_weight = c.value();
         self.total_value = s.value();
         self.rank_sum_midpoint = rank_mid.value();
-        self.rank_sum_convey = std::sync::OnceLock::new();
         if convey || self.weights.is_none() {
-            let sum = self.convey_from_terms(&per_block);
-            self.rank_sum_convey = sum.into();
+            self.rank_sum_convey = self.convey_from_terms(&per_block).into();
         }
     }
 

@@ -146,7 +146,7 @@ impl Scale {
     }
 
     /// The power of two the values are multiplied by (0: unchanged).
-    pub fn value_exponent(&self) -> i32 {
+    pub(crate) fn value_exponent(&self) -> i32 {
         self.value
     }
 

@@ -87,7 +87,7 @@ pub(super) fn validate_largest(values: &[f64], weights: Option<&[f64]>) -> Resul
                 cx.iter().zip(cw).fold(
                     (true, false, 0.0f64, 0.0f64),
                     |(ok, any, bx, bw), (&x, &wi)| {
-                        let valid = x.is_finite() & (0.0..f64::INFINITY).contains(&wi);
+                        let valid = x.is_finite() & weight_is_valid(wi);
                         (ok & valid, any | (wi > 0.0), bx.max(x.abs()), bw.max(wi))
                     },
                 )
@@ -103,23 +103,29 @@ pub(super) fn validate_largest(values: &[f64], weights: Option<&[f64]>) -> Resul
     Ok((big_x, big_w))
 }
 
+/// A weight is finite and zero or positive: two comparisons, which NaN fails both, and no
+/// branch, so that the loops calling it run in vector registers.
+#[inline(always)]
+fn weight_is_valid(w: f64) -> bool {
+    (0.0..f64::INFINITY).contains(&w)
+}
+
 /// Whether `w` holds valid weights — every one finite and zero or positive, not all zero —
 /// in one pass: the fast path of a replicate's re-weighting, which calls [`validate`] (to
 /// name what is wrong) only when this is false.
 pub(super) fn weights_are_valid(w: &[f64]) -> bool {
-    // Two comparisons per weight (NaN fails both), no branch and no bit tests, kept in four
-    // lanes so that the loop runs in vector registers: a replicate's weights are checked in
-    // a fraction of the time of the pass that sums them.
+    // Kept in four lanes so that the loop runs in vector registers: a replicate's weights
+    // are checked in a fraction of the time of the pass that sums them.
     let (mut ok, mut any) = ([true; 4], [false; 4]);
     let mut quads = w.chunks_exact(4);
     for q in quads.by_ref() {
         for k in 0..4 {
-            ok[k] &= (0.0..f64::INFINITY).contains(&q[k]);
+            ok[k] &= weight_is_valid(q[k]);
             any[k] |= q[k] > 0.0;
         }
     }
     for &x in quads.remainder() {
-        ok[0] &= (0.0..f64::INFINITY).contains(&x);
+        ok[0] &= weight_is_valid(x);
         any[0] |= x > 0.0;
     }
     ok.iter().all(|&o| o) && any.iter().any(|&a| a)

@@ -133,31 +133,30 @@ fn group_sample(
     shell: &Table,
     poverty_line: Option<f64>,
 ) -> Result<SortedSample> {
-    if let Some(lines) = &group.lines {
-        if group.components.is_empty() {
-            return SortedSample::with_poverty_lines(group.values, group.weights, lines);
-        }
-    }
-    let sample = if group.components.is_empty() {
-        let line: Vec<f64> = poverty_line.into_iter().collect();
-        SortedSample::build_beside(group.values, group.weights, None, &[line.as_slice()])?
-    } else {
+    if !group.components.is_empty() {
         let named = shell
             .components
             .iter()
             .cloned()
             .zip(group.components)
             .collect();
-        SortedSample::with_components_and_lines(
+        let lines = group.lines.as_deref();
+        return SortedSample::with_components_and_lines(
             group.values,
             group.weights,
             named,
-            group.lines.as_deref(),
-        )?
-    };
-    match (poverty_line, sample.poverty_lines().is_some()) {
-        (Some(z), false) => sample.with_poverty_line(z),
-        _ => Ok(sample),
+            lines,
+            poverty_line,
+        );
+    }
+    if let Some(lines) = &group.lines {
+        return SortedSample::with_poverty_lines(group.values, group.weights, lines);
+    }
+    let line: Vec<f64> = poverty_line.into_iter().collect();
+    let sample = SortedSample::build_beside(group.values, group.weights, None, &[&line])?;
+    match poverty_line {
+        Some(z) => sample.with_poverty_line(z),
+        None => Ok(sample),
     }
 }
 
@@ -180,7 +179,7 @@ pub(crate) fn population_threshold_measures(
 }
 
 /// The observations of the groups `members` in one sample, sorted once, with each sorted
-/// observation's group index (its position in `members`, for [`SortedSample::in_domain`]) and
+/// observation's group index (its position in `members`, for [`SortedSample::in_domain`]).
 pub(crate) fn pooled_sample(
     table: &Table,
     members: &[usize],

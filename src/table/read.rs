@@ -529,7 +529,6 @@ fn check_parquet_footer(path: &Path, wanted: &[String]) -> Result<u64> {
     let meta = read_metadata(&mut file).map_err(|e| damaged(e.to_string()))?;
     // The page headers are read from the mapped file (the page cache polars reads from
     // next), not from a copy of each column chunk: no pass copying the data, no fresh pages.
-    let len = file.metadata().map_err(|e| damaged(e.to_string()))?.len();
     let mapped = polars_utils::mmap::MMapSemaphore::new_from_file(&file)
         .map(polars_buffer::Buffer::from_owner)
         .map_err(|e| Error::Io {
@@ -543,7 +542,7 @@ fn check_parquet_footer(path: &Path, wanted: &[String]) -> Result<u64> {
                 .iter()
                 .any(|w| c.descriptor().path_in_schema[0].as_str() == w)
             {
-                check_pages(&mapped, len, c).map_err(|e| damaged(format!("row group {k}: {e}")))?;
+                check_pages(&mapped, c).map_err(|e| damaged(format!("row group {k}: {e}")))?;
             }
             let flat = c.descriptor().path_in_schema.len() == 1;
             if c.num_values() < 0 || (flat && c.num_values() as u64 != rg.num_rows() as u64) {
@@ -610,13 +609,13 @@ pub(crate) fn read_parquet_rows(
 /// allocation of exabytes.
 fn check_pages(
     mapped: &polars_buffer::Buffer<u8>,
-    len: u64,
     chunk: &polars_parquet::parquet::metadata::ColumnChunkMetadata,
 ) -> std::result::Result<(), String> {
     use polars_parquet::parquet::page::CompressedPage;
     use polars_parquet::parquet::read::PageReader;
+    let len = mapped.len();
     let range = chunk.byte_range();
-    if range.start > range.end || range.end > len || len as usize != mapped.len() {
+    if range.start > range.end || range.end > len as u64 {
         return Err(format!("a column chunk lies outside the file ({range:?})"));
     }
     let bytes = mapped
@@ -625,7 +624,7 @@ fn check_pages(
     let limit = chunk.num_values().max(0) as usize;
     let cursor = std::io::Cursor::new(bytes);
     let mut seen = 0usize;
-    for page in PageReader::new(cursor, chunk, Vec::new(), len as usize) {
+    for page in PageReader::new(cursor, chunk, Vec::new(), len) {
         if let CompressedPage::Data(p) = page.map_err(|e| e.to_string())? {
             seen = seen.saturating_add(p.num_values());
             if seen > limit {
