@@ -122,6 +122,7 @@ pub use error::{Error, Result};
 #[doc(hidden)]
 pub mod internals {
     pub use crate::csv_text::{fields as csv_fields, records as csv_records};
+    pub use crate::kernel::beta::{inverse_regularized_beta, regularized_beta};
     pub use crate::kernel::opaque;
     pub use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
     pub use crate::kernel::sum::Compensated;

@@ -105,7 +105,7 @@ WelfareIs = Literal["share", "mean", "cumulative"]
 #: The type of frame a function that makes tables returns.
 FrameKind = Literal["pandas", "polars", "pyarrow"]
 #: The income distribution of a synthetic round.
-Family = Literal["log-normal", "singh-maddala"]
+Family = Literal["gb2", "singh-maddala", "log-normal"]
 
 #: The measures `compute` gives by default: the `gini` program's list, read from the library.
 DEFAULT_MEASURES: tuple[str, ...] = tuple(_ext.DEFAULT_MEASURES.split(","))
@@ -758,14 +758,15 @@ def synth(
     households: int = 75_000,
     seed: int = 1,
     *,
-    family: Family = "log-normal",
+    family: Family = "gb2",
     frame: FrameKind = "pandas",
 ):
     """A Susenas-shaped synthetic household table of a published round (2016-03 … 2021-09),
     calibrated to BPS figures — the table `gini synth` writes, as a pandas (or, with
     `frame="polars"`/"pyarrow", polars or pyarrow) frame. The calibration figures are in
-    ``.attrs["figures"]`` of a pandas frame. `family="singh-maddala"` keeps every cell's
-    published headcount as well as its Gini (`gini synth --family`)."""
+    ``.attrs["figures"]`` of a pandas frame. The default `family="gb2"` (and
+    `"singh-maddala"`) keeps every cell's published headcount as well as its Gini;
+    `"log-normal"` shrinks the cell locations instead (`gini synth --family`)."""
     r = _ext.synth(round, households, seed, family)
     cols = r["columns"]
     if frame == "pandas":

@@ -447,7 +447,7 @@ fn decompose_streams<'py>(
 
 /// A synthetic Susenas-shaped round: {columns: {name: numpy array}, figures, notes}.
 #[pyfunction]
-#[pyo3(signature = (round, households, seed, family="log-normal"))]
+#[pyo3(signature = (round, households, seed, family="gb2"))]
 fn synth<'py>(
     py: Python<'py>,
     round: &str,
@@ -458,9 +458,10 @@ fn synth<'py>(
     let family = match family {
         "log-normal" | "lognormal" => ginikit::synth::Family::LogNormal,
         "singh-maddala" => ginikit::synth::Family::SinghMaddala,
+        "gb2" => ginikit::synth::Family::Gb2,
         other => {
             return Err(convert::usage(format!(
-                "family=\"{other}\": use \"log-normal\" or \"singh-maddala\""
+                "family=\"{other}\": use \"gb2\", \"singh-maddala\" or \"log-normal\""
             )))
         }
     };

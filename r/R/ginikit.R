@@ -469,9 +469,9 @@ decompose <- function(data, value, by, design = gk_design(), indices = c("mld", 
 #' @param round "2017-09", "2018-03", "2018-09", ...
 #' @param households how many households.
 #' @param seed the random seed.
-#' @param family "log-normal" or "singh-maddala".
+#' @param family "gb2" (the default), "singh-maddala" or "log-normal".
 #' @export
-synth <- function(round = "2018-09", households = 75000, seed = 1, family = "log-normal") {
+synth <- function(round = "2018-09", households = 75000, seed = 1, family = "gb2") {
   data.frame(.native(rs_synth(round, as.double(households), as.double(seed), family)),
              stringsAsFactors = FALSE)
 }

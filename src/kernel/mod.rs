@@ -6,6 +6,7 @@
 //! order. The block size never depends on the number of threads, so a result is
 //! bit-identical on one thread or many.
 
+pub mod beta;
 pub mod hash;
 pub mod memory;
 pub mod normal;

@@ -518,7 +518,7 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
         heading(
             &mut out,
             if synthetic {
-                "Poverty: headcount P0, gap P1 and severity P2 against BPS's lines (the bundled synthetic rounds start from BPS's cell P0s, which their national Gini calibration then moves; P1 and P2 are not fitted)"
+                "Poverty: headcount P0, gap P1 and severity P2 against BPS's lines (the bundled synthetic rounds are drawn with BPS's P0 in every province x area cell, so their headcounts differ from BPS's by sampling error; P1 and P2 are not fitted)"
             } else {
                 "Poverty: headcount P0, gap P1 and severity P2 against BPS's lines of each province x area x round"
             },

@@ -180,7 +180,7 @@ pub fn write_country(
     seed: u64,
     path: &Path,
 ) -> Result<CountrySummary> {
-    write_country_family(round, households, seed, path, Family::LogNormal)
+    write_country_family(round, households, seed, path, Family::default())
 }
 
 /// [`write_country`] with cells of `family`.

@@ -66,12 +66,23 @@ pub struct Calibration {
     pub mean_location: f64,
     /// Population Gini of the calibrated mixture.
     pub achieved_gini: f64,
-    /// `None`: log-normal cells (λ and the mean location apply); `Some(q)`: Singh–Maddala
-    /// cells with the common shape `q` (see [`family`]).
-    pub shape: Option<f64>,
+    /// The cells' family and common shape (see [`family`]); λ and the mean location apply to
+    /// log-normal cells only.
+    pub shape: family::Shape,
 }
 
 impl Calibration {
+    /// Cells of a family with a common shape and no location shrink (the national Gini not
+    /// yet computed).
+    pub fn of_shape(shape: family::Shape) -> Calibration {
+        Calibration {
+            lambda: 1.0,
+            mean_location: 0.0,
+            achieved_gini: f64::NAN,
+            shape,
+        }
+    }
+
     /// Calibrated location of a cell.
     pub fn location(&self, cell: &Cell) -> f64 {
         self.mean_location + self.lambda * (cell.mu() - self.mean_location)
@@ -87,12 +98,30 @@ pub fn population_grid(
 ) -> (Vec<f64>, Vec<f64>) {
     let mut x = Vec::with_capacity(cells.len() * GRID);
     let mut w = Vec::with_capacity(cells.len() * GRID);
-    for c in cells.iter().filter(|c| include(c)) {
-        let draw = CellDraw::of(c, calibration);
-        x.extend((0..GRID).map(|j| draw.quantile((j as f64 + 0.5) / GRID as f64)));
+    let draws: Vec<(&Cell, CellDraw)> = cells
+        .iter()
+        .filter(|c| include(c))
+        .map(|c| (c, CellDraw::of(c, calibration)))
+        .collect();
+    let Some(first) = draws.first() else {
+        return (x, w);
+    };
+    let standard = standard_grid(&first.1);
+    for (c, draw) in &draws {
+        x.extend(standard.iter().map(|&s| draw.from_standard(s)));
         w.extend(std::iter::repeat_n(c.population / GRID as f64, GRID));
     }
     (x, w)
+}
+
+/// The family's standard variates at the `GRID` mid-quantiles, shared by every cell of a
+/// calibration (each cell's quantile is then [`CellDraw::from_standard`]; for GB2 this makes
+/// one inverse incomplete beta per grid point instead of one per cell and point).
+pub fn standard_grid(draw: &CellDraw) -> Vec<f64> {
+    (0..GRID)
+        .into_par_iter()
+        .map(|j| draw.standard((j as f64 + 0.5) / GRID as f64))
+        .collect()
 }
 
 fn mixture_gini(cells: &[Cell], calibration: &Calibration) -> Result<f64> {
@@ -112,7 +141,7 @@ pub fn calibrate(cells: &[Cell], target: f64) -> Result<Calibration> {
         lambda,
         mean_location,
         achieved_gini: f64::NAN,
-        shape: None,
+        shape: family::Shape::LogNormal,
     };
     let (lo, hi) = (0.0, 1.5);
     if mixture_gini(cells, &at(lo))? > target || mixture_gini(cells, &at(hi))? < target {

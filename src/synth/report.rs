@@ -56,12 +56,13 @@ pub(crate) fn calibrated_cells(
     let calibration = match family {
         super::Family::LogNormal => calibrate(&cells, target)?,
         super::Family::SinghMaddala => super::family::calibrate_singh_maddala(&cells, target)?,
+        super::Family::Gb2 => super::family::calibrate_gb2(&cells, target, super::family::GB2_P)?,
     };
     Ok((cells, target, calibration))
 }
 
 pub fn synthesize(round: &str, households: usize, seed: u64) -> Result<Synthesis> {
-    synthesize_family(round, households, seed, super::Family::LogNormal)
+    synthesize_family(round, households, seed, super::Family::default())
 }
 
 /// [`synthesize`] with cells of `family` (see [`super::family`]).
@@ -164,15 +165,14 @@ fn calibration_figures(
         .map(|(cell, d)| cell.population * d.below(cell.poverty_line))
         .sum::<f64>()
         / population;
+    let standard = draws.first().map(super::standard_grid).unwrap_or_default();
     let p1: f64 = cells
         .iter()
         .zip(&draws)
         .map(|(cell, d)| {
-            let gap: f64 = (0..super::GRID)
-                .map(|j| {
-                    let x = d.quantile((j as f64 + 0.5) / super::GRID as f64);
-                    (1.0 - x / cell.poverty_line).max(0.0)
-                })
+            let gap: f64 = standard
+                .iter()
+                .map(|&s| (1.0 - d.from_standard(s) / cell.poverty_line).max(0.0))
                 .sum();
             cell.population * gap / super::GRID as f64
         })
@@ -191,8 +191,14 @@ fn calibration_figures(
         bps::aggregate_cells(round, "total", "p1"),
     );
     match c.shape {
-        None => row("lambda (location shrink)", true, c.lambda, None),
-        Some(q) => row("q (Singh-Maddala shape, every cell)", true, q, None),
+        super::family::Shape::LogNormal => row("lambda (location shrink)", true, c.lambda, None),
+        super::family::Shape::SinghMaddala { q } => {
+            row("q (Singh-Maddala shape, every cell)", true, q, None)
+        }
+        super::family::Shape::Gb2 { p, q } => {
+            row("p (GB2 shape, every cell; fixed)", false, p, None);
+            row("q (GB2 shape, every cell)", true, q, None);
+        }
     }
     Ok(out)
 }

@@ -59,6 +59,7 @@ pub enum Command {
 pub enum SynthFamily {
     LogNormal,
     SinghMaddala,
+    Gb2,
 }
 
 impl From<SynthFamily> for ginikit::synth::Family {
@@ -66,6 +67,7 @@ impl From<SynthFamily> for ginikit::synth::Family {
         match f {
             SynthFamily::LogNormal => ginikit::synth::Family::LogNormal,
             SynthFamily::SinghMaddala => ginikit::synth::Family::SinghMaddala,
+            SynthFamily::Gb2 => ginikit::synth::Family::Gb2,
         }
     }
 }
@@ -615,10 +617,11 @@ pub struct SynthArgs {
     /// Output format; by default from the extension.
     #[arg(long, value_enum)]
     pub format: Option<FileFormat>,
-    /// Distribution within a cell: log-normal (cell Gini and P0, then one shrink of the cell
-    /// locations for the national Gini, which moves the cell P0s) or singh-maddala (cell
-    /// Gini and P0 kept exactly; one shape common to all cells for the national Gini).
-    #[arg(long, value_enum, default_value_t = SynthFamily::LogNormal)]
+    /// Distribution within a cell: gb2 (the default: cell Gini and P0 kept exactly; shapes
+    /// p = 50, from a joint fit of the national figures, and q, for the national Gini,
+    /// common to all cells), singh-maddala (GB2 with p = 1) or log-normal (cell Gini and P0,
+    /// then one shrink of the cell locations for the national Gini, which moves the cell P0s).
+    #[arg(long, value_enum, default_value_t = SynthFamily::Gb2)]
     pub family: SynthFamily,
     /// Format of the calibration report printed on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -434,9 +434,10 @@ fn rs_synth(round: &str, households: f64, seed: f64, family: &str) -> savvy::Res
         let family = match family {
             "log-normal" | "lognormal" => ginikit::synth::Family::LogNormal,
             "singh-maddala" => ginikit::synth::Family::SinghMaddala,
+            "gb2" => ginikit::synth::Family::Gb2,
             other => {
                 return Err(fail(format!(
-                    "family = \"{other}\": use \"log-normal\" or \"singh-maddala\""
+                    "family = \"{other}\": use \"gb2\", \"singh-maddala\" or \"log-normal\""
                 )))
             }
         };
