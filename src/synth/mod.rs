@@ -98,16 +98,13 @@ pub fn population_grid(
 ) -> (Vec<f64>, Vec<f64>) {
     let mut x = Vec::with_capacity(cells.len() * GRID);
     let mut w = Vec::with_capacity(cells.len() * GRID);
-    let draws: Vec<(&Cell, CellDraw)> = cells
-        .iter()
-        .filter(|c| include(c))
-        .map(|c| (c, CellDraw::of(c, calibration)))
-        .collect();
+    let included: Vec<&Cell> = cells.iter().filter(|c| include(c)).collect();
+    let draws = CellDraw::of_each(&included, calibration);
     let Some(first) = draws.first() else {
         return (x, w);
     };
-    let standard = standard_grid(&first.1);
-    for (c, draw) in &draws {
+    let standard = standard_grid(first);
+    for (c, draw) in included.iter().zip(&draws) {
         x.extend(standard.iter().map(|&s| draw.from_standard(s)));
         w.extend(std::iter::repeat_n(c.population / GRID as f64, GRID));
     }

@@ -117,10 +117,11 @@ fn expected_threshold(cells: &[Cell], calibration: &Calibration, families: f64) 
         return f64::NEG_INFINITY;
     }
     let households = |c: &Cell| c.population / (1.0 + SIZE_POISSON_MEAN);
-    let scores: Vec<super::family::Score> = cells
-        .iter()
-        .map(|c| super::CellDraw::of(c, calibration).score(TARGETING_NOISE))
-        .collect();
+    let scores: Vec<super::family::Score> =
+        super::CellDraw::of_each(&cells.iter().collect::<Vec<_>>(), calibration)
+            .iter()
+            .map(|d| d.score(TARGETING_NOISE))
+            .collect();
     let below = |s: f64| -> f64 {
         cells
             .iter()

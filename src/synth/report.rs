@@ -139,10 +139,7 @@ fn calibration_figures(
         bps::lookup(&bps::national_bottom40(), round, "total"),
     );
     // Headcount of each cell as calibrated: F_c(z_c) (the log-normal's after the shrink).
-    let draws: Vec<super::CellDraw> = cells
-        .iter()
-        .map(|cell| super::CellDraw::of(cell, c))
-        .collect();
+    let draws = super::CellDraw::of_each(&cells.iter().collect::<Vec<_>>(), c);
     let diffs: Vec<f64> = cells
         .iter()
         .zip(&draws)
