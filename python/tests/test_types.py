@@ -117,7 +117,7 @@ def test_families_and_frame_kinds():
     for family in choices(gk.Family):
         df = gk.synth("2018-09", households=2_000, family=family)
         assert len(df) == 2_000
-    refused_naming(lambda: gk.synth("2018-09", households=2_000, family="gb2"), choices(gk.Family))
+    refused_naming(lambda: gk.synth("2018-09", households=2_000, family="dagum"), choices(gk.Family))
     kinds = {"pandas": "DataFrame", "polars": "DataFrame", "pyarrow": "Table"}
     assert set(kinds) == set(choices(gk.FrameKind))
     for kind, type_name in kinds.items():
