@@ -164,7 +164,7 @@ atkinson <- function(x, epsilon = 0.5, w = NULL, non_positive = "error") {
 #' @export
 qsr <- function(x, w = NULL) .one("qsr", x, w)
 
-#' The at-risk-of-poverty threshold: 60 % of the weighted median (laeken `arpt`).
+#' The at-risk-of-poverty threshold: 60 \% of the weighted median (laeken `arpt`).
 #' @inheritParams measures
 #' @export
 arpt <- function(x, w = NULL) .one("arpt", x, w)
@@ -179,14 +179,14 @@ arpr <- function(x, w = NULL) .one("arpr", x, w)
 #' @export
 rmpg <- function(x, w = NULL) .one("rmpg", x, w)
 
-#' The Palma ratio: top 10 % share over bottom 40 % share.
+#' The Palma ratio: top 10 \% share over bottom 40 \% share.
 #' @inheritParams measures
 #' @export
 palma <- function(x, w = NULL) .one("palma", x, w)
 
 #' A population band's share of the total, from the Lorenz polygon.
 #' @inheritParams measures
-#' @param lower,upper the band as population fractions (0 and 0.4: the bottom 40 %).
+#' @param lower,upper the band as population fractions (0 and 0.4: the bottom 40 \%).
 #' @export
 band_share <- function(x, lower, upper, w = NULL) {
   .one(sprintf("share_%s_%s", format(lower, digits = 17), format(upper, digits = 17)), x, w)
@@ -415,7 +415,7 @@ trend <- function(rounds, value, design = gk_design(), by = NULL, measures = "gi
 }
 
 #' The growth incidence curve between two rounds: growth of each percentile's quantile, of
-#' the mean and of the bottom 40 %'s mean, with standard errors and the shared-prosperity
+#' the mean and of the bottom 40 \%'s mean, with standard errors and the shared-prosperity
 #' premium.
 #'
 #' @param rounds a named list of data frames (one per round), or one frame with `period`.
