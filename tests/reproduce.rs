@@ -91,7 +91,7 @@ fn reproduce_json_has_tidy_estimate_and_change_rows() {
         .filter(|l| l.trim_start().starts_with('{'))
         .collect();
     // 3 rounds × (3 areas × 5 measures (gini, share_bottom40, fgt0, fgt1, fgt2) + 34
-    // provinces) + 15 changes; then the analysis of 2017-09 → 2018-09: 99 percentiles + mean,
+    // provinces × 2 measures (gini, fgt0)) + 15 changes; then the analysis of 2017-09 → 2018-09: 99 percentiles + mean,
     // bottom-40 mean and premium; urban/rural decomposition (per round 16 terms of Theil T, MLD
     // and Dagum, × 2 rounds, + 20 change terms); provinces (34 within terms × 2 rounds + 34
     // contributions); "Did the programmes do it?" (2 rounds × 6 terms, the change, and the
@@ -99,7 +99,7 @@ fn reproduce_json_has_tidy_estimate_and_change_rows() {
     // 20 % March → September 2018 beside BPS's.
     assert_eq!(
         rows.len(),
-        3 * (15 + 34) + 15 + 102 + (2 * 16 + 20) + (2 * 34 + 34) + (2 * 6 + 1 + 2 * 2) + 3,
+        3 * (15 + 2 * 34) + 15 + 102 + (2 * 16 + 20) + (2 * 34 + 34) + (2 * 6 + 1 + 2 * 2) + 3,
         "{out}"
     );
     // The programmes' Gini of a round is the national Gini estimated on its own (the same
@@ -263,8 +263,8 @@ fn reproduce_reads_susenas_named_columns() {
     let mine = keep(&text(&o.stdout));
     let theirs: Vec<String> = keep(&text(&bundled.stdout));
     // Rows of the rounds, the changes and the analysis (which starts with the round or an
-    // empty round cell).
-    assert_eq!(mine.len(), 369);
+    // empty round cell): 369, and the two rounds' 34 province headcounts.
+    assert_eq!(mine.len(), 369 + 2 * 34);
     for row in &mine {
         assert!(theirs.contains(row), "row not in bundled output: {row}");
     }
@@ -520,4 +520,37 @@ fn reproduction_on_other_seeds_is_within_sampling_error_of_bps() {
         "pooled z against -0.007: {pooled_z}: {changes:?}"
     );
     eprintln!("estimates {estimates:?}, SEs {ses:?}, changes {changes:?}, pooled z {pooled_z}");
+}
+
+/// The bundled rounds keep BPS's headcount in every province × area cell (GB2 cells), so the
+/// province P0s of the samples differ from BPS's published province P0 by sampling error
+/// only: over the 34 provinces of the three rounds the z-scores (estimate − published) / SE
+/// have a root mean square below 1.5 and at most two lie beyond 4. Rounds whose calibration
+/// moves the cell headcounts fail this: `gini synth --family log-normal` rounds give a root
+/// mean square of 2.3 with five beyond 4.
+#[test]
+fn province_headcounts_are_within_sampling_error_of_bps() {
+    let o = gini(&["reproduce", "--no-plots", "--format", "json", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let z: Vec<f64> = out
+        .lines()
+        .filter(|r| {
+            r.contains("\"measure\": \"fgt0\"")
+                && !r.contains("\"province\": null")
+                && r.contains("\"estimate\"")
+        })
+        .map(|r| (field(r, "estimate") - field(r, "published")) / field(r, "se"))
+        .collect();
+    assert_eq!(
+        z.len(),
+        3 * 34,
+        "a province P0 with its published value per round"
+    );
+    let rms = (z.iter().map(|v| v * v).sum::<f64>() / z.len() as f64).sqrt();
+    let far = z.iter().filter(|v| v.abs() > 4.0).count();
+    assert!(rms < 1.5 && far <= 2, "rms z {rms}, {far} beyond 4: {z:?}");
+    // The text report prints them beside BPS's.
+    let o = gini(&["reproduce", "--no-plots"]);
+    assert!(text(&o.stdout).contains("Headcount P0 by province"));
 }

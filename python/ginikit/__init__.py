@@ -792,7 +792,8 @@ class Reproduction:
     """The BPS reproduction: `estimates` (tidy rows: round, area, province, measure, estimate,
     se, ci_lower, ci_upper, published; and the change rows), `national` (round × area table),
     `changes` (the tested change per area and measure), `provinces` (province Gini with SEs
-    beside BPS's), `poverty` (P0, P1, P2 by area beside BPS's), `growth_incidence` (deciles,
+    beside BPS's), `province_poverty` (province headcount P0 with SEs beside BPS's, when the
+    rounds have BPS's poverty lines; no rows otherwise), `poverty` (P0, P1, P2 by area beside BPS's), `growth_incidence` (deciles,
     mean, bottom-40 % mean and the shared-prosperity premium of the tested change),
     `decomposition` (the change by urban/rural: Mookherjee–Shorrocks and Dagum terms with SEs),
     `province_contributions` (each province's part of the change of Theil T), `lorenz`
@@ -802,6 +803,7 @@ class Reproduction:
     national: Frame
     changes: Frame
     provinces: Frame
+    province_poverty: Frame
     poverty: Frame
     growth_incidence: Frame
     decomposition: Frame
@@ -900,6 +902,7 @@ def reproduce(
         national=out(r["national"]),
         changes=out(r["changes"]),
         provinces=out(r["provinces"]),
+        province_poverty=out(r["province_poverty"]),
         poverty=out(r["poverty"]),
         growth_incidence=out(r["growth_incidence"]),
         decomposition=out(r["decomposition"]),

@@ -511,7 +511,7 @@ fn synth<'py>(
 }
 
 /// The BPS reproduction on files (default: the bundled synthetic rounds) or on (label,
-/// Arrow stream) pairs: {estimates, changes, provinces, national, lorenz, summary}.
+/// Arrow stream) pairs: {estimates, changes, provinces, province_poverty, national, lorenz, summary}.
 #[pyfunction]
 #[pyo3(signature = (spec, files=None, streams=None, progress=None))]
 fn reproduce<'py>(
@@ -568,6 +568,10 @@ fn reproduce<'py>(
     out.set_item(
         "provinces",
         report_to_dict(py, &tables::province_table(&r))?,
+    )?;
+    out.set_item(
+        "province_poverty",
+        report_to_dict(py, &tables::province_poverty_table(&r))?,
     )?;
     out.set_item("poverty", report_to_dict(py, &tables::poverty_table(&r))?)?;
     out.set_item(

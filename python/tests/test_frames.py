@@ -128,6 +128,13 @@ def test_reproduce_equals_the_cli(cli):
     assert r.summary in text.splitlines()
     assert r.summary.startswith("The national Gini ratio fell from ")
     assert set(r.lorenz) == {"2017-09", "2018-03", "2018-09"}
+    # The province headcounts: one row per province, the same numbers as the tidy rows.
+    p0 = {(row["round"], row["province"]): row["estimate"] for row in want
+          if row["measure"] == "fgt0" and row["province"] is not None}
+    table = rows_of(r.province_poverty)
+    assert len(table) == 34
+    for row in table:
+        assert row["estimate 2018-09"] == p0[("2018-09", row["province"])]
 
 
 def test_reproduce_from_frames_equals_files(round_2017_09, round_2018_09):

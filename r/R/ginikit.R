@@ -489,15 +489,15 @@ bundled_rounds <- function() .native(rs_bundled_rounds())
 #' @param se "linearization", "bootstrap" or "jackknife".
 #' @param ... column names and settings as in `gini reproduce` (value, weight, size, area,
 #'   province, strata, psu, round, from, to, nest, lonely_psu, level).
-#' @return a list of data frames (estimates, national, changes, provinces, poverty,
-#'   growth_incidence, decomposition, province_contributions), the summary text and the
-#'   Lorenz curves.
+#' @return a list of data frames (estimates, national, changes, provinces, province_poverty,
+#'   poverty, growth_incidence, decomposition, province_contributions), the summary text and
+#'   the Lorenz curves.
 #' @export
 reproduce <- function(files = NULL, se = "linearization", ...) {
   settings <- c(list(se = se), list(...))
   r <- .native(rs_reproduce(settings, if (!is.null(files)) as.character(files)))
-  tables <- c("estimates", "national", "changes", "provinces", "poverty", "growth_incidence",
-              "decomposition", "province_contributions")
+  tables <- c("estimates", "national", "changes", "provinces", "province_poverty", "poverty",
+              "growth_incidence", "decomposition", "province_contributions")
   out <- lapply(r[tables], .frame)
   out$summary <- r$summary
   out$lorenz <- lapply(r$lorenz, function(l) data.frame(p = l$p, share = l$lorenz))

@@ -232,9 +232,15 @@ impl RoundResult {
 
     /// The province rows of the Gini.
     pub fn provinces(&self) -> impl Iterator<Item = &DomainEstimate> {
+        self.province_rows(gini())
+    }
+
+    /// The province rows of `measure` (the Gini; the headcount P0 when the round has BPS's
+    /// poverty lines).
+    pub fn province_rows(&self, measure: Measure) -> impl Iterator<Item = &DomainEstimate> {
         self.rows
             .iter()
-            .filter(|d| d.province.is_some() && d.measure == gini())
+            .filter(move |d| d.province.is_some() && d.measure == measure)
     }
 }
 
@@ -450,17 +456,20 @@ fn estimated_rounds(
     let cells = bps::province_cells()?;
     let published_b40 = bps::national_bottom40();
     let published_p0 = bps::national_p0();
+    let province_total = |round: &str, p: &Province| {
+        cells.iter().find(|c| {
+            c.period == round
+                && c.area == "total"
+                && (c.province_code.to_string() == p.code
+                    || c.province.eq_ignore_ascii_case(&p.name))
+        })
+    };
     let published = |round: &str, d: &DomainEstimate| -> Option<f64> {
         match (&d.province, d.measure.name().as_str()) {
-            (Some(p), "gini") => cells
-                .iter()
-                .find(|c| {
-                    c.period == round
-                        && c.area == "total"
-                        && (c.province_code.to_string() == p.code
-                            || c.province.eq_ignore_ascii_case(&p.name))
-                })
-                .and_then(|c| c.gini),
+            (Some(p), "gini") => province_total(round, p).and_then(|c| c.gini),
+            (Some(p), "fgt0") => province_total(round, p)
+                .and_then(|c| c.p0_pct)
+                .map(|v| v / 100.0),
             (None, "gini") => bps::lookup(published_series, round, &d.area),
             (None, "share_bottom40") => bps::lookup(&published_b40, round, &d.area),
             (None, "fgt0") => bps::lookup(&published_p0, round, &d.area),
@@ -597,16 +606,28 @@ fn round_results(
             rows.extend(domain_rows(domains(&by_area, &measures)?, |k| {
                 (area_name(&k[0]), None)
             }));
-            let by_province = table.regroup(&members, &[offset]);
-            rows.extend(domain_rows(domains(&by_province, &[gini()])?, |k| {
-                let code = k[0].clone();
-                // A code (11) or a value label ("ACEH") as the file writes it.
-                let name = names
-                    .iter()
-                    .find(|(c, n)| *c == code || n.eq_ignore_ascii_case(&code))
-                    .map_or_else(|| code.clone(), |(_, n)| n.clone());
-                ("total".into(), Some(Province { code, name }))
-            }));
+            // Provinces: the Gini, and the headcount against each cell's line when the
+            // lines are known (the province × area cells merged keep their lines).
+            let (by_province, province_measures) = if poverty_missing.is_none() {
+                (
+                    cells.regroup(&all, &[0]),
+                    vec![gini(), poverty_measures()[0].clone()],
+                )
+            } else {
+                (table.regroup(&members, &[offset]), vec![gini()])
+            };
+            rows.extend(domain_rows(
+                domains(&by_province, &province_measures)?,
+                |k| {
+                    let code = k[0].clone();
+                    // A code (11) or a value label ("ACEH") as the file writes it.
+                    let name = names
+                        .iter()
+                        .find(|(c, n)| *c == code || n.eq_ignore_ascii_case(&code))
+                        .map_or_else(|| code.clone(), |(_, n)| n.clone());
+                    ("total".into(), Some(Province { code, name }))
+                },
+            ));
             let g = &national.groups[0];
             let sample = SortedSample::from_vecs(g.values.clone(), g.weights.clone())?;
             let lorenz = lorenz_curve(&sample, 201)?;

@@ -224,6 +224,20 @@ pub fn change_table(r: &Reproduction, marks: bool) -> Report {
 
 /// Province Gini with standard errors and published values for the tested rounds.
 pub fn province_table(r: &Reproduction) -> Report {
+    province_measure_table(
+        r,
+        &crate::measure::Measure::parse("gini").expect("registered"),
+    )
+}
+
+/// Headcount P0 by province in the two tested rounds (estimate, standard error, BPS's
+/// published province P0), when the rounds have BPS's poverty lines; no rows otherwise.
+pub fn province_poverty_table(r: &Reproduction) -> Report {
+    province_measure_table(r, &super::poverty_measures()[0])
+}
+
+/// `measure` by province in the two tested rounds: estimate, standard error and published.
+fn province_measure_table(r: &Reproduction, measure: &crate::measure::Measure) -> Report {
     let rounds: [&RoundResult; 2] = [&r.rounds[r.from], &r.rounds[r.to]];
     let mut report = Report {
         columns: vec!["province".into()],
@@ -234,10 +248,16 @@ pub fn province_table(r: &Reproduction) -> Report {
             report.columns.push(format!("{c} {}", round.label));
         }
     }
-    for p in rounds[0].provinces().filter_map(|d| d.province.as_ref()) {
+    for p in rounds[0]
+        .province_rows(measure.clone())
+        .filter_map(|d| d.province.as_ref())
+    {
         let mut row = vec![Cell::Text(p.name.clone())];
         for round in rounds {
-            match round.rows.iter().find(|d| d.province.as_ref() == Some(p)) {
+            match round
+                .province_rows(measure.clone())
+                .find(|d| d.province.as_ref() == Some(p))
+            {
                 Some(d) => row.extend([
                     Cell::Number(d.estimate, Style::Index),
                     Cell::Number(d.se, Style::Index),
@@ -569,6 +589,14 @@ pub fn text(r: &Reproduction, synthetic: bool, charts: &[PathBuf]) -> std::io::R
     }
     heading(&mut out, "Gini ratio by province");
     province_table(r).render(format, &mut out)?;
+    let poverty_by_province = province_poverty_table(r);
+    if !poverty_by_province.rows.is_empty() {
+        heading(
+            &mut out,
+            "Headcount P0 by province, against each province x area cell's poverty line",
+        );
+        poverty_by_province.render(format, &mut out)?;
+    }
     if let Some(p) = &r.programmes {
         heading(
             &mut out,

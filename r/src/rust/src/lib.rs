@@ -392,11 +392,15 @@ fn rs_reproduce(settings: ListSexp, files: Option<StringSexp>) -> savvy::Result<
         let refs: Vec<(&Table, &str)> = inputs.iter().map(|(t, l)| (t, l.as_str())).collect();
         let r = reproduce_tables(&refs, &spec, &quiet).map_err(|e| error(&e))?;
         {
-            let mut n = Named::new(13)?;
+            let mut n = Named::new(14)?;
             n.add("estimates", report(&tables::tidy_report(&r))?)?;
             n.add("national", report(&tables::national_table(&r))?)?;
             n.add("changes", report(&tables::change_table(&r, false))?)?;
             n.add("provinces", report(&tables::province_table(&r))?)?;
+            n.add(
+                "province_poverty",
+                report(&tables::province_poverty_table(&r))?,
+            )?;
             n.add("poverty", report(&tables::poverty_table(&r))?)?;
             n.add("growth_incidence", report(&tables::gic_table(&r))?)?;
             n.add(
