@@ -187,6 +187,23 @@ fn calibration_figures(
         p1,
         bps::aggregate_cells(round, "total", "p1"),
     );
+    // The cells' Pareto upper-tail index a·q (Singh–Maddala and GB2): below 4 the fourth
+    // moment is infinite and a Gini's sampling distribution has heavy tails.
+    let tails: Vec<f64> = draws
+        .iter()
+        .filter_map(|d| match *d {
+            super::CellDraw::SinghMaddala { a, q, .. } | super::CellDraw::Gb2 { a, q, .. } => {
+                Some(a * q)
+            }
+            super::CellDraw::LogNormal { .. } => None,
+        })
+        .collect();
+    if !tails.is_empty() {
+        let lowest = tails.iter().fold(f64::INFINITY, |m, &t| m.min(t));
+        let highest = tails.iter().fold(0.0f64, |m, &t| m.max(t));
+        row("upper-tail index a*q, heaviest cell", false, lowest, None);
+        row("upper-tail index a*q, lightest cell", false, highest, None);
+    }
     match c.shape {
         super::family::Shape::LogNormal => row("lambda (location shrink)", true, c.lambda, None),
         super::family::Shape::SinghMaddala { q } => {
