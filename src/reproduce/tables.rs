@@ -224,10 +224,7 @@ pub fn change_table(r: &Reproduction, marks: bool) -> Report {
 
 /// Province Gini with standard errors and published values for the tested rounds.
 pub fn province_table(r: &Reproduction) -> Report {
-    province_measure_table(
-        r,
-        &crate::measure::Measure::parse("gini").expect("registered"),
-    )
+    province_measure_table(r, &super::gini())
 }
 
 /// Headcount P0 by province in the two tested rounds (estimate, standard error, BPS's

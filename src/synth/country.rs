@@ -193,7 +193,8 @@ pub fn write_country_family(
 ) -> Result<CountrySummary> {
     let (cells, _, calibration) = super::report::calibrated_cells(round, family)?;
     let seed = super::round_seed(seed, round);
-    let targeting = super::Targeting::for_round(round, &cells, &calibration);
+    let draws = CellDraw::of_each(&cells.iter().collect::<Vec<_>>(), &calibration);
+    let targeting = super::Targeting::for_draws(round, &cells, &draws);
     check_disk(path, households)?;
     let blocks = households.div_ceil(HOUSEHOLDS_PER_BLOCK).max(cells.len());
     let alloc = proportional_blocks(&cells, blocks);
@@ -212,7 +213,7 @@ pub fn write_country_family(
     };
     let mut next_block = 0usize;
     for (c, cell) in cells.iter().enumerate() {
-        let draw = CellDraw::of(cell, &calibration);
+        let draw = draws[c];
         // Pass 1: Σ f·size of the cell, summed per chunk in chunk order (deterministic).
         let chunks: Vec<std::ops::Range<usize>> = (0..alloc[c])
             .step_by(CHUNK_BLOCKS)

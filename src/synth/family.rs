@@ -45,8 +45,9 @@ pub enum Family {
 /// The shape every cell of a calibrated round shares.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shape {
-    /// Log-normal cells: λ and the mean location of the [`Calibration`] apply.
-    LogNormal,
+    /// Log-normal cells whose locations `μ_c` shrink toward their population-weighted mean
+    /// `m̄` by the factor λ: `μ'_c = m̄ + λ(μ_c − m̄)`.
+    LogNormal { lambda: f64, mean_location: f64 },
     /// Singh–Maddala cells with the common shape `q`.
     SinghMaddala { q: f64 },
     /// GB2 cells with the common shapes `p` and `q`.
@@ -118,8 +119,11 @@ impl CellDraw {
     /// The distribution of `cell` under `calibration`.
     pub fn of(cell: &Cell, calibration: &Calibration) -> CellDraw {
         match calibration.shape {
-            Shape::LogNormal => CellDraw::LogNormal {
-                mu: calibration.location(cell),
+            Shape::LogNormal {
+                lambda,
+                mean_location,
+            } => CellDraw::LogNormal {
+                mu: mean_location + lambda * (cell.mu() - mean_location),
                 sigma: cell.sigma(),
             },
             Shape::SinghMaddala { q } => {
@@ -197,22 +201,30 @@ impl CellDraw {
         }
     }
 
-    /// The distribution of the cell's targeting score `ln x + τ·ε` (ε standard normal),
-    /// made once: the threshold search evaluates it many times.
-    pub fn score(&self, tau: f64) -> Score {
-        match *self {
-            CellDraw::LogNormal { mu, sigma } => Score::Normal {
-                mean: mu,
-                sd: (sigma.powi(2) + tau.powi(2)).sqrt(),
-            },
-            CellDraw::SinghMaddala { .. } | CellDraw::Gb2 { .. } => Score::Points {
+    /// The distributions of the cells' targeting scores `ln x + τ·ε` (ε standard normal),
+    /// made once: the threshold search evaluates them many times. `draws` are the cells of
+    /// one calibration, so the standard variates of the mid-quantiles are made once for all.
+    pub fn scores(draws: &[CellDraw], tau: f64) -> Vec<Score> {
+        let standard: Vec<f64> = match draws.first() {
+            Some(d @ (CellDraw::SinghMaddala { .. } | CellDraw::Gb2 { .. })) => (0..SCORE_POINTS)
+                .map(|j| d.standard((j as f64 + 0.5) / SCORE_POINTS as f64))
+                .collect(),
+            _ => Vec::new(),
+        };
+        draws
+            .iter()
+            .map(|d| match *d {
+                CellDraw::LogNormal { mu, sigma } => Score::Normal {
+                    mean: mu,
+                    sd: (sigma.powi(2) + tau.powi(2)).sqrt(),
+                },
                 // 400 mid-quantiles of ln x.
-                log_x: (0..SCORE_POINTS)
-                    .map(|j| self.quantile((j as f64 + 0.5) / SCORE_POINTS as f64).ln())
-                    .collect(),
-                tau,
-            },
-        }
+                CellDraw::SinghMaddala { .. } | CellDraw::Gb2 { .. } => Score::Points {
+                    log_x: standard.iter().map(|&s| d.from_standard(s).ln()).collect(),
+                    tau,
+                },
+            })
+            .collect()
     }
 
     /// The share below the cell's poverty line `z`: `F(z)`.

@@ -60,69 +60,69 @@ mod report;
 /// The national calibration of a round.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Calibration {
-    /// Shrink factor of cell locations toward their mean.
-    pub lambda: f64,
-    /// Population-weighted mean of the cell locations μ_c.
-    pub mean_location: f64,
     /// Population Gini of the calibrated mixture.
     pub achieved_gini: f64,
-    /// The cells' family and common shape (see [`family`]); λ and the mean location apply to
-    /// log-normal cells only.
+    /// The cells' family and what they share (see [`family`]): the log-normal's location
+    /// shrink, or the common shape of Singh–Maddala and GB2 cells.
     pub shape: family::Shape,
 }
 
 impl Calibration {
-    /// Cells of a family with a common shape and no location shrink (the national Gini not
-    /// yet computed).
+    /// Cells of `shape`, the national Gini not yet computed.
     pub fn of_shape(shape: family::Shape) -> Calibration {
         Calibration {
-            lambda: 1.0,
-            mean_location: 0.0,
             achieved_gini: f64::NAN,
             shape,
         }
     }
-
-    /// Calibrated location of a cell.
-    pub fn location(&self, cell: &Cell) -> f64 {
-        self.mean_location + self.lambda * (cell.mu() - self.mean_location)
-    }
 }
 
-/// The population of the mixture as a deterministic grid: `GRID` mid-quantiles per cell,
-/// each weighted `N_c / GRID`; `cells` picks which cells to include.
-pub fn population_grid(
-    cells: &[Cell],
-    calibration: &Calibration,
-    include: impl Fn(&Cell) -> bool,
-) -> (Vec<f64>, Vec<f64>) {
-    let mut x = Vec::with_capacity(cells.len() * GRID);
-    let mut w = Vec::with_capacity(cells.len() * GRID);
-    let included: Vec<&Cell> = cells.iter().filter(|c| include(c)).collect();
-    let draws = CellDraw::of_each(&included, calibration);
-    let Some(first) = draws.first() else {
-        return (x, w);
-    };
-    let standard = standard_grid(first);
-    for (c, draw) in included.iter().zip(&draws) {
-        x.extend(standard.iter().map(|&s| draw.from_standard(s)));
-        w.extend(std::iter::repeat_n(c.population / GRID as f64, GRID));
-    }
-    (x, w)
+/// The calibrated population as a deterministic grid: each cell's distribution, and the
+/// family's standard variates at the `GRID` mid-quantiles, shared by every cell (each cell's
+/// quantile is then [`CellDraw::from_standard`]; for GB2 this makes one inverse incomplete
+/// beta per grid point instead of one per cell and point). Made once, used for any subset of
+/// the cells.
+pub struct Population<'a> {
+    pub cells: &'a [Cell],
+    /// The distribution of each of `cells`, in order.
+    pub draws: Vec<CellDraw>,
+    /// The standard variates at the mid-quantiles `(j + ½)/GRID`.
+    pub standard: Vec<f64>,
 }
 
-/// The family's standard variates at the `GRID` mid-quantiles, shared by every cell of a
-/// calibration (each cell's quantile is then [`CellDraw::from_standard`]; for GB2 this makes
-/// one inverse incomplete beta per grid point instead of one per cell and point).
-pub fn standard_grid(draw: &CellDraw) -> Vec<f64> {
-    (0..GRID)
-        .into_par_iter()
-        .map(|j| draw.standard((j as f64 + 0.5) / GRID as f64))
-        .collect()
+impl<'a> Population<'a> {
+    pub fn new(cells: &'a [Cell], calibration: &Calibration) -> Population<'a> {
+        let draws = CellDraw::of_each(&cells.iter().collect::<Vec<_>>(), calibration);
+        let standard = match draws.first() {
+            Some(d) => (0..GRID)
+                .into_par_iter()
+                .map(|j| d.standard((j as f64 + 0.5) / GRID as f64))
+                .collect(),
+            None => Vec::new(),
+        };
+        Population {
+            cells,
+            draws,
+            standard,
+        }
+    }
+
+    /// `GRID` mid-quantiles of each cell that `include` picks, each weighted `N_c / GRID`.
+    pub fn grid(&self, include: impl Fn(&Cell) -> bool) -> (Vec<f64>, Vec<f64>) {
+        let mut x = Vec::with_capacity(self.cells.len() * GRID);
+        let mut w = Vec::with_capacity(self.cells.len() * GRID);
+        for (c, draw) in self.cells.iter().zip(&self.draws) {
+            if include(c) {
+                x.extend(self.standard.iter().map(|&s| draw.from_standard(s)));
+                w.extend(std::iter::repeat_n(c.population / GRID as f64, GRID));
+            }
+        }
+        (x, w)
+    }
 }
 
 fn mixture_gini(cells: &[Cell], calibration: &Calibration) -> Result<f64> {
-    let (x, w) = population_grid(cells, calibration, |_| true);
+    let (x, w) = Population::new(cells, calibration).grid(|_| true);
     gini(
         &SortedSample::from_vecs(x, Some(w))?,
         GiniConvention::Midpoint,
@@ -134,11 +134,11 @@ fn mixture_gini(cells: &[Cell], calibration: &Calibration) -> Result<f64> {
 pub fn calibrate(cells: &[Cell], target: f64) -> Result<Calibration> {
     let total: f64 = cells.iter().map(|c| c.population).sum();
     let mean_location = cells.iter().map(|c| c.population * c.mu()).sum::<f64>() / total;
-    let at = |lambda: f64| Calibration {
-        lambda,
-        mean_location,
-        achieved_gini: f64::NAN,
-        shape: family::Shape::LogNormal,
+    let at = |lambda: f64| {
+        Calibration::of_shape(family::Shape::LogNormal {
+            lambda,
+            mean_location,
+        })
     };
     let (lo, hi) = (0.0, 1.5);
     if mixture_gini(cells, &at(lo))? > target || mixture_gini(cells, &at(hi))? < target {
@@ -371,7 +371,8 @@ pub fn generate(
             Some(start)
         })
         .collect();
-    let targeting = Targeting::for_round(round, cells, calibration);
+    let draws = CellDraw::of_each(&cells.iter().collect::<Vec<_>>(), calibration);
+    let targeting = Targeting::for_draws(round, cells, &draws);
     let seed = round_seed(seed, round);
     let per_cell: Vec<Households> = cells
         .par_iter()
@@ -380,7 +381,7 @@ pub fn generate(
             let mut h = generate_cell(
                 round,
                 cell,
-                calibration,
+                &draws[c],
                 alloc[c],
                 first_block[c],
                 SplitMix64::for_stream(seed, c as u64),
@@ -420,13 +421,12 @@ pub fn generate(
 fn generate_cell(
     round: &str,
     cell: &Cell,
-    calibration: &Calibration,
+    draw: &CellDraw,
     blocks: usize,
     first_block: usize,
     mut rng: SplitMix64,
 ) -> Households {
     let n = blocks * HOUSEHOLDS_PER_BLOCK;
-    let draw = CellDraw::of(cell, calibration);
     let mut h = Households {
         round: round.to_string(),
         ..Households::default()

@@ -100,8 +100,16 @@ pub struct Targeting {
 impl Targeting {
     /// Thresholds for `round` over the calibrated cells (no programme outside the schedule).
     pub fn for_round(round: &str, cells: &[Cell], calibration: &Calibration) -> Targeting {
+        let draws = super::CellDraw::of_each(&cells.iter().collect::<Vec<_>>(), calibration);
+        Self::for_draws(round, cells, &draws)
+    }
+
+    /// [`Targeting::for_round`] with the cells' distributions already made (`draws[c]` is
+    /// cell `c`'s).
+    pub fn for_draws(round: &str, cells: &[Cell], draws: &[super::CellDraw]) -> Targeting {
         let schedule = schedule(round).unwrap_or(Schedule::NONE);
-        let threshold = |families: f64| expected_threshold(cells, calibration, families);
+        let scores = super::CellDraw::scores(draws, TARGETING_NOISE);
+        let threshold = |families: f64| expected_threshold(cells, &scores, families);
         Targeting {
             schedule,
             pkh_threshold: threshold(schedule.pkh_families),
@@ -112,20 +120,15 @@ impl Targeting {
 
 /// The score `s*` below which, in expectation, `families` households of the calibrated
 /// population lie (bisection; −∞ for none).
-fn expected_threshold(cells: &[Cell], calibration: &Calibration, families: f64) -> f64 {
+fn expected_threshold(cells: &[Cell], scores: &[super::family::Score], families: f64) -> f64 {
     if families <= 0.0 {
         return f64::NEG_INFINITY;
     }
     let households = |c: &Cell| c.population / (1.0 + SIZE_POISSON_MEAN);
-    let scores: Vec<super::family::Score> =
-        super::CellDraw::of_each(&cells.iter().collect::<Vec<_>>(), calibration)
-            .iter()
-            .map(|d| d.score(TARGETING_NOISE))
-            .collect();
     let below = |s: f64| -> f64 {
         cells
             .iter()
-            .zip(&scores)
+            .zip(scores)
             .map(|(c, score)| households(c) * score.below(s))
             .sum()
     };

@@ -1,7 +1,7 @@
 //! A synthetic round in one call, with the calibration's achieved figures beside the
 //! published ones.
 
-use super::{calibrate, cells, generate, population_grid, Area, Calibration, Cell, Households};
+use super::{calibrate, cells, generate, Area, Calibration, Cell, Households, Population};
 use crate::bps;
 use crate::error::{Error, Result};
 use crate::measure::gini::{gini, GiniConvention};
@@ -116,8 +116,9 @@ fn calibration_figures(
         })
     };
     row("national Gini", true, c.achieved_gini, Some(target));
+    let population = Population::new(cells, c);
     let gini_of = |include: &dyn Fn(&Cell) -> bool| -> Result<(f64, f64)> {
-        let (x, w) = population_grid(cells, c, include);
+        let (x, w) = population.grid(include);
         let s = SortedSample::from_vecs(x, Some(w))?;
         Ok((gini(&s, GiniConvention::Midpoint)?, share(&s, 0.0, 0.4)?))
     };
@@ -139,10 +140,10 @@ fn calibration_figures(
         bps::lookup(&bps::national_bottom40(), round, "total"),
     );
     // Headcount of each cell as calibrated: F_c(z_c) (the log-normal's after the shrink).
-    let draws = super::CellDraw::of_each(&cells.iter().collect::<Vec<_>>(), c);
+    let draws = &population.draws;
     let diffs: Vec<f64> = cells
         .iter()
-        .zip(&draws)
+        .zip(draws)
         .map(|(cell, d)| d.below(cell.poverty_line) - cell.p0)
         .collect();
     let mean_abs = diffs.iter().map(|d| d.abs()).sum::<f64>() / diffs.len() as f64;
@@ -155,26 +156,26 @@ fn calibration_figures(
     );
     row("cell headcount P0, max |difference|", false, max_abs, None);
     // National P0 and P1 of the mixture, each person against the line of their cell.
-    let population: f64 = cells.iter().map(|cell| cell.population).sum();
+    let persons: f64 = cells.iter().map(|cell| cell.population).sum();
     let p0: f64 = cells
         .iter()
-        .zip(&draws)
+        .zip(draws)
         .map(|(cell, d)| cell.population * d.below(cell.poverty_line))
         .sum::<f64>()
-        / population;
-    let standard = draws.first().map(super::standard_grid).unwrap_or_default();
+        / persons;
     let p1: f64 = cells
         .iter()
-        .zip(&draws)
+        .zip(draws)
         .map(|(cell, d)| {
-            let gap: f64 = standard
+            let gap: f64 = population
+                .standard
                 .iter()
                 .map(|&s| (1.0 - d.from_standard(s) / cell.poverty_line).max(0.0))
                 .sum();
             cell.population * gap / super::GRID as f64
         })
         .sum::<f64>()
-        / population;
+        / persons;
     row(
         "national headcount P0",
         false,
@@ -205,7 +206,9 @@ fn calibration_figures(
         row("upper-tail index a*q, lightest cell", false, highest, None);
     }
     match c.shape {
-        super::family::Shape::LogNormal => row("lambda (location shrink)", true, c.lambda, None),
+        super::family::Shape::LogNormal { lambda, .. } => {
+            row("lambda (location shrink)", true, lambda, None)
+        }
         super::family::Shape::SinghMaddala { q } => {
             row("q (Singh-Maddala shape, every cell)", true, q, None)
         }
