@@ -132,12 +132,13 @@ pub fn inverse_regularized_beta(u: f64, p: f64, q: f64) -> f64 {
         let density = ((p - 1.0) * x.ln() + (q - 1.0) * (-x).ln_1p() - ln_b).exp();
         let tolerance = 4.0 * f64::EPSILON * x.max(f64::MIN_POSITIVE);
         let step = f / density;
-        if density.is_finite() && density > 0.0 && step.abs() <= tolerance {
+        let newton_usable = density.is_finite() && density > 0.0;
+        if newton_usable && step.abs() <= tolerance {
             // Converged: the correction is below the spacing of doubles near x.
             return (x - step).clamp(lo, hi);
         }
         let newton = x - step;
-        let next = if newton > lo && newton < hi && density.is_finite() && density > 0.0 {
+        let next = if newton_usable && newton > lo && newton < hi {
             newton
         } else {
             0.5 * (lo + hi)
