@@ -4,6 +4,7 @@
 use crate::error::{Error, Location, Result};
 use crate::kernel::sum::Compensated;
 use crate::sample::{Income, Ranked, SortedSample};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// The concentration coefficient `C(a | r)` of income `a` ranked by income `r`:
@@ -55,7 +56,10 @@ pub fn concentration_influence(sample: &SortedSample, a: Income, r: Income) -> R
     Ok(shared_influence(sample, a, r)?.as_ref().clone())
 }
 
-/// [`concentration_influence`], computed once per sample and shared.
+/// [`concentration_influence`], computed once per sample and shared. The pass that sums the
+/// coefficient also leaves `uₖ = aₖ(2W_< + W_=) − (2A_< + A_=)` at each position (`W_=, A_=`
+/// the totals of `rₖ`'s tie group), and since `W_< − W_> = 2W_< + W_= − W`,
+/// `zₖ = uₖ/(W A) − aₖ(1 + C)/A + (1 − C)/W` follows in one more pass over positions.
 pub(super) fn shared_influence(
     sample: &SortedSample,
     a: Income,
@@ -64,20 +68,21 @@ pub(super) fn shared_influence(
     sample.memo(
         ("concentration_influence", a.code(), r.code() as usize),
         || {
-            let s = summary(sample, a, r)?;
             let columns = Columns::new(sample, a, r)?;
-            let (w_all, a_all, c) = (s.weight, s.total, s.value);
-            let inv = 1.0 / (w_all * a_all);
-            let mut z = vec![0.0; sample.len()];
-            columns.groups(|range, w_before, a_before, w_group, a_group| {
-                let w_diff = w_before - (w_all - w_before - w_group);
-                let a_diff = a_before - (a_all - a_before - a_group);
-                for j in range {
-                    let p = columns.position(j);
-                    let ak = columns.a[p];
-                    z[p] = (ak * w_diff - a_diff) * inv - c * (1.0 / w_all + ak / a_all);
-                }
-            });
+            let mut z = crate::kernel::memory::filled_vec::<f64>(sample.len());
+            let s = pass(sample, &columns, a, r, Some(&mut z))?;
+            // The same sums in the same order as `summary`'s: the same coefficient.
+            sample.memo(("concentration", a.code(), r.code() as usize), || Ok(s))?;
+            let (inv, slope, shift) = (
+                1.0 / (s.weight * s.total),
+                (1.0 + s.value) / s.total,
+                (1.0 - s.value) / s.weight,
+            );
+            let column = &columns.a;
+            z.par_iter_mut()
+                .enumerate()
+                .with_min_len(1 << 14)
+                .for_each(|(k, u)| *u = *u * inv - column[k] * slope + shift);
             Ok(z)
         },
     )
@@ -94,42 +99,60 @@ struct Summary {
 
 fn summary(sample: &SortedSample, a: Income, r: Income) -> Result<Summary> {
     let s = sample.memo(("concentration", a.code(), r.code() as usize), || {
-        let columns = Columns::new(sample, a, r)?;
-        let mut n = Compensated::ZERO;
-        let (weight, total) = columns.groups(|_, w_before, _, w_group, a_group| {
-            n.add(a_group * (2.0 * w_before + w_group));
-        });
-        let gini = a == r;
-        if total == 0.0 || (gini && total < 0.0) {
-            let components = sample.components();
-            let describe = |i: Income| components.map_or("the value".into(), |c| c.describe(i));
-            let what = if gini {
-                format!("the Gini ratio of {}", describe(a))
-            } else {
-                format!(
-                    "the concentration coefficient of {} ranked by {}",
-                    describe(a),
-                    describe(r)
-                )
-            };
-            return Err(Error::Undefined {
-                location: Location::Argument("values"),
-                measure: what,
-                reason: format!(
-                    "the weighted total of {} is {total}, and the coefficient divides by it \
-                     (nobody in the group has any, or it is negative)",
-                    describe(a)
-                ),
-                context: String::new(),
-            });
-        }
-        Ok(Summary {
-            weight,
-            total,
-            value: n.value() / (weight * total) - 1.0,
-        })
+        pass(sample, &Columns::new(sample, a, r)?, a, r, None)
     })?;
     Ok(*s)
+}
+
+/// The coefficient's one pass in the order of `r`; with `u`, it also leaves there the
+/// numerator of each position's influence (see [`shared_influence`]).
+fn pass(
+    sample: &SortedSample,
+    columns: &Columns<'_>,
+    a: Income,
+    r: Income,
+    mut u: Option<&mut [f64]>,
+) -> Result<Summary> {
+    let mut n = Compensated::ZERO;
+    let (weight, total) = columns.groups(|range, w_before, a_before, w_group, a_group| {
+        n.add(a_group * (2.0 * w_before + w_group));
+        if let Some(u) = u.as_deref_mut() {
+            let (w_rank, a_rank) = (2.0 * w_before + w_group, 2.0 * a_before + a_group);
+            for j in range {
+                let p = columns.position(j);
+                u[p] = columns.a[p] * w_rank - a_rank;
+            }
+        }
+    });
+    let gini = a == r;
+    if total == 0.0 || (gini && total < 0.0) {
+        let components = sample.components();
+        let describe = |i: Income| components.map_or("the value".into(), |c| c.describe(i));
+        let what = if gini {
+            format!("the Gini ratio of {}", describe(a))
+        } else {
+            format!(
+                "the concentration coefficient of {} ranked by {}",
+                describe(a),
+                describe(r)
+            )
+        };
+        return Err(Error::Undefined {
+            location: Location::Argument("values"),
+            measure: what,
+            reason: format!(
+                "the weighted total of {} is {total}, and the coefficient divides by it \
+                 (nobody in the group has any, or it is negative)",
+                describe(a)
+            ),
+            context: String::new(),
+        });
+    }
+    Ok(Summary {
+        weight,
+        total,
+        value: n.value() / (weight * total) - 1.0,
+    })
 }
 
 /// The columns of one concentration coefficient: income `a` at each sample position, and
@@ -171,6 +194,7 @@ impl<'a> Columns<'a> {
         }
         let a_col = match (a, components) {
             (Income::Total, _) | (_, None) => Column::Borrowed(sample.values()),
+            (Income::Component(k), Some(c)) => Column::Borrowed(c.column(k)),
             (a, Some(c)) => Column::Shared(c.income(sample.values(), a)),
         };
         let ranked = match (r, components) {

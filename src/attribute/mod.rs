@@ -26,9 +26,10 @@ pub use concentration::{concentration, concentration_influence};
 
 use crate::error::{Error, Location, Result};
 use crate::kernel::sum::{block_sums, lane_sums};
-use crate::measure::{Estimator, Measure, Options, Unit};
+use crate::measure::{combine_at, Estimator, InfluenceParts, Measure, Options, SharedWork, Unit};
 use crate::sample::{Income, SortedSample};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// A quantity of the sample's incomes, with its value and influence function.
 #[derive(Debug, Clone)]
@@ -93,64 +94,62 @@ impl Term {
 
     /// `zₖ = ∂θ/∂wₖ` at each sample position, by the chain rule for the compound terms.
     pub fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
-        // A concentration coefficient, or a difference that starts with one (a Gini, a
-        // marginal contribution, Kakwani, Reynolds–Smolensky, reranking): start from a copy of
-        // its shared influence rather than from zeros, sparing a pass and fresh zeroed pages.
-        let (first, rest) = match self {
-            Term::Difference(a, b) => (&**a, Some(b)),
-            other => (other, None),
-        };
-        let Term::Concentration(a, r) = first else {
-            let mut z = vec![0.0; sample.len()];
-            self.add_influence(sample, options, 1.0, &mut z)?;
-            return Ok(z);
-        };
-        let mut z = concentration::shared_influence(sample, *a, *r)?
-            .as_ref()
-            .clone();
-        if let Some(b) = rest {
-            b.add_influence(sample, options, -1.0, &mut z)?;
-        }
-        Ok(z)
+        let parts = self.influence_parts(sample, options)?;
+        Ok((0..sample.len())
+            .into_par_iter()
+            .with_min_len(1 << 14)
+            .map(|k| combine_at(&parts, k))
+            .collect())
     }
 
-    /// `out += scale · z`: every compound term's influence is a linear combination of its
-    /// parts' (`d(a − b) = da − db`, `d(a/b) = (da − (a/b)·db)/b`, `d(ab) = b·da + a·db`), so
-    /// the parts add into one vector instead of each making its own.
-    fn add_influence(
+    /// The influence values as `Σⱼ cⱼ vⱼ` over vectors the sample keeps (see
+    /// [`crate::measure::Estimator::influence_parts`]): every compound term's influence is a
+    /// linear combination of its parts' (`d(a − b) = da − db`, `d(a/b) = (da − (a/b)·db)/b`,
+    /// `d(ab) = b·da + a·db`), so a term needs no vector of its own.
+    pub fn influence_parts(
+        &self,
+        sample: &SortedSample,
+        options: &Options,
+    ) -> Result<InfluenceParts> {
+        let mut parts = Vec::new();
+        self.add_parts(sample, options, 1.0, &mut parts)?;
+        Ok(parts)
+    }
+
+    /// Appends `scale · dθ` to `out` as parts.
+    fn add_parts(
         &self,
         sample: &SortedSample,
         options: &Options,
         scale: f64,
-        out: &mut [f64],
+        out: &mut InfluenceParts,
     ) -> Result<()> {
-        let mut add = |z: &[f64]| {
-            out.par_iter_mut()
-                .zip(z.par_iter())
-                .with_min_len(1 << 14)
-                .for_each(|(o, z)| *o += scale * z);
-        };
         match self {
-            Term::Concentration(a, r) => add(&concentration::shared_influence(sample, *a, *r)?),
+            Term::Concentration(a, r) => {
+                out.push((scale, concentration::shared_influence(sample, *a, *r)?));
+            }
             Term::Share(a) => {
+                // d(Σwa/Σwy)/dwₖ = (aₖ − S yₖ)/Σwy.
                 let (s, column) = share_parts(sample, *a)?;
-                let y = sample.values();
-                let c = scale / sample.total_value();
-                out.par_iter_mut()
-                    .enumerate()
-                    .with_min_len(1 << 14)
-                    .for_each(|(k, o)| *o += c * (column[k] - s * y[k]));
+                let v = sample.memo(("share_influence", a.code(), 0), || {
+                    let y = sample.values();
+                    Ok((0..column.len())
+                        .into_par_iter()
+                        .with_min_len(1 << 14)
+                        .map(|k| column[k] - s * y[k])
+                        .collect::<Vec<f64>>())
+                })?;
+                out.push((scale / sample.total_value(), v));
             }
             Term::Total(a, factor) => {
                 let (_, column) = weighted_total(sample, *a)?;
-                let c = scale * factor;
-                out.par_iter_mut()
-                    .enumerate()
-                    .with_min_len(1 << 14)
-                    .for_each(|(k, o)| *o += c * column[k]);
+                out.push((scale * factor, column));
             }
-            Term::Measure(Income::Total, m) => add(&m.estimator().influence(sample, options)?),
+            Term::Measure(Income::Total, m) => {
+                out.push((scale, Arc::new(m.estimator().influence(sample, options)?)));
+            }
             Term::Measure(i, m) => {
+                // Computed on the sample ranked by `i`, put back at the sample's positions.
                 let ranked = sample.ranked_by(*i)?;
                 let z_ranked = m.estimator().influence(&ranked, options)?;
                 let order = &sample
@@ -158,17 +157,19 @@ impl Term {
                     .expect("ranked_by checked the components")
                     .ranked(sample.values(), *i)
                     .order;
+                let mut z = vec![0.0; sample.len()];
                 for (&p, zk) in order.iter().zip(z_ranked) {
-                    out[p as usize] += scale * zk;
+                    z[p as usize] = zk;
                 }
+                out.push((scale, Arc::new(z)));
             }
             Term::Difference(a, b) => {
-                a.add_influence(sample, options, scale, out)?;
-                b.add_influence(sample, options, -scale, out)?;
+                a.add_parts(sample, options, scale, out)?;
+                b.add_parts(sample, options, -scale, out)?;
             }
             Term::Linear(parts) => {
                 for (c, t) in parts {
-                    t.add_influence(sample, options, scale * c, out)?;
+                    t.add_parts(sample, options, scale * c, out)?;
                 }
             }
             Term::Ratio(a, b) => {
@@ -176,16 +177,64 @@ impl Term {
                 if vb == 0.0 {
                     return Err(zero_denominator(b));
                 }
-                a.add_influence(sample, options, scale / vb, out)?;
-                b.add_influence(sample, options, -scale * va / (vb * vb), out)?;
+                a.add_parts(sample, options, scale / vb, out)?;
+                b.add_parts(sample, options, -scale * va / (vb * vb), out)?;
             }
             Term::Product(a, b) => {
                 let (va, vb) = (a.value(sample, options)?, b.value(sample, options)?);
-                a.add_influence(sample, options, scale * vb, out)?;
-                b.add_influence(sample, options, scale * va, out)?;
+                a.add_parts(sample, options, scale * vb, out)?;
+                b.add_parts(sample, options, scale * va, out)?;
             }
         }
         Ok(())
+    }
+
+    /// The rankings (stage 0) and the concentration coefficients, with their influence
+    /// values when `influence` (stage 1), that the term needs, for the survey layer to make
+    /// once each and side by side (see [`crate::measure::SharedWork`]).
+    fn shared_work(&self, influence: bool, out: &mut Vec<SharedWork>) {
+        let ranking = |i: Income| SharedWork {
+            stage: 0,
+            key: ("ranking", i.code(), 0),
+            run: Arc::new(move |s: &SortedSample| {
+                if let Some(c) = s.components() {
+                    c.ranked(s.values(), i);
+                }
+            }),
+        };
+        match self {
+            Term::Concentration(a, r) => {
+                if *r != Income::Total {
+                    out.push(ranking(*r));
+                }
+                let (a, r) = (*a, *r);
+                out.push(SharedWork {
+                    stage: 1,
+                    key: (
+                        "concentration",
+                        a.code(),
+                        r.code() | (influence as u64) << 63,
+                    ),
+                    run: Arc::new(move |s: &SortedSample| {
+                        // Errors are reported by the terms that need the coefficient.
+                        let _ = if influence {
+                            concentration::shared_influence(s, a, r).map(drop)
+                        } else {
+                            concentration(s, a, r).map(drop)
+                        };
+                    }),
+                });
+            }
+            Term::Measure(i, _) if *i != Income::Total => out.push(ranking(*i)),
+            Term::Share(_) | Term::Total(..) | Term::Measure(..) => {}
+            Term::Linear(parts) => parts
+                .iter()
+                .for_each(|(_, t)| t.shared_work(influence, out)),
+            Term::Difference(a, b) | Term::Ratio(a, b) | Term::Product(a, b) => {
+                a.shared_work(influence, out);
+                b.shared_work(influence, out);
+            }
+        }
     }
 
     fn unit(&self) -> Unit {
@@ -265,6 +314,18 @@ impl Estimator for Attribution {
     }
     fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
         self.term.influence(sample, options)
+    }
+    fn influence_parts(
+        &self,
+        sample: &SortedSample,
+        options: &Options,
+    ) -> Option<Result<InfluenceParts>> {
+        Some(self.term.influence_parts(sample, options))
+    }
+    fn shared_work(&self, influence: bool) -> Vec<SharedWork> {
+        let mut out = Vec::new();
+        self.term.shared_work(influence, &mut out);
+        out
     }
 }
 

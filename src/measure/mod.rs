@@ -98,6 +98,46 @@ pub trait Estimator: Send + Sync + std::fmt::Debug {
     /// Influence values `zₖ = ∂θ/∂wₖ`, one per sorted position, so that the design variance of
     /// θ̂ is that of the total `Σₖ wₖ zₖ` (Deville 1999). Observations a measure leaves out get 0.
     fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>>;
+
+    /// The influence values as a linear combination of vectors the sample keeps,
+    /// `zₖ = (…((0 + c₀v₀ₖ) + c₁v₁ₖ) + …)` added in the order given — the same numbers as
+    /// [`Estimator::influence`] — so that the survey layer forms each `zₖ` as it passes over
+    /// the observations instead of keeping one vector per measure. `None` (the default): the
+    /// measure has no such form, and its influence vector is made.
+    fn influence_parts(
+        &self,
+        _sample: &SortedSample,
+        _options: &Options,
+    ) -> Option<Result<InfluenceParts>> {
+        None
+    }
+
+    /// The work this estimator shares with others on a sample (see [`SharedWork`]); with
+    /// `influence`, what its influence values need too. None by default.
+    fn shared_work(&self, _influence: bool) -> Vec<SharedWork> {
+        Vec::new()
+    }
+}
+
+/// A piece of work that estimators on one sample share (a ranking, a coefficient with its
+/// influence values), named by the key of what it leaves in the sample's memo: the survey
+/// layer runs each distinct key once, in parallel, before the estimates, so that estimators
+/// running side by side neither wait for nor repeat each other's work. Jobs of `stage` 0 run
+/// before those of stage 1. A job's error is left for the estimator to report.
+#[derive(Clone)]
+pub struct SharedWork {
+    pub stage: u8,
+    pub key: (&'static str, u64, u64),
+    pub run: Arc<dyn Fn(&SortedSample) + Send + Sync>,
+}
+
+/// `(cⱼ, vⱼ)`: influence values `Σⱼ cⱼ vⱼ` (see [`Estimator::influence_parts`]).
+pub type InfluenceParts = Vec<(f64, Arc<Vec<f64>>)>;
+
+/// `Σⱼ cⱼ vⱼ` at position `k`, added in the parts' order.
+#[inline(always)]
+pub fn combine_at(parts: &[(f64, Arc<Vec<f64>>)], k: usize) -> f64 {
+    parts.iter().fold(0.0, |z, (c, v)| z + c * v[k])
 }
 
 /// A measure: a cheap, cloneable handle to an [`Estimator`]. Two measures are equal when
@@ -303,5 +343,19 @@ impl Measure {
     /// Influence values `zₖ = ∂θ/∂wₖ` in sorted order (see [`Estimator::influence`]).
     pub fn influence(&self, sample: &SortedSample, options: &Options) -> Result<Vec<f64>> {
         self.0.influence(sample, options)
+    }
+
+    /// The work this measure shares with others (see [`Estimator::shared_work`]).
+    pub fn shared_work(&self, influence: bool) -> Vec<SharedWork> {
+        self.0.shared_work(influence)
+    }
+
+    /// The influence values as parts (see [`Estimator::influence_parts`]).
+    pub fn influence_parts(
+        &self,
+        sample: &SortedSample,
+        options: &Options,
+    ) -> Option<Result<InfluenceParts>> {
+        self.0.influence_parts(sample, options)
     }
 }

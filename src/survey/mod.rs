@@ -10,7 +10,8 @@ pub mod replicate;
 
 use crate::error::Result;
 use crate::kernel::normal;
-use crate::measure::{Estimate, Measure, Options};
+use crate::kernel::sum::Compensated;
+use crate::measure::{combine_at, Estimate, InfluenceParts, Measure, Options};
 use crate::sample::SortedSample;
 use design::Design;
 use rayon::prelude::*;
@@ -103,6 +104,8 @@ pub fn estimate(
     tick: Tick<'_>,
 ) -> Result<Vec<SurveyEstimate>> {
     let z_crit = normal::quantile(0.5 + level / 2.0);
+    let linearized = matches!(variance, Variance::Linearization);
+    run_shared_work(ds.sample, measures, linearized);
     // Point estimates in parallel (each measure's value does not depend on the others or on
     // the threads); the first error in measure order wins.
     let points: Vec<Estimate> = measures
@@ -117,28 +120,30 @@ pub fn estimate(
         }
         Variance::Linearization => None,
     };
-    // Observations grouped by PSU once for all the measures' linearized variances.
+    // Influence values as parts, where the measures have them (their shared work is done).
+    let fused = ds.design.is_simple() || ds.sample.len() > SPARSE;
+    let parts: Vec<Option<Result<InfluenceParts>>> = measures
+        .par_iter()
+        .map(|m| m.influence_parts(ds.sample, options).filter(|_| fused))
+        .collect();
+    // Observations grouped by PSU once for the linearized variances of several measures
+    // without parts.
+    let vectors = parts.iter().filter(|p| p.is_none()).count();
     let index = match variance {
-        Variance::Linearization if measures.len() > 1 => PsuIndex::new(ds),
+        Variance::Linearization if vectors > 1 => PsuIndex::new(ds),
         _ => None,
     };
     let one = |j: usize| -> Result<SurveyEstimate> {
         let (m, point) = (&measures[j], &points[j]);
-        let z = m.influence(ds.sample, options);
-        let v_srs = z
-            .as_ref()
-            .ok()
-            .map(|z| srs_variance(ds.sample, z, ds.persons));
+        let (v_linearized, v_srs) =
+            influence_variances(ds, m, parts[j].clone(), options, linearized, index.as_ref());
         let (var, dropped, thetas) = match (variance, &replicate_values) {
             (Variance::Replicates(reps), Some(values)) => {
                 let thetas: Vec<f64> = values.iter().map(|row| row[j]).collect();
                 let (v, d) = reps.variance(point.value, &thetas);
                 (v, d, Some(thetas))
             }
-            _ => {
-                let z = z.as_ref().map_err(Clone::clone)?;
-                (variance_with(ds, z, index.as_ref()), 0, None)
-            }
+            _ => (v_linearized?.unwrap_or(0.0), 0, None),
         };
         let se = var.sqrt();
         let (ci_lower, ci_upper) = match (interval, &thetas) {
@@ -161,8 +166,16 @@ pub fn estimate(
     // Measures a few at a time in parallel (a measure's own passes are partly sequential),
     // at most one influence vector per thread alive at once; each measure's numbers do not
     // depend on the others or on the threads, and the first error in measure order wins.
+    // A measure with parts makes no vector of its own: all of them at once in parallel.
+    // Otherwise measures a few at a time (a measure's own passes are partly sequential), at
+    // most one influence vector per thread alive at once. Each measure's numbers do not
+    // depend on the others or on the threads, and the first error in measure order wins.
     let mut out = Vec::with_capacity(measures.len());
-    let at_once = rayon::current_num_threads().max(1);
+    let at_once = if vectors == 0 {
+        measures.len().max(1)
+    } else {
+        rayon::current_num_threads().max(1)
+    };
     for start in (0..measures.len()).step_by(at_once) {
         let end = (start + at_once).min(measures.len());
         let chunk: Vec<Result<SurveyEstimate>> = (start..end).into_par_iter().map(one).collect();
@@ -171,6 +184,114 @@ pub fn estimate(
         }
     }
     Ok(out)
+}
+
+/// A domain of at most this many observations in a stratified design has its PSU totals
+/// summed into a map, and only the strata it touches are visited.
+const SPARSE: usize = 1 << 16;
+
+/// The linearized variance (when `linearized`; `Ok(None)` otherwise) and the variance under
+/// simple random sampling (`None` without an influence function) of measure `m`. A measure
+/// whose influence values are a combination of vectors the sample keeps has them formed one
+/// observation at a time in a single pass ([`fused_variances`]): no vector of its own, the
+/// same sums in the same order, so the same bits.
+fn influence_variances(
+    ds: &DesignedSample<'_>,
+    m: &Measure,
+    parts: Option<Result<InfluenceParts>>,
+    options: &Options,
+    linearized: bool,
+    index: Option<&PsuIndex>,
+) -> (Result<Option<f64>>, Option<f64>) {
+    if let Some(parts) = parts {
+        return match parts {
+            Ok(parts) => {
+                let (v, v_srs) = fused_variances(ds, &parts, linearized);
+                (Ok(v), Some(v_srs))
+            }
+            Err(e) if linearized => (Err(e), None),
+            Err(_) => (Ok(None), None),
+        };
+    }
+    let z = m.influence(ds.sample, options);
+    let v_srs = z
+        .as_ref()
+        .ok()
+        .map(|z| srs_variance(ds.sample, z, ds.persons));
+    let v = match (&z, linearized) {
+        (_, false) => Ok(None),
+        (Ok(z), true) => Ok(Some(variance_with(ds, z, index))),
+        (Err(e), true) => Err(e.clone()),
+    };
+    (v, v_srs)
+}
+
+/// Runs the distinct pieces of work the measures share (see
+/// [`crate::measure::SharedWork`]), stage by stage, each stage's jobs in parallel.
+fn run_shared_work(sample: &SortedSample, measures: &[Measure], influence: bool) {
+    let mut work: Vec<crate::measure::SharedWork> = Vec::new();
+    for w in measures.iter().flat_map(|m| m.shared_work(influence)) {
+        if !work.iter().any(|x| x.key == w.key) {
+            work.push(w);
+        }
+    }
+    let mut stages: Vec<u8> = work.iter().map(|w| w.stage).collect();
+    stages.sort_unstable();
+    stages.dedup();
+    for stage in stages {
+        work.par_iter()
+            .filter(|w| w.stage == stage)
+            .for_each(|w| (w.run)(sample));
+    }
+}
+
+/// [`variance_with`] (when `linearized`) and [`srs_variance`] of `z = Σⱼ cⱼ vⱼ`, each `zₖ`
+/// formed when it is used: one pass, the blocks and PSUs summed in the order those functions
+/// sum them (block by block, each PSU in observation order), so the same bits on any number
+/// of threads. Needs a simple design or more than [`SPARSE`] observations (the map of a small
+/// domain's PSUs is [`variance_with`]'s).
+fn fused_variances(
+    ds: &DesignedSample<'_>,
+    parts: &InfluenceParts,
+    linearized: bool,
+) -> (Option<f64>, f64) {
+    use crate::kernel::sum::{block_count, block_range};
+    let n = ds.sample.len();
+    let simple = ds.design.is_simple();
+    let by_psu = linearized && !simple;
+    let mut totals = vec![0.0; if by_psu { ds.design.psu_count() } else { 0 }];
+    let (mut srs, mut plain) = ([Compensated::ZERO; 2], [Compensated::ZERO; 2]);
+    for b in 0..block_count(n) {
+        let (mut srs_b, mut plain_b) = ([Compensated::ZERO; 2], [Compensated::ZERO; 2]);
+        for k in block_range(b, n) {
+            let z = combine_at(parts, k);
+            let wz = ds.sample.weight(k) * z;
+            srs_b[0].add(wz);
+            srs_b[1].add(wz * z);
+            if by_psu {
+                totals[ds.psu[k] as usize] += wz;
+            } else if linearized {
+                plain_b[0].add(wz);
+                plain_b[1].add(wz * wz);
+            }
+        }
+        for (t, p) in srs
+            .iter_mut()
+            .chain(plain.iter_mut())
+            .zip(srs_b.into_iter().chain(plain_b))
+        {
+            t.merge(p);
+        }
+    }
+    let v = match (linearized, simple) {
+        (false, _) => None,
+        (true, true) => Some(simple_from_sums(ds, plain.map(|t| t.value()))),
+        (true, false) => Some(ds.design.variance_of_total(&totals)),
+    };
+    (
+        v,
+        srs_from_sums(ds.sample, srs.map(|t| t.value()), ds.persons),
+    )
 }
 
 /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (t_hi − t̄_h)²` with PSU totals `t = Σ wₖ zₖ`.
@@ -189,7 +310,6 @@ fn variance_with(ds: &DesignedSample<'_>, z: &[f64], index: Option<&PsuIndex>) -
     // A domain of at most SPARSE observations in a stratified design: its PSU totals summed
     // in the same order into a map, and only the strata it touches visited — the same
     // numbers, at a cost that does not grow with the PSUs of the whole design.
-    const SPARSE: usize = 1 << 16;
     if z.len() <= SPARSE {
         let mut touched = crate::kernel::hash::FastMap::<u32, f64>::default();
         for (k, &zk) in z.iter().enumerate() {
@@ -279,15 +399,8 @@ fn psu_totals(ds: &DesignedSample<'_>, z: &[f64]) -> Vec<f64> {
 /// `v = (1 − f) n/(n − 1) (Σ tₖ² − (Σ tₖ)²/n)` — the stratified formula with one stratum,
 /// summed over the domain's own rows only, so a domain costs its rows, not the round's.
 fn simple_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
-    let n = ds.design.psu_count() as f64;
-    if n <= 1.0 {
-        return 0.0;
-    }
-    let [s, ss] = crate::kernel::sum::block_sums(z.len(), |r| {
-        let (mut s, mut ss) = (
-            crate::kernel::sum::Compensated::ZERO,
-            crate::kernel::sum::Compensated::ZERO,
-        );
+    let sums = crate::kernel::sum::block_sums(z.len(), |r| {
+        let (mut s, mut ss) = (Compensated::ZERO, Compensated::ZERO);
         for k in r {
             let t = ds.sample.weight(k) * z[k];
             s.add(t);
@@ -295,18 +408,23 @@ fn simple_variance(ds: &DesignedSample<'_>, z: &[f64]) -> f64 {
         }
         [s, ss]
     });
+    simple_from_sums(ds, sums)
+}
+
+/// [`simple_variance`] from `[Σ tₖ, Σ tₖ²]`.
+fn simple_from_sums(ds: &DesignedSample<'_>, [s, ss]: [f64; 2]) -> f64 {
+    let n = ds.design.psu_count() as f64;
+    if n <= 1.0 {
+        return 0.0;
+    }
     (1.0 - ds.design.fraction(0)) * n / (n - 1.0) * (ss - s * s / n).max(0.0)
 }
 
 /// Variance under simple random sampling with replacement of `persons` persons:
 /// `N² · Σ wₖ(zₖ − z̄)²/N / persons`.
 fn srs_variance(sample: &SortedSample, z: &[f64], persons: f64) -> f64 {
-    let n = sample.total_weight();
-    let [s, ss] = crate::kernel::sum::block_sums(z.len(), |r| {
-        let (mut s, mut ss) = (
-            crate::kernel::sum::Compensated::ZERO,
-            crate::kernel::sum::Compensated::ZERO,
-        );
+    let sums = crate::kernel::sum::block_sums(z.len(), |r| {
+        let (mut s, mut ss) = (Compensated::ZERO, Compensated::ZERO);
         for k in r {
             let wz = sample.weight(k) * z[k];
             s.add(wz);
@@ -314,6 +432,12 @@ fn srs_variance(sample: &SortedSample, z: &[f64], persons: f64) -> f64 {
         }
         [s, ss]
     });
+    srs_from_sums(sample, sums, persons)
+}
+
+/// [`srs_variance`] from `[Σ wₖzₖ, Σ wₖzₖ²]`.
+fn srs_from_sums(sample: &SortedSample, [s, ss]: [f64; 2], persons: f64) -> f64 {
+    let n = sample.total_weight();
     let mean = s / n;
     n * n * (ss / n - mean * mean) / persons
 }
