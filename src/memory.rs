@@ -3,6 +3,7 @@
 //! operating system reports as available (Linux `/proc/meminfo` `MemAvailable`); unknown
 //! elsewhere. The library itself reads no environment variable.
 
+pub use crate::kernel::memory::HugePages;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The environment variable the front ends read for the limit (bytes, or `512M`, `2G`, …).

@@ -113,6 +113,96 @@ pub fn give_back<T: Send + 'static>(v: Vec<T>) {
     drop(freed);
 }
 
+/// A huge page: the unit a [`HugePages`] buffer is placed in.
+const HUGE_PAGE: usize = 2 << 20;
+
+/// A global allocator for programs built on the toolkit: the system's allocator, except that
+/// a buffer of 2 MiB or more is aligned to 2 MiB and advised to be backed by huge pages, so
+/// that all of it but its last part lies on whole huge pages. A run that keeps tens of such
+/// buffers (an attribution's rankings and influence values: 47,000 page faults and a third
+/// of its time with the system's allocator alone) then takes one fault per 2 MiB instead of
+/// 512. Sizes are not rounded up: the kernel zeroes a huge page whole, and zeroing memory
+/// nobody uses cost more than the faults it saved. Contents are as the system's allocator
+/// gives them.
+///
+/// ```
+/// use ginikit::memory::HugePages;
+/// use std::alloc::{GlobalAlloc, Layout};
+/// let layout = Layout::from_size_align(3 << 20, 8).unwrap();
+/// unsafe {
+///     let p = HugePages.alloc_zeroed(layout);
+///     assert!(!p.is_null() && p as usize % (2 << 20) == 0 && *p.add((3 << 20) - 1) == 0);
+///     HugePages.dealloc(p, layout);
+/// }
+/// ```
+pub struct HugePages;
+
+/// The layout the system allocator is asked for: a buffer of at least one huge page aligned
+/// to huge pages, so that all but its last part lies on whole ones (the rest on small pages:
+/// rounding the size up would have the kernel zero memory nobody uses).
+fn on_huge_pages(layout: std::alloc::Layout) -> std::alloc::Layout {
+    if layout.size() < HUGE_PAGE {
+        return layout;
+    }
+    std::alloc::Layout::from_size_align(layout.size(), layout.align().max(HUGE_PAGE))
+        .unwrap_or(layout)
+}
+
+// SAFETY: every call is passed to the system allocator with the layout `on_huge_pages` makes
+// of the caller's; deallocation and reallocation make the same layout of the same request, so
+// the system allocator always gets back what it gave. The advice changes no contents.
+unsafe impl std::alloc::GlobalAlloc for HugePages {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let wide = on_huge_pages(layout);
+        // SAFETY: `wide` has a non-zero size (at least `layout`'s).
+        let p = unsafe { std::alloc::System.alloc(wide) };
+        if !p.is_null() && wide != layout {
+            advise_huge(p, wide.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let wide = on_huge_pages(layout);
+        // SAFETY: as `alloc`.
+        let p = unsafe { std::alloc::System.alloc_zeroed(wide) };
+        if !p.is_null() && wide != layout {
+            advise_huge(p, wide.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` came from `alloc` with this layout, so from the system with `wide`.
+        unsafe { std::alloc::System.dealloc(ptr, on_huge_pages(layout)) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller guarantees that `new_size` rounded up to the alignment does not
+        // overflow.
+        let asked =
+            unsafe { std::alloc::Layout::from_size_align_unchecked(new_size, layout.align()) };
+        let (old, new) = (on_huge_pages(layout), on_huge_pages(asked));
+        if old == new {
+            return ptr;
+        }
+        if old == layout && new == asked {
+            // Small before and after: the system's own reallocation.
+            // SAFETY: `ptr` came from the system with `layout`.
+            return unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+        }
+        // SAFETY: `new` has a non-zero size; both buffers hold at least the bytes copied.
+        unsafe {
+            let p = self.alloc(asked);
+            if !p.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, p, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
+            }
+            p
+        }
+    }
+}
+
 pub(crate) fn advise_huge(ptr: *const u8, bytes: usize) {
     if bytes >= HUGE_MIN_BYTES {
         // SAFETY: MADV_HUGEPAGE only changes how the kernel backs the pages, never their

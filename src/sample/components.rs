@@ -146,17 +146,57 @@ impl Components {
     pub fn ranked(&self, y: &[f64], income: Income) -> Arc<Ranked> {
         cached(&self.ranked, income, || {
             let column = self.income(y, income);
-            let mut pairs: Vec<(f64, u32)> =
-                column.iter().zip(0u32..).map(|(&v, i)| (v, i)).collect();
-            // The toolkit's stable radix sort: ties keep the sample's order, one result on
-            // any number of threads.
-            crate::kernel::sort::sort_by_key(&mut pairs, |p| crate::kernel::sort::f64_key(p.0));
-            let (values, order) = pairs.into_par_iter().unzip();
-            Ranked {
-                order,
-                values: Arc::new(values),
+            // Where an income is the value itself (no transfer received) or a component is
+            // zero, the sample's order is already that income's: only the other observations
+            // are sorted, then merged with those.
+            match income {
+                Income::Component(_) => rank_merging(&column, |_| 0),
+                Income::Without(_) | Income::Before | Income::BeforePlus(_) => {
+                    rank_merging(&column, |p| y[p].to_bits())
+                }
+                Income::Total | Income::Subset(_) => rank_merging(&column, |_| u64::MAX),
             }
         })
+    }
+}
+
+/// `column` ranked (stably: ties in the sample's order). The observations whose bits equal
+/// `in_order(p)` must already ascend with their position `p` (a value equal to the sorted
+/// value itself, or a zero): the others alone are sorted by the toolkit's stable radix sort
+/// (one result on any number of threads) and merged with them by (value, position), which
+/// is the order a stable sort of all of them gives.
+fn rank_merging(column: &[f64], in_order: impl Fn(usize) -> u64) -> Ranked {
+    use crate::kernel::sort::{f64_key, sort_by_key};
+    let n = column.len();
+    let kept = |p: usize| column[p].to_bits() == in_order(p);
+    let mut rest: Vec<(f64, u32)> = (0..n)
+        .filter(|&p| !kept(p))
+        .map(|p| (column[p], p as u32))
+        .collect();
+    sort_by_key(&mut rest, |r| f64_key(r.0));
+    let mut order = Vec::with_capacity(n);
+    let mut values = Vec::with_capacity(n);
+    let mut next = rest.iter().peekable();
+    for p in (0..n).filter(|&p| kept(p)) {
+        let key = (f64_key(column[p]), p as u32);
+        while let Some(&&(v, q)) = next.peek() {
+            if (f64_key(v), q) > key {
+                break;
+            }
+            order.push(q);
+            values.push(v);
+            next.next();
+        }
+        order.push(p as u32);
+        values.push(column[p]);
+    }
+    for &(v, q) in next {
+        order.push(q);
+        values.push(v);
+    }
+    Ranked {
+        order,
+        values: Arc::new(values),
     }
 }
 
@@ -315,4 +355,66 @@ pub(crate) fn check_component(name: &str, column: &[f64], len: usize) -> Result<
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::sort::f64_key;
+
+    /// The merged rankings against the definition: a stable sort of every position by its
+    /// income (ties, negative zeros, receivers tied with non-receivers, a large rest).
+    #[test]
+    fn merged_rankings_equal_a_stable_sort() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let n = 20_000;
+        // Sorted values with many ties; components mostly zero (some −0), amounts from a
+        // short list so that incomes tie across receivers and non-receivers, some negative
+        // (sources) so that a receiver ties with a non-receiver after it.
+        let mut y: Vec<f64> = (0..n).map(|_| (next() % 500) as f64).collect();
+        y.sort_by(f64::total_cmp);
+        let component = |share: u64, next: &mut dyn FnMut() -> u64| -> Vec<f64> {
+            (0..n)
+                .map(|_| match next() % 100 {
+                    r if r < share => [1.0, 2.0, 5.0, 0.5, -1.0, -3.0][(next() % 6) as usize],
+                    r if r < share + 5 => -0.0,
+                    _ => 0.0,
+                })
+                .collect()
+        };
+        let columns = vec![component(30, &mut next), component(90, &mut next)];
+        let c = Components::new(vec!["a".into(), "b".into()], columns);
+        for income in [
+            Income::Component(0),
+            Income::Component(1),
+            Income::Without(0),
+            Income::Without(1),
+            Income::Before,
+            Income::BeforePlus(0),
+            Income::BeforePlus(1),
+            Income::Subset(3),
+            Income::Total,
+        ] {
+            let column = c.income(&y, income);
+            let mut expected: Vec<u32> = (0..n as u32).collect();
+            expected.sort_by_key(|&p| f64_key(column[p as usize]));
+            let ranked = c.ranked(&y, income);
+            assert_eq!(ranked.order, expected, "{income:?}");
+            let values: Vec<f64> = expected.iter().map(|&p| column[p as usize]).collect();
+            assert!(
+                ranked
+                    .values
+                    .iter()
+                    .zip(&values)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
+                "{income:?}"
+            );
+        }
+    }
 }

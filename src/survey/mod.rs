@@ -126,6 +126,25 @@ pub fn estimate(
         .par_iter()
         .map(|m| m.influence_parts(ds.sample, options).filter(|_| fused))
         .collect();
+    // The variances of the measures with parts, [`LANES`] measures to a pass, in parallel.
+    let with_parts: Vec<(usize, &InfluenceParts)> = parts
+        .iter()
+        .enumerate()
+        .filter_map(|(j, p)| Some((j, p.as_ref()?.as_ref().ok()?)))
+        .collect();
+    let mut fused_variances: Vec<Option<(Option<f64>, f64)>> = vec![None; measures.len()];
+    let passes: Vec<Vec<(Option<f64>, f64)>> = with_parts
+        .par_chunks(LANES)
+        .map(|chunk| {
+            let group: Vec<&InfluenceParts> = chunk.iter().map(|(_, p)| *p).collect();
+            variances_of_parts(ds, &group, linearized)
+        })
+        .collect();
+    for (chunk, results) in with_parts.chunks(LANES).zip(passes) {
+        for ((j, _), r) in chunk.iter().zip(results) {
+            fused_variances[*j] = Some(r);
+        }
+    }
     // Observations grouped by PSU once for the linearized variances of several measures
     // without parts.
     let vectors = parts.iter().filter(|p| p.is_none()).count();
@@ -135,8 +154,12 @@ pub fn estimate(
     };
     let one = |j: usize| -> Result<SurveyEstimate> {
         let (m, point) = (&measures[j], &points[j]);
-        let (v_linearized, v_srs) =
-            influence_variances(ds, m, parts[j].clone(), options, linearized, index.as_ref());
+        let (v_linearized, v_srs) = match (&parts[j], fused_variances[j]) {
+            (_, Some((v, v_srs))) => (Ok(v), Some(v_srs)),
+            (Some(Err(e)), _) if linearized => (Err(e.clone()), None),
+            (Some(Err(_)), _) => (Ok(None), None),
+            _ => influence_variances(ds, m, options, linearized, index.as_ref()),
+        };
         let (var, dropped, thetas) = match (variance, &replicate_values) {
             (Variance::Replicates(reps), Some(values)) => {
                 let thetas: Vec<f64> = values.iter().map(|row| row[j]).collect();
@@ -163,13 +186,10 @@ pub fn estimate(
             },
         })
     };
-    // Measures a few at a time in parallel (a measure's own passes are partly sequential),
-    // at most one influence vector per thread alive at once; each measure's numbers do not
-    // depend on the others or on the threads, and the first error in measure order wins.
-    // A measure with parts makes no vector of its own: all of them at once in parallel.
-    // Otherwise measures a few at a time (a measure's own passes are partly sequential), at
-    // most one influence vector per thread alive at once. Each measure's numbers do not
-    // depend on the others or on the threads, and the first error in measure order wins.
+    // Measures whose influence vectors are made: a few at a time in parallel (a measure's own
+    // passes are partly sequential), at most one vector per thread alive at once; the others
+    // all at once. Each measure's numbers do not depend on the others or on the threads, and
+    // the first error in measure order wins.
     let mut out = Vec::with_capacity(measures.len());
     let at_once = if vectors == 0 {
         measures.len().max(1)
@@ -198,21 +218,10 @@ const SPARSE: usize = 1 << 16;
 fn influence_variances(
     ds: &DesignedSample<'_>,
     m: &Measure,
-    parts: Option<Result<InfluenceParts>>,
     options: &Options,
     linearized: bool,
     index: Option<&PsuIndex>,
 ) -> (Result<Option<f64>>, Option<f64>) {
-    if let Some(parts) = parts {
-        return match parts {
-            Ok(parts) => {
-                let (v, v_srs) = fused_variances(ds, &parts, linearized);
-                (Ok(v), Some(v_srs))
-            }
-            Err(e) if linearized => (Err(e), None),
-            Err(_) => (Ok(None), None),
-        };
-    }
     let z = m.influence(ds.sample, options);
     let v_srs = z
         .as_ref()
@@ -245,53 +254,115 @@ fn run_shared_work(sample: &SortedSample, measures: &[Measure], influence: bool)
     }
 }
 
-/// [`variance_with`] (when `linearized`) and [`srs_variance`] of `z = Σⱼ cⱼ vⱼ`, each `zₖ`
-/// formed when it is used: one pass, the blocks and PSUs summed in the order those functions
-/// sum them (block by block, each PSU in observation order), so the same bits on any number
-/// of threads. Needs a simple design or more than [`SPARSE`] observations (the map of a small
-/// domain's PSUs is [`variance_with`]'s).
-fn fused_variances(
+/// Measures whose variances one pass forms side by side.
+const LANES: usize = 4;
+
+/// [`LANES`] compensated sums side by side: on each lane the operations of
+/// [`Compensated`] (so the same bits), laid out for vector registers.
+#[derive(Clone, Copy)]
+struct Lanes {
+    sum: [f64; LANES],
+    compensation: [f64; LANES],
+}
+
+impl Lanes {
+    const ZERO: Lanes = Lanes {
+        sum: [0.0; LANES],
+        compensation: [0.0; LANES],
+    };
+
+    #[inline(always)]
+    // One index over three arrays: the form the compiler turns into vector operations.
+    #[allow(clippy::needless_range_loop)]
+    fn add(&mut self, x: [f64; LANES]) {
+        for l in 0..LANES {
+            let t = self.sum[l] + x[l];
+            let z = t - self.sum[l];
+            self.compensation[l] += (self.sum[l] - (t - z)) + (x[l] - z);
+            self.sum[l] = t;
+        }
+    }
+
+    fn merge(&mut self, other: Lanes) {
+        self.add(other.sum);
+        for l in 0..LANES {
+            self.compensation[l] += other.compensation[l];
+        }
+    }
+
+    fn value(&self, l: usize) -> f64 {
+        self.sum[l] + self.compensation[l]
+    }
+}
+
+/// For each of up to [`LANES`] measures whose influence values are `z = Σⱼ cⱼ vⱼ`: its
+/// [`variance_with`] (when `linearized`) and its [`srs_variance`], with every `zₖ` formed
+/// when it is used, in one pass for all of them. The blocks and PSUs are summed in the order
+/// those functions sum them (block by block, each PSU in observation order), so the same
+/// bits on any number of threads. Needs a simple design or more than [`SPARSE`] observations
+/// (the map of a small domain's PSUs is [`variance_with`]'s).
+fn variances_of_parts(
     ds: &DesignedSample<'_>,
-    parts: &InfluenceParts,
+    group: &[&InfluenceParts],
     linearized: bool,
-) -> (Option<f64>, f64) {
+) -> Vec<(Option<f64>, f64)> {
     use crate::kernel::sum::{block_count, block_range};
+    debug_assert!(group.len() <= LANES);
     let n = ds.sample.len();
     let simple = ds.design.is_simple();
     let by_psu = linearized && !simple;
-    let mut totals = vec![0.0; if by_psu { ds.design.psu_count() } else { 0 }];
-    let (mut srs, mut plain) = ([Compensated::ZERO; 2], [Compensated::ZERO; 2]);
+    // PSU p's totals of the measures at `totals[p * LANES ..][.. LANES]`: one cache line.
+    let mut totals = vec![
+        0.0;
+        if by_psu {
+            ds.design.psu_count() * LANES
+        } else {
+            0
+        }
+    ];
+    let (mut srs, mut plain) = ([Lanes::ZERO; 2], [Lanes::ZERO; 2]);
     for b in 0..block_count(n) {
-        let (mut srs_b, mut plain_b) = ([Compensated::ZERO; 2], [Compensated::ZERO; 2]);
+        let (mut srs_b, mut plain_b) = ([Lanes::ZERO; 2], [Lanes::ZERO; 2]);
         for k in block_range(b, n) {
-            let z = combine_at(parts, k);
-            let wz = ds.sample.weight(k) * z;
+            let mut z = [0.0; LANES];
+            for (z, parts) in z.iter_mut().zip(group) {
+                *z = combine_at(parts, k);
+            }
+            let w = ds.sample.weight(k);
+            let wz = z.map(|z| w * z);
             srs_b[0].add(wz);
-            srs_b[1].add(wz * z);
+            srs_b[1].add(std::array::from_fn(|l| wz[l] * z[l]));
             if by_psu {
-                totals[ds.psu[k] as usize] += wz;
+                let at = ds.psu[k] as usize * LANES;
+                for (t, wz) in totals[at..at + LANES].iter_mut().zip(wz) {
+                    *t += wz;
+                }
             } else if linearized {
                 plain_b[0].add(wz);
-                plain_b[1].add(wz * wz);
+                plain_b[1].add(wz.map(|t| t * t));
             }
         }
-        for (t, p) in srs
-            .iter_mut()
-            .chain(plain.iter_mut())
-            .zip(srs_b.into_iter().chain(plain_b))
-        {
+        for (t, p) in srs.iter_mut().zip(srs_b) {
+            t.merge(p);
+        }
+        for (t, p) in plain.iter_mut().zip(plain_b) {
             t.merge(p);
         }
     }
-    let v = match (linearized, simple) {
-        (false, _) => None,
-        (true, true) => Some(simple_from_sums(ds, plain.map(|t| t.value()))),
-        (true, false) => Some(ds.design.variance_of_total(&totals)),
-    };
-    (
-        v,
-        srs_from_sums(ds.sample, srs.map(|t| t.value()), ds.persons),
-    )
+    (0..group.len())
+        .map(|l| {
+            let v = match (linearized, simple) {
+                (false, _) => None,
+                (true, true) => Some(simple_from_sums(ds, [plain[0].value(l), plain[1].value(l)])),
+                (true, false) => {
+                    let mine: Vec<f64> = totals.iter().skip(l).step_by(LANES).copied().collect();
+                    Some(ds.design.variance_of_total(&mine))
+                }
+            };
+            let v_srs = srs_from_sums(ds.sample, [srs[0].value(l), srs[1].value(l)], ds.persons);
+            (v, v_srs)
+        })
+        .collect()
 }
 
 /// `Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (t_hi − t̄_h)²` with PSU totals `t = Σ wₖ zₖ`.
