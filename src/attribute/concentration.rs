@@ -120,7 +120,7 @@ fn pass(
             let (w_rank, a_rank) = (2.0 * w_before + w_group, 2.0 * a_before + a_group);
             for j in range {
                 let p = columns.position(j);
-                u[p] = columns.a[p] * w_rank - a_rank;
+                u[p] = columns.a_at(j, p) * w_rank - a_rank;
             }
         }
     });
@@ -162,6 +162,9 @@ struct Columns<'a> {
     a: Column<'a>,
     /// `None`: `r` is the sample's own value, in its own order.
     ranked: Option<Arc<Ranked>>,
+    /// `a = r` (a Gini): `a` read from the ranking itself, in its order, rather than gathered
+    /// from the sample's positions.
+    a_is_r: bool,
 }
 
 /// An income column: the sample's own values, or one derived from its components.
@@ -205,7 +208,17 @@ impl<'a> Columns<'a> {
             sample,
             a: a_col,
             ranked,
+            a_is_r: a == r,
         })
+    }
+
+    /// `a` at the j-th smallest `r`, which is at sample position `p`.
+    #[inline(always)]
+    fn a_at(&self, j: usize, p: usize) -> f64 {
+        match &self.ranked {
+            Some(r) if self.a_is_r => r.values[j],
+            _ => self.a[p],
+        }
     }
 
     /// The sample position of the j-th smallest `r`.
@@ -236,19 +249,19 @@ impl<'a> Columns<'a> {
                 // A tie: the group's totals, compensated.
                 let (mut wg, mut ag) = (Compensated::ZERO, Compensated::ZERO);
                 wg.add(w);
-                ag.add(w * self.a[p]);
+                ag.add(w * self.a_at(start, p));
                 while j < n && r_sorted[j] == r_sorted[start] {
                     let p = self.position(j);
                     let w = weights.map_or(1.0, |w| w[p]);
                     wg.add(w);
-                    ag.add(w * self.a[p]);
+                    ag.add(w * self.a_at(j, p));
                     j += 1;
                 }
                 (wg.value(), ag.value())
             } else {
                 // One observation: its own weight and amount, exactly what a compensated sum
                 // of one term gives.
-                (w, w * self.a[p])
+                (w, w * self.a_at(start, p))
             };
             f(start..j, w_before.value(), a_before.value(), wg, ag);
             w_before.add(wg);
