@@ -157,8 +157,14 @@ where
     let chunk = n
         .div_ceil(rayon::current_num_threads().max(1))
         .max(MIN_CHUNK);
+    // Bits below the top digit still to sort within each bucket.
+    let low_mask = if shift == 0 {
+        0
+    } else {
+        varying & ((1u64 << shift) - 1)
+    };
     if let Some(src) = src {
-        return sort_copy(src, data, key, shift, chunk, varying, visit);
+        return sort_copy(src, data, key, (shift, low_mask), chunk, visit);
     }
     let mut scratch: Vec<T> = super::memory::scratch_vec(n);
     let starts = scatter_pass(
@@ -171,12 +177,6 @@ where
     // SAFETY: the scatter pass wrote all n positions of the spare capacity (its offsets
     // partition 0..n; it asserts so in debug builds), so the first n elements are initialised.
     unsafe { scratch.set_len(n) };
-    // Bits below the top digit still to sort within each bucket.
-    let low_mask = if shift == 0 {
-        0
-    } else {
-        varying & ((1u64 << shift) - 1)
-    };
     if low_mask == 0 {
         std::mem::swap(data, &mut scratch);
         super::memory::give_back(scratch);
@@ -215,7 +215,8 @@ fn bucket_ranges(starts: &[usize], n: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
-/// [`sort_from`] from a separate source: the top-digit pass scatters straight into `data`,
+/// [`sort_from`] from a separate source, by the top digit at `shift` and then the bits of
+/// `low_mask`: the top-digit pass scatters straight into `data`,
 /// and each bucket is then sorted where it lies, with a second buffer of its task's that
 /// stays in cache (the passes alternate between the two; an even number of them ends where
 /// it began). Against scattering into a scratch buffer as long as the
@@ -225,9 +226,8 @@ fn sort_copy<T, K, F, R>(
     src: &[T],
     data: &mut [T],
     key: &K,
-    shift: u32,
+    (shift, low_mask): (u32, u64),
     chunk: usize,
-    varying: u64,
     visit: &F,
 ) -> Option<Vec<R>>
 where
@@ -243,11 +243,6 @@ where
         std::slice::from_raw_parts_mut(data.as_mut_ptr().cast::<std::mem::MaybeUninit<T>>(), n)
     };
     let starts = scatter_pass(src, as_uninit, key, shift, chunk);
-    let low_mask = if shift == 0 {
-        0
-    } else {
-        varying & ((1u64 << shift) - 1)
-    };
     if low_mask == 0 {
         return None;
     }
