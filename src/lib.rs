@@ -90,8 +90,9 @@
 //! (splitting sorted records into two columns written through `MaybeUninit` before
 //! `set_len`), `table/columns.rs` (a Parquet chunk rewrapped as a series of its known type) and
 //! `kernel/memory.rs` (system calls: `madvise` on pages inside an owned allocation, and
-//! `statvfs` for the free space of a disk; the `HugePages` global allocator, which hands
-//! every request to the system's allocator with the same widened layout each time), and `kernel/mod.rs` (`opaque`: an empty `asm!`
+//! `statvfs` for the free space of a disk; the `HugePages` global allocator, which maps
+//! buffers of 2 MiB or more itself — `mmap`, `mremap`, `munmap` — and hands the rest to the
+//! system's allocator), and `kernel/mod.rs` (`opaque`: an empty `asm!`
 //! that reads and writes one register, so that the optimizer keeps two dependent running sums
 //! in scalar registers).
 

@@ -115,15 +115,19 @@ pub fn give_back<T: Send + 'static>(v: Vec<T>) {
 
 /// A huge page: the unit a [`HugePages`] buffer is placed in.
 const HUGE_PAGE: usize = 2 << 20;
+/// A small page.
+const PAGE: usize = 4096;
 
-/// A global allocator for programs built on the toolkit: the system's allocator, except that
-/// a buffer of 2 MiB or more is aligned to 2 MiB and advised to be backed by huge pages, so
-/// that all of it but its last part lies on whole huge pages. A run that keeps tens of such
-/// buffers (an attribution's rankings and influence values: 47,000 page faults and a third
-/// of its time with the system's allocator alone) then takes one fault per 2 MiB instead of
-/// 512. Sizes are not rounded up: the kernel zeroes a huge page whole, and zeroing memory
-/// nobody uses cost more than the faults it saved. Contents are as the system's allocator
-/// gives them.
+/// A global allocator for programs built on the toolkit: the system's allocator for buffers
+/// under 2 MiB; on Linux, a buffer of 2 MiB or more is a mapping of its own, aligned to 2 MiB
+/// and advised to be backed by huge pages, so that all of it but its last part lies on whole
+/// huge pages. A run that keeps tens of such buffers (an attribution's rankings and influence
+/// values: 47,000 page faults and a third of its time with the system's allocator alone) then
+/// takes one fault per 2 MiB instead of 512. A fresh mapping reads as zeros, so a zeroed
+/// buffer costs no pass of its own (the system's allocator would have to clear an
+/// over-aligned one); sizes are not rounded up to huge pages, since the kernel zeroes a huge
+/// page whole and zeroing memory nobody uses costs more than the faults it saves. Growing a
+/// mapped buffer moves its pages (`mremap`) rather than copying them.
 ///
 /// ```
 /// use ginikit::memory::HugePages;
@@ -131,50 +135,53 @@ const HUGE_PAGE: usize = 2 << 20;
 /// let layout = Layout::from_size_align(3 << 20, 8).unwrap();
 /// unsafe {
 ///     let p = HugePages.alloc_zeroed(layout);
-///     assert!(!p.is_null() && p as usize % (2 << 20) == 0 && *p.add((3 << 20) - 1) == 0);
-///     HugePages.dealloc(p, layout);
+///     assert!(!p.is_null() && *p.add((3 << 20) - 1) == 0);
+///     *p = 7;
+///     let q = HugePages.realloc(p, layout, 5 << 20);
+///     assert!(!q.is_null() && *q == 7);
+///     HugePages.dealloc(q, Layout::from_size_align(5 << 20, 8).unwrap());
 /// }
 /// ```
 pub struct HugePages;
 
-/// The layout the system allocator is asked for: a buffer of at least one huge page aligned
-/// to huge pages, so that all but its last part lies on whole ones (the rest on small pages:
-/// rounding the size up would have the kernel zero memory nobody uses).
-fn on_huge_pages(layout: std::alloc::Layout) -> std::alloc::Layout {
-    if layout.size() < HUGE_PAGE {
-        return layout;
-    }
-    std::alloc::Layout::from_size_align(layout.size(), layout.align().max(HUGE_PAGE))
-        .unwrap_or(layout)
+/// Whether a request is served by a mapping of its own (Linux; at least one huge page; an
+/// alignment any page satisfies, so that a mapping the kernel moves keeps it).
+fn mapped(layout: std::alloc::Layout) -> bool {
+    cfg!(target_os = "linux") && layout.size() >= HUGE_PAGE && layout.align() <= PAGE
 }
 
-// SAFETY: every call is passed to the system allocator with the layout `on_huge_pages` makes
-// of the caller's; deallocation and reallocation make the same layout of the same request, so
-// the system allocator always gets back what it gave. The advice changes no contents.
+// SAFETY: a request is mapped or passed to the system allocator by `mapped(layout)` alone,
+// and deallocation and reallocation are given the layout of the allocation (the trait's
+// contract), so each buffer goes back to where it came from. Mappings are private,
+// anonymous, readable and writable, at least `size` bytes, aligned to 2 MiB.
 unsafe impl std::alloc::GlobalAlloc for HugePages {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        let wide = on_huge_pages(layout);
-        // SAFETY: `wide` has a non-zero size (at least `layout`'s).
-        let p = unsafe { std::alloc::System.alloc(wide) };
-        if !p.is_null() && wide != layout {
-            advise_huge(p, wide.size());
+        if mapped(layout) {
+            map(layout.size())
+        } else {
+            // SAFETY: the caller's layout, passed on.
+            unsafe { std::alloc::System.alloc(layout) }
         }
-        p
     }
 
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        let wide = on_huge_pages(layout);
-        // SAFETY: as `alloc`.
-        let p = unsafe { std::alloc::System.alloc_zeroed(wide) };
-        if !p.is_null() && wide != layout {
-            advise_huge(p, wide.size());
+        if mapped(layout) {
+            // A fresh anonymous mapping reads as zeros.
+            map(layout.size())
+        } else {
+            // SAFETY: the caller's layout, passed on.
+            unsafe { std::alloc::System.alloc_zeroed(layout) }
         }
-        p
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
-        // SAFETY: `ptr` came from `alloc` with this layout, so from the system with `wide`.
-        unsafe { std::alloc::System.dealloc(ptr, on_huge_pages(layout)) }
+        if mapped(layout) {
+            // SAFETY: `ptr` is a mapping of `layout.size()` bytes made by `map`.
+            unsafe { unmap(ptr, layout.size()) }
+        } else {
+            // SAFETY: `ptr` came from the system allocator with this layout.
+            unsafe { std::alloc::System.dealloc(ptr, layout) }
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
@@ -182,24 +189,106 @@ unsafe impl std::alloc::GlobalAlloc for HugePages {
         // overflow.
         let asked =
             unsafe { std::alloc::Layout::from_size_align_unchecked(new_size, layout.align()) };
-        let (old, new) = (on_huge_pages(layout), on_huge_pages(asked));
-        if old == new {
-            return ptr;
-        }
-        if old == layout && new == asked {
-            // Small before and after: the system's own reallocation.
-            // SAFETY: `ptr` came from the system with `layout`.
-            return unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
-        }
-        // SAFETY: `new` has a non-zero size; both buffers hold at least the bytes copied.
-        unsafe {
-            let p = self.alloc(asked);
-            if !p.is_null() {
-                std::ptr::copy_nonoverlapping(ptr, p, layout.size().min(new_size));
-                self.dealloc(ptr, layout);
+        match (mapped(layout), mapped(asked)) {
+            // SAFETY: `ptr` came from the system allocator with `layout`.
+            (false, false) => unsafe { std::alloc::System.realloc(ptr, layout, new_size) },
+            // SAFETY: `ptr` is a mapping of `layout.size()` bytes made by `map`.
+            (true, true) => unsafe { remap(ptr, layout.size(), new_size) },
+            _ => {
+                // From one kind to the other: a new buffer, the bytes both hold copied over.
+                // SAFETY: `asked` has a non-zero size; `ptr` holds `layout.size()` bytes and
+                // the new buffer `new_size`; the old one is given back where it came from.
+                unsafe {
+                    let p = self.alloc(asked);
+                    if !p.is_null() {
+                        std::ptr::copy_nonoverlapping(ptr, p, layout.size().min(new_size));
+                        self.dealloc(ptr, layout);
+                    }
+                    p
+                }
             }
-            p
         }
+    }
+}
+
+/// A private anonymous mapping of at least `size` bytes aligned to 2 MiB (a larger one is
+/// made and its ends cut off), advised onto huge pages; null when the system refuses.
+fn map(size: usize) -> *mut u8 {
+    #[cfg(target_os = "linux")]
+    {
+        let len = size.next_multiple_of(PAGE);
+        let span = len + HUGE_PAGE;
+        // SAFETY: a new mapping, touching no existing memory; the cut ends lie inside it.
+        unsafe {
+            let base = libc::mmap(
+                std::ptr::null_mut(),
+                span,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            if base == libc::MAP_FAILED {
+                return std::ptr::null_mut();
+            }
+            let start = (base as usize).next_multiple_of(HUGE_PAGE);
+            let head = start - base as usize;
+            if head > 0 {
+                libc::munmap(base, head);
+            }
+            let tail = span - head - len;
+            if tail > 0 {
+                libc::munmap((start + len) as *mut libc::c_void, tail);
+            }
+            libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
+            start as *mut u8
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = size;
+        std::ptr::null_mut()
+    }
+}
+
+/// Removes a mapping of `size` bytes made by [`map`].
+///
+/// # Safety
+/// `ptr` is such a mapping, never used again.
+unsafe fn unmap(ptr: *mut u8, size: usize) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: the whole pages of the caller's mapping.
+    unsafe {
+        libc::munmap(ptr as *mut libc::c_void, size.next_multiple_of(PAGE));
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (ptr, size);
+}
+
+/// Resizes a mapping of `size` bytes made by [`map`] to `new_size` bytes, moving its pages
+/// where it cannot grow in place; null (the old mapping untouched) when the system refuses.
+///
+/// # Safety
+/// `ptr` is such a mapping; on success it is not used again.
+unsafe fn remap(ptr: *mut u8, size: usize, new_size: usize) -> *mut u8 {
+    #[cfg(target_os = "linux")]
+    // SAFETY: the whole pages of the caller's mapping, which the kernel moves or resizes.
+    unsafe {
+        let p = libc::mremap(
+            ptr as *mut libc::c_void,
+            size.next_multiple_of(PAGE),
+            new_size.next_multiple_of(PAGE),
+            libc::MREMAP_MAYMOVE,
+        );
+        if p == libc::MAP_FAILED {
+            return std::ptr::null_mut();
+        }
+        p as *mut u8
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (ptr, size, new_size);
+        std::ptr::null_mut()
     }
 }
 

@@ -3,7 +3,7 @@
 //! columns.
 
 use crate::kernel::memory::huge_vec;
-use crate::kernel::sort::{f64_key, sort_by_key, sort_by_key_with, sorted_copy_by_key_with};
+use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
 use crate::kernel::sum::{lane_sums, Compensated};
 use crate::kernel::BLOCK;
 use rayon::prelude::*;
@@ -260,14 +260,20 @@ pub(super) fn sort_observations(
     labels: Option<Vec<u32>>,
 ) -> Sorted {
     match (weights, labels) {
-        (None, None) => {
-            // The sort hands over each finished bucket while it is in cache: its block terms
-            // are formed there, and no pass over the data follows the sort.
-            let mut v = values;
-            let n = v.len();
-            let pieces = sort_by_key_with(&mut v, |x| f64_key(*x), unweighted_piece_terms);
-            (v, None, None, pieces.map(|p| assemble_block_terms(p, n)))
+        (None, None) if !values.is_empty() => {
+            // Sorted into a new buffer straight from the values, each bucket where it lies
+            // (no scratch buffer as long as the input), its block terms formed while it is
+            // in cache; the values' buffer is kept for the next sort.
+            let first = f64_key(values[0]);
+            let varying = values
+                .par_chunks(1 << 16)
+                .map(|c| c.iter().fold(0u64, |a, &x| a | (f64_key(x) ^ first)))
+                .reduce(|| 0, |a, b| a | b);
+            let sorted = sort_unweighted_slice(&values, varying);
+            crate::kernel::memory::give_back(values);
+            sorted
         }
+        (None, None) => (values, None, None, None),
         (Some(w), None) => {
             // The columns are given back as they are scattered into the sorted pairs, and
             // the pairs as they are split into columns again: about one copy of the data in
