@@ -1,7 +1,7 @@
 //! From a data frame (read from a file or held in memory) to validated person-level columns
 //! split into groups.
 
-use super::columns::{key_codes, numeric_column, numeric_series};
+use super::columns::{append_numeric, key_codes, numeric_column, numeric_series};
 use super::{ComponentKind, Group, PovertyLineSpec, Table, TableSpec};
 use crate::error::{Error, Location, Position, Result};
 use polars::prelude::DataFrame;
@@ -100,10 +100,9 @@ fn parquet_numeric(file: &Path, name: &str) -> Result<Vec<f64>> {
             .into_columns()
             .pop()
             .filter(|c| c.len() == len)
-            .map(|c| numeric_series(c.take_materialized_series(), file, name));
-        match converted {
-            Some(Ok(v)) => out.extend_from_slice(&v),
-            _ => return numeric_column(&parquet_column(file, name)?, file, name),
+            .map(|c| append_numeric(c.take_materialized_series(), file, name, &mut out));
+        if !matches!(converted, Some(Ok(()))) {
+            return numeric_column(&parquet_column(file, name)?, file, name);
         }
         offset += len;
     }

@@ -28,23 +28,38 @@ pub(crate) fn numeric_column(df: &DataFrame, path: &Path, name: &str) -> Result<
 /// [`numeric_column`] of a series handed over: when the frame no longer holds it, each chunk
 /// is freed once converted, so the column and its `f64` copy are never both whole in memory.
 pub(crate) fn numeric_series(series: Series, path: &Path, name: &str) -> Result<Vec<f64>> {
-    let values: Vec<f64> = match series.dtype() {
-        DataType::String => parse_text(&series, path, name)?,
+    let mut values = crate::kernel::memory::huge_vec(series.len());
+    append_numeric(series, path, name, &mut values)?;
+    Ok(values)
+}
+
+/// [`numeric_series`] appended to `out`: a column read in stretches is converted straight
+/// into its one output, with no buffer per stretch to fill and copy. On an error `out` holds
+/// part of the series; the error's row counts from the series' first.
+pub(crate) fn append_numeric(
+    series: Series,
+    path: &Path,
+    name: &str,
+    out: &mut Vec<f64>,
+) -> Result<()> {
+    let start = out.len();
+    match series.dtype() {
+        DataType::String => out.extend_from_slice(&parse_text(&series, path, name)?),
         // Every integer width, Float16/32/64 and Decimal are cast to f64 (Decimal to the
         // nearest double).
         // The common types are converted chunk by chunk straight into the output: no
         // temporary f64 column beside the original.
         DataType::Float64 => {
             reject_nulls(&series, path, name)?;
-            converted::<Float64Type>(series, |v| v)
+            converted::<Float64Type>(series, |v| v, out)
         }
         DataType::Int64 => {
             reject_nulls(&series, path, name)?;
-            converted::<Int64Type>(series, |v| v as f64)
+            converted::<Int64Type>(series, |v| v as f64, out)
         }
         DataType::Int32 => {
             reject_nulls(&series, path, name)?;
-            converted::<Int32Type>(series, f64::from)
+            converted::<Int32Type>(series, f64::from, out)
         }
         dt if dt.is_primitive_numeric() || dt.is_decimal() => {
             reject_nulls(&series, path, name)?;
@@ -52,7 +67,7 @@ pub(crate) fn numeric_series(series: Series, path: &Path, name: &str) -> Result<
                 .cast(&DataType::Float64)
                 .map_err(|e| malformed(path, e))?;
             drop(series);
-            converted::<Float64Type>(cast, |v| v)
+            converted::<Float64Type>(cast, |v| v, out)
         }
         other => {
             let text = series
@@ -66,8 +81,9 @@ pub(crate) fn numeric_series(series: Series, path: &Path, name: &str) -> Result<
                 text,
             });
         }
-    };
-    if let Some((count, first, value)) = crate::sample::find_bad(&values, |x| !x.is_finite()) {
+    }
+    if let Some((count, first, value)) = crate::sample::find_bad(&out[start..], |x| !x.is_finite())
+    {
         return Err(Error::NonFinite {
             location: location(path, name),
             count,
@@ -75,14 +91,18 @@ pub(crate) fn numeric_series(series: Series, path: &Path, name: &str) -> Result<
             value,
         });
     }
-    Ok(values)
+    Ok(())
 }
 
-/// The values of a numeric column of type `T` without nulls, each converted by `f`, chunk
-/// by chunk, each chunk dropped once converted.
-fn converted<T: PolarsNumericType>(series: Series, f: impl Fn(T::Native) -> f64) -> Vec<f64> {
+/// The values of a numeric column of type `T` without nulls, each converted by `f` and
+/// appended to `out`, chunk by chunk, each chunk dropped once converted.
+fn converted<T: PolarsNumericType>(
+    series: Series,
+    f: impl Fn(T::Native) -> f64,
+    out: &mut Vec<f64>,
+) {
     let dtype = series.dtype().clone();
-    let mut out = crate::kernel::memory::huge_vec(series.len());
+    out.reserve(series.len());
     for chunk in series.into_chunks() {
         // SAFETY: the chunk comes from a series of type `dtype`.
         let one = unsafe {
@@ -95,7 +115,6 @@ fn converted<T: PolarsNumericType>(series: Series, f: impl Fn(T::Native) -> f64)
             out.extend(arr.values().iter().map(|&v| f(v)));
         }
     }
-    out
 }
 
 fn reject_nulls(series: &Series, path: &Path, name: &str) -> Result<()> {
