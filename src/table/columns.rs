@@ -44,7 +44,7 @@ pub(crate) fn append_numeric(
 ) -> Result<()> {
     let start = out.len();
     match series.dtype() {
-        DataType::String => out.extend_from_slice(&parse_text(&series, path, name)?),
+        DataType::String => parse_text(&series, path, name, out)?,
         // Every integer width, Float16/32/64 and Decimal are cast to f64 (Decimal to the
         // nearest double).
         // The common types are converted chunk by chunk straight into the output: no
@@ -131,10 +131,12 @@ fn reject_nulls(series: &Series, path: &Path, name: &str) -> Result<()> {
     })
 }
 
-fn parse_text(series: &Series, path: &Path, name: &str) -> Result<Vec<f64>> {
+/// The numbers written in a text column, appended to `out`; a cell that is empty or not a
+/// number is an error naming the first such row (counted from the series' first).
+fn parse_text(series: &Series, path: &Path, name: &str, out: &mut Vec<f64>) -> Result<()> {
     reject_nulls(series, path, name)?;
     let ca = series.str().map_err(|e| malformed(path, e))?;
-    let mut out = Vec::with_capacity(ca.len());
+    out.reserve(ca.len());
     let mut bad: Option<(usize, String)> = None;
     let mut bad_count = 0usize;
     let mut empty: Option<usize> = None;
@@ -171,7 +173,7 @@ fn parse_text(series: &Series, path: &Path, name: &str) -> Result<Vec<f64>> {
             first: Position::Row(i + 1),
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A key column (text or numbers) as dense codes in order of first appearance, with the
