@@ -127,7 +127,7 @@ pub mod internals {
     pub use crate::kernel::beta::{inverse_regularized_beta, regularized_beta};
     pub use crate::kernel::opaque;
     pub use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
-    pub use crate::kernel::sum::Compensated;
+    pub use crate::kernel::sum::{lane_sums, Compensated};
 }
 #[cfg(test)]
 mod layering_tests;

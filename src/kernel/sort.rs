@@ -89,8 +89,9 @@ where
 }
 
 /// A sorted copy of `src` (stable, by `key`), made without copying `src` first: the first
-/// pass scatters straight from it. `varying` is the OR of `key(x) ^ key(src[0])` over `src`
-/// (the caller has usually computed it in a pass it makes anyway); `visit` as in
+/// pass scatters straight from it. `varying` is the OR of `key(x) ^ key(src[0])` over `src`,
+/// or any superset of those bits (the caller has usually computed it in a pass it makes
+/// anyway; a superset only costs looking at bits that do not vary); `visit` as in
 /// `sort_by_key_with`. Returns the sorted elements and the visits (`None`: no buckets).
 ///
 /// ```
