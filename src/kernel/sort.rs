@@ -356,12 +356,17 @@ where
     T: Copy,
     K: Fn(&T) -> u64,
 {
+    let Some(first) = data.first() else {
+        return;
+    };
+    // One key per element: a run ends where the key on `ties` changes (nearly every step, so
+    // the branch is predicted), and is sorted then if it holds more than one element.
     let mut start = 0;
-    while start < data.len() {
-        let head = key(&data[start]) & ties;
-        let mut end = start + 1;
-        while end < data.len() && key(&data[end]) & ties == head {
-            end += 1;
+    let mut head = key(first) & ties;
+    for end in 1..=data.len() {
+        let next = data.get(end).map(|x| key(x) & ties);
+        if next == Some(head) {
+            continue;
         }
         if end - start > 1 {
             let run = &mut data[start..end];
@@ -373,7 +378,9 @@ where
                 run.copy_from_slice(buffer);
             }
         }
-        start = end;
+        if let Some(k) = next {
+            (start, head) = (end, k);
+        }
     }
 }
 
@@ -464,10 +471,18 @@ where
     C: Count,
 {
     let mut counts = vec![[C::default(); BUCKETS]; shifts.len()];
-    for x in bucket.iter() {
-        let k = key(x);
-        for (c, &s) in counts.iter_mut().zip(shifts) {
-            c[digit(k, s)] += C::ONE;
+    // The usual one to three digits with their number fixed, so the loop over them unrolls.
+    match shifts {
+        &[a] => count_digits(bucket, key, [a], &mut counts),
+        &[a, b] => count_digits(bucket, key, [a, b], &mut counts),
+        &[a, b, c] => count_digits(bucket, key, [a, b, c], &mut counts),
+        _ => {
+            for x in bucket.iter() {
+                let k = key(x);
+                for (c, &s) in counts.iter_mut().zip(shifts) {
+                    c[digit(k, s)] += C::ONE;
+                }
+            }
         }
     }
     let mut in_bucket = true; // where the current order lives: `bucket` or `out`
@@ -483,14 +498,40 @@ where
             *slot = next;
             next += k;
         }
+        assert_eq!(from.len(), to.len());
         for x in from {
             let d = digit(key(x), s);
-            to[c[d].index()] = *x;
+            let at = c[d].index();
+            debug_assert!(at < to.len());
+            // SAFETY: the offsets of digit d start at the count of smaller digits and are
+            // incremented once per element with digit d, so they stay below `from.len()`,
+            // which is `to.len()`.
+            unsafe { *to.get_unchecked_mut(at) = *x };
             c[d] += C::ONE;
         }
         in_bucket = !in_bucket;
     }
     in_bucket
+}
+
+/// The counts of the `P` digits at `shifts` of every element of `bucket`, in one pass.
+#[inline(always)]
+fn count_digits<T, K, C, const P: usize>(
+    bucket: &[T],
+    key: &K,
+    shifts: [u32; P],
+    counts: &mut [[C; BUCKETS]],
+) where
+    K: Fn(&T) -> u64,
+    C: Count,
+{
+    let counts: &mut [[C; BUCKETS]; P] = counts.try_into().expect("one count table per digit");
+    for x in bucket {
+        let k = key(x);
+        for p in 0..P {
+            counts[p][digit(k, shifts[p])] += C::ONE;
+        }
+    }
 }
 
 /// Below this many pairs, [`sort_pairs_releasing`] builds the pairs and sorts them as usual.
