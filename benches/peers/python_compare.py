@@ -12,24 +12,39 @@ Run by hand (not by CI), from the repository root, after building the release wh
 What it times (best of --repeat, inside one Python process, start-up excluded):
 1. `gk.gini(x)` on n log-normal values (numpy array, default 1e7) against the Rust call on
    the same values (`examples/time_gini.rs`: SortedSample::new + gini on the slice, read from
-   the same bytes), and against numpy's own sort-based formula, PySAL inequality's `Gini`,
-   ineqpy's `gini` (at --slow-n, default 1e6) and quantecon's `gini_coefficient` (O(n²): at
-   --quadratic-n, default 2e4), each ratio at the same n;
+   the same bytes), and against numpy's own sort-based formula (in a fresh process for each
+   sort dispatch, and in this process interleaved with gk.gini, round by round), PySAL
+   inequality's `Gini`, ineqpy's `gini` (at --slow-n, default 1e6) and quantecon's
+   `gini_coefficient` (O(n²): at --quadratic-n, default 2e4), each ratio at the same n;
 2. `gk.compute` on the 300,000-household round as a pandas frame with linearized standard
    errors and with 1,000 bootstrap replicates, against the same `gini compute` run as a
    whole process (the difference is the conversion from pandas).
 """
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-import numpy as np
+# numpy's Gini formula takes its rank sum as a BLAS dot product. OpenBLAS runs that on
+# threads that keep spinning for a while after the call, taking the cores from whatever runs
+# next in this process (gk.gini, interleaved: measured at twice its time on two cores). The
+# formula's time is its single-threaded sort, so BLAS gets one thread unless told otherwise.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import best_of, numpy_build, numpy_by_kernel  # noqa: E402
+from compare import (  # noqa: E402
+    best_of,
+    numpy_build,
+    numpy_by_kernel,
+    numpy_gini_unweighted,
+    numpy_gini_weighted,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -38,6 +53,23 @@ TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 def line(name, t, ref, value=None, want=None):
     diff = "" if value is None else f"  rel. diff {abs(value - want) / want:.1e}"
     print(f"  {name:<52} {t:8.4f} s  ratio {t / ref:6.2f}x{diff}")
+
+
+def interleaved(label, repeat, ours, numpy_call):
+    """gk.gini and numpy's formula (default dispatch) in this process, one after the other in
+    each of `repeat` rounds, so that a machine whose speed drifts slows both alike: the best
+    of each, and the median over rounds of gk.gini's time over numpy's."""
+    rounds = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        numpy_call()
+        t1 = time.perf_counter()
+        ours()
+        rounds.append((t1 - t0, time.perf_counter() - t1))
+    median = statistics.median(g / n for n, g in rounds)
+    best_n, best_g = min(n for n, _ in rounds), min(g for _, g in rounds)
+    print(f"  same process, interleaved, {label}: numpy best {best_n:.4f} s, gk.gini best {best_g:.4f} s; "
+          f"gk.gini / numpy: {best_g / best_n:.2f}x of the bests, median {median:.2f}x over {repeat} rounds")
 
 
 def main():
@@ -73,12 +105,14 @@ def main():
         line(f"numpy np.sort formula, {label}", t, t_gk, v, g)
     fastest = min(t for _, t, _ in kernels)
     print(f"  gk.gini / fastest numpy: {t_gk / fastest:.2f}x;  Rust call / fastest numpy: {rust_t / fastest:.2f}x")
+    interleaved("unweighted", args.repeat, lambda: gk.gini(x), lambda: numpy_gini_unweighted(x))
     t_gkw, gw = best_of(args.repeat, lambda: gk.gini(x, w))
     print(f"  {'gk.gini(x, w), weights uniform on 100-1000':<52} {t_gkw:8.4f} s")
     for label, t, v in weighted_kernels:
         line(f"numpy argsort weighted formula, {label}", t, t_gkw, v, gw)
     fastest = min(t for _, t, _ in weighted_kernels)
     print(f"  fastest numpy / gk.gini(x, w): {fastest / t_gkw:.2f}x faster")
+    interleaved("weighted", args.repeat, lambda: gk.gini(x, w), lambda: numpy_gini_weighted(x, w))
     xs = x[: args.slow_n]
     t_ref, g_ref = best_of(args.repeat, lambda: gk.gini(xs))
     print(f"  at n = {args.slow_n:,} (gk.gini {t_ref:.4f} s):")

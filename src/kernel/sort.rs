@@ -472,10 +472,10 @@ where
 {
     let mut counts = vec![[C::default(); BUCKETS]; shifts.len()];
     // The usual one to three digits with their number fixed, so the loop over them unrolls.
-    match shifts {
-        &[a] => count_digits(bucket, key, [a], &mut counts),
-        &[a, b] => count_digits(bucket, key, [a, b], &mut counts),
-        &[a, b, c] => count_digits(bucket, key, [a, b, c], &mut counts),
+    match *shifts {
+        [a] => count_digits(bucket, key, [a], &mut counts),
+        [a, b] => count_digits(bucket, key, [a, b], &mut counts),
+        [a, b, c] => count_digits(bucket, key, [a, b, c], &mut counts),
         _ => {
             for x in bucket.iter() {
                 let k = key(x);

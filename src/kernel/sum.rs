@@ -49,9 +49,10 @@ impl Compensated {
 /// The order of additions depends only on the range, never on threads.
 ///
 /// Lane `l` takes the terms `f(start + 4j + l)`, the last `len mod 4` terms go to lane 0,
-/// and the lanes are merged as `((lane0 + lane1) + lane2) + lane3`. On x86-64 two lanes
-/// share one SSE2 register (every lane still makes the very same IEEE operations in the same
-/// order, so the sums are bit-identical to the scalar form, which other targets use).
+/// and the lanes are merged as `((lane0 + lane1) + lane2) + lane3`. On x86-64 the lanes sit
+/// side by side in one AVX register (two SSE2 registers where the processor has no AVX);
+/// every lane still makes the very same IEEE operations in the same order, so the sums are
+/// bit-identical to the scalar form, which other targets use.
 ///
 /// ```
 /// use ginikit::internals::lane_sums;
@@ -66,7 +67,12 @@ pub fn lane_sums<const K: usize>(
 ) -> [Compensated; K] {
     let whole = range.start + (range.end.saturating_sub(range.start) & !3);
     #[cfg(target_arch = "x86_64")]
-    let lanes = sse2::lanes(range.start..whole, &f);
+    let lanes = if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the processor has AVX.
+        unsafe { avx::lanes(range.start..whole, &f) }
+    } else {
+        sse2::lanes(range.start..whole, &f)
+    };
     #[cfg(not(target_arch = "x86_64"))]
     let lanes = scalar_lanes(range.start..whole, &f);
     merge_lanes(lanes, whole..range.end, f)
@@ -110,6 +116,60 @@ fn merge_lanes<const K: usize>(
         }
     }
     first
+}
+
+/// The four lanes of [`lane_sums`] in one AVX register per sum, where the processor has AVX
+/// (found at run time: the build targets every x86-64).
+#[cfg(target_arch = "x86_64")]
+mod avx {
+    use super::Compensated;
+    use std::arch::x86_64::{
+        _mm256_add_pd, _mm256_set_pd, _mm256_setzero_pd, _mm256_storeu_pd, _mm256_sub_pd,
+    };
+
+    /// The four lanes over `range` (a multiple of four long); each lane makes
+    /// [`Compensated::add`]'s six operations in its order.
+    ///
+    /// # Safety
+    /// The processor must have AVX.
+    #[target_feature(enable = "avx")]
+    pub(super) unsafe fn lanes<const K: usize>(
+        range: std::ops::Range<usize>,
+        f: &impl Fn(usize) -> [f64; K],
+    ) -> [[Compensated; K]; 4] {
+        let mut sum = [_mm256_setzero_pd(); K];
+        let mut compensation = [_mm256_setzero_pd(); K];
+        for i in range.step_by(4) {
+            let (t0, t1, t2, t3) = (f(i), f(i + 1), f(i + 2), f(i + 3));
+            for k in 0..K {
+                let x = _mm256_set_pd(t3[k], t2[k], t1[k], t0[k]);
+                let t = _mm256_add_pd(sum[k], x);
+                let z = _mm256_sub_pd(t, sum[k]);
+                let lost = _mm256_add_pd(
+                    _mm256_sub_pd(sum[k], _mm256_sub_pd(t, z)),
+                    _mm256_sub_pd(x, z),
+                );
+                compensation[k] = _mm256_add_pd(compensation[k], lost);
+                sum[k] = t;
+            }
+        }
+        let mut lanes = [[Compensated::ZERO; K]; 4];
+        for k in 0..K {
+            let (mut s, mut c) = ([0.0; 4], [0.0; 4]);
+            // SAFETY: the stores write four f64 into arrays of four.
+            unsafe {
+                _mm256_storeu_pd(s.as_mut_ptr(), sum[k]);
+                _mm256_storeu_pd(c.as_mut_ptr(), compensation[k]);
+            }
+            for (l, lane) in lanes.iter_mut().enumerate() {
+                lane[k] = Compensated {
+                    sum: s[l],
+                    compensation: c[l],
+                };
+            }
+        }
+        lanes
+    }
 }
 
 /// Lanes (0, 1) and (2, 3) of [`lane_sums`] in two SSE2 registers per sum. SSE2 is part of
@@ -299,23 +359,35 @@ mod tests {
         let x: Vec<f64> = (0..1_000).map(|_| next()).collect();
         let f = |i: usize| [x[i], x[i] * (2 * i + 1) as f64, x[i] * 1e12];
         for (start, len) in [(0, 0), (0, 4), (8, 96), (3, 996)] {
+            let range = start..start + len;
+            let scalar = scalar_lanes(range.clone(), &f);
+            let mut forms = vec![("scalar", scalar)];
             #[cfg(target_arch = "x86_64")]
-            let simd = sse2::lanes(start..start + len, &f);
-            #[cfg(not(target_arch = "x86_64"))]
-            let simd = scalar_lanes(start..start + len, &f);
-            let scalar = scalar_lanes(start..start + len, &f);
-            for (l, (a, b)) in simd
-                .iter()
-                .flatten()
-                .zip(scalar.iter().flatten())
-                .enumerate()
             {
-                assert_eq!(a.sum.to_bits(), b.sum.to_bits(), "sum {l}, len {len}");
-                assert_eq!(
-                    a.compensation.to_bits(),
-                    b.compensation.to_bits(),
-                    "lane {l}, len {len}"
-                );
+                forms.push(("sse2", sse2::lanes(range.clone(), &f)));
+                if std::arch::is_x86_feature_detected!("avx") {
+                    // SAFETY: the processor has AVX.
+                    forms.push(("avx", unsafe { avx::lanes(range.clone(), &f) }));
+                }
+            }
+            for (form, simd) in &forms {
+                for (l, (a, b)) in simd
+                    .iter()
+                    .flatten()
+                    .zip(scalar.iter().flatten())
+                    .enumerate()
+                {
+                    assert_eq!(
+                        a.sum.to_bits(),
+                        b.sum.to_bits(),
+                        "{form}: sum {l}, len {len}"
+                    );
+                    assert_eq!(
+                        a.compensation.to_bits(),
+                        b.compensation.to_bits(),
+                        "{form}: compensation {l}, len {len}"
+                    );
+                }
             }
         }
         // The tail goes to lane 0 and the lanes merge in order: 1 + 2⁻⁵³ is lost in lane 0

@@ -497,6 +497,8 @@ impl SortedSample {
 /// sign throughout they are exactly the bits in which the sort keys differ; when signs are
 /// mixed all 63 bits below the sign are added, which only asks the sort to look at bits it
 /// would otherwise have skipped.
+// `a - a != 0.0` is the finiteness test itself, written so that it vectorizes.
+#[allow(clippy::eq_op)]
 fn scan_unit_values(values: &[f64], x0: f64) -> (bool, u64, f64) {
     const MAGNITUDE: u64 = !(1 << 63);
     let first = x0.to_bits();
