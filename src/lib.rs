@@ -126,7 +126,9 @@ pub mod internals {
     pub use crate::csv_text::{fields as csv_fields, records as csv_records};
     pub use crate::kernel::beta::{inverse_regularized_beta, regularized_beta};
     pub use crate::kernel::opaque;
-    pub use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
+    pub use crate::kernel::sort::{
+        f64_key, sort_by_key, sorted_copy_by_key_with, sorted_f64_copy_with,
+    };
     pub use crate::kernel::sum::{lane_sums, Compensated};
 }
 #[cfg(test)]

@@ -126,6 +126,74 @@ where
     (data, visited)
 }
 
+/// The inverse of [`f64_key`].
+#[inline(always)]
+fn f64_from_key(k: u64) -> f64 {
+    // Keys of non-negative numbers have the top bit set: clear it; others were flipped whole.
+    let flip = (((!k) as i64 >> 63) as u64) | (1 << 63);
+    f64::from_bits(k ^ flip)
+}
+
+/// [`sorted_copy_by_key_with`] for `f64` values in [`f64::total_cmp`]'s order: the first
+/// pass writes each value's key ([`f64_key`]) rather than the value, each bucket is sorted
+/// as plain `u64` keys (no key to work out on each of its passes) and turned back into
+/// values while in cache, just before `visit` sees it. The very same output.
+///
+/// ```
+/// use ginikit::internals::{f64_key, sorted_f64_copy_with};
+/// let x: Vec<f64> = (0..5_000).map(|i| ((i * 7_919) % 5_000) as f64 - 2_500.5).collect();
+/// let first = f64_key(x[0]);
+/// let varying = x.iter().fold(0, |a, v| a | (f64_key(*v) ^ first));
+/// let (sorted, _) = sorted_f64_copy_with(&x, varying, |_, _| ());
+/// assert!(sorted.windows(2).all(|p| p[0] < p[1]));
+/// assert_eq!((sorted[0], sorted[4_999]), (-2_500.5, 2_498.5));
+/// ```
+pub fn sorted_f64_copy_with<F, R>(src: &[f64], varying: u64, visit: F) -> (Vec<f64>, Option<Vec<R>>)
+where
+    F: Fn(usize, &[f64]) -> R + Sync,
+    R: Send,
+{
+    let n = src.len();
+    if n < SMALL || varying == 0 {
+        return sorted_copy_by_key_with(src, varying, |x| f64_key(*x), visit);
+    }
+    let mut data = super::memory::filled_vec::<f64>(n);
+    // The buffer holds keys until each bucket is turned back into values.
+    // SAFETY: u64 and f64 have the same size and alignment, and every bit pattern is valid
+    // for both.
+    let keys = unsafe { std::slice::from_raw_parts_mut(data.as_mut_ptr().cast::<u64>(), n) };
+    let top = 63 - varying.leading_zeros();
+    let shift = (top + 1).saturating_sub(DIGIT_BITS);
+    let chunk = n
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(MIN_CHUNK);
+    let low_mask = if shift == 0 {
+        0
+    } else {
+        varying & ((1u64 << shift) - 1)
+    };
+    // SAFETY: as above; the pass writes whole keys only.
+    let as_uninit = unsafe {
+        std::slice::from_raw_parts_mut(keys.as_mut_ptr().cast::<std::mem::MaybeUninit<u64>>(), n)
+    };
+    let key = |x: &f64| f64_key(*x);
+    let starts = scatter_mapped(src, as_uninit, &key, &key, shift, chunk);
+    if low_mask == 0 {
+        keys.par_chunks_mut(MIN_CHUNK)
+            .for_each(|c| c.iter_mut().for_each(|k| *k = f64_from_key(*k).to_bits()));
+        return (data, None);
+    }
+    let visited = sort_buckets_in_place(keys, &starts, &|k: &u64| *k, low_mask, |start, out| {
+        for k in out.iter_mut() {
+            *k = f64_from_key(*k).to_bits();
+        }
+        // SAFETY: the same memory, now holding the values' bits.
+        let values = unsafe { std::slice::from_raw_parts(out.as_ptr().cast::<f64>(), out.len()) };
+        visit(start, values)
+    });
+    (data, Some(visited))
+}
+
 /// The radix sort proper: one MSD pass from `data` into a scratch buffer, then each bucket
 /// finished by LSD passes into `data`; from a separate `src`, the pass scatters into `data`
 /// itself ([`sort_copy`]). `data` holds as many initialised elements as the source (they are
@@ -247,8 +315,35 @@ where
     if low_mask == 0 {
         return None;
     }
+    Some(sort_buckets_in_place(
+        data,
+        &starts,
+        key,
+        low_mask,
+        |start, out| visit(start, out),
+    ))
+}
+
+/// Sorts each bucket of `data` (starting at `starts`) by the bits of `low_mask` where it
+/// lies, buckets in parallel, each task with a second buffer of its own that stays in cache
+/// (the passes alternate between the two); then calls `then(start, bucket)` on it while it
+/// is in cache. Returns the results in bucket order.
+fn sort_buckets_in_place<T, K, F, R>(
+    data: &mut [T],
+    starts: &[usize],
+    key: &K,
+    low_mask: u64,
+    then: F,
+) -> Vec<R>
+where
+    T: Copy + Send + Sync,
+    K: Fn(&T) -> u64 + Sync,
+    F: Fn(usize, &mut [T]) -> R + Sync,
+    R: Send,
+{
+    let n = data.len();
     let dst = SharedMut(data.as_mut_ptr());
-    let visited = bucket_ranges(&starts, n)
+    bucket_ranges(starts, n)
         .into_par_iter()
         .map_init(Vec::new, |other: &mut Vec<T>, r| {
             // Capture the whole wrapper (which is Send), not its raw-pointer field.
@@ -266,10 +361,9 @@ where
             if !sort_bucket_where(out, other, key, low_mask) {
                 out.copy_from_slice(other);
             }
-            visit(r.start, out)
+            then(r.start, out)
         })
-        .collect();
-    Some(visited)
+        .collect()
 }
 
 /// Sorts one bucket (in `bucket`) by the bits of `mask`, leaving the result in `out`.
@@ -356,31 +450,38 @@ where
     T: Copy,
     K: Fn(&T) -> u64,
 {
-    let Some(first) = data.first() else {
-        return;
-    };
-    // One key per element: a run ends where the key on `ties` changes (nearly every step, so
-    // the branch is predicted), and is sorted then if it holds more than one element.
-    let mut start = 0;
-    let mut head = key(first) & ties;
-    for end in 1..=data.len() {
-        let next = data.get(end).map(|x| key(x) & ties);
-        if next == Some(head) {
-            continue;
+    // Ties are rare: the scan looks for the first neighbours equal on `ties` eight pairs at a
+    // time, with no branch inside a group (so the compiler may use vector compares).
+    let len = data.len();
+    let mut i = 0;
+    while i + 1 < len {
+        while i + 9 <= len {
+            let mut tie = false;
+            for j in i..i + 8 {
+                tie |= (key(&data[j]) ^ key(&data[j + 1])) & ties == 0;
+            }
+            if tie {
+                break;
+            }
+            i += 8;
         }
-        if end - start > 1 {
-            let run = &mut data[start..end];
+        // The next run of two or more from `i` on, if any.
+        let head = key(&data[i]) & ties;
+        let mut end = i + 1;
+        while end < len && key(&data[end]) & ties == head {
+            end += 1;
+        }
+        if end - i > 1 {
+            let run = &mut data[i..end];
             if run.len() < 64 {
                 insertion_sort(run, key, rest);
             } else {
-                let buffer = &mut scratch[start..end];
+                let buffer = &mut scratch[i..end];
                 sort_bucket(run, buffer, key, rest);
                 run.copy_from_slice(buffer);
             }
         }
-        if let Some(k) = next {
-            (start, head) = (end, k);
-        }
+        i = end;
     }
 }
 
@@ -685,6 +786,24 @@ where
     T: Copy + Send + Sync,
     K: Fn(&T) -> u64 + Sync,
 {
+    scatter_mapped(src, dst, key, &|x: &T| *x, shift, chunk)
+}
+
+/// [`scatter_pass`], writing `map(x)` in place of each element `x`.
+fn scatter_mapped<S, T, K, M>(
+    src: &[S],
+    dst: &mut [std::mem::MaybeUninit<T>],
+    key: &K,
+    map: &M,
+    shift: u32,
+    chunk: usize,
+) -> Vec<usize>
+where
+    S: Sync,
+    T: Copy + Send + Sync,
+    K: Fn(&S) -> u64 + Sync,
+    M: Fn(&S) -> T + Sync,
+{
     // Counts per chunk, then offsets in (bucket, chunk) order: bucket-major keeps the sort,
     // chunk-minor keeps it stable.
     let mut counts: Vec<Vec<usize>> = src
@@ -714,7 +833,7 @@ where
                 // SAFETY: offsets of distinct (bucket, chunk) pairs are disjoint ranges of
                 // `dst` whose sizes are exactly the counts, so every write is in bounds and
                 // no position is written twice.
-                unsafe { out.0.add(offsets[d]).write(*x) };
+                unsafe { out.0.add(offsets[d]).write(map(x)) };
                 offsets[d] += 1;
             }
         });
@@ -846,6 +965,19 @@ mod tests {
                 .iter()
                 .map(|v| v.to_bits())
                 .eq(want.iter().map(|v| v.to_bits())));
+            // Sorted as keys, turned back into values: the same bits, and each bucket
+            // visited in order, already holding values.
+            let (got, visits) = sorted_f64_copy_with(&x, varying, |start, piece| {
+                (start, piece.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
+            });
+            assert!(got
+                .iter()
+                .map(|v| v.to_bits())
+                .eq(want.iter().map(|v| v.to_bits())));
+            for (start, bits) in visits.into_iter().flatten() {
+                let expected = want[start..start + bits.len()].iter().map(|v| v.to_bits());
+                assert!(bits.into_iter().eq(expected));
+            }
         }
         // Stable: records tied on the key keep their input order (few distinct keys, long
         // buckets, and runs finished below the counted digits).
@@ -876,6 +1008,27 @@ mod tests {
     /// Keys whose varying bits form one span (digits spread evenly) or have holes (digits
     /// taken from the top down), of every width up to 64 bits: the sort equals the
     /// standard library's.
+    /// `f64_from_key` undoes `f64_key` on every kind of double.
+    #[test]
+    fn keys_turn_back_into_the_same_doubles() {
+        for x in [
+            0.0,
+            -0.0,
+            1.5,
+            -1.5,
+            f64::MIN_POSITIVE,
+            -5e-324,
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(f64_from_key(f64_key(x)).to_bits(), x.to_bits(), "{x}");
+        }
+        let nan = f64::from_bits(0x7ff8_0000_0000_0001);
+        assert_eq!(f64_from_key(f64_key(nan)).to_bits(), nan.to_bits());
+    }
+
     #[test]
     fn every_pattern_of_varying_bits_sorts() {
         let mut s = 5u64;

@@ -3,7 +3,7 @@
 //! columns.
 
 use crate::kernel::memory::huge_vec;
-use crate::kernel::sort::{f64_key, sort_by_key, sorted_copy_by_key_with};
+use crate::kernel::sort::{f64_key, sort_by_key, sorted_f64_copy_with};
 use crate::kernel::sum::{lane_sums, Compensated};
 use crate::kernel::BLOCK;
 use rayon::prelude::*;
@@ -248,8 +248,7 @@ fn fill_weighted<R: Sync>(
 /// with the block terms formed in each bucket while it is in cache.
 pub(super) fn sort_unweighted_slice(values: &[f64], varying: u64) -> Sorted {
     let n = values.len();
-    let (v, pieces) =
-        sorted_copy_by_key_with(values, varying, |x| f64_key(*x), unweighted_piece_terms);
+    let (v, pieces) = sorted_f64_copy_with(values, varying, unweighted_piece_terms);
     (v, None, None, pieces.map(|p| assemble_block_terms(p, n)))
 }
 
