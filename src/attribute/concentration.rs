@@ -155,6 +155,9 @@ fn pass(
     })
 }
 
+/// How many ranks ahead a pass asks for the scattered values it will read.
+const PREFETCH: usize = 16;
+
 /// The columns of one concentration coefficient: income `a` at each sample position, and
 /// the sample's positions in ascending order of `r` with `r` there.
 struct Columns<'a> {
@@ -221,6 +224,36 @@ impl<'a> Columns<'a> {
         }
     }
 
+    /// Asks the cache for the weight and the amount that the pass will read at rank `j`
+    /// (scattered over the sample when `r` is not its own order: without this, each read
+    /// waits for memory).
+    #[inline(always)]
+    fn prefetch(&self, j: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(r) = &self.ranked {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            if let Some(&p) = r.order.get(j) {
+                let p = p as usize;
+                let a: &[f64] = match &self.a {
+                    Column::Borrowed(c) => c,
+                    Column::Shared(c) => c,
+                };
+                // SAFETY: prefetching reads nothing; the addresses are inside the slices
+                // (p < n), and a prefetch never faults.
+                unsafe {
+                    if let Some(w) = self.sample.weights() {
+                        _mm_prefetch::<_MM_HINT_T0>(w.as_ptr().add(p).cast());
+                    }
+                    if !self.a_is_r {
+                        _mm_prefetch::<_MM_HINT_T0>(a.as_ptr().add(p).cast());
+                    }
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = j;
+    }
+
     /// The sample position of the j-th smallest `r`.
     #[inline(always)]
     fn position(&self, j: usize) -> usize {
@@ -242,6 +275,7 @@ impl<'a> Columns<'a> {
         let mut j = 0;
         while j < n {
             let start = j;
+            self.prefetch(j + PREFETCH);
             let p = self.position(j);
             let w = weights.map_or(1.0, |w| w[p]);
             j += 1;
