@@ -176,13 +176,13 @@ enum Column<'a> {
     Shared(Arc<Vec<f64>>),
 }
 
-impl std::ops::Index<usize> for Column<'_> {
-    type Output = f64;
+impl std::ops::Deref for Column<'_> {
+    type Target = [f64];
     #[inline(always)]
-    fn index(&self, i: usize) -> &f64 {
+    fn deref(&self) -> &[f64] {
         match self {
-            Column::Borrowed(c) => &c[i],
-            Column::Shared(c) => &c[i],
+            Column::Borrowed(c) => c,
+            Column::Shared(c) => c,
         }
     }
 }
@@ -233,11 +233,7 @@ impl<'a> Columns<'a> {
         if let Some(r) = &self.ranked {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
             if let Some(&p) = r.order.get(j) {
-                let p = p as usize;
-                let a: &[f64] = match &self.a {
-                    Column::Borrowed(c) => c,
-                    Column::Shared(c) => c,
-                };
+                let (p, a) = (p as usize, &*self.a);
                 // SAFETY: prefetching reads nothing; the addresses are inside the slices
                 // (p < n), and a prefetch never faults.
                 unsafe {

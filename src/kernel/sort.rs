@@ -162,36 +162,53 @@ where
     // SAFETY: u64 and f64 have the same size and alignment, and every bit pattern is valid
     // for both.
     let keys = unsafe { std::slice::from_raw_parts_mut(data.as_mut_ptr().cast::<u64>(), n) };
-    let top = 63 - varying.leading_zeros();
-    let shift = (top + 1).saturating_sub(DIGIT_BITS);
-    let chunk = n
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(MIN_CHUNK);
-    let low_mask = if shift == 0 {
-        0
-    } else {
-        varying & ((1u64 << shift) - 1)
-    };
+    let (shift, low_mask) = top_digit(varying);
     // SAFETY: as above; the pass writes whole keys only.
     let as_uninit = unsafe {
         std::slice::from_raw_parts_mut(keys.as_mut_ptr().cast::<std::mem::MaybeUninit<u64>>(), n)
     };
     let key = |x: &f64| f64_key(*x);
-    let starts = scatter_mapped(src, as_uninit, &key, &key, shift, chunk);
+    let starts = scatter_mapped(src, as_uninit, &key, &key, shift, chunk_len(n));
     if low_mask == 0 {
-        keys.par_chunks_mut(MIN_CHUNK)
-            .for_each(|c| c.iter_mut().for_each(|k| *k = f64_from_key(*k).to_bits()));
+        keys.par_chunks_mut(MIN_CHUNK).for_each(|c| {
+            keys_to_values(c);
+        });
         return (data, None);
     }
     let visited = sort_buckets_in_place(keys, &starts, &|k: &u64| *k, low_mask, |start, out| {
-        for k in out.iter_mut() {
-            *k = f64_from_key(*k).to_bits();
-        }
-        // SAFETY: the same memory, now holding the values' bits.
-        let values = unsafe { std::slice::from_raw_parts(out.as_ptr().cast::<f64>(), out.len()) };
-        visit(start, values)
+        visit(start, keys_to_values(out))
     });
     (data, Some(visited))
+}
+
+/// Turns sort keys back into the doubles they came from, where they lie.
+fn keys_to_values(keys: &mut [u64]) -> &[f64] {
+    for k in keys.iter_mut() {
+        *k = f64_from_key(*k).to_bits();
+    }
+    // SAFETY: the same memory, now holding the values' bits; u64 and f64 have the same size
+    // and alignment.
+    unsafe { std::slice::from_raw_parts(keys.as_ptr().cast::<f64>(), keys.len()) }
+}
+
+/// The first pass's digit: its shift (the 11 bits ending at the highest bit of `varying`),
+/// and the bits below it that vary, still to sort inside each bucket.
+fn top_digit(varying: u64) -> (u32, u64) {
+    let top = 63 - varying.leading_zeros();
+    let shift = (top + 1).saturating_sub(DIGIT_BITS);
+    let low_mask = if shift == 0 {
+        0
+    } else {
+        varying & ((1u64 << shift) - 1)
+    };
+    (shift, low_mask)
+}
+
+/// Elements per parallel chunk of a pass over `n`: one chunk per thread, at least
+/// [`MIN_CHUNK`].
+fn chunk_len(n: usize) -> usize {
+    n.div_ceil(rayon::current_num_threads().max(1))
+        .max(MIN_CHUNK)
 }
 
 /// The radix sort proper: one MSD pass from `data` into a scratch buffer, then each bucket
@@ -220,18 +237,8 @@ where
         }
         return None;
     }
-    // The top digit: the 11 bits ending at the highest bit that varies.
-    let top = 63 - varying.leading_zeros();
-    let shift = (top + 1).saturating_sub(DIGIT_BITS);
-    let chunk = n
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(MIN_CHUNK);
-    // Bits below the top digit still to sort within each bucket.
-    let low_mask = if shift == 0 {
-        0
-    } else {
-        varying & ((1u64 << shift) - 1)
-    };
+    let (shift, low_mask) = top_digit(varying);
+    let chunk = chunk_len(n);
     if let Some(src) = src {
         return sort_copy(src, data, key, (shift, low_mask), chunk, visit);
     }
@@ -645,7 +652,7 @@ const RELEASE_CHUNK: usize = 1 << 18;
 /// `sort_by_key(pairs, |p| f64_key(p.0))`: stable, so the very same output), holding about
 /// one copy of the data: the first pass scatters the two columns straight into the pairs'
 /// buckets and gives each chunk of the columns back to the system once it is scattered, and
-/// each bucket is then finished in place with a scratch buffer of its own size. Building
+/// each bucket is then finished where it lies ([`sort_buckets_in_place`]). Building
 /// the pairs first and sorting them through a scratch buffer holds two copies.
 pub fn sort_pairs_releasing(values: Vec<f64>, weights: Vec<f64>) -> Vec<(f64, f64)> {
     let n = values.len();
@@ -668,8 +675,7 @@ pub fn sort_pairs_releasing(values: Vec<f64>, weights: Vec<f64>) -> Vec<(f64, f6
         sort_by_key(&mut pairs, key);
         return pairs;
     }
-    let top = 63 - varying.leading_zeros();
-    let shift = (top + 1).saturating_sub(DIGIT_BITS);
+    let (shift, low_mask) = top_digit(varying);
     // Counts per chunk, then offsets in (bucket, chunk) order, as in `scatter_pass`.
     let mut counts: Vec<Vec<usize>> = values
         .par_chunks(RELEASE_CHUNK)
@@ -711,29 +717,9 @@ pub fn sort_pairs_releasing(values: Vec<f64>, weights: Vec<f64>) -> Vec<(f64, f6
     drop((values, weights));
     // SAFETY: the offsets partition 0..n, so all n positions were written above.
     unsafe { pairs.set_len(n) };
-    let low_mask = if shift == 0 {
-        0
-    } else {
-        varying & ((1u64 << shift) - 1)
-    };
-    if low_mask == 0 {
-        return pairs;
+    if low_mask != 0 {
+        sort_buckets_in_place(&mut pairs, &starts, &key, low_mask, |_, _| ());
     }
-    let ranges: Vec<std::ops::Range<usize>> = (0..BUCKETS)
-        .map(|b| starts[b]..if b + 1 < BUCKETS { starts[b + 1] } else { n })
-        .filter(|r| r.len() > 1)
-        .collect();
-    let data = SharedMut(pairs.as_mut_ptr());
-    ranges.into_par_iter().for_each(|r| {
-        #[allow(clippy::redundant_locals)]
-        let data = data;
-        // SAFETY: bucket ranges are disjoint and inside the n initialised pairs, so each task
-        // owns its slice.
-        let bucket = unsafe { std::slice::from_raw_parts_mut(data.0.add(r.start), r.len()) };
-        let mut scratch = bucket.to_vec();
-        sort_bucket(bucket, &mut scratch, &key, low_mask);
-        bucket.copy_from_slice(&scratch);
-    });
     pairs
 }
 

@@ -140,6 +140,32 @@ pub fn combine_at(parts: &[(f64, Arc<Vec<f64>>)], k: usize) -> f64 {
     parts.iter().fold(0.0, |z, (c, v)| z + c * v[k])
 }
 
+/// [`combine_at`] for every k of `range`, into `out` (as long as the range): part by part
+/// over contiguous slices, so that it runs on vector registers, with the very same additions
+/// for each k in the same order, so the same bits.
+///
+/// ```
+/// use ginikit::measure::{combine_at, combine_over};
+/// use std::sync::Arc;
+/// let parts = vec![(0.1, Arc::new(vec![1.0, 2.0, 3.0])), (-3.0, Arc::new(vec![0.7, 0.2, 1e-17]))];
+/// let mut out = [0.0; 2];
+/// combine_over(&parts, 1..3, &mut out);
+/// assert_eq!(out, [combine_at(&parts, 1), combine_at(&parts, 2)]);
+/// assert_eq!(out[0], 0.1 * 2.0 + -3.0 * 0.2);
+/// ```
+pub fn combine_over(
+    parts: &[(f64, Arc<Vec<f64>>)],
+    range: std::ops::Range<usize>,
+    out: &mut [f64],
+) {
+    out.fill(0.0);
+    for (c, v) in parts {
+        for (z, v) in out.iter_mut().zip(&v[range.clone()]) {
+            *z += c * v;
+        }
+    }
+}
+
 /// A measure: a cheap, cloneable handle to an [`Estimator`]. Two measures are equal when
 /// their canonical names are.
 #[derive(Clone)]

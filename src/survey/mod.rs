@@ -11,7 +11,7 @@ pub mod replicate;
 use crate::error::Result;
 use crate::kernel::normal;
 use crate::kernel::sum::Compensated;
-use crate::measure::{Estimate, InfluenceParts, Measure, Options};
+use crate::measure::{combine_over, Estimate, InfluenceParts, Measure, Options};
 use crate::sample::SortedSample;
 use design::Design;
 use rayon::prelude::*;
@@ -324,9 +324,8 @@ fn variances_of_parts(
         }
     ];
     let (mut srs, mut plain) = ([Lanes::ZERO; 2], [Lanes::ZERO; 2]);
-    // Each measure's zₖ over a stretch of the block, formed part by part over contiguous
-    // slices (vector operations, no gathers): per k the same additions in the same order as
-    // [`crate::measure::combine_at`], so the same bits.
+    // Each measure's zₖ over a stretch of the block (no gathers; the same bits as
+    // `combine_at`).
     let mut zs = [[0.0f64; STRETCH]; LANES];
     for b in 0..block_count(n) {
         let (mut srs_b, mut plain_b) = ([Lanes::ZERO; 2], [Lanes::ZERO; 2]);
@@ -334,13 +333,7 @@ fn variances_of_parts(
         for from in block.clone().step_by(STRETCH) {
             let stretch = from..(from + STRETCH).min(block.end);
             for (z, parts) in zs.iter_mut().zip(group) {
-                let z = &mut z[..stretch.len()];
-                z.fill(0.0);
-                for (c, v) in parts.iter() {
-                    for (z, v) in z.iter_mut().zip(&v[stretch.clone()]) {
-                        *z += c * v;
-                    }
-                }
+                combine_over(parts, stretch.clone(), &mut z[..stretch.len()]);
             }
             for k in stretch.clone() {
                 let mut z = [0.0; LANES];
