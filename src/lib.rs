@@ -85,8 +85,11 @@
 //!
 //! ## Unsafe code
 //!
-//! Five places, each with a SAFETY comment: `kernel/sort.rs` (parallel scatter into disjoint
-//! ranges of a buffer's spare capacity, and disjoint bucket slices), `sample/sort.rs`
+//! Seven places, each with a SAFETY comment: `kernel/sort/` (parallel scatter into disjoint
+//! ranges of a buffer's spare capacity, disjoint bucket slices, a bucket's scatter within its
+//! counted offsets, and a buffer of doubles viewed as their `u64` sort keys), `kernel/sum.rs`
+//! (SSE2 and, where the processor has it, AVX intrinsics for the compensated lanes),
+//! `attribute/concentration.rs` (cache prefetch hints, which read nothing), `sample/sort.rs`
 //! (splitting sorted records into two columns written through `MaybeUninit` before
 //! `set_len`), `table/columns.rs` (a Parquet chunk rewrapped as a series of its known type) and
 //! `kernel/memory.rs` (system calls: `madvise` on pages inside an owned allocation, and
