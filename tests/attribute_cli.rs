@@ -342,3 +342,101 @@ fn bad_components_are_refused_with_file_column_and_row() {
         }
     }
 }
+
+/// The Lerman–Yitzhaki decomposition against R GiniDecompLY 1.0.0 (`gini_decomp_source`,
+/// `gini_income_elasticity`), weighted and unweighted, whole sample and by region, on
+/// `tests/golden/ly_sources.csv` (200 simulated households, four sources; written by
+/// `ly_sources_data.R`). The expected values are GiniDecompLY's output, written by
+/// `tests/golden/ginidecomply.R` to `ginidecomply.csv`. Its conventions are ginikit's: the
+/// weighted Gini without a finite-sample correction, and the concentration coefficient
+/// ranked by the total (the totals have no ties, so how ties are ordered does not matter).
+/// Its `Relative_Contribution` is our `contribution`, its `Marginal_Impact` our `elasticity`
+/// and its `Absolute_Contribution` = share·gini·gini_corr our share·conc; the Gini of the
+/// total is the sum of the absolute contributions.
+#[test]
+fn lerman_yitzhaki_terms_equal_r_ginidecomply() {
+    let data = std::fs::read_to_string(common::repo_path("tests/golden/ly_sources.csv")).unwrap();
+    let sources = ["wage", "self_employment_rev", "farming_rev", "other_rev"];
+    // The data with the total of the sources, summed left to right as R's rowSums does.
+    let mut table = String::from(data.lines().next().unwrap());
+    table.push_str(",total\n");
+    for line in data.lines().skip(1) {
+        let total: f64 = line
+            .split(',')
+            .skip(2)
+            .map(|v| v.parse::<f64>().unwrap())
+            .sum();
+        table.push_str(&format!("{line},{total:?}\n"));
+    }
+    let f = common::temp_file("ly.csv", table.as_bytes());
+    let p = f.path.to_str().unwrap();
+    let expected =
+        std::fs::read_to_string(common::repo_path("tests/golden/ginidecomply.csv")).unwrap();
+    let mut checked = 0;
+    for weighted in [true, false] {
+        for by in [false, true] {
+            let mut args = vec!["attribute", p, "--value", "total", "--format", "csv"];
+            args.extend(["--source", "wage,self_employment_rev,farming_rev,other_rev"]);
+            if weighted {
+                args.extend(["--weight", "sample_wgt"]);
+            }
+            if by {
+                args.extend(["--by", "region"]);
+            }
+            let (status, out, err) = run(&args, &[]);
+            assert_eq!(status, 0, "{err}");
+            let mut lines = out.lines();
+            let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+            let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+            let ours: HashMap<(String, String), f64> = lines
+                .map(|l| {
+                    let f: Vec<&str> = l.split(',').collect();
+                    let group = if by { f[col("region")] } else { "all" };
+                    let estimate = f[col("estimate")].parse().unwrap();
+                    ((group.to_string(), f[col("measure")].to_string()), estimate)
+                })
+                .collect();
+            let mut gini_of_total: HashMap<String, f64> = HashMap::new();
+            for row in expected.lines().skip(1) {
+                let f: Vec<&str> = row.split(',').collect();
+                if (f[0] == "TRUE") != weighted || (f[1] == "all") == by {
+                    continue;
+                }
+                let (group, source) = (f[1].to_string(), f[2]);
+                assert!(sources.contains(&source), "{source}");
+                let r: Vec<f64> = f[3..].iter().map(|v| v.parse().unwrap()).collect();
+                let (share, gini, corr, absolute, relative, _, marginal) =
+                    (r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+                *gini_of_total.entry(group.clone()).or_default() += absolute;
+                for (term, peer) in [
+                    ("share", share),
+                    ("gini", gini),
+                    ("gini_corr", corr),
+                    ("conc", gini * corr),
+                    ("contribution", relative),
+                    ("elasticity", marginal),
+                ] {
+                    let name = format!("{term}({source})");
+                    let got = ours[&(group.clone(), name.clone())];
+                    assert!(
+                        (got - peer).abs() < common::PEER,
+                        "{group} {name} weighted {weighted}: {got}, GiniDecompLY {peer}"
+                    );
+                    checked += 1;
+                }
+            }
+            for (group, peer) in gini_of_total {
+                let got = ours[&(group.clone(), "gini".to_string())];
+                assert!(
+                    (got - peer).abs() < common::PEER,
+                    "{group} gini: {got}, {peer}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        checked,
+        2 * 3 * 4 * 6,
+        "every GiniDecompLY row was compared"
+    );
+}
