@@ -145,16 +145,18 @@ impl Components {
     /// The observations ranked by `income` (ties kept in the sample's order), computed once.
     pub fn ranked(&self, y: &[f64], income: Income) -> Arc<Ranked> {
         cached(&self.ranked, income, || {
-            let column = self.income(y, income);
             // Where an income is the value itself (no transfer received) or a component is
             // zero, the sample's order is already that income's: only the other observations
-            // are sorted, then merged with those.
+            // are sorted, then merged with those. A component is ranked from its own column
+            // (no copy of it).
             match income {
-                Income::Component(_) => rank_merging(&column, |_| 0),
+                Income::Component(k) => rank_merging(&self.columns[k], |_| 0),
                 Income::Without(_) | Income::Before | Income::BeforePlus(_) => {
-                    rank_merging(&column, |p| y[p].to_bits())
+                    rank_merging(&self.income(y, income), |p| y[p].to_bits())
                 }
-                Income::Total | Income::Subset(_) => rank_merging(&column, |_| u64::MAX),
+                Income::Total | Income::Subset(_) => {
+                    rank_merging(&self.income(y, income), |_| u64::MAX)
+                }
             }
         })
     }
@@ -169,31 +171,35 @@ fn rank_merging(column: &[f64], in_order: impl Fn(usize) -> u64) -> Ranked {
     use crate::kernel::sort::{f64_key, sort_by_key};
     let n = column.len();
     let kept = |p: usize| column[p].to_bits() == in_order(p);
-    let mut rest: Vec<(f64, u32)> = (0..n)
-        .filter(|&p| !kept(p))
-        .map(|p| (column[p], p as u32))
-        .collect();
+    // Counted first, so that the buffer is as large as it needs to be.
+    let moved = (0..n).filter(|&p| !kept(p)).count();
+    let mut rest: Vec<(f64, u32)> = Vec::with_capacity(moved);
+    rest.extend((0..n).filter(|&p| !kept(p)).map(|p| (column[p], p as u32)));
     sort_by_key(&mut rest, |r| f64_key(r.0));
-    let mut order = Vec::with_capacity(n);
-    let mut values = Vec::with_capacity(n);
-    let mut next = rest.iter().peekable();
-    for p in (0..n).filter(|&p| kept(p)) {
+    // Fresh zeroed buffers cost no pass of their own; each slot is written once below.
+    let (mut order, mut values) = (vec![0u32; n], vec![0.0f64; n]);
+    let (mut j, mut i) = (0, 0);
+    for p in 0..n {
+        if !kept(p) {
+            continue;
+        }
+        // The moved observations that come before this one: (value, position) below its own.
         let key = (f64_key(column[p]), p as u32);
-        while let Some(&&(v, q)) = next.peek() {
+        while let Some(&(v, q)) = rest.get(j) {
             if (f64_key(v), q) > key {
                 break;
             }
-            order.push(q);
-            values.push(v);
-            next.next();
+            (order[i], values[i]) = (q, v);
+            (i, j) = (i + 1, j + 1);
         }
-        order.push(p as u32);
-        values.push(column[p]);
+        (order[i], values[i]) = (p as u32, column[p]);
+        i += 1;
     }
-    for &(v, q) in next {
-        order.push(q);
-        values.push(v);
+    for &(v, q) in &rest[j..] {
+        (order[i], values[i]) = (q, v);
+        i += 1;
     }
+    debug_assert_eq!(i, n);
     Ranked {
         order,
         values: Arc::new(values),

@@ -67,6 +67,39 @@ impl Frame<'_> {
         Ok(v)
     }
 
+    /// [`Frame::numeric`] of each of `names`, in order; the columns of a Parquet file that
+    /// are used once and not read yet are read side by side (each is a reader of its own).
+    /// The first error in the order of `names` is returned.
+    fn numerics(&mut self, path: &Path, names: &[String]) -> Result<Vec<Vec<f64>>> {
+        use rayon::prelude::*;
+        let alone = |name: &String| {
+            self.parquet.is_some()
+                && self.uses.get(name.as_str()) == Some(&1)
+                && self.df.column(name).is_err()
+                && names.iter().filter(|n| *n == name).count() == 1
+        };
+        let read_alone: Vec<bool> = names.iter().map(alone).collect();
+        let mut read: Vec<Option<Result<Vec<f64>>>> = match self.parquet {
+            Some(file) => names
+                .par_iter()
+                .zip(&read_alone)
+                .map(|(name, &alone)| alone.then(|| parquet_numeric(file, name)))
+                .collect(),
+            None => names.iter().map(|_| None).collect(),
+        };
+        let mut out = Vec::with_capacity(names.len());
+        for (name, slot) in names.iter().zip(&mut read) {
+            out.push(match slot.take() {
+                Some(column) => {
+                    self.uses.remove(name.as_str());
+                    column?
+                }
+                None => self.numeric(path, name)?,
+            });
+        }
+        Ok(out)
+    }
+
     fn codes(&mut self, path: &Path, name: &str) -> Result<(Vec<u32>, Vec<String>)> {
         let v = key_codes(self.with(name)?, path, name)?;
         self.done(name);
@@ -260,8 +293,11 @@ fn component_columns(
     sizes: Option<&[f64]>,
 ) -> Result<Vec<Vec<f64>>> {
     let mut columns = Vec::with_capacity(spec.components.len());
-    for name in &spec.components {
-        let mut c = df.numeric(path, name)?;
+    for (name, mut c) in spec
+        .components
+        .iter()
+        .zip(df.numerics(path, &spec.components)?)
+    {
         if let (true, Some(size)) = (spec.per_capita, sizes) {
             for (v, s) in c.iter_mut().zip(size) {
                 *v /= s;

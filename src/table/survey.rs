@@ -495,21 +495,22 @@ fn domain_sample(
         &group.beside(&line),
     )?;
     let sorted_labels = sample.labels().expect("the sample was built with labels");
-    // Sorted by PSU, the sample's labels are the PSUs themselves (no copy).
-    let psu_sorted: Option<Vec<u32>> = by_position.then(|| {
-        sorted_labels
-            .iter()
-            .map(|&i| psu_of_obs[i as usize])
-            .collect()
-    });
-    // The components in sorted order (the sample rescales them like the values).
-    let components: Option<Vec<Vec<f64>>> = (!group.components.is_empty()).then(|| {
-        group
-            .components
-            .iter()
-            .map(|c| sorted_labels.iter().map(|&i| c[i as usize]).collect())
-            .collect()
-    });
+    // Sorted by PSU, the sample's labels are the PSUs themselves (no copy). The PSUs and the
+    // components (in sorted order; the sample rescales them like the values) are gathered
+    // side by side: each gather reads all over its column.
+    let gather = |c: &[u32]| -> Vec<u32> { sorted_labels.iter().map(|&i| c[i as usize]).collect() };
+    let (psu_sorted, components): (Option<Vec<u32>>, Option<Vec<Vec<f64>>>) = rayon::join(
+        || by_position.then(|| gather(psu_of_obs)),
+        || {
+            (!group.components.is_empty()).then(|| {
+                group
+                    .components
+                    .par_iter()
+                    .map(|c| sorted_labels.iter().map(|&i| c[i as usize]).collect())
+                    .collect()
+            })
+        },
+    );
     if group
         .lines
         .as_ref()
