@@ -85,11 +85,11 @@
 //!
 //! ## Unsafe code
 //!
-//! Seven places, each with a SAFETY comment: `kernel/sort/` (parallel scatter into disjoint
+//! Six places, each with a SAFETY comment: `kernel/sort/` (parallel scatter into disjoint
 //! ranges of a buffer's spare capacity, disjoint bucket slices, a bucket's scatter within its
 //! counted offsets, and a buffer of doubles viewed as their `u64` sort keys), `kernel/sum.rs`
 //! (SSE2 and, where the processor has it, AVX intrinsics for the compensated lanes),
-//! `attribute/concentration.rs` (cache prefetch hints, which read nothing), `sample/sort.rs`
+//! `sample/sort.rs`
 //! (splitting sorted records into two columns written through `MaybeUninit` before
 //! `set_len`), `table/columns.rs` (a Parquet chunk rewrapped as a series of its known type) and
 //! `kernel/memory.rs` (system calls: `madvise` on pages inside an owned allocation, and
@@ -97,7 +97,8 @@
 //! buffers of 2 MiB or more itself — `mmap`, `mremap`, `munmap` — and hands the rest to the
 //! system's allocator), and `kernel/mod.rs` (`opaque`: an empty `asm!`
 //! that reads and writes one register, so that the optimizer keeps two dependent running sums
-//! in scalar registers).
+//! in scalar registers; `prefetch`: a cache hint for an element of a slice, which reads
+//! nothing).
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -128,11 +129,11 @@ pub use error::{Error, Result};
 pub mod internals {
     pub use crate::csv_text::{fields as csv_fields, records as csv_records};
     pub use crate::kernel::beta::{inverse_regularized_beta, regularized_beta};
-    pub use crate::kernel::opaque;
     pub use crate::kernel::sort::{
         f64_key, sort_by_key, sorted_copy_by_key_with, sorted_f64_copy_with,
     };
     pub use crate::kernel::sum::{lane_sums, Compensated};
+    pub use crate::kernel::{opaque, prefetch};
 }
 #[cfg(test)]
 mod layering_tests;

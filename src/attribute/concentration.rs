@@ -229,25 +229,15 @@ impl<'a> Columns<'a> {
     /// waits for memory).
     #[inline(always)]
     fn prefetch(&self, j: usize) {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(r) = &self.ranked {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            if let Some(&p) = r.order.get(j) {
-                let (p, a) = (p as usize, &*self.a);
-                // SAFETY: prefetching reads nothing; the addresses are inside the slices
-                // (p < n), and a prefetch never faults.
-                unsafe {
-                    if let Some(w) = self.sample.weights() {
-                        _mm_prefetch::<_MM_HINT_T0>(w.as_ptr().add(p).cast());
-                    }
-                    if !self.a_is_r {
-                        _mm_prefetch::<_MM_HINT_T0>(a.as_ptr().add(p).cast());
-                    }
-                }
+        if let Some(&p) = self.ranked.as_ref().and_then(|r| r.order.get(j)) {
+            let p = p as usize;
+            if let Some(w) = self.sample.weights() {
+                crate::kernel::prefetch(w, p);
+            }
+            if !self.a_is_r {
+                crate::kernel::prefetch(&self.a, p);
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = j;
     }
 
     /// The sample position of the j-th smallest `r`.

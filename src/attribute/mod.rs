@@ -129,17 +129,12 @@ impl Term {
                 out.push((scale, concentration::shared_influence(sample, *a, *r)?));
             }
             Term::Share(a) => {
-                // d(Σwa/Σwy)/dwₖ = (aₖ − S yₖ)/Σwy.
+                // d(Σwa/Σwy)/dwₖ = (aₖ − S yₖ)/Σwy: two parts, the column and the value,
+                // which the sample keeps (no vector of the share's own).
                 let (s, column) = share_parts(sample, *a)?;
-                let v = sample.memo(("share_influence", a.code(), 0), || {
-                    let y = sample.values();
-                    Ok((0..column.len())
-                        .into_par_iter()
-                        .with_min_len(1 << 14)
-                        .map(|k| column[k] - s * y[k])
-                        .collect::<Vec<f64>>())
-                })?;
-                out.push((scale / sample.total_value(), v));
+                let total = sample.total_value();
+                out.push((scale / total, column));
+                out.push((-scale * s / total, Arc::clone(sample.shared_values())));
             }
             Term::Total(a, factor) => {
                 let (_, column) = weighted_total(sample, *a)?;

@@ -18,6 +18,30 @@ pub mod sum;
 /// and 1e7 values make about 2,400 blocks, plenty for rayon to balance across cores.
 pub const BLOCK: usize = 4096;
 
+/// Asks the cache for `s[i]`, which a loop will read or write a few steps later at a place
+/// it cannot predict (a gather or scatter through an index): without it, each such access
+/// waits for memory. A hint only: it reads nothing the program sees, and does nothing when
+/// `i` is out of bounds or the processor has no such instruction.
+///
+/// ```
+/// let v = vec![1.0, 2.0];
+/// ginikit::internals::prefetch(&v, 1);
+/// ginikit::internals::prefetch(&v, 7); // out of bounds: nothing
+/// assert_eq!(v, [1.0, 2.0]);
+/// ```
+#[inline(always)]
+pub fn prefetch<T>(s: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if i < s.len() {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: the address is that of an element of the slice (i < len); a prefetch reads
+        // nothing into the program and never faults.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(s.as_ptr().add(i).cast()) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (s, i);
+}
+
 /// `x` unchanged, through a value the optimizer cannot see into (no instruction is emitted).
 ///
 /// For loops that carry two running sums where one feeds the other (the midpoint Gini's

@@ -53,7 +53,8 @@ pub struct Ranked {
 #[derive(Debug)]
 pub struct Components {
     names: Vec<String>,
-    columns: Vec<Vec<f64>>,
+    /// Shared, so that a component's income is the column itself.
+    columns: Vec<Arc<Vec<f64>>>,
     ranked: Mutex<Vec<(Income, Arc<Ranked>)>>,
     incomes: Mutex<Vec<(Income, Arc<Vec<f64>>)>>,
 }
@@ -63,7 +64,7 @@ impl Components {
     pub(crate) fn new(names: Vec<String>, columns: Vec<Vec<f64>>) -> Self {
         Components {
             names,
-            columns,
+            columns: columns.into_iter().map(Arc::new).collect(),
             ranked: Mutex::new(Vec::new()),
             incomes: Mutex::new(Vec::new()),
         }
@@ -72,7 +73,7 @@ impl Components {
     /// Rescales the columns like values stored at `scale` (before any ranking is made).
     fn rescale(&mut self, scale: super::Scale) {
         for c in &mut self.columns {
-            scale.apply(c, None);
+            scale.apply(Arc::make_mut(c).as_mut_slice(), None);
         }
     }
 
@@ -119,6 +120,9 @@ impl Components {
     /// `income` at every position of the sample (`y` the sample's sorted values), computed
     /// once. The sum of the components is formed in component order, the same on every run.
     pub fn income(&self, y: &[f64], income: Income) -> Arc<Vec<f64>> {
+        if let Income::Component(k) = income {
+            return Arc::clone(&self.columns[k]);
+        }
         cached(&self.incomes, income, || self.make_income(y, income))
     }
 
