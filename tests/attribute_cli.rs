@@ -292,7 +292,7 @@ fn two_rounds_give_the_change_of_every_term() {
 
 #[test]
 fn bad_components_are_refused_with_file_column_and_row() {
-    let cases: [(&[u8], &[&str], &[&str]); 6] = [
+    let cases: [(&[u8], &[&str], &[&str]); 8] = [
         (
             b"y,t\n3,1\n4,-1\n5,0\n",
             &["--transfer", "t"],
@@ -327,6 +327,16 @@ fn bad_components_are_refused_with_file_column_and_row() {
             b"y,t\n3,0\n4,0\n5,0\n",
             &["--transfer", "t"],
             &["Gini ratio of 't'", "weighted total of 't' is 0"],
+        ),
+        (
+            b"y,t,u\n3,1,0\n4,0,1\n5,0,0\n",
+            &["--transfer", "t,u,t"],
+            &["'t' is named twice in --transfer", "component 1 and 3"],
+        ),
+        (
+            b"y,a,b\n3,1,2\n4,1,3\n5,2,3\n",
+            &["--source", "a", "b", "b"],
+            &["'b' is named twice in --source", "component 2 and 3"],
         ),
     ];
     for (i, (csv, flags, needles)) in cases.iter().enumerate() {

@@ -84,6 +84,9 @@ def test_refusals_name_the_column_and_row():
         gk.attribute(df, "y", transfers="t", sources="t")
     with pytest.raises(gk.GinikitError, match="no measures with income sources"):
         gk.attribute(df.assign(r=df.y), "y", sources="r", measures=["theil_t"], progress=False)
+    # A column named twice would be counted twice.
+    with pytest.raises(gk.GinikitError, match="'t' is named twice"):
+        gk.attribute(df.assign(t=[0.5, 0.0, 0.0]), "y", transfers=["t", "t"], progress=False)
 
 
 def lorenz_gini(y: np.ndarray, w: np.ndarray) -> float:

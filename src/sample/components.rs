@@ -183,12 +183,12 @@ fn rank_merging(column: &[f64], in_order: impl Fn(usize) -> u64) -> Ranked {
     // Fresh zeroed buffers cost no pass of their own; each slot is written once below.
     let (mut order, mut values) = (vec![0u32; n], vec![0.0f64; n]);
     let (mut j, mut i) = (0, 0);
-    for p in 0..n {
-        if !kept(p) {
+    for (p, &v) in column.iter().enumerate() {
+        if v.to_bits() != in_order(p) {
             continue;
         }
         // The moved observations that come before this one: (value, position) below its own.
-        let key = (f64_key(column[p]), p as u32);
+        let key = (f64_key(v), p as u32);
         while let Some(&(v, q)) = rest.get(j) {
             if (f64_key(v), q) > key {
                 break;
@@ -196,7 +196,7 @@ fn rank_merging(column: &[f64], in_order: impl Fn(usize) -> u64) -> Ranked {
             (order[i], values[i]) = (q, v);
             (i, j) = (i + 1, j + 1);
         }
-        (order[i], values[i]) = (p as u32, column[p]);
+        (order[i], values[i]) = (p as u32, v);
         i += 1;
     }
     for &(v, q) in &rest[j..] {

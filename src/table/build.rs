@@ -292,6 +292,23 @@ fn component_columns(
     values: &[f64],
     sizes: Option<&[f64]>,
 ) -> Result<Vec<Vec<f64>>> {
+    let names = &spec.components;
+    if let Some(twice) = names
+        .iter()
+        .enumerate()
+        .find_map(|(i, n)| names[..i].contains(n).then_some(n))
+    {
+        return Err(Error::InvalidParameter {
+            name: match spec.component_kind {
+                ComponentKind::Transfers => "transfer columns",
+                ComponentKind::Sources => "source columns",
+            },
+            value: names.join(", "),
+            expected: format!(
+                "each column named once ('{twice}' is named twice, so it would be counted twice)"
+            ),
+        });
+    }
     let mut columns = Vec::with_capacity(spec.components.len());
     for (name, mut c) in spec
         .components
