@@ -414,6 +414,29 @@ fn bucket_offsets(counts: &mut [Vec<usize>], n: usize) -> Vec<usize> {
     starts
 }
 
+/// How many elements of each chunk of `src` fall into each bucket of the digit at `shift`:
+/// one table per chunk, in chunk order (the counting half of a scatter pass).
+pub(super) fn chunk_digit_counts<S, K>(
+    src: &[S],
+    key: &K,
+    shift: u32,
+    chunk: usize,
+) -> Vec<Vec<usize>>
+where
+    S: Sync,
+    K: Fn(&S) -> u64 + Sync,
+{
+    src.par_chunks(chunk)
+        .map(|c| {
+            let mut h = vec![0usize; BUCKETS];
+            for x in c {
+                h[digit(key(x), shift)] += 1;
+            }
+            h
+        })
+        .collect()
+}
+
 /// One stable counting pass on the digit at `shift`, from `src` to the uninitialised `dst`
 /// (of the same length), chunks in parallel. Every position of `dst` is written exactly once.
 /// Returns where each bucket starts in `dst`.
@@ -448,16 +471,7 @@ where
 {
     // Counts per chunk, then offsets in (bucket, chunk) order: bucket-major keeps the sort,
     // chunk-minor keeps it stable.
-    let mut counts: Vec<Vec<usize>> = src
-        .par_chunks(chunk)
-        .map(|c| {
-            let mut h = vec![0usize; BUCKETS];
-            for x in c {
-                h[digit(key(x), shift)] += 1;
-            }
-            h
-        })
-        .collect();
+    let mut counts = chunk_digit_counts(src, key, shift, chunk);
     // The offsets partition 0..n: the writes below cover `dst` exactly.
     let starts = bucket_offsets(&mut counts, src.len());
     debug_assert_eq!(dst.len(), src.len());

@@ -2,8 +2,8 @@
 //! columns back to the system: about one copy of the data in memory.
 
 use super::{
-    bucket_offsets, digit, f64_key, sort_buckets_in_place, sort_by_key, top_digit, varying_bits,
-    SharedMut, BUCKETS,
+    bucket_offsets, chunk_digit_counts, digit, f64_key, sort_buckets_in_place, sort_by_key,
+    top_digit, varying_bits, SharedMut,
 };
 use rayon::prelude::*;
 
@@ -42,16 +42,7 @@ pub fn sort_pairs_releasing(values: Vec<f64>, weights: Vec<f64>) -> Vec<(f64, f6
     }
     let (shift, low_mask) = top_digit(varying);
     // Counts per chunk, then offsets in (bucket, chunk) order, as in `scatter_pass`.
-    let mut counts: Vec<Vec<usize>> = values
-        .par_chunks(RELEASE_CHUNK)
-        .map(|c| {
-            let mut h = vec![0usize; BUCKETS];
-            for x in c {
-                h[digit(value_key(x), shift)] += 1;
-            }
-            h
-        })
-        .collect();
+    let mut counts = chunk_digit_counts(&values, &value_key, shift, RELEASE_CHUNK);
     let starts = bucket_offsets(&mut counts, n);
     let mut pairs: Vec<(f64, f64)> = Vec::with_capacity(n);
     crate::kernel::memory::advise_small_pages(
