@@ -331,12 +331,12 @@ fn bad_components_are_refused_with_file_column_and_row() {
         (
             b"y,t,u\n3,1,0\n4,0,1\n5,0,0\n",
             &["--transfer", "t,u,t"],
-            &["'t' is named twice in --transfer", "component 1 and 3"],
+            &["invalid transfer columns = t, u, t", "'t' is named twice"],
         ),
         (
             b"y,a,b\n3,1,2\n4,1,3\n5,2,3\n",
             &["--source", "a", "b", "b"],
-            &["'b' is named twice in --source", "component 2 and 3"],
+            &["invalid source columns = a, b, b", "'b' is named twice"],
         ),
     ];
     for (i, (csv, flags, needles)) in cases.iter().enumerate() {

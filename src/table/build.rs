@@ -67,16 +67,16 @@ impl Frame<'_> {
         Ok(v)
     }
 
-    /// [`Frame::numeric`] of each of `names`, in order; the columns of a Parquet file that
-    /// are used once and not read yet are read side by side (each is a reader of its own).
-    /// The first error in the order of `names` is returned.
+    /// [`Frame::numeric`] of each of `names` (distinct), in order; the columns of a Parquet
+    /// file that are used once and not read yet are read side by side (each is a reader of
+    /// its own). The first error in the order of `names` is returned.
     fn numerics(&mut self, path: &Path, names: &[String]) -> Result<Vec<Vec<f64>>> {
         use rayon::prelude::*;
+        debug_assert!((0..names.len()).all(|i| !names[..i].contains(&names[i])));
         let alone = |name: &String| {
             self.parquet.is_some()
                 && self.uses.get(name.as_str()) == Some(&1)
                 && self.df.column(name).is_err()
-                && names.iter().filter(|n| *n == name).count() == 1
         };
         let read_alone: Vec<bool> = names.iter().map(alone).collect();
         let mut read: Vec<Option<Result<Vec<f64>>>> = match self.parquet {

@@ -24,23 +24,6 @@ pub fn run(args: &AttributeArgs) -> Result<(), Failure> {
             "an empty column name in the component list '{n}'; name each column once"
         )));
     }
-    if let Some((i, n)) = names
-        .iter()
-        .enumerate()
-        .find(|(i, n)| names[..*i].contains(n))
-    {
-        let flag = if kind == ComponentKind::Sources {
-            "--source"
-        } else {
-            "--transfer"
-        };
-        return Err(Failure::Usage(format!(
-            "the column '{n}' is named twice in {flag} (as component {} and {}); it would be \
-             counted twice: name each column once",
-            names.iter().position(|x| x == n).map_or(0, |p| p + 1),
-            i + 1
-        )));
-    }
     let extra = if args.measures.trim().is_empty() {
         Vec::new()
     } else {
