@@ -465,6 +465,11 @@ pub fn infer_pooled(
     Ok(out)
 }
 
+/// `column` at the positions `order` names, in that order.
+fn gathered<T: Copy>(order: &[u32], column: &[T]) -> Vec<T> {
+    order.iter().map(|&i| column[i as usize]).collect()
+}
+
 /// A domain's sample, sorted once, and the PSU of each sorted observation. The sort carries
 /// each observation's PSU, or, when replicate weights from the file or per-row poverty lines
 /// must follow the observations, its position in the group (to find its replicate weights and
@@ -498,15 +503,14 @@ fn domain_sample(
     // Sorted by PSU, the sample's labels are the PSUs themselves (no copy). The PSUs and the
     // components (in sorted order; the sample rescales them like the values) are gathered
     // side by side: each gather reads all over its column.
-    let gather = |c: &[u32]| -> Vec<u32> { sorted_labels.iter().map(|&i| c[i as usize]).collect() };
     let (psu_sorted, components): (Option<Vec<u32>>, Option<Vec<Vec<f64>>>) = rayon::join(
-        || by_position.then(|| gather(psu_of_obs)),
+        || by_position.then(|| gathered(sorted_labels, psu_of_obs)),
         || {
             (!group.components.is_empty()).then(|| {
                 group
                     .components
                     .par_iter()
-                    .map(|c| sorted_labels.iter().map(|&i| c[i as usize]).collect())
+                    .map(|c| gathered(sorted_labels, c))
                     .collect()
             })
         },
@@ -524,9 +528,10 @@ fn domain_sample(
         });
     }
     let lines = match (&group.lines, table.poverty_line) {
-        (Some(lines), _) => Some(PovertyLines::PerObservation(std::sync::Arc::new(
-            sorted_labels.iter().map(|&i| lines[i as usize]).collect(),
-        ))),
+        (Some(lines), _) => Some(PovertyLines::PerObservation(std::sync::Arc::new(gathered(
+            sorted_labels,
+            lines,
+        )))),
         (None, Some(z)) => Some(PovertyLines::Constant(z)),
         (None, None) => None,
     };
