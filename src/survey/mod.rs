@@ -335,6 +335,8 @@ fn variances_of_parts(
             for (z, parts) in zs.iter_mut().zip(group) {
                 combine_over(parts, stretch.clone(), &mut z[..stretch.len()]);
             }
+            // The stretch's plain sums, as in `srs_variance`.
+            let (mut s, mut ss) = ([0.0; LANES], [0.0; LANES]);
             for k in stretch.clone() {
                 let mut z = [0.0; LANES];
                 for (z, stretch_z) in z.iter_mut().zip(&zs) {
@@ -342,8 +344,8 @@ fn variances_of_parts(
                 }
                 let w = ds.sample.weight(k);
                 let wz = z.map(|z| w * z);
-                srs_b[0].add(wz);
-                srs_b[1].add(std::array::from_fn(|l| wz[l] * z[l]));
+                s = std::array::from_fn(|l| s[l] + wz[l]);
+                ss = std::array::from_fn(|l| ss[l] + wz[l] * z[l]);
                 if by_psu {
                     let at = ds.psu[k] as usize * LANES;
                     for (t, wz) in totals[at..at + LANES].iter_mut().zip(wz) {
@@ -354,6 +356,8 @@ fn variances_of_parts(
                     plain_b[1].add(wz.map(|t| t * t));
                 }
             }
+            srs_b[0].add(s);
+            srs_b[1].add(ss);
         }
         for (t, p) in srs.iter_mut().zip(srs_b) {
             t.merge(p);
@@ -507,12 +511,20 @@ fn simple_from_sums(ds: &DesignedSample<'_>, [s, ss]: [f64; 2]) -> f64 {
 /// Variance under simple random sampling with replacement of `persons` persons:
 /// `N² · Σ wₖ(zₖ − z̄)²/N / persons`.
 fn srs_variance(sample: &SortedSample, z: &[f64], persons: f64) -> f64 {
-    let sums = crate::kernel::sum::block_sums(z.len(), |r| {
+    let sums = crate::kernel::sum::block_sums(z.len(), |block| {
         let (mut s, mut ss) = (Compensated::ZERO, Compensated::ZERO);
-        for k in r {
-            let wz = sample.weight(k) * z[k];
-            s.add(wz);
-            ss.add(wz * z[k]);
+        // Plain sums over stretches of [`STRETCH`] (a deff needs no more), compensated
+        // between them: the additions of [`variances_of_parts`], so the same bits.
+        for from in block.clone().step_by(STRETCH) {
+            let (mut s_stretch, mut ss_stretch) = (0.0, 0.0);
+            let stretch = from..(from + STRETCH).min(block.end);
+            for (k, &zk) in stretch.clone().zip(&z[stretch]) {
+                let wz = sample.weight(k) * zk;
+                s_stretch += wz;
+                ss_stretch += wz * zk;
+            }
+            s.add(s_stretch);
+            ss.add(ss_stretch);
         }
         [s, ss]
     });
