@@ -85,17 +85,18 @@
 //!
 //! ## Unsafe code
 //!
-//! Six places, each with a SAFETY comment: `kernel/sort/` (parallel scatter into disjoint
+//! Seven places, each with a SAFETY comment: `kernel/sort/` (parallel scatter into disjoint
 //! ranges of a buffer's spare capacity, disjoint bucket slices, a bucket's scatter within its
 //! counted offsets, and a buffer of doubles viewed as their `u64` sort keys), `kernel/sum.rs`
 //! (SSE2 and, where the processor has it, AVX intrinsics for the compensated lanes),
-//! `sample/sort.rs`
+//! `survey/mod.rs` (the variance pass over influence parts called in its AVX-compiled form
+//! where the processor has AVX), `sample/sort.rs`
 //! (splitting sorted records into two columns written through `MaybeUninit` before
 //! `set_len`), `table/columns.rs` (a Parquet chunk rewrapped as a series of its known type) and
 //! `kernel/memory.rs` (system calls: `madvise` on pages inside an owned allocation, and
-//! `statvfs` for the free space of a disk; the `HugePages` global allocator, which maps
-//! buffers of 2 MiB or more itself — `mmap`, `mremap`, `munmap` — and hands the rest to the
-//! system's allocator), and `kernel/mod.rs` (`opaque`: an empty `asm!`
+//! `statvfs` for the free space of a disk; the `HugePages` global allocator, which places
+//! buffers of 1 MiB or more on pages it maps itself — `mmap`, `mremap`, `munmap` — and hands
+//! the rest to the system's allocator), and `kernel/mod.rs` (`opaque`: an empty `asm!`
 //! that reads and writes one register, so that the optimizer keeps two dependent running sums
 //! in scalar registers; `prefetch`: a cache hint for an element of a slice, which reads
 //! nothing).

@@ -153,6 +153,7 @@ pub fn combine_at(parts: &[(f64, Arc<Vec<f64>>)], k: usize) -> f64 {
 /// assert_eq!(out, [combine_at(&parts, 1), combine_at(&parts, 2)]);
 /// assert_eq!(out[0], 0.1 * 2.0 + -3.0 * 0.2);
 /// ```
+#[inline(always)]
 pub fn combine_over(
     parts: &[(f64, Arc<Vec<f64>>)],
     range: std::ops::Range<usize>,

@@ -54,7 +54,7 @@ pub struct Design {
 }
 
 /// Per-observation design codes, as read from a table.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct DesignCodes<'a> {
     /// Stratum code of each observation (`None`: one stratum).
     pub strata: Option<&'a [u32]>,
