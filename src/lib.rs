@@ -134,7 +134,7 @@ pub mod internals {
         f64_key, sort_by_key, sorted_copy_by_key_with, sorted_f64_copy_with,
     };
     pub use crate::kernel::sum::{lane_sums, Compensated};
-    pub use crate::kernel::{opaque, prefetch};
+    pub use crate::kernel::{gathered, opaque, prefetch};
 }
 #[cfg(test)]
 mod layering_tests;

@@ -5,6 +5,7 @@
 
 use super::SortedSample;
 use crate::error::{Error, Location, Position, Result};
+use crate::kernel::gathered;
 use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 
@@ -184,7 +185,7 @@ fn rank_merging(column: &[f64], in_order: impl Fn(usize) -> u64) -> Ranked {
     let (mut order, mut values) = (vec![0u32; n], vec![0.0f64; n]);
     let (mut j, mut i) = (0, 0);
     for (p, &v) in column.iter().enumerate() {
-        if v.to_bits() != in_order(p) {
+        if !kept(p) {
             continue;
         }
         // The moved observations that come before this one: (value, position) below its own.
@@ -291,12 +292,12 @@ impl SortedSample {
             .expect("sorted with positions as labels");
         let (names, columns) = components
             .into_iter()
-            .map(|(name, c)| (name, labels.iter().map(|&i| c[i as usize]).collect()))
+            .map(|(name, c)| (name, gathered(&labels, &c)))
             .unzip();
         sample.set_components(Components::new(names, columns));
         match (lines, line) {
             (Some(l), _) => sample.set_poverty_lines(super::PovertyLines::PerObservation(
-                Arc::new(labels.iter().map(|&i| l[i as usize]).collect()),
+                Arc::new(gathered(&labels, l)),
             )),
             (None, Some(z)) => sample.set_poverty_lines(super::PovertyLines::Constant(z)),
             (None, None) => {}
@@ -329,16 +330,13 @@ impl SortedSample {
         })?;
         self.memo(("ranked_by", income.code(), 0), || {
             let ranked = components.ranked(&self.values, income);
-            let weights = self
-                .weights
-                .as_ref()
-                .map(|w| ranked.order.iter().map(|&i| w[i as usize]).collect());
+            let weights = self.weights.as_ref().map(|w| gathered(&ranked.order, w));
             let mut sample = SortedSample::presorted(Arc::clone(&ranked.values), weights)?;
             // Derived from the stored values and weights: at their scale.
             sample.scale = self.scale;
             sample.lines = self.lines.as_ref().map(|l| l.gathered(&ranked.order));
             sample.domain = self.domain.as_ref().map(|d| super::Domain {
-                ids: Arc::new(ranked.order.iter().map(|&i| d.ids[i as usize]).collect()),
+                ids: Arc::new(gathered(&ranked.order, &d.ids)),
                 id: d.id,
             });
             Ok(sample)

@@ -3,6 +3,7 @@
 
 use super::SortedSample;
 use crate::error::{Error, Location, Position, Result};
+use crate::kernel::gathered;
 use std::sync::Arc;
 
 /// The poverty line(s) of a sample, in the values' sorted order.
@@ -28,9 +29,9 @@ impl PovertyLines {
     pub(crate) fn gathered(&self, order: &[u32]) -> Self {
         match self {
             PovertyLines::Constant(z) => PovertyLines::Constant(*z),
-            PovertyLines::PerObservation(l) => PovertyLines::PerObservation(Arc::new(
-                order.iter().map(|&i| l[i as usize]).collect(),
-            )),
+            PovertyLines::PerObservation(l) => {
+                PovertyLines::PerObservation(Arc::new(gathered(order, l)))
+            }
         }
     }
 
@@ -134,9 +135,7 @@ impl SortedSample {
     /// dropped.
     fn take_labels_as_lines(&mut self, lines: &[f64]) -> PovertyLines {
         let labels = self.labels.take().expect("sorted with positions as labels");
-        PovertyLines::PerObservation(Arc::new(
-            labels.iter().map(|&i| lines[i as usize]).collect(),
-        ))
+        PovertyLines::PerObservation(Arc::new(gathered(&labels, lines)))
     }
 
     /// Attaches lines already in the sample's sorted order, in the data's units (the survey

@@ -3,6 +3,7 @@
 
 use super::{Group, Table};
 use crate::error::{Error, Location, Result};
+use crate::kernel::gathered;
 use crate::measure::positive::NonPositivePolicy;
 use crate::measure::{Measure, Options};
 use crate::sample::{Components, PovertyLines, SortedSample};
@@ -463,11 +464,6 @@ pub fn infer_pooled(
             .map_err(|e| e.at_column(&location))?;
     }
     Ok(out)
-}
-
-/// `column` at the positions `order` names, in that order.
-fn gathered<T: Copy>(order: &[u32], column: &[T]) -> Vec<T> {
-    order.iter().map(|&i| column[i as usize]).collect()
 }
 
 /// A domain's sample, sorted once, and the PSU of each sorted observation. The sort carries
