@@ -95,8 +95,9 @@
 //! `set_len`), `table/columns.rs` (a Parquet chunk rewrapped as a series of its known type) and
 //! `kernel/memory.rs` (system calls: `madvise` on pages inside an owned allocation, and
 //! `statvfs` for the free space of a disk; the `HugePages` global allocator, which places
-//! buffers of 1 MiB or more on pages it maps itself — `mmap`, `mremap`, `munmap` — and hands
-//! the rest to the system's allocator), and `kernel/mod.rs` (`opaque`: an empty `asm!`
+//! buffers of 1 MiB or more on pages it maps itself — `mmap`, `mremap`, `munmap` — and keeps
+//! a freed buffer's pages for the next buffer they hold, and hands the rest to the system's
+//! allocator), and `kernel/mod.rs` (`opaque`: an empty `asm!`
 //! that reads and writes one register, so that the optimizer keeps two dependent running sums
 //! in scalar registers; `prefetch`: a cache hint for an element of a slice, which reads
 //! nothing).
