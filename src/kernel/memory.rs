@@ -726,6 +726,80 @@ mod tests {
         }
     }
 
+    /// Threads allocating, growing and freeing buffers of 1–9 MiB at once (some zeroed, some
+    /// advised onto small pages) never see another's bytes: each buffer keeps the pattern of
+    /// its thread and round, and a zeroed one starts as zeros.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn buffers_of_threads_at_once_stay_their_own() {
+        use std::alloc::{GlobalAlloc, Layout};
+        let _one = ARENA_TESTS.lock().unwrap_or_else(|e| e.into_inner());
+        let layout = |size: usize| Layout::from_size_align(size, 8).unwrap();
+        std::thread::scope(|scope| {
+            for thread in 0..4u64 {
+                scope.spawn(move || {
+                    let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ thread;
+                    let mut next = move || {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        state
+                    };
+                    let mut live: Vec<(*mut u8, usize, u8)> = Vec::new();
+                    for round in 0..60u64 {
+                        let size = (1 << 20) + (next() % (8 << 20)) as usize;
+                        let mark = (thread * 61 + round) as u8 | 1;
+                        // SAFETY: each buffer is used within its size and freed once, with
+                        // its layout.
+                        unsafe {
+                            let p = if next() % 2 == 0 {
+                                let p = HugePages.alloc_zeroed(layout(size));
+                                assert!(!p.is_null());
+                                let bytes = std::slice::from_raw_parts(p, size);
+                                assert!(bytes.iter().step_by(4093).all(|&b| b == 0));
+                                assert_eq!(bytes[size - 1], 0);
+                                p
+                            } else {
+                                HugePages.alloc(layout(size))
+                            };
+                            assert!(!p.is_null());
+                            if next() % 5 == 0 {
+                                advise_small_pages(p, size);
+                            }
+                            std::ptr::write_bytes(p, mark, size);
+                            live.push((p, size, mark));
+                            if next() % 3 == 0 {
+                                // Grow one: its pattern moves with it.
+                                let i = (next() % live.len() as u64) as usize;
+                                let (p, size, mark) = live[i];
+                                let grown = size + (1 << 20);
+                                let q = HugePages.realloc(p, layout(size), grown);
+                                assert!(!q.is_null());
+                                std::ptr::write_bytes(q.add(size), mark, grown - size);
+                                live[i] = (q, grown, mark);
+                            }
+                            if live.len() > 4 {
+                                let i = (next() % live.len() as u64) as usize;
+                                let (p, size, mark) = live.swap_remove(i);
+                                let bytes = std::slice::from_raw_parts(p, size);
+                                assert!(bytes.iter().all(|&b| b == mark), "thread {thread}");
+                                HugePages.dealloc(p, layout(size));
+                            }
+                        }
+                    }
+                    for (p, size, mark) in live {
+                        // SAFETY: as above.
+                        unsafe {
+                            let bytes = std::slice::from_raw_parts(p, size);
+                            assert!(bytes.iter().all(|&b| b == mark), "thread {thread}");
+                            HugePages.dealloc(p, layout(size));
+                        }
+                    }
+                });
+            }
+        });
+    }
+
     /// Packed buffers: each starts zeroed on a page of its own, none overlaps another (each
     /// keeps the pattern written into it while the others are written, grown and freed),
     /// across the end of a reserved span, beside buffers too large for the arena, and through
