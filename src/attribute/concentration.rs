@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Location, Result};
 use crate::kernel::sum::Compensated;
-use crate::sample::{Income, Ranked, SortedSample};
+use crate::sample::{Formed, Income, Ranked, SortedSample};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -78,14 +78,23 @@ pub(super) fn shared_influence(
                 (1.0 + s.value) / s.total,
                 (1.0 - s.value) / s.weight,
             );
-            let column = &columns.a;
-            z.par_iter_mut()
-                .enumerate()
-                .with_min_len(1 << 14)
-                .for_each(|(k, u)| *u = *u * inv - column[k] * slope + shift);
+            let coefficients = (inv, slope, shift);
+            match &columns.a {
+                Column::Borrowed(c) => finish(&mut z, coefficients, |k| c[k]),
+                Column::Shared(c) => finish(&mut z, coefficients, |k| c[k]),
+                Column::Formed(f) => finish(&mut z, coefficients, |k| f.at(k)),
+            }
             Ok(z)
         },
     )
+}
+
+/// `zₖ = uₖ·inv − aₖ·slope + shift` in place of each `uₖ` (see [`shared_influence`]).
+fn finish(z: &mut [f64], (inv, slope, shift): (f64, f64, f64), a: impl Fn(usize) -> f64 + Sync) {
+    z.par_iter_mut()
+        .enumerate()
+        .with_min_len(1 << 14)
+        .for_each(|(k, u)| *u = *u * inv - a(k) * slope + shift);
 }
 
 /// `W`, `A` and `C(a | r)` of a sample, computed once per sample (per replicate): terms
@@ -120,6 +129,11 @@ fn pass(
             let (w_rank, a_rank) = (2.0 * w_before + w_group, 2.0 * a_before + a_group);
             for j in range {
                 let p = columns.position(j);
+                // The place written a few ranks ahead, asked for now (scattered over the
+                // sample when `r` is not its own order, like the reads).
+                if let Some(ahead) = columns.scattered_position(j + PREFETCH) {
+                    crate::kernel::prefetch(u, ahead);
+                }
                 u[p] = columns.a_at(j, p) * w_rank - a_rank;
             }
         }
@@ -170,19 +184,32 @@ struct Columns<'a> {
     a_is_r: bool,
 }
 
-/// An income column: the sample's own values, or one derived from its components.
+/// An income at each sample position: the sample's own values, or one derived from its
+/// components, kept as a column or formed where it is read
+/// ([`crate::sample::Components::formed`]).
 enum Column<'a> {
     Borrowed(&'a [f64]),
     Shared(Arc<Vec<f64>>),
+    Formed(Formed<'a>),
 }
 
-impl std::ops::Deref for Column<'_> {
-    type Target = [f64];
+impl Column<'_> {
+    /// The income at sample position `p`.
     #[inline(always)]
-    fn deref(&self) -> &[f64] {
+    fn at(&self, p: usize) -> f64 {
         match self {
-            Column::Borrowed(c) => c,
-            Column::Shared(c) => c,
+            Column::Borrowed(c) => c[p],
+            Column::Shared(c) => c[p],
+            Column::Formed(f) => f.at(p),
+        }
+    }
+
+    /// The column, where it is kept.
+    fn kept(&self) -> Option<&[f64]> {
+        match self {
+            Column::Borrowed(c) => Some(c),
+            Column::Shared(c) => Some(c),
+            Column::Formed(..) => None,
         }
     }
 }
@@ -201,7 +228,10 @@ impl<'a> Columns<'a> {
         let a_col = match (a, components) {
             (Income::Total, _) | (_, None) => Column::Borrowed(sample.values()),
             (Income::Component(k), Some(c)) => Column::Borrowed(c.column(k)),
-            (a, Some(c)) => Column::Shared(c.income(sample.values(), a)),
+            (a, Some(c)) => match c.formed(sample.values(), a) {
+                Some(f) => Column::Formed(f),
+                None => Column::Shared(c.income(sample.values(), a)),
+            },
         };
         let ranked = match (r, components) {
             (Income::Total, _) | (_, None) => None,
@@ -220,7 +250,7 @@ impl<'a> Columns<'a> {
     fn a_at(&self, j: usize, p: usize) -> f64 {
         match &self.ranked {
             Some(r) if self.a_is_r => r.values[j],
-            _ => self.a[p],
+            _ => self.a.at(p),
         }
     }
 
@@ -234,10 +264,17 @@ impl<'a> Columns<'a> {
             if let Some(w) = self.sample.weights() {
                 crate::kernel::prefetch(w, p);
             }
-            if !self.a_is_r {
-                crate::kernel::prefetch(&self.a, p);
+            if let Some(a) = self.a.kept().filter(|_| !self.a_is_r) {
+                crate::kernel::prefetch(a, p);
             }
         }
+    }
+
+    /// The sample position of the j-th smallest `r`, where `r` is not the sample's own
+    /// order and `j` is a rank.
+    #[inline(always)]
+    fn scattered_position(&self, j: usize) -> Option<usize> {
+        Some(*self.ranked.as_ref()?.order.get(j)? as usize)
     }
 
     /// The sample position of the j-th smallest `r`.

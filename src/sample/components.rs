@@ -41,6 +41,25 @@ impl Income {
     }
 }
 
+/// An income formed where it is read ([`Components::formed`]): at each position `p`, `y[p] −
+/// c[p]` (the value without component `c`) or `m[p] + c[p]` (the income before the
+/// components plus `c`), the arithmetic of [`Components::income`], so the same bits.
+pub(crate) enum Formed<'a> {
+    Less(&'a [f64], &'a [f64]),
+    Plus(Arc<Vec<f64>>, &'a [f64]),
+}
+
+impl Formed<'_> {
+    /// The income at sample position `p`.
+    #[inline(always)]
+    pub(crate) fn at(&self, p: usize) -> f64 {
+        match self {
+            Formed::Less(y, c) => y[p] - c[p],
+            Formed::Plus(m, c) => m[p] + c[p],
+        }
+    }
+}
+
 /// Observations in ascending order of one income: `order[j]` is the sample position (in the
 /// value's sorted order) of the j-th smallest, `values[j]` its income.
 #[derive(Debug)]
@@ -128,23 +147,45 @@ impl Components {
     }
 
     fn make_income(&self, y: &[f64], income: Income) -> Vec<f64> {
-        let before = |i: usize| self.columns.iter().fold(y[i], |m, c| m - c[i]);
         (0..y.len())
             .into_par_iter()
-            .map(|i| match income {
-                Income::Total => y[i],
-                Income::Component(k) => self.columns[k][i],
-                Income::Without(k) => y[i] - self.columns[k][i],
-                Income::Before => before(i),
-                Income::BeforePlus(k) => before(i) + self.columns[k][i],
-                Income::Subset(mask) => self
-                    .columns
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| mask >> k & 1 == 1)
-                    .fold(0.0, |s, (_, c)| s + c[i]),
-            })
+            .map(|i| self.value_at(y, income, i))
             .collect()
+    }
+
+    /// `income` at sample position `i` (`y` the sample's sorted values).
+    #[inline(always)]
+    fn value_at(&self, y: &[f64], income: Income, i: usize) -> f64 {
+        let before = |i: usize| self.columns.iter().fold(y[i], |m, c| m - c[i]);
+        match income {
+            Income::Total => y[i],
+            Income::Component(k) => self.columns[k][i],
+            Income::Without(k) => y[i] - self.columns[k][i],
+            Income::Before => before(i),
+            Income::BeforePlus(k) => before(i) + self.columns[k][i],
+            Income::Subset(mask) => self
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| mask >> k & 1 == 1)
+                .fold(0.0, |s, (_, c)| s + c[i]),
+        }
+    }
+
+    /// `income` formed where it is read rather than kept as a column, for the incomes that
+    /// only their rankings and their Ginis read (the value without one component, the income
+    /// before them plus one; a ranking keeps them in rank order anyway); `None` for the
+    /// others. The income before the components is kept: the share of the rest and
+    /// coefficients ranked by the value read it at every position.
+    pub(crate) fn formed<'a>(&'a self, y: &'a [f64], income: Income) -> Option<Formed<'a>> {
+        match income {
+            Income::Without(k) => Some(Formed::Less(y, &self.columns[k])),
+            Income::BeforePlus(k) => Some(Formed::Plus(
+                self.income(y, Income::Before),
+                &self.columns[k],
+            )),
+            _ => None,
+        }
     }
 
     /// The observations ranked by `income` (ties kept in the sample's order), computed once.
@@ -153,39 +194,57 @@ impl Components {
             // Where an income is the value itself (no transfer received) or a component is
             // zero, the sample's order is already that income's: only the other observations
             // are sorted, then merged with those. A component is ranked from its own column
-            // (no copy of it).
+            // (no copy of it), an income formed when read from values formed there.
+            let same_as_value = |p: usize| y[p].to_bits();
             match income {
-                Income::Component(k) => rank_merging(&self.columns[k], |_| 0),
-                Income::Without(_) | Income::Before | Income::BeforePlus(_) => {
-                    rank_merging(&self.income(y, income), |p| y[p].to_bits())
+                Income::Component(k) => {
+                    let column = &self.columns[k];
+                    rank_merging(column.len(), |p| column[p], |_| 0)
+                }
+                Income::Without(k) => {
+                    let column = &self.columns[k];
+                    rank_merging(y.len(), |p| y[p] - column[p], same_as_value)
+                }
+                Income::BeforePlus(k) => {
+                    let (before, column) = (self.income(y, Income::Before), &self.columns[k]);
+                    rank_merging(y.len(), |p| before[p] + column[p], same_as_value)
+                }
+                Income::Before => {
+                    let column = self.income(y, income);
+                    rank_merging(column.len(), |p| column[p], same_as_value)
                 }
                 Income::Total | Income::Subset(_) => {
-                    rank_merging(&self.income(y, income), |_| u64::MAX)
+                    let column = self.income(y, income);
+                    rank_merging(column.len(), |p| column[p], |_| u64::MAX)
                 }
             }
         })
     }
 }
 
-/// `column` ranked (stably: ties in the sample's order). The observations whose bits equal
-/// `in_order(p)` must already ascend with their position `p` (a value equal to the sorted
-/// value itself, or a zero): the others alone are sorted by the toolkit's stable radix sort
-/// (one result on any number of threads) and merged with them by (value, position), which
-/// is the order a stable sort of all of them gives.
-fn rank_merging(column: &[f64], in_order: impl Fn(usize) -> u64) -> Ranked {
+/// The `n` positions ranked by `column(p)` (stably: ties in the sample's order). The
+/// observations whose bits equal `in_order(p)` must already ascend with their position `p`
+/// (a value equal to the sorted value itself, or a zero): the others alone are sorted by the
+/// toolkit's stable radix sort (one result on any number of threads) and merged with them by
+/// (value, position), which is the order a stable sort of all of them gives.
+fn rank_merging(
+    n: usize,
+    column: impl Fn(usize) -> f64,
+    in_order: impl Fn(usize) -> u64,
+) -> Ranked {
     use crate::kernel::sort::{f64_key, sort_by_key};
-    let n = column.len();
-    let kept = |p: usize| column[p].to_bits() == in_order(p);
+    let kept = |p: usize| column(p).to_bits() == in_order(p);
     // Counted first, so that the buffer is as large as it needs to be.
     let moved = (0..n).filter(|&p| !kept(p)).count();
     let mut rest: Vec<(f64, u32)> = Vec::with_capacity(moved);
-    rest.extend((0..n).filter(|&p| !kept(p)).map(|p| (column[p], p as u32)));
+    rest.extend((0..n).filter(|&p| !kept(p)).map(|p| (column(p), p as u32)));
     sort_by_key(&mut rest, |r| f64_key(r.0));
     // Fresh zeroed buffers cost no pass of their own; each slot is written once below.
     let (mut order, mut values) = (vec![0u32; n], vec![0.0f64; n]);
     let (mut j, mut i) = (0, 0);
-    for (p, &v) in column.iter().enumerate() {
-        if !kept(p) {
+    for p in 0..n {
+        let v = column(p);
+        if v.to_bits() != in_order(p) {
             continue;
         }
         // The moved observations that come before this one: (value, position) below its own.

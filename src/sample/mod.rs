@@ -8,6 +8,7 @@ mod scale;
 mod sort;
 mod validate;
 
+pub(crate) use components::Formed;
 pub use components::{Components, Income, Ranked};
 pub use lines::{Domain, PovertyLines};
 pub use scale::Scale;

@@ -229,33 +229,63 @@ impl Design {
     }
 
     pub fn variance_of_total(&self, psu_totals: &[f64]) -> f64 {
+        let [v] = self.variances_of_totals::<1>(psu_totals);
+        v
+    }
+
+    /// [`Design::variance_of_total`] of `L` totals at once, interleaved: PSU `p`'s total of
+    /// the `l`-th at `totals[p * L + l]`. Each lane makes the one-total formula's operations
+    /// in its order (PSU by PSU, then stratum by stratum), so each gets the same bits as
+    /// alone; the PSUs' strata and the strata's sizes are looked up once for all lanes.
+    pub fn variances_of_totals<const L: usize>(&self, totals: &[f64]) -> [f64; L] {
         let strata = self.stratum_count();
-        let mut sum = vec![0.0; strata];
-        for (p, &t) in psu_totals.iter().enumerate() {
-            sum[self.stratum_of(p)] += t;
+        let psus = totals.len() / L;
+        let mut sum = vec![[0.0; L]; strata];
+        // A sequential sum from −0.0, as `Iterator::sum` makes it.
+        let mut grand = [-0.0; L];
+        for (p, t) in totals.chunks_exact(L).enumerate() {
+            let s = &mut sum[self.stratum_of(p)];
+            for l in 0..L {
+                s[l] += t[l];
+                grand[l] += t[l];
+            }
         }
-        let grand_mean = psu_totals.iter().sum::<f64>() / psu_totals.len().max(1) as f64;
-        let mut ss = vec![0.0; strata];
-        for (p, &t) in psu_totals.iter().enumerate() {
-            let h = self.stratum_of(p);
-            let n_h = self.psus_in(h) as f64;
-            let centre = if n_h > 1.0 { sum[h] / n_h } else { grand_mean };
-            ss[h] += (t - centre) * (t - centre);
-        }
-        let mut v = crate::kernel::sum::Compensated::ZERO;
-        for (h, &ss_h) in ss.iter().enumerate().take(strata) {
-            let n_h = self.psus_in(h) as f64;
-            let scaled = if n_h > 1.0 {
-                n_h / (n_h - 1.0) * ss_h
-            } else {
-                match self.lonely {
-                    LonelyPsu::Adjust => ss_h,
-                    LonelyPsu::Certainty | LonelyPsu::Error => 0.0,
+        let grand_mean = grand.map(|g| g / psus.max(1) as f64);
+        // Each stratum's centre, the quotient every PSU of it would compute.
+        let centre: Vec<[f64; L]> = (0..strata)
+            .map(|h| {
+                let n_h = self.psus_in(h) as f64;
+                if n_h > 1.0 {
+                    sum[h].map(|s| s / n_h)
+                } else {
+                    grand_mean
                 }
-            };
-            v.add((1.0 - self.fraction[h]) * scaled);
+            })
+            .collect();
+        let mut ss = vec![[0.0; L]; strata];
+        for (p, t) in totals.chunks_exact(L).enumerate() {
+            let h = self.stratum_of(p);
+            for l in 0..L {
+                let d = t[l] - centre[h][l];
+                ss[h][l] += d * d;
+            }
         }
-        v.value()
+        let mut v = [crate::kernel::sum::Compensated::ZERO; L];
+        for (h, ss_h) in ss.iter().enumerate() {
+            let n_h = self.psus_in(h) as f64;
+            for l in 0..L {
+                let scaled = if n_h > 1.0 {
+                    n_h / (n_h - 1.0) * ss_h[l]
+                } else {
+                    match self.lonely {
+                        LonelyPsu::Adjust => ss_h[l],
+                        LonelyPsu::Certainty | LonelyPsu::Error => 0.0,
+                    }
+                };
+                v[l].add((1.0 - self.fraction[h]) * scaled);
+            }
+        }
+        v.map(|v| v.value())
     }
 }
 
@@ -392,23 +422,52 @@ fn sampling_fractions(
 mod sparse_tests {
     use super::*;
 
+    /// The design of observations with these stratum and PSU codes (no fpc).
+    fn stratified(strata: &[u32], psu: &[u32], lonely: LonelyPsu) -> Design {
+        let codes = DesignCodes {
+            strata: Some(strata),
+            psu: Some(psu),
+            fpc: None,
+            nested: false,
+            rows: None,
+        };
+        let (design, _) =
+            Design::from_codes(strata.len(), codes, lonely, &|_| Location::Argument("test"))
+                .expect("a valid design");
+        design
+    }
+
+    /// Four interleaved totals at once give each the bits of the one-total formula (strata
+    /// of one PSU centred at the grand mean under `adjust`, PSUs out of stratum order).
+    #[test]
+    fn interleaved_variances_equal_one_at_a_time() {
+        let strata: Vec<u32> = (0..40u32)
+            .map(|i| [3, 0, 1, 3, 2, 0, 3, 1][i as usize % 8])
+            .collect();
+        let psu: Vec<u32> = (0..40u32)
+            .map(|i| if strata[i as usize] == 2 { 99 } else { i })
+            .collect();
+        let design = stratified(&strata, &psu, LonelyPsu::Adjust);
+        assert!((0..design.stratum_count()).any(|h| design.psus_in(h) == 1));
+        let mut random = crate::kernel::random::SplitMix64::new(7);
+        let totals: Vec<f64> = (0..design.psu_count() * 4)
+            .map(|_| random.uniform() * 1e3 - 400.0)
+            .collect();
+        let together = design.variances_of_totals::<4>(&totals);
+        for (l, v) in together.iter().enumerate() {
+            let mine: Vec<f64> = totals.iter().skip(l).step_by(4).copied().collect();
+            assert!(*v > 0.0);
+            assert_eq!(v.to_bits(), design.variance_of_total(&mine).to_bits());
+        }
+    }
+
     /// The sparse variance of a domain equals the full formula to the bit.
     #[test]
     fn sparse_variance_of_a_domain_equals_the_full_formula() {
         // 6 strata of 2 … 7 PSUs; a domain touching PSUs in three of them.
         let strata: Vec<u32> = (0..6u32).flat_map(|h| vec![h; (h + 2) as usize]).collect();
         let psu: Vec<u32> = (0..strata.len() as u32).collect();
-        let codes = DesignCodes {
-            strata: Some(&strata),
-            psu: Some(&psu),
-            fpc: None,
-            nested: false,
-            rows: None,
-        };
-        let (design, _) = Design::from_codes(strata.len(), codes, LonelyPsu::Error, &|_| {
-            Location::Argument("test")
-        })
-        .expect("a valid two-or-more-PSU design");
+        let design = stratified(&strata, &psu, LonelyPsu::Error);
         let mut totals = vec![0.0; design.psu_count()];
         let mut touched = FastMap::default();
         for (p, t) in [

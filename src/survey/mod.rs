@@ -16,6 +16,7 @@ use crate::sample::SortedSample;
 use design::Design;
 use rayon::prelude::*;
 use replicate::Replicates;
+use std::sync::Arc;
 
 /// Called once per finished replicate (for a progress display); returning `false` asks the
 /// run to stop, which it does after the replicates already under way ([`Error::Cancelled`]).
@@ -127,11 +128,13 @@ pub fn estimate(
         .map(|m| m.influence_parts(ds.sample, options).filter(|_| fused))
         .collect();
     // The variances of the measures with parts, [`LANES`] measures to a pass, in parallel.
-    let with_parts: Vec<(usize, &InfluenceParts)> = parts
-        .iter()
-        .enumerate()
-        .filter_map(|(j, p)| Some((j, p.as_ref()?.as_ref().ok()?)))
-        .collect();
+    let with_parts = sharing_parts_together(
+        parts
+            .iter()
+            .enumerate()
+            .filter_map(|(j, p)| Some((j, p.as_ref()?.as_ref().ok()?)))
+            .collect(),
+    );
     let mut fused_variances: Vec<Option<(Option<f64>, f64)>> = vec![None; measures.len()];
     let passes: Vec<Vec<(Option<f64>, f64)>> = with_parts
         .par_chunks(LANES)
@@ -204,6 +207,39 @@ pub fn estimate(
         }
     }
     Ok(out)
+}
+
+/// `measures` (numbered, with their influence parts) ordered so that each run of [`LANES`]
+/// reads few distinct vectors: each run starts with the first measure left and takes, one at
+/// a time, the measure that adds the fewest vectors the run does not read yet (the first in
+/// measure order among equals). A pass reads each vector of its run once, so a run of
+/// measures that share parts (a Gini in many ratios) reads less; each measure's variance is
+/// formed on a lane of its own, so its bits do not depend on its run.
+fn sharing_parts_together(
+    mut measures: Vec<(usize, &InfluenceParts)>,
+) -> Vec<(usize, &InfluenceParts)> {
+    let mut ordered = Vec::with_capacity(measures.len());
+    while !measures.is_empty() {
+        let mut read: Vec<*const Vec<f64>> = Vec::new();
+        for _ in 0..LANES.min(measures.len()) {
+            let new_vectors = |parts: &InfluenceParts| {
+                let mut new: Vec<*const Vec<f64>> = Vec::new();
+                for (_, v) in parts {
+                    let v = Arc::as_ptr(v);
+                    if !read.contains(&v) && !new.contains(&v) {
+                        new.push(v);
+                    }
+                }
+                new
+            };
+            let best = (0..measures.len())
+                .min_by_key(|&i| (new_vectors(measures[i].1).len(), i))
+                .expect("measures left");
+            read.extend(new_vectors(measures[best].1));
+            ordered.push(measures.remove(best));
+        }
+    }
+    ordered
 }
 
 /// A domain of at most this many observations in a stratified design has its PSU totals
@@ -396,15 +432,13 @@ fn variances_of_parts_in(
             t.merge(p);
         }
     }
+    let by_psu_variances = by_psu.then(|| ds.design.variances_of_totals::<LANES>(&totals));
     (0..group.len())
         .map(|l| {
-            let v = match (linearized, simple) {
+            let v = match (linearized, by_psu_variances) {
                 (false, _) => None,
-                (true, true) => Some(simple_from_sums(ds, [plain[0].value(l), plain[1].value(l)])),
-                (true, false) => {
-                    let mine: Vec<f64> = totals.iter().skip(l).step_by(LANES).copied().collect();
-                    Some(ds.design.variance_of_total(&mine))
-                }
+                (true, Some(v)) => Some(v[l]),
+                (true, None) => Some(simple_from_sums(ds, [plain[0].value(l), plain[1].value(l)])),
             };
             let v_srs = srs_from_sums(ds.sample, [srs[0].value(l), srs[1].value(l)], ds.persons);
             (v, v_srs)
