@@ -482,6 +482,13 @@ mod tests {
                     .all(|(a, b)| a.to_bits() == b.to_bits()),
                 "{income:?}"
             );
+            // An income formed where it is read has the kept column's bits.
+            if let Some(formed) = c.formed(&y, income) {
+                assert!(
+                    (0..n).all(|p| formed.at(p).to_bits() == column[p].to_bits()),
+                    "{income:?}"
+                );
+            }
         }
     }
 }
