@@ -259,8 +259,7 @@ impl<'a> Columns<'a> {
     /// waits for memory).
     #[inline(always)]
     fn prefetch(&self, j: usize) {
-        if let Some(&p) = self.ranked.as_ref().and_then(|r| r.order.get(j)) {
-            let p = p as usize;
+        if let Some(p) = self.scattered_position(j) {
             if let Some(w) = self.sample.weights() {
                 crate::kernel::prefetch(w, p);
             }

@@ -194,7 +194,10 @@ impl Components {
             // Where an income is the value itself (no transfer received) or a component is
             // zero, the sample's order is already that income's: only the other observations
             // are sorted, then merged with those. A component is ranked from its own column
-            // (no copy of it), an income formed when read from values formed there.
+            // (no copy of it), an income formed when read from values formed there: by
+            // `Formed::at`'s arithmetic, written out per income, since a closure over
+            // `at` (a match per read) is not inlined into the merge and costs 6–8 %. The
+            // test below holds both to the kept column's bits.
             let same_as_value = |p: usize| y[p].to_bits();
             match income {
                 Income::Component(k) => {

@@ -234,7 +234,7 @@ fn sharing_parts_together(
             };
             let best = (0..measures.len())
                 .min_by_key(|&i| (new_vectors(measures[i].1).len(), i))
-                .expect("measures left");
+                .expect("a run takes measures only while some are left");
             read.extend(new_vectors(measures[best].1));
             ordered.push(measures.remove(best));
         }
