@@ -15,6 +15,10 @@ pub enum Location {
     Argument(&'static str),
     /// A column of a table. Boxed so that every `Result` stays small.
     Column(Box<ColumnRef>),
+    /// One of the component columns (transfers or income sources) passed to a library
+    /// function, numbered from 0 in the order given; a table layer names its column
+    /// ([`Error::at_component_columns`]).
+    Component(usize),
 }
 
 /// A table's column: the source (a file path, or a name such as `data frame` for tables from
@@ -40,6 +44,7 @@ impl std::fmt::Display for Location {
         match self {
             Location::Argument(name) => write!(f, "argument `{name}`"),
             Location::Column(c) => write!(f, "{}: column '{}'", c.source.display(), c.column),
+            Location::Component(k) => write!(f, "argument `components` (column {})", k + 1),
         }
     }
 }
@@ -328,6 +333,33 @@ impl Error {
             Error::Memory { setting, .. } => *setting,
             _ => None,
         }
+    }
+
+    /// Replaces a component's location by its column in the table read from `source`, whose
+    /// component columns are `names` (in the order given), for errors the numeric core raised
+    /// on a table's group.
+    ///
+    /// ```
+    /// use ginikit::error::{Error, Location};
+    /// let e = Error::Undefined {
+    ///     location: Location::Component(1),
+    ///     measure: "the Gini ratio of 'bpnt'".into(),
+    ///     reason: "nobody here receives it".into(),
+    ///     context: String::new(),
+    /// };
+    /// let names = ["pkh".to_string(), "bpnt".to_string()];
+    /// let e = e.at_component_columns(std::path::Path::new("round.csv"), &names);
+    /// assert!(e.to_string().starts_with("round.csv: column 'bpnt'"));
+    /// ```
+    pub fn at_component_columns(mut self, source: &std::path::Path, names: &[String]) -> Self {
+        if let Error::Undefined { location, .. } = &mut self {
+            if let Location::Component(k) = *location {
+                if let Some(name) = names.get(k) {
+                    *location = Location::column(source, name.as_str());
+                }
+            }
+        }
+        self
     }
 
     /// Replaces an argument location (`values`, `weights`) by a table column, for errors the

@@ -292,7 +292,7 @@ fn two_rounds_give_the_change_of_every_term() {
 
 #[test]
 fn bad_components_are_refused_with_file_column_and_row() {
-    let cases: [(&[u8], &[&str], &[&str]); 8] = [
+    let cases: [(&[u8], &[&str], &[&str]); 10] = [
         (
             b"y,t\n3,1\n4,-1\n5,0\n",
             &["--transfer", "t"],
@@ -326,7 +326,34 @@ fn bad_components_are_refused_with_file_column_and_row() {
         (
             b"y,t\n3,0\n4,0\n5,0\n",
             &["--transfer", "t"],
-            &["Gini ratio of 't'", "weighted total of 't' is 0"],
+            &[
+                "column 't'",
+                "Gini ratio of 't'",
+                "weighted total of 't' is 0",
+                "leave 't' out",
+            ],
+        ),
+        // A group where nobody receives one of the transfers: that column and the group
+        // are named.
+        (
+            b"y,t,u,g\n3,1,0,a\n4,0,0,a\n5,0,1,b\n6,1,0,b\n",
+            &["--transfer", "t", "u", "--by", "g"],
+            &[
+                "column 'u'",
+                "Gini ratio of 'u'",
+                "(g=a)",
+                "merge this group",
+            ],
+        ),
+        // A source whose total is negative.
+        (
+            b"y,a,b\n3,4,-1\n4,5,-1\n5,6,-1\n",
+            &["--source", "a", "b"],
+            &[
+                "column 'b'",
+                "weighted total of 'b' is -3",
+                "positive total",
+            ],
         ),
         (
             b"y,t,u\n3,1,0\n4,0,1\n5,0,0\n",

@@ -151,14 +151,28 @@ fn pass(
                 describe(r)
             )
         };
+        let reason = if total == 0.0 {
+            format!(
+                "nobody here has any of it (the weighted total of {a} is 0), and the \
+                 coefficient divides by that total; leave {a} out of the components, or, by \
+                 group, merge this group with another",
+                a = describe(a)
+            )
+        } else {
+            format!(
+                "the weighted total of {a} is {total}, and a Gini ratio needs a positive \
+                 total; combine {a} with another component, or leave it out",
+                a = describe(a)
+            )
+        };
         return Err(Error::Undefined {
-            location: Location::Argument("values"),
+            // A component's own column, where it is one (the table layer names it).
+            location: match a {
+                Income::Component(k) => Location::Component(k),
+                _ => Location::Argument("values"),
+            },
             measure: what,
-            reason: format!(
-                "the weighted total of {} is {total}, and the coefficient divides by it \
-                 (nobody in the group has any, or it is negative)",
-                describe(a)
-            ),
+            reason,
             context: String::new(),
         });
     }

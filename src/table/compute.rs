@@ -74,7 +74,11 @@ pub fn compute(
             }
             let context = group.describe(&shell.by);
             let location = Location::column(shell.path.clone(), shell.value_column.clone());
-            let in_group = |e: Error| e.at_column(&location).in_context(&context);
+            let in_group = |e: Error| {
+                e.at_component_columns(&shell.path, &shell.components)
+                    .at_column(&location)
+                    .in_context(&context)
+            };
             let key = group.key.clone();
             let sample = group_sample(group, &shell, poverty_line).map_err(in_group)?;
             measures

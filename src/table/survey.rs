@@ -218,7 +218,8 @@ impl<'a> Round<'a> {
         let context = group.describe(&self.table.by);
         self.check(group, &context)?;
         let in_group = |e: Error| {
-            e.at_column(&value_location(self.table))
+            e.at_component_columns(&self.table.path, &self.table.components)
+                .at_column(&value_location(self.table))
                 .in_context(&context)
         };
         let (sample, psu_sorted) =
