@@ -151,12 +151,17 @@ fn pass(
                 describe(r)
             )
         };
-        let reason = if total == 0.0 {
+        let reason = if total == 0.0 && matches!(a, Income::Component(_)) {
             format!(
                 "nobody here has any of it (the weighted total of {a} is 0), and the \
                  coefficient divides by that total; leave {a} out of the components, or, by \
                  group, merge this group with another",
                 a = describe(a)
+            )
+        } else if total == 0.0 {
+            format!(
+                "the weighted total of {} is 0, and the coefficient divides by it",
+                describe(a)
             )
         } else {
             format!(
