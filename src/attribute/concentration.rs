@@ -151,25 +151,25 @@ fn pass(
                 describe(r)
             )
         };
-        let reason = if total == 0.0 && matches!(a, Income::Component(_)) {
-            format!(
-                "nobody here has any of it (the weighted total of {a} is 0), and the \
-                 coefficient divides by that total; leave {a} out of the components, or, by \
-                 group, merge this group with another",
-                a = describe(a)
-            )
-        } else if total == 0.0 {
-            format!(
-                "the weighted total of {} is 0, and the coefficient divides by it",
-                describe(a)
-            )
+        let problem = if total == 0.0 {
+            "is 0, and the coefficient divides by it".to_string()
         } else {
-            format!(
-                "the weighted total of {a} is {total}, and a Gini ratio needs a positive \
-                 total; combine {a} with another component, or leave it out",
-                a = describe(a)
-            )
+            format!("is {total}, and a Gini ratio needs a positive total")
         };
+        // The fix, where `a` is a component the caller chose.
+        let fix = match a {
+            Income::Component(_) if total == 0.0 => format!(
+                "; nobody here has any of it: leave {} out of the components, or, by group, \
+                 merge this group with another",
+                describe(a)
+            ),
+            Income::Component(_) => format!(
+                "; combine {} with another component, or leave it out",
+                describe(a)
+            ),
+            _ => String::new(),
+        };
+        let reason = format!("the weighted total of {} {problem}{fix}", describe(a));
         return Err(Error::Undefined {
             // A component's own column, where it is one (the table layer names it).
             location: match a {
